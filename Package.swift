@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto.
+// WireProtocol is pure (no sockets, no clock reads, no global randomness); WireAnalysis never touches the host.
+let package = Package(
+    name: "wiresmith",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wiresmith", targets: ["wiresmith"]),
+        .executable(name: "wiresmithd", targets: ["wiresmithd"]),
+        .library(name: "WireConfig", targets: ["WireConfig"]),
+        .library(name: "WireProtocol", targets: ["WireProtocol"]),
+        .library(name: "WireAnalysis", targets: ["WireAnalysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "WireCrypto",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "WireProtocol",
+            dependencies: ["WireCrypto"]
+        ),
+        .target(
+            name: "WireConfig",
+            dependencies: ["WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "WireAnalysis",
+            dependencies: ["WireConfig", "Yams"]
+        ),
+        .target(
+            name: "WireLab",
+            dependencies: ["WireConfig", "WireAnalysis"]
+        ),
+        .executableTarget(
+            name: "wiresmith",
+            dependencies: [
+                "WireConfig", "WireAnalysis", "WireLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "wiresmithd",
+            dependencies: ["WireConfig", "WireProtocol"]
+        ),
+        .executableTarget(
+            name: "wiresmith-bench",
+            dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
+            path: "Benchmarks/wiresmith-bench"
+        ),
+        .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
+        .testTarget(name: "WireConfigTests", dependencies: ["WireConfig"]),
+        .testTarget(name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig"]),
+        .testTarget(name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The network model lives here (hosts, interfaces, links, facts).

@@ -1,0 +1,60 @@
+/// A place in a config file: 1-based line and column.
+public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int = 1) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `FILE:LINE:COL`, the form compilers and editors jump to.
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One problem found while reading a config: where, which setting, and what is wrong.
+public struct ConfigDiagnostic: Hashable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Hashable, Sendable { case error, warning }
+
+    /// What kind of problem this is; stable, for callers that branch on it.
+    public enum Kind: String, Hashable, Sendable {
+        case syntax, unknownKey, unknownSection, keyOutsideSection, invalidKey, invalidAddress, invalidPrefix
+        case invalidEndpoint, invalidPort, invalidNumber, duplicatePublicKey, ownPublicKey, missingPublicKey
+        case hostBitsSet, duplicateKey, invalidValue, unreadable
+    }
+
+    public var severity: Severity
+    public var kind: Kind
+    public var location: SourceLocation
+    /// The setting as written in the file (e.g. `AllowedIPs`), or nil for errors about a whole line or file.
+    public var key: String?
+    public var message: String
+
+    public init(_ severity: Severity, _ kind: Kind, at location: SourceLocation, key: String?, _ message: String) {
+        self.severity = severity
+        self.kind = kind
+        self.location = location
+        self.key = key
+        self.message = message
+    }
+
+    /// `FILE:LINE:COL: key: what is wrong` (warnings say so after the location).
+    public var description: String {
+        let prefix = severity == .warning ? "warning: " : ""
+        if let key { return "\(location): \(prefix)\(key): \(message)" }
+        return "\(location): \(prefix)\(message)"
+    }
+}
+
+/// The error a config parse throws: every error of the file at once, in file order, plus its warnings.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [ConfigDiagnostic]
+
+    public init(diagnostics: [ConfigDiagnostic]) { self.diagnostics = diagnostics }
+
+    public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
+
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

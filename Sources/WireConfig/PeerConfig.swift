@@ -1,0 +1,25 @@
+/// One `[Peer]` section (wg(8) "CONFIGURATION FILE FORMAT").
+public struct PeerConfig: Hashable, Sendable {
+    public var publicKey: WireKey
+    public var presharedKey: WireKey?
+    /// Cryptokey routing entries, host bits already masked, in the order written (duplicates removed).
+    public var allowedIPs: [IPPrefix]
+    public var endpoint: Endpoint?
+    /// Seconds between keepalives; nil when off.
+    public var persistentKeepalive: UInt16?
+
+    /// Where the section was written; nil for a model built in code.
+    public var origin: SectionOrigin?
+
+    public init(
+        publicKey: WireKey, presharedKey: WireKey? = nil, allowedIPs: [IPPrefix] = [], endpoint: Endpoint? = nil,
+        persistentKeepalive: UInt16? = nil, origin: SectionOrigin? = nil
+    ) {
+        self.publicKey = publicKey
+        self.presharedKey = presharedKey
+        self.allowedIPs = allowedIPs
+        self.endpoint = endpoint
+        self.persistentKeepalive = persistentKeepalive
+        self.origin = origin
+    }
+}

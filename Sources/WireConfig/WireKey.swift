@@ -1,0 +1,106 @@
+import Crypto
+import Foundation
+
+/// A 32-byte Curve25519 key or preshared key, as WireGuard carries them.
+///
+/// Configs carry keys as base64 of exactly 32 bytes (wg(8) "CONFIGURATION FILE FORMAT"); the cross-platform UAPI
+/// carries them as 64 lowercase hex digits. A `WireKey` never prints itself in `description`, so a private key
+/// cannot reach a log by accident: use `base64` or `hex` explicitly.
+public struct WireKey: Hashable, Sendable, CustomStringConvertible {
+    /// The 32 raw bytes.
+    public let bytes: [UInt8]
+
+    /// The all-zero key, which the UAPI uses to clear a private or preshared key.
+    public static let zero = WireKey(unchecked: [UInt8](repeating: 0, count: 32))
+
+    /// Wraps 32 raw bytes; returns nil for any other length.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+
+    /// Parses base64 of exactly 32 bytes: 44 characters ending in `=`, as wg's `key_from_base64` demands.
+    public init?(base64: String) {
+        // wg accepts exactly 44 characters with one trailing '='; anything else is "Key is not the correct length
+        // or format".
+        let chars = Array(base64.utf8)
+        guard chars.count == 44, chars[43] == UInt8(ascii: "="), chars[42] != UInt8(ascii: "=") else { return nil }
+        guard let data = Data(base64Encoded: base64), data.count == 32 else { return nil }
+        // The last character's low two bits must be zero: wg rejects non-canonical encodings.
+        guard Data(data).base64EncodedString() == base64 else { return nil }
+        self.bytes = [UInt8](data)
+    }
+
+    /// Parses 64 hex digits (either case), the UAPI form.
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count == 64 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        var i = 0
+        while i < 64 {
+            guard let hi = Self.nibble(chars[i]), let lo = Self.nibble(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        self.bytes = out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
+
+    /// Standard base64 with padding, as `wg` prints keys.
+    public var base64: String { Data(bytes).base64EncodedString() }
+
+    /// 64 lowercase hex digits, as the UAPI carries keys.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// True for the all-zero key.
+    public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+
+    /// A short, non-secret label: the first 8 characters of the base64 form followed by an ellipsis.
+    /// Use it for public keys only.
+    public var shortBase64: String { String(base64.prefix(8)) + "…" }
+
+    /// Redacted: a key prints as `(key)` so that secrets never reach logs through string interpolation.
+    public var description: String { "(key)" }
+
+    /// A new private key: 32 random bytes from the system generator, clamped as Curve25519 demands
+    /// (RFC 7748 §5), exactly as `wg genkey` does.
+    public static func generatePrivate() -> WireKey {
+        var key = generatePreshared().bytes
+        key[0] &= 248
+        key[31] = (key[31] & 127) | 64
+        return WireKey(unchecked: key)
+    }
+
+    /// A new preshared key: 32 random bytes from the system generator, as `wg genpsk` does.
+    public static func generatePreshared() -> WireKey {
+        var rng = SystemRandomNumberGenerator()
+        return WireKey(unchecked: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
+
+    /// The public key of this private key: X25519(clamp(self), 9) (RFC 7748 §6.1), as `wg pubkey` prints it.
+    public var publicKey: WireKey {
+        // swift-crypto clamps the scalar inside the scalar multiplication, as wg's curve25519_generate_public does.
+        let priv = try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: bytes)
+        return WireKey(unchecked: [UInt8](priv.publicKey.rawRepresentation))
+    }
+}

@@ -1,0 +1,1 @@
+// Namespace labs live here.
