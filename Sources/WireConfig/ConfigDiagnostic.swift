@@ -23,6 +23,12 @@ public struct ConfigDiagnostic: Hashable, Sendable, CustomStringConvertible {
         case syntax, unknownKey, unknownSection, keyOutsideSection, invalidKey, invalidAddress, invalidPrefix
         case invalidEndpoint, invalidPort, invalidNumber, duplicatePublicKey, ownPublicKey, missingPublicKey
         case hostBitsSet, duplicateKey, invalidValue, unreadable
+        /// A second `[Peer]` section with a PublicKey already seen; wg merges the two.
+        case duplicatePeer
+        /// An AllowedIPs entry that an earlier peer also lists; the later peer takes it.
+        case duplicateAllowedIP
+        /// An Endpoint name the resolver could not turn into an address.
+        case unresolvableEndpoint
     }
 
     public var severity: Severity
