@@ -5,6 +5,7 @@ extension WireGuardConfig {
     /// ipc-uapi.h `userspace_set_device`); the kernel and wireguard-go then apply it to one device-wide AllowedIPs
     /// trie. What that means for the model:
     /// - A PrivateKey, ListenPort or FwMark not given (or zero) is cleared; wg-quick's keys are dropped.
+    /// - The PrivateKey is stored clamped (RFC 7748 §5), as the kernel and wireguard-go store it.
     /// - Two [Peer] sections with one PublicKey are one peer, at the place of the first: the later section's
     ///   PresharedKey, Endpoint and PersistentKeepalive win where it sets them, and its AllowedIPs replace the
     ///   earlier ones.
@@ -14,7 +15,7 @@ extension WireGuardConfig {
     public var asSetByWg: WireGuardConfig {
         var device = InterfaceConfig()
         let own = interface.privateKey.flatMap { $0.isZero ? nil : $0 }
-        device.privateKey = own
+        device.privateKey = own?.clamped
         device.listenPort = interface.listenPort == 0 ? nil : interface.listenPort
         device.fwMark = interface.fwMark == 0 ? nil : interface.fwMark
         device.origin = interface.origin
