@@ -1,0 +1,158 @@
+import Testing
+@testable import WireConfig
+
+/// `ConfigPrinter.showconf` and `asSetByWg`: the device state after `wg setconf`, printed as showconf.c prints it.
+@Suite struct ShowconfTests {
+    let a = TestKeys.a.base64
+    let b = TestKeys.b.base64
+
+    func showconf(_ text: String, resolver: EndpointResolver = .table([:])) throws(ConfigError) -> String {
+        let config = try WireGuardConfig(parsing: text, file: "t.conf")
+        return try ConfigPrinter.showconf(config, resolver: resolver)
+    }
+
+    @Test func layoutMatchesShowconfC() throws {
+        let text = """
+            [Interface]
+            Address = 10.0.0.1/24
+            PrivateKey = \(TestKeys.priv.base64)
+            FwMark = 51820
+            ListenPort = 51820
+            [Peer]
+            PublicKey = \(a)
+            PersistentKeepalive = 25
+            Endpoint = 192.0.2.1:51820
+            AllowedIPs = 10.0.0.2/32, fd00::2
+            PresharedKey = \(TestKeys.psk.base64)
+            [Peer]
+            PublicKey = \(b)
+            """
+        #expect(try showconf(text) == """
+            [Interface]
+            ListenPort = 51820
+            FwMark = 0xca6c
+            PrivateKey = \(TestKeys.priv.base64)
+
+            [Peer]
+            PublicKey = \(a)
+            PresharedKey = \(TestKeys.psk.base64)
+            AllowedIPs = 10.0.0.2/32, fd00::2/128
+            Endpoint = 192.0.2.1:51820
+            PersistentKeepalive = 25
+
+            [Peer]
+            PublicKey = \(b)
+
+            """)
+    }
+
+    @Test func noPeersEndsWithAnEmptyLine() throws {
+        #expect(try showconf("") == "[Interface]\n\n")
+    }
+
+    @Test func privateKeyIsShownClamped() throws {
+        let unclamped = WireKey(bytes: [UInt8](repeating: 0xff, count: 32))!
+        let out = try showconf("[Interface]\nPrivateKey = \(unclamped.base64)\n")
+        #expect(out == "[Interface]\nPrivateKey = \(unclamped.clamped.base64)\n\n")
+        #expect(unclamped.clamped.bytes.first == 0xf8 && unclamped.clamped.bytes.last == 0x7f)
+    }
+
+    /// FIELD-NOTES: peer A `10.0.0.0/24, 10.0.0.0/25`, peer B `10.0.0.0/24` -> A keeps only `10.0.0.0/25`.
+    @Test func laterPeerTakesAPrefix() throws {
+        let out = try showconf("""
+            [Peer]
+            PublicKey = \(a)
+            AllowedIPs = 10.0.0.0/24, 10.0.0.0/25
+            [Peer]
+            PublicKey = \(b)
+            AllowedIPs = 10.0.0.7/24
+            """)
+        #expect(out.contains("PublicKey = \(a)\nAllowedIPs = 10.0.0.0/25\n"))
+        #expect(out.contains("PublicKey = \(b)\nAllowedIPs = 10.0.0.0/24\n"))
+    }
+
+    @Test func prefixInsertedAgainMovesToTheEnd() throws {
+        let out = try showconf("[Peer]\nPublicKey = \(a)\nAllowedIPs = 10.0.0.0/8\nAllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n")
+        #expect(out.contains("AllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n"))
+    }
+
+    @Test func duplicatePeerSectionsMerge() throws {
+        let out = try showconf("""
+            [Peer]
+            PublicKey = \(a)
+            PresharedKey = \(TestKeys.psk.base64)
+            Endpoint = 192.0.2.1:5
+            AllowedIPs = 10.0.0.0/8
+            PersistentKeepalive = 5
+            [Peer]
+            PublicKey = \(b)
+            AllowedIPs = 10.5.0.0/16
+            [Peer]
+            PublicKey = \(a)
+            AllowedIPs = 10.9.0.0/16, 10.5.0.0/16
+            PersistentKeepalive = off
+            """)
+        #expect(out == """
+            [Interface]
+
+            [Peer]
+            PublicKey = \(a)
+            PresharedKey = \(TestKeys.psk.base64)
+            AllowedIPs = 10.9.0.0/16, 10.5.0.0/16
+            Endpoint = 192.0.2.1:5
+
+            [Peer]
+            PublicKey = \(b)
+
+            """)
+    }
+
+    @Test func wgQuickKeysAndZeroValuesAreNotShown() throws {
+        let out = try showconf("""
+            [Interface]
+            Address = 10.0.0.1/24
+            DNS = 10.0.0.53
+            MTU = 1420
+            ListenPort = 0
+            FwMark = off
+            PrivateKey = \(WireKey.zero.base64)
+            """)
+        #expect(out == "[Interface]\n\n")
+    }
+
+    @Test func endpointNamesAreResolvedOrReportedAtTheirLine() throws {
+        let text = "[Peer]\nPublicKey = \(a)\nEndpoint = vpn.test:51820\n[Peer]\nPublicKey = \(b)\nEndpoint = gone.test:1\n"
+        let resolver = EndpointResolver.table(["vpn.test": IPAddress("2001:db8::7")!])
+        do {
+            _ = try showconf(text, resolver: resolver)
+            Issue.record("expected the unresolvable name to fail")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "t.conf:6:1: Endpoint: cannot resolve `gone.test`: not in the table"
+            ])
+        }
+        let resolved = try showconf(text.replacingOccurrences(of: "gone.test", with: "vpn.test"), resolver: resolver)
+        #expect(resolved.contains("Endpoint = [2001:db8::7]:51820\n"))
+        #expect(resolved.contains("Endpoint = [2001:db8::7]:1\n"))
+    }
+
+    @Test func systemResolverReadsLiteralsAndLocalhost() {
+        guard case .success(let v4) = EndpointResolver.system.resolve("127.0.0.1", 1) else {
+            Issue.record("127.0.0.1 did not resolve")
+            return
+        }
+        #expect(v4 == IPAddress("127.0.0.1"))
+        guard case .success(let v6) = EndpointResolver.system.resolve("::1", 1) else {
+            Issue.record("::1 did not resolve")
+            return
+        }
+        #expect(v6 == IPAddress("::1"))
+    }
+
+    @Test func ownKeyPeerIsDroppedFromTheDeviceView() {
+        let own = TestKeys.priv.publicKey
+        let config = WireGuardConfig(interface: InterfaceConfig(privateKey: TestKeys.priv),
+                                     peers: [PeerConfig(publicKey: own), PeerConfig(publicKey: TestKeys.a)])
+        #expect(config.asSetByWg.peers.map(\.publicKey) == [TestKeys.a])
+    }
+}
