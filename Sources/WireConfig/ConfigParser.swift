@@ -124,7 +124,7 @@ struct ParseState {
             return
         }
         if key.isWgQuickOnly {
-            error(key.section == .interface && section == .peer ? .keyOutsideSection : .unknownKey,
+            error(section == .peer || section == .none ? .keyOutsideSection : .unknownKey,
                   line: line.number, column: column, key: keyText, wgQuickKeyRejection(key, line: line))
             return
         }

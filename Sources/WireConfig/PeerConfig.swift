@@ -2,7 +2,8 @@
 public struct PeerConfig: Hashable, Sendable {
     public var publicKey: WireKey
     public var presharedKey: WireKey?
-    /// Cryptokey routing entries, host bits already masked, in the order written (duplicates removed).
+    /// Cryptokey routing entries, host bits already masked, in the order written; an entry written again keeps only
+    /// its last place, as the kernel and wireguard-go move a re-inserted prefix to the end of the peer's list.
     public var allowedIPs: [IPPrefix]
     public var endpoint: Endpoint?
     /// Seconds between keepalives; nil when off.

@@ -108,8 +108,12 @@ import Testing
                 #expect(result.ourStatus == 1 && result.hasLocatedError, "\(what): wg rejected (\(result.wgError)) but wiresmith did not")
             }
         }
+        let having = { (needle: String) in corpus.filter { $0.text.lowercased().contains(needle) }.count }
         print("showconf differential: \(corpus.count) configs, wg accepted \(tally.accepted), rejected \(tally.rejected); "
-              + "\(tally.matched) outputs identical, \(tally.stricter) deliberately stricter")
+              + "\(tally.matched) outputs identical, \(tally.stricter) deliberately stricter. Configs with: endpoint "
+              + "names \(corpus.filter { $0.text.contains(".test:") || $0.text.contains("localhost:") }.count), "
+              + "IPv6 \(having("::")), PSK \(having("presharedkey")), keepalive \(having("persistentkeepalive")), "
+              + "fwmark \(having("fwmark")), wg-quick keys \(having("address")), CRLF \(having("\r\n"))")
     }
 }
 
