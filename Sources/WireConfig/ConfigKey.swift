@@ -24,6 +24,7 @@ public enum ConfigKey: String, CaseIterable, Hashable, Sendable {
     /// The section a key belongs to.
     public enum Section: String, Sendable { case interface = "Interface", peer = "Peer" }
 
+    /// The section the key is valid in.
     public var section: Section {
         switch self {
         case .publicKey, .presharedKey, .allowedIPs, .endpoint, .persistentKeepalive: return .peer

@@ -13,18 +13,25 @@
 public struct ConfigParser: Sendable {
     /// The result of a parse: the best model that could be built, and every diagnostic in file order.
     public struct Result: Sendable {
+        /// The model, as complete as the valid lines allow.
         public var config: WireGuardConfig
+        /// Every error and warning in file order.
         public var diagnostics: [ConfigDiagnostic]
+        /// The errors alone.
         public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
+        /// The warnings alone.
         public var warnings: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .warning } }
+        /// True when there is no error (warnings allowed).
         public var isValid: Bool { errors.isEmpty }
     }
 
     /// Which keys are accepted: wg(8)'s alone (as `wg setconf` does), or wg-quick(8)'s superset.
     public enum Dialect: Sendable { case wg, wgQuick }
 
+    /// The keys this parser accepts.
     public var dialect: Dialect
 
+    /// A parser for `dialect` (wg-quick's superset by default).
     public init(dialect: Dialect = .wgQuick) { self.dialect = dialect }
 
     /// Parses `text`, naming `file` in every diagnostic. Never throws: errors are in the result.
@@ -120,7 +127,8 @@ struct ParseState {
         }
         let column = line.firstColumn
         guard let key = ConfigKey(caseInsensitive: keyText) else {
-            error(.unknownKey, line: line.number, column: column, key: keyText, "unknown key" + suggestion(for: keyText))
+            error(.unknownKey, line: line.number, column: column, key: keyText,
+                  "unknown key" + suggestion(for: keyText))
             return
         }
         if key.isWgQuickOnly {

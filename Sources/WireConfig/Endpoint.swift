@@ -6,9 +6,12 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         case name(String)
     }
 
+    /// The address or name.
     public var host: Host
+    /// The UDP port.
     public var port: UInt16
 
+    /// An endpoint from its parts.
     public init(host: Host, port: UInt16) {
         self.host = host
         self.port = port
@@ -35,6 +38,7 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         /// A host that is neither an address nor a DNS name.
         case invalidHostname(String)
 
+        /// The message a config diagnostic shows.
         public var description: String {
             switch self {
             case .unmatchedBracket: return "`[` has no matching `]`"

@@ -12,18 +12,23 @@ import Darwin
 public struct EndpointResolver: Sendable {
     /// Why a name did not resolve: the resolver's own message (gai_strerror).
     public struct Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The name that did not resolve.
         public var name: String
+        /// The resolver's reason (gai_strerror text).
         public var reason: String
+        /// A failure for `name`.
         public init(name: String, reason: String) {
             self.name = name
             self.reason = reason
         }
+        /// `cannot resolve `NAME`: REASON`.
         public var description: String { "cannot resolve `\(name)`: \(reason)" }
     }
 
     /// Resolves a name for a UDP port.
     public var resolve: @Sendable (_ name: String, _ port: UInt16) -> Result<IPAddress, Failure>
 
+    /// A resolver from a function (for tests, or for callers with their own lookup).
     public init(resolve: @escaping @Sendable (_ name: String, _ port: UInt16) -> Result<IPAddress, Failure>) {
         self.resolve = resolve
     }

@@ -9,6 +9,7 @@ public struct SectionOrigin: Hashable, Sendable {
     /// The line each AllowedIPs or Address entry was written on, keyed by the prefix as stored in the model.
     public var prefixLines: [IPPrefix: Int]
 
+    /// An origin for a section header at `line` of `file`.
     public init(file: String, line: Int, keyLines: [ConfigKey: Int] = [:], prefixLines: [IPPrefix: Int] = [:]) {
         self.file = file
         self.line = line

@@ -221,7 +221,8 @@ enum TestKeys {
         var rng = SeededGenerator(seed: 7)
         let alphabet = Array("[]=#,:/ .\t\r\nPeerInterfaceAllowedIPs0123456789abcdef+")
         for _ in 0..<300 {
-            let text = String((0..<Int.random(in: 0...200, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let count = Int.random(in: 0...200, using: &rng)
+            let text = String((0..<count).map { _ in alphabet.randomElement(using: &rng)! })
             let result = parse(text)
             #expect(result.errors.allSatisfy { $0.location.line >= 1 && $0.location.column >= 1 })
         }

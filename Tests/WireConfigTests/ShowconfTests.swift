@@ -72,7 +72,8 @@ import Testing
     }
 
     @Test func prefixInsertedAgainMovesToTheEnd() throws {
-        let out = try showconf("[Peer]\nPublicKey = \(a)\nAllowedIPs = 10.0.0.0/8\nAllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n")
+        let out = try showconf("[Peer]\nPublicKey = \(a)\nAllowedIPs = 10.0.0.0/8\n"
+            + "AllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n")
         #expect(out.contains("AllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n"))
     }
 
@@ -121,7 +122,8 @@ import Testing
     }
 
     @Test func endpointNamesAreResolvedOrReportedAtTheirLine() throws {
-        let text = "[Peer]\nPublicKey = \(a)\nEndpoint = vpn.test:51820\n[Peer]\nPublicKey = \(b)\nEndpoint = gone.test:1\n"
+        let text = "[Peer]\nPublicKey = \(a)\nEndpoint = vpn.test:51820\n"
+            + "[Peer]\nPublicKey = \(b)\nEndpoint = gone.test:1\n"
         let resolver = EndpointResolver.table(["vpn.test": IPAddress("2001:db8::7")!])
         do {
             _ = try showconf(text, resolver: resolver)

@@ -89,7 +89,10 @@ struct CorpusGenerator {
             }
         }
         if chance(0.1) { words[0] = "0"; words[1] = "0"; words[2] = "0"; words[3] = "0"; words[4] = "0" }
-        if chance(0.1) { words[5] = pick(["0", "ffff"]); return words[0..<6].joined(separator: ":") + ":192.0.2.\(int(0...255))" }
+        if chance(0.1) {
+            words[5] = pick(["0", "ffff"])
+            return words[0..<6].joined(separator: ":") + ":192.0.2.\(int(0...255))"
+        }
         return words.joined(separator: ":")
     }
 

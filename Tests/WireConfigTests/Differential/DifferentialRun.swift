@@ -35,7 +35,8 @@ enum DifferentialRun {
         let run = try lab.exec(arguments, environment: ["WG_ENDPOINT_RESOLUTION_RETRIES": "0"])
         #expect(run.status == 0, "\(run.stderr)")
         return try corpus.indices.map { i in
-            try LabResult(directory: output, name: labName(i), file: input.appendingPathComponent(labName(i) + ".conf").path)
+            let file = input.appendingPathComponent(labName(i) + ".conf").path
+            return try LabResult(directory: output, name: labName(i), file: file)
         }
     }
 }

@@ -9,7 +9,8 @@ import Testing
     /// The hand-written corpus: each file says on a `# expect:` line what should happen to it.
     static func handCorpus() throws -> [CorpusConfig] {
         let dir = Tools.packageRoot.appendingPathComponent("Tests/WireConfigTests/Corpus")
-        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".conf") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".conf") }.sorted()
         return try names.map { name in
             let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
             let tag = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("# expect:") }
@@ -21,7 +22,8 @@ import Testing
             case "stricter": expectation = .stricter
             default: throw CorpusError(file: name)
             }
-            return CorpusConfig(name: String(name.dropLast(5)), text: text, expectation: expectation, note: "hand-written")
+            return CorpusConfig(name: String(name.dropLast(5)), text: text, expectation: expectation,
+                                note: "hand-written")
         }
     }
 
@@ -80,7 +82,8 @@ import Testing
         print("showconf differential: \(corpus.count) configs, wg accepted \(tally.accepted), rejected "
               + "\(tally.rejected); \(tally.matched) outputs identical, \(tally.stricter) deliberately stricter. "
               + "Configs with: endpoint names \(having(".test:") + having("localhost:")), IPv6 \(having("::")), "
-              + "PSK \(having("presharedkey")), keepalive \(having("persistentkeepalive")), fwmark \(having("fwmark")), "
+              + "PSK \(having("presharedkey")), keepalive \(having("persistentkeepalive")), "
+              + "fwmark \(having("fwmark")), "
               + "wg-quick keys \(having("address")), CRLF \(having("\r\n"))")
     }
 }
