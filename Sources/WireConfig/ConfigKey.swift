@@ -42,8 +42,10 @@ public enum ConfigKey: String, CaseIterable, Hashable, Sendable {
 
     /// Looks a key up case-insensitively, as wg and wg-quick do.
     public init?(caseInsensitive name: some StringProtocol) {
-        let lower = name.lowercased()
-        guard let key = ConfigKey.allCases.first(where: { $0.rawValue.lowercased() == lower }) else { return nil }
+        guard let key = ConfigKey.byLowercasedName[name.lowercased()] else { return nil }
         self = key
     }
+
+    private static let byLowercasedName: [String: ConfigKey] =
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercased(), $0) })
 }

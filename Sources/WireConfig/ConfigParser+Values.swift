@@ -59,8 +59,9 @@ extension ParseState {
                             "`\(item.text)` has host bits set; it is taken as \(net), as wg does")
                 }
                 // A repeated entry moves to the end, as the kernel and wireguard-go re-insert it.
-                peer?.allowedIPs.removeAll { $0 == net }
+                if peer?.allowedSet.contains(net) == true { peer?.allowedIPs.removeAll { $0 == net } }
                 peer?.allowedIPs.append(net)
+                peer?.allowedSet.insert(net)
                 peer?.origin.prefixLines[net] = n
             }
             peer?.origin.keyLines[key] = n

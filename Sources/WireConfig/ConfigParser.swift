@@ -81,11 +81,17 @@ struct ParseState {
     var interfaceOrigin: SectionOrigin?
     /// The peer being read.
     var peer: PendingPeer?
+    /// Index in `config.peers` of the first section of each public key, for the duplicate-peer warning.
+    var firstSection: [WireKey: Int] = [:]
+    /// Index in `config.peers` of the last peer that listed each prefix, for the duplicate-prefix warning.
+    var prefixOwner: [IPPrefix: Int] = [:]
 
     struct PendingPeer {
         var publicKey: WireKey?
         var presharedKey: WireKey?
         var allowedIPs: [IPPrefix] = []
+        /// The members of `allowedIPs`, so that a repeat is found without a scan.
+        var allowedSet: Set<IPPrefix> = []
         var endpoint: Endpoint?
         var persistentKeepalive: UInt16?
         var origin: SectionOrigin
@@ -213,18 +219,22 @@ struct ParseState {
             error(.missingPublicKey, line: p.origin.line, column: 1, key: nil, "[Peer] section has no PublicKey")
             return
         }
-        if let earlier = config.peers.first(where: { $0.publicKey == key }) {
+        let index = config.peers.count
+        if let earlier = firstSection[key] {
             warning(.duplicatePeer, line: p.origin.keyLines[.publicKey] ?? p.origin.line, column: 1, key: "PublicKey",
-                    "this peer already has a [Peer] section at line \(earlier.origin?.line ?? 0); wg merges them "
-                        + "(settings given here win, AllowedIPs are replaced)")
+                    "this peer already has a [Peer] section at line \(config.peers[earlier].origin?.line ?? 0); "
+                        + "wg merges them (settings given here win, AllowedIPs are replaced)")
+        } else {
+            firstSection[key] = index
         }
         for prefix in p.allowedIPs {
-            guard let other = config.peers.last(where: { $0.publicKey != key && $0.allowedIPs.contains(prefix) })
-            else { continue }
-            let line = p.origin.prefixLines[prefix] ?? p.origin.line
-            warning(.duplicateAllowedIP, line: line, column: 1, key: "AllowedIPs",
-                    "\(prefix) is also listed by the [Peer] at line \(other.origin?.line ?? 0); "
-                        + "wg gives it to this later peer only")
+            if let other = prefixOwner[prefix], config.peers[other].publicKey != key {
+                let line = p.origin.prefixLines[prefix] ?? p.origin.line
+                warning(.duplicateAllowedIP, line: line, column: 1, key: "AllowedIPs",
+                        "\(prefix) is also listed by the [Peer] at line \(config.peers[other].origin?.line ?? 0); "
+                            + "wg gives it to this later peer only")
+            }
+            prefixOwner[prefix] = index
         }
         config.peers.append(PeerConfig(publicKey: key, presharedKey: p.presharedKey, allowedIPs: p.allowedIPs,
                                        endpoint: p.endpoint, persistentKeepalive: p.persistentKeepalive,

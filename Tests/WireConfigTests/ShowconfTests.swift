@@ -158,3 +158,27 @@ import Testing
         #expect(config.asSetByWg.peers.map(\.publicKey) == [TestKeys.a])
     }
 }
+
+/// A hub's worth of peers: parse, apply and print stay linear (about 1.5 s in a debug build on 2 shared cores).
+@Suite struct ConfigScaleTests {
+    @Test func tenThousandPeersAndTenThousandPrefixesInOnePeer() throws {
+        var rng = SeededGenerator(seed: 10_000)
+        var text = "[Interface]\nListenPort = 51820\n"
+        var keys: [WireKey] = []
+        for i in 0..<10_000 {
+            let key = WireKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })!
+            keys.append(key)
+            text += "[Peer]\nPublicKey = \(key.base64)\nAllowedIPs = 10.\(i / 256).\(i % 256).0/24, fd00::\(i)/128\n"
+        }
+        text += "[Peer]\nPublicKey = \(TestKeys.a.base64)\nAllowedIPs = "
+            + (0..<10_000).map { "172.16.\($0 / 256).\($0 % 256)/32" }.joined(separator: ",") + ", 10.0.0.0/24\n"
+        let result = ConfigParser().parse(text, file: "hub.conf")
+        #expect(result.isValid)
+        #expect(result.config.peers.count == 10_001)
+        #expect(result.warnings.count == 1)  // 10.0.0.0/24 moves from the first peer to the last
+        let device = result.config.asSetByWg
+        #expect(device.peers.first?.allowedIPs.map(\.description) == ["fd00::/128"])
+        #expect(device.peers.last?.allowedIPs.count == 10_001)
+        #expect(ConfigPrinter.showconf(result.config).utf8.count > 1_000_000)
+    }
+}
