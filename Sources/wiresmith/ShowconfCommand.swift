@@ -34,15 +34,18 @@ struct ShowconfCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let result = ConfigParser(dialect: .wgQuick).parse(text, file: file)
-        for diagnostic in result.diagnostics { ConfigFile.printError(diagnostic.description) }
-        guard result.isValid else { throw ExitCode(1) }
+        // Names are resolved even when the file has errors, so that one run reports every problem.
+        var diagnostics = result.diagnostics
+        var output: String?
         do {
-            let out = try ConfigPrinter.showconf(result.config, resolver: .system)
-            FileHandle.standardOutput.write(Data(out.utf8))
+            output = try ConfigPrinter.showconf(result.config, resolver: .system)
         } catch {
-            for diagnostic in error.diagnostics { ConfigFile.printError(diagnostic.description) }
-            throw ExitCode(1)
+            diagnostics += error.diagnostics
         }
+        diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        for diagnostic in diagnostics { ConfigFile.printError(diagnostic.description) }
+        guard result.isValid, let output else { throw ExitCode(1) }
+        FileHandle.standardOutput.write(Data(output.utf8))
     }
 }
 

@@ -4,7 +4,8 @@ import Testing
 
 /// `wiresmith showconf FILE` as built: output on stdout, every problem on stderr as FILE:LINE:COL, exit status.
 @Suite struct ShowconfCommandTests {
-    static let binaryBuilt = FileManager.default.isExecutableFile(atPath: Tools.wiresmith)
+    /// Runs when the CLI is built, and always under WIRESMITH_REQUIRE_LAB=1 (then a missing binary fails).
+    static let binaryBuilt = FileManager.default.isExecutableFile(atPath: Tools.wiresmith) || Tools.labRequired
 
     func withFile(_ text: String, _ body: (String) throws -> Void) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiresmith-\(UUID()).conf").path
@@ -51,5 +52,21 @@ import Testing
         #expect(help.stdout.contains("Exit status: 0 printed; 1 the file cannot be read"))
         let usage = try Tools.run([Tools.wiresmith, "showconf"])
         #expect(usage.status == 64)
+    }
+}
+
+extension ShowconfCommandTests {
+    /// A 64-character label is not a DNS name, so the resolver fails at once, without asking any server.
+    @Test(.enabled(if: binaryBuilt)) func unresolvableNamesAreReportedWithParseErrors() throws {
+        let name = String(repeating: "a", count: 64) + ".test"
+        try withFile("[Interface]\nListenPort = x\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
+                     + "Endpoint = \(name):1\n") { path in
+            let out = try Tools.run([Tools.wiresmith, "showconf", path])
+            #expect(out.status == 1)
+            let lines = out.stderr.split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.first?.hasPrefix("\(path):2:14: ListenPort: ") == true)
+            #expect(lines.last?.hasPrefix("\(path):5:1: Endpoint: cannot resolve `\(name)`: ") == true)
+        }
     }
 }
