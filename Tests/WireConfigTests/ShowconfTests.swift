@@ -182,3 +182,29 @@ import Testing
         #expect(ConfigPrinter.showconf(result.config).utf8.count > 1_000_000)
     }
 }
+
+/// `ConfigPrinter.wgQuick` writes every setting back: parsing its output gives the same model.
+@Suite struct WgQuickPrinterTests {
+    static func withoutOrigins(_ config: WireGuardConfig) -> WireGuardConfig {
+        var c = config
+        c.interface.origin = nil
+        c.warnings = []
+        for i in c.peers.indices { c.peers[i].origin = nil }
+        return c
+    }
+
+    @Test func roundTripsTheGeneratedCorpus() {
+        var generator = CorpusGenerator(seed: 0x5749_5245_534D_4954)
+        var checked = 0
+        for i in 0..<240 {
+            let result = ConfigParser().parse(generator.config(i).text, file: "g.conf")
+            guard result.isValid else { continue }
+            let printed = ConfigPrinter.wgQuick(result.config)
+            let again = ConfigParser().parse(printed, file: "printed.conf")
+            #expect(again.errors.isEmpty, "\(again.errors)")
+            #expect(Self.withoutOrigins(again.config) == Self.withoutOrigins(result.config), "\(printed)")
+            checked += 1
+        }
+        #expect(checked > 150)
+    }
+}
