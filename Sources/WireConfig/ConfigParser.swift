@@ -128,13 +128,21 @@ struct ParseState {
         }
         guard let (keyText, value) = line.wgKeyValue else {
             error(.syntax, line: line.number, column: line.firstColumn, key: nil,
-                  "expected `Key = Value` or a section header, found `\(line.quickKey)`")
+                  "expected `Key = Value` or a section header, found `\(Self.redacted(line.quickKey))`")
             return
         }
         let column = line.firstColumn
         guard let key = ConfigKey(caseInsensitive: keyText) else {
-            error(.unknownKey, line: line.number, column: column, key: keyText,
-                  "unknown key" + suggestion(for: keyText))
+            let lower = keyText.lowercased()
+            if let glued = ConfigKey.allCases.first(where: { lower.hasPrefix($0.rawValue.lowercased()) }) {
+                // `PrivateKey: abc...=` or `PrivateKey abc...=`: the value ran into the key; never echo it.
+                error(.unknownKey, line: line.number, column: column, key: glued.rawValue + "…",
+                      "unknown key: the text after `\(glued.rawValue)` runs into the key (a space or `:` where `=` "
+                          + "belongs?)")
+            } else {
+                error(.unknownKey, line: line.number, column: column, key: Self.redacted(keyText),
+                      "unknown key" + suggestion(for: keyText))
+            }
             return
         }
         if key.isWgQuickOnly {
@@ -199,8 +207,13 @@ struct ParseState {
         default:
             section = .unknown
             error(.unknownSection, line: line.number, column: line.firstColumn, key: nil,
-                  "unknown section `\(line.quickKey)`; expected [Interface] or [Peer]")
+                  "unknown section `\(Self.redacted(line.quickKey))`; expected [Interface] or [Peer]")
         }
+    }
+
+    /// Text from the file, shortened so that a key pasted into the wrong place never reaches a message whole.
+    static func redacted(_ text: String) -> String {
+        text.count <= 24 ? text : "… (\(text.count) characters, not shown)"
     }
 
     func suggestion(for name: String) -> String {

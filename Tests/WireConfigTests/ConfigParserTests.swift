@@ -228,3 +228,18 @@ enum TestKeys {
         }
     }
 }
+
+extension ConfigParserTests {
+    /// A private key typed with a space or colon instead of `=` must not reach a message.
+    @Test(arguments: ["PrivateKey \(TestKeys.priv.base64)", "PrivateKey: \(TestKeys.priv.base64)",
+                      "\(TestKeys.priv.base64)", "Private_Key \(TestKeys.priv.base64)", "[\(TestKeys.priv.base64)]"])
+    func messagesNeverCarryAKey(line: String) {
+        let result = parse("[Interface]\n\(line)\n")
+        #expect(result.errors.count == 1)
+        let key = Array(TestKeys.priv.base64)
+        let windows = (0...(key.count - 6)).map { String(key[$0..<($0 + 6)]) }
+        for diagnostic in result.diagnostics {
+            #expect(windows.allSatisfy { !diagnostic.description.contains($0) }, "\(diagnostic)")
+        }
+    }
+}
