@@ -18,7 +18,7 @@ enum DifferentialRun {
         let labName = { (i: Int) in "c\(i)" }
         for (i, config) in corpus.enumerated() {
             let url = input.appendingPathComponent(labName(i) + ".conf")
-            try config.text.write(to: url, atomically: true, encoding: .utf8)
+            try Data(config.text.utf8).write(to: url)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
         }
         // One shell inside the namespace runs every file through both tools; setconf replaces the whole interface.

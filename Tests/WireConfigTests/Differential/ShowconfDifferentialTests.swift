@@ -12,7 +12,8 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
             .filter { $0.hasSuffix(".conf") }.sorted()
         return try names.map { name in
-            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+            // Bytes as they are: String(contentsOf:encoding:) would drop a byte order mark.
+            let text = String(decoding: try Data(contentsOf: dir.appendingPathComponent(name)), as: UTF8.self)
             let tag = text.split(whereSeparator: \.isNewline).first { $0.hasPrefix("# expect:") }
                 .map { $0.dropFirst("# expect:".count).trimmingCharacters(in: .whitespaces) }
             let expectation: Expectation
