@@ -20,9 +20,13 @@ struct ConfigLine {
     /// 1-based column of `quickValue`'s first character (or of the line end when it is empty).
     let quickValueColumn: Int
 
+    /// 1-based column of the first NUL character, if the line holds one.
+    let nulColumn: Int?
+
     init(_ raw: Substring, number: Int) {
         self.number = number
         let chars = Array(raw.unicodeScalars)
+        nulColumn = chars.firstIndex(of: "\0").map { $0 + 1 }
         let end = chars.firstIndex(of: "#") ?? chars.count
         var packed: [(character: Unicode.Scalar, column: Int)] = []
         packed.reserveCapacity(end)

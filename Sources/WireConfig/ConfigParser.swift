@@ -111,6 +111,12 @@ struct ParseState {
     }
 
     mutating func consume(_ line: ConfigLine) {
+        if let column = line.nulColumn {
+            // wg's C strings end at the NUL, while bash's `read` drops it: the two would read different lines.
+            error(.syntax, line: line.number, column: column, key: nil,
+                  "holds a NUL byte (wg would cut the line there, wg-quick would delete it)")
+            return
+        }
         if line.isBlank { return }
         // wg-quick's view first: it tracks [Interface] by the trimmed key and takes its own keys out of the file.
         if line.quickKey.hasPrefix("[") { quickInInterface = line.quickKey.lowercased() == "[interface]" }

@@ -243,3 +243,11 @@ extension ConfigParserTests {
         }
     }
 }
+
+extension ConfigParserTests {
+    @Test func nulBytesAreErrors() {
+        #expect(parse("[Interface]\nListenPort = 51\u{0}20\n").errors.map(\.description) == [
+            "t.conf:2:16: holds a NUL byte (wg would cut the line there, wg-quick would delete it)"
+        ])
+    }
+}

@@ -13,7 +13,7 @@ import Testing
     static let deliberate = [
         "wg would silently", "needs brackets", "is not a dotted-quad", "scoped addresses", "is not a number from 0",
         "only an IP address may stand in brackets", "a second PublicKey", "own public key",
-        "Address: ", "MTU: ", "Table: ", "DNS: ",
+        "Address: ", "MTU: ", "Table: ", "DNS: ", "holds a NUL byte",
     ]
 
     @Test(.enabled(if: enabled && Tools.missing(DifferentialRun.tools, needsRoot: true) == nil))
