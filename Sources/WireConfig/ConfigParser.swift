@@ -6,10 +6,16 @@
 /// lines accumulate, `off` turns off PersistentKeepalive and FwMark, FwMark may be `0x`-hex or decimal, keys are base64
 /// of exactly 32 bytes, and AllowedIPs with host bits set are masked with a warning.
 ///
-/// Everything wg rejects is an error here too. Where wg silently reinterprets, this parser is stricter and says so:
-/// a ListenPort or Endpoint port over 65535 (wg wraps it), a port given as a service name, an unbracketed IPv6
-/// Endpoint, a numeric Endpoint host that is not a dotted quad, a second PublicKey in one [Peer] section (wg keeps the
-/// last), and a peer whose PublicKey is the interface's own (wg ignores that peer).
+/// Everything wg (or `wg-quick strip`) rejects is an error here too. Where wg silently reinterprets, this parser is
+/// stricter and says so: a ListenPort or Endpoint port over 65535 (wg wraps it), a port given as a service name, an
+/// unbracketed IPv6 Endpoint, a numeric Endpoint host that is not a dotted quad (`127.1`, `010.0.0.1`), an Endpoint
+/// with a `%zone` or a name in brackets, a second PublicKey in one [Peer] section (wg keeps the last), a peer whose
+/// PublicKey is the interface's own (wg ignores that peer), a NUL byte, and wg-quick values that `wg-quick up` would
+/// fail on (Address, MTU, Table). The differential tests (Tests/WireConfigTests/Differential) check both halves
+/// against the real tools.
+///
+/// Warnings (the file still works): host bits in AllowedIPs, a single-valued key set twice, two [Peer] sections with
+/// one PublicKey (wg merges them), a prefix listed by two peers (the later one takes it), an Endpoint port 0.
 public struct ConfigParser: Sendable {
     /// The result of a parse: the best model that could be built, and every diagnostic in file order.
     public struct Result: Sendable {

@@ -15,7 +15,10 @@ struct ShowconfCommand: ParsableCommand {
             ListenPort, wg would show the random port it picked; this prints no ListenPort line. Peers print in file \
             order (the kernel's order; wireguard-go prints them in no fixed order).
 
-            Every problem of the file goes to stderr as FILE:LINE:COL: key: what is wrong (warnings too).
+            Every problem of the file goes to stderr as FILE:LINE:COL: key: what is wrong (warnings too). What wg \
+            rejects is rejected; where wg would silently reinterpret (a port over 65535, an unbracketed IPv6 \
+            Endpoint, `127.1`-style hosts, a second PublicKey in one [Peer], a peer with the interface's own key), \
+            this is an error too.
 
             Exit status: 0 printed; 1 the file cannot be read, has errors, or an Endpoint name does not resolve; \
             64 bad command line.
