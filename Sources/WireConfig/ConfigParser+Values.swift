@@ -73,6 +73,9 @@ extension ParseState {
                             "port 0: the peer can never be reached there")
                 }
                 noteRepeat(key, name: name, line: line, previous: peer?.origin.keyLines[key])
+                if let previous = peer?.origin.keyLines[key], let replaced = peer?.endpoint {
+                    peer?.origin.replacedEndpoints[previous] = replaced
+                }
                 peer?.endpoint = e
                 peer?.origin.keyLines[key] = n
             case .failure(let problem):

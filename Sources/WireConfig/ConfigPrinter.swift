@@ -12,24 +12,50 @@ public enum ConfigPrinter {
 
     /// `showconf`, with each Endpoint name resolved as `wg setconf` resolves it; throws every name that fails, each
     /// located at its Endpoint line.
+    ///
+    /// Like wg, every Endpoint line is resolved, also one that a later line or a later [Peer] section for the same key
+    /// replaces: a name that does not resolve fails the whole config, as it fails `wg setconf`.
     public static func showconf(_ config: WireGuardConfig, resolver: EndpointResolver) throws(ConfigError) -> String {
-        var device = config.asSetByWg
+        var resolved: [Endpoint: Endpoint] = [:]
+        var failed: [Endpoint: EndpointResolver.Failure] = [:]
         var failures: [ConfigDiagnostic] = []
-        for i in device.peers.indices {
-            guard let endpoint = device.peers[i].endpoint, case .name(let name) = endpoint.host else { continue }
-            switch resolver.resolve(name, endpoint.port) {
-            case .success(let address):
-                device.peers[i].endpoint = Endpoint(host: .address(address), port: endpoint.port)
-            case .failure(let failure):
-                // The Endpoint that counts is the last one written for this peer.
-                let origin = config.peers.last { $0.publicKey == device.peers[i].publicKey && $0.endpoint != nil }?
-                    .origin ?? device.peers[i].origin
-                let location = origin?.location(of: .endpoint) ?? SourceLocation(file: "-", line: 0)
+        for section in config.peers {
+            var written: [(Endpoint, SourceLocation)] = []
+            if let origin = section.origin {
+                for (line, endpoint) in origin.replacedEndpoints.sorted(by: { $0.key < $1.key }) {
+                    written.append((endpoint, SourceLocation(file: origin.file, line: line)))
+                }
+            }
+            if let endpoint = section.endpoint {
+                let location = section.origin?.location(of: .endpoint) ?? SourceLocation(file: "-", line: 0)
+                written.append((endpoint, location))
+            }
+            for (endpoint, location) in written {
+                guard case .name(let name) = endpoint.host, resolved[endpoint] == nil else { continue }
+                let failure: EndpointResolver.Failure
+                if let known = failed[endpoint] {
+                    failure = known
+                } else {
+                    switch resolver.resolve(name, endpoint.port) {
+                    case .success(let address):
+                        resolved[endpoint] = Endpoint(host: .address(address), port: endpoint.port)
+                        continue
+                    case .failure(let f):
+                        failure = f
+                        failed[endpoint] = f
+                    }
+                }
                 failures.append(ConfigDiagnostic(.error, .unresolvableEndpoint, at: location, key: "Endpoint",
                                                  failure.description))
             }
         }
         guard failures.isEmpty else { throw ConfigError(diagnostics: failures) }
+        var device = config.asSetByWg
+        for i in device.peers.indices {
+            if let endpoint = device.peers[i].endpoint, let address = resolved[endpoint] {
+                device.peers[i].endpoint = address
+            }
+        }
         return render(device)
     }
 

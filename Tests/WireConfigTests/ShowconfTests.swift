@@ -138,6 +138,21 @@ import Testing
         #expect(resolved.contains("Endpoint = [2001:db8::7]:1\n"))
     }
 
+    /// wg resolves every Endpoint line, also one a later line or a later section replaces.
+    @Test func replacedEndpointNamesMustResolveToo() throws {
+        let text = "[Peer]\nPublicKey = \(a)\nEndpoint = gone.test:1\nEndpoint = vpn.test:2\n"
+            + "[Peer]\nPublicKey = \(b)\nEndpoint = lost.test:3\n[Peer]\nPublicKey = \(b)\nEndpoint = 192.0.2.1:4\n"
+        do {
+            _ = try showconf(text, resolver: .table(["vpn.test": IPAddress("192.0.2.7")!]))
+            Issue.record("expected the replaced, unresolvable names to fail")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "t.conf:3:1: Endpoint: cannot resolve `gone.test`: not in the table",
+                "t.conf:7:1: Endpoint: cannot resolve `lost.test`: not in the table",
+            ])
+        }
+    }
+
     @Test func systemResolverReadsLiteralsAndLocalhost() {
         guard case .success(let v4) = EndpointResolver.system.resolve("127.0.0.1", 1) else {
             Issue.record("127.0.0.1 did not resolve")
