@@ -58,7 +58,8 @@ public struct BLAKE2s: Sendable {
             let take = min(Self.blockLength - buffered, input.count)
             let start = buffered
             buffer.withBytes { block in
-                for i in 0..<take { block[start + i] = input[input.startIndex + i] }
+                (block.baseAddress! + start).copyMemory(
+                    from: input.base.baseAddress! + input.startIndex, byteCount: take)
             }
             buffered += take
             input = input.dropFirst(take)
