@@ -44,6 +44,11 @@ public struct BLAKE2s: Sendable {
         }
     }
 
+    /// Absorbs `data` (a concrete overload, so callers in other modules avoid the unspecialized generic path).
+    public mutating func update(_ data: [UInt8]) {
+        data.withUnsafeBytes { update($0) }
+    }
+
     /// Absorbs the bytes at `data`.
     public mutating func update(_ data: UnsafeRawBufferPointer) {
         var input = data[...]
