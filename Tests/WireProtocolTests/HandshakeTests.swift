@@ -168,7 +168,9 @@ struct HandshakeTests {
         var pair = try Support.Pair()
         pair.responder.presharedKey = [UInt8](repeating: 0x11, count: 32)
         let response = try respond(&pair, to: try pair.initiation())
-        #expect(throws: HandshakeError.decryptionFailed(field: "empty")) { try pair.initiator.consumeResponse(response) }
+        #expect(throws: HandshakeError.decryptionFailed(field: "empty")) {
+            try pair.initiator.consumeResponse(response)
+        }
     }
 
     @Test("an initiation is accepted only by the handshake of the peer that sent it")
@@ -263,7 +265,8 @@ struct HandshakeBitFlipTests {
             var bytes = response.encoded
             bytes[byte] ^= 0x10
             var initiator = pair.initiator
-            #expect(throws: HandshakeError.self) { try initiator.consumeResponse(try HandshakeResponse(decoding: bytes)) }
+            let flipped = try HandshakeResponse(decoding: bytes)
+            #expect(throws: HandshakeError.self) { try initiator.consumeResponse(flipped) }
             #expect(initiator.state == .initiationCreated)
         }
         try pair.initiator.consumeResponse(response)
