@@ -1,7 +1,7 @@
 import WireConfig
 
 /// One route a host has after `wg-quick up` of all its interfaces.
-public struct Route: Hashable, Sendable {
+public struct Route: Hashable, Sendable, CustomStringConvertible {
     /// What put the route there.
     public enum Origin: String, Hashable, Sendable, Codable {
         /// The connected route of an interface `Address` (the kernel adds it with the address).

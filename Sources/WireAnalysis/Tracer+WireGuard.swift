@@ -19,7 +19,9 @@ extension Tracer {
         -> (ok: Bool, detail: String)
     {
         let rName = iface(receiver).qualifiedName
-        guard let ep = entry.endpoint else { return (false, "\(iface(sender).qualifiedName) has no Endpoint for it") }
+        guard let ep = entry.endpoint else {
+            return (false, "\(iface(sender).qualifiedName) has no Endpoint for \(rName)")
+        }
         guard let target = endpointHost(ep) else {
             w.note("Endpoint \(ep) is not a public address or name of a host of the network; it is assumed to "
                    + "reach \(rName)")
@@ -144,9 +146,11 @@ extension Tracer {
                                      fix: "use the same PresharedKey on both sides (or none on both)"))
             return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
         }
-        carried.append(TraceStep(.handshake, ok: true, "\(r.qualifiedName) has [Peer] \(s.qualifiedName): the "
-                                     + "handshake completes", setting: "PublicKey", location: backLoc))
-        w.sessions.insert([out, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) })
+        let pair = [out, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) }
+        carried.append(TraceStep(.handshake, ok: true, "\(r.qualifiedName) has [Peer] \(s.qualifiedName): "
+                                     + (w.sessions.contains(pair) ? "the session is up" : "the handshake completes"),
+                                 setting: "PublicKey", location: backLoc))
+        w.sessions.insert(pair)
         let check = peerMaps[receiver.host][receiver.iface].lookup(pkt.source)
         if let check, check.value == backIndex {
             let p = IPPrefix(address: pkt.source, length: check.length)!.network
