@@ -125,7 +125,7 @@ extension Tracer {
         }
         let receiver = owners[0]
         let r = iface(receiver)
-        let backIndex = s.publicKey.flatMap { k in r.config.peers.firstIndex { $0.publicKey == k } }
+        let backIndex = publicKeys[out.host][out.iface].flatMap { peerByKey[receiver.host][receiver.iface][$0] }
         let back = backIndex.map { r.config.peers[$0] }
         let ep = endpointStep(out, entry, to: receiver, back: back, &w)
         steps.append(ep)
@@ -134,7 +134,7 @@ extension Tracer {
                                location: keyLoc))
         var carried: [TraceStep] = []
         guard let back, let backIndex else {
-            carried.append(missingBackPeer(sender: s, receiver: receiver, source: pkt.source))
+            carried.append(missingBackPeer(sender: out, receiver: receiver, source: pkt.source))
             return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
         }
         let backLoc = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
@@ -200,7 +200,7 @@ extension Tracer {
     func likelyKeyFix(_ entry: PeerConfig, _ s: TunnelInterface, at: SourceLocation) -> String {
         for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
             for (a, ref) in addressOwners where p.contains(a) && iface(ref).file != s.file {
-                if let k = iface(ref).publicKey {
+                if let k = publicKeys[ref.host][ref.iface] {
                     return "set `PublicKey = \(k.base64)` (\(iface(ref).qualifiedName)'s) at \(at.file):\(at.line)"
                 }
             }
@@ -209,9 +209,9 @@ extension Tracer {
     }
 
     /// The receiver has no [Peer] with the sender's key: initiations are ignored.
-    func missingBackPeer(sender s: TunnelInterface, receiver: IfaceRef, source: IPAddress) -> TraceStep {
-        let r = iface(receiver)
-        let key = s.publicKey?.base64 ?? "?"
+    func missingBackPeer(sender: IfaceRef, receiver: IfaceRef, source: IPAddress) -> TraceStep {
+        let r = iface(receiver), s = iface(sender)
+        let key = publicKeys[sender.host][sender.iface]?.base64 ?? "?"
         if let idx = peerMaps[receiver.host][receiver.iface].lookup(source)?.value,
            let loc = r.config.peers[idx].origin?.location(of: .publicKey)
         {

@@ -21,6 +21,10 @@ public struct Tracer: Sendable {
     let peerMaps: [[PrefixMap<Int>]]
     /// Interface by public key (several when a key is reused).
     let byKey: [WireKey: [IfaceRef]]
+    /// Each interface's public key ([host][interface]), derived once (X25519 is not free).
+    let publicKeys: [[WireKey?]]
+    /// Per interface: [Peer] index by public key (the first section with the key).
+    let peerByKey: [[[WireKey: Int]]]
     /// Tunnel address -> interface owning it (interfaces that come up only).
     let addressOwners: [IPAddress: IfaceRef]
     /// Every address a host owns: tunnel addresses of its interfaces that come up, LAN addresses, public ones.
@@ -39,10 +43,14 @@ public struct Tracer: Sendable {
     public init(network: Network) {
         self.network = network
         var hostIndex: [String: Int] = [:]
+        var keyOf: [Network.InterfaceID: WireKey] = [:]
+        for (k, ids) in network.interfacesByKey { for id in ids { keyOf[id] = k } }
         var facts: [EffectiveFacts] = []
         var tables: [RoutingTable] = []
         var peerMaps: [[PrefixMap<Int>]] = []
         var byKey: [WireKey: [IfaceRef]] = [:]
+        var publicKeys: [[WireKey?]] = []
+        var peerByKey: [[[WireKey: Int]]] = []
         var owners: [IPAddress: IfaceRef] = [:]
         var locals: [Set<IPAddress>] = []
         var publicOwners: [IPAddress: Int] = [:]
@@ -52,15 +60,23 @@ public struct Tracer: Sendable {
             facts.append(f)
             tables.append(RoutingTable(host: host, facts: f))
             var maps: [PrefixMap<Int>] = []
+            var keys: [WireKey?] = []
+            var peerKeys: [[WireKey: Int]] = []
             var local = Set<IPAddress>()
             for (i, iface) in host.interfaces.enumerated() {
                 var map = PrefixMap<Int>()
+                var byPeerKey: [WireKey: Int] = [:]
                 for (p, peer) in iface.config.peers.enumerated() {
                     for a in peer.allowedIPs { map.insert(a, p) }
+                    if byPeerKey[peer.publicKey] == nil { byPeerKey[peer.publicKey] = p }
                 }
                 maps.append(map)
+                peerKeys.append(byPeerKey)
                 let ref = IfaceRef(host: h, iface: i)
-                if let k = iface.publicKey { byKey[k, default: []].append(ref) }
+                // The network derived every public key once already.
+                let key = keyOf[Network.InterfaceID(host: host.name, interface: iface.name)]
+                keys.append(key)
+                if let k = key { byKey[k, default: []].append(ref) }
                 guard iface.isValid else { continue }
                 for a in iface.config.interface.addresses {
                     local.insert(a.address)
@@ -73,6 +89,8 @@ public struct Tracer: Sendable {
                 publicOwners[a] = h
             }
             peerMaps.append(maps)
+            publicKeys.append(keys)
+            peerByKey.append(peerKeys)
             locals.append(local)
         }
         self.hostIndex = hostIndex
@@ -80,6 +98,8 @@ public struct Tracer: Sendable {
         self.tables = tables
         self.peerMaps = peerMaps
         self.byKey = byKey
+        self.publicKeys = publicKeys
+        self.peerByKey = peerByKey
         self.addressOwners = owners
         self.localAddresses = locals
         self.publicOwners = publicOwners
@@ -127,6 +147,12 @@ public struct Tracer: Sendable {
         }
         var notes = walk.notes
         for h in walk.visited.sorted() {
+            for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
+                let at = c.location.map { " (\($0.file):\($0.line))" } ?? ""
+                notes.append("on \(network.hosts[h].name), `ip route add \(c)`\(at) fails with File exists: "
+                             + "\(c.prefix) is already routed; wg-quick up \(c.device) would then fail and remove "
+                             + "the interface, which this trace does not assume")
+            }
             for u in facts[h].unknownEffects {
                 notes.append("\(u.location.file):\(u.location.line): `\(u.command)` on \(network.hosts[h].name) "
                              + "was not understood (\(u.reason)); its effect is not modelled")
@@ -173,10 +199,10 @@ public struct Tracer: Sendable {
         if let a = dst.address { return a }
         let host = network.hosts[dst.node.host]
         let family = src.address.map(IPFamily.init)
-        let fromKeys = Set(network.hosts[src.node.host].interfaces.compactMap(\.publicKey))
+        let fromKeys = publicKeys[src.node.host].compactMap { $0 }
         var candidates: [(score: Int, address: IPAddress)] = []
-        for iface in host.interfaces where iface.isValid {
-            let peers = iface.config.peers.contains { fromKeys.contains($0.publicKey) }
+        for (i, iface) in host.interfaces.enumerated() where iface.isValid {
+            let peers = fromKeys.contains { peerByKey[dst.node.host][i][$0] != nil }
             for a in iface.config.interface.addresses where family == nil || IPFamily(a.address) == family {
                 candidates.append(((peers ? 0 : 2) + (a.address.isIPv4 ? 0 : 1), a.address))
             }
