@@ -46,7 +46,8 @@ public struct UnknownEffect: Hashable, Sendable {
 /// name order, each PreUp and PostUp line runs in order (wg-quick(8) runs PreUp before creating the interface and
 /// PostUp after) and every recognized effect is applied: forwarding switches, FORWARD rules (appended, inserted,
 /// deleted), FORWARD policy, MASQUERADE rules, routes. Unrecognized commands become `unknownEffects` and change
-/// nothing: an explicit fact is never overridden by a guess. A value nobody states is Linux's default (forwarding
+/// nothing: an explicit fact is never overridden by a guess. Interfaces whose config has errors do not come up,
+/// so their hooks are skipped. A value nobody states is Linux's default (forwarding
 /// off, FORWARD policy ACCEPT, no rules), marked `.linuxDefault`.
 public struct EffectiveFacts: Hashable, Sendable {
     public var host: String
@@ -92,7 +93,8 @@ public struct EffectiveFacts: Hashable, Sendable {
         behindNAT = f.behindNAT
         publicAddresses = f.publicAddresses
         unknownEffects = []
-        for iface in host.interfaces {
+        // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
+        for iface in host.interfaces where iface.isValid {
             for key in [ConfigKey.preUp, .postUp] {
                 let lines = key == .preUp ? iface.config.interface.preUp : iface.config.interface.postUp
                 for (n, line) in lines.enumerated() {

@@ -72,6 +72,8 @@ public enum TraceError: Error, Hashable, Sendable, CustomStringConvertible {
     case noAddress(host: String, family: IPFamily)
     /// FROM and TO are the same machine.
     case sameNode(String)
+    /// FROM and TO are addresses of different families (IPv4 and IPv6).
+    case familyMismatch(from: String, to: String)
 
     public var description: String {
         switch self {
@@ -80,6 +82,7 @@ public enum TraceError: Error, Hashable, Sendable, CustomStringConvertible {
         case .noAddress(let h, let f):
             return "host \(h) has no \(f == .ipv4 ? "IPv4" : "IPv6") tunnel address (no Address line) to trace with"
         case .sameNode(let s): return "`\(s)`: FROM and TO are the same machine"
+        case .familyMismatch(let f, let t): return "`\(f)` and `\(t)` are of different address families"
         }
     }
 }

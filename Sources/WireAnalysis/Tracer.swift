@@ -126,6 +126,7 @@ public struct Tracer: Sendable {
             throw .sameNode(to)
         }
         let dstAddress = try destinationAddress(dst, from: src)
+        if let a = src.address, IPFamily(a) != IPFamily(dstAddress) { throw .familyMismatch(from: from, to: to) }
         var walk = Walk()
         let srcAddress = try sourceAddress(src, to: dstAddress)
         let forward = self.walk(&walk, from: src.node, to: dst.node, packet: Packet(source: srcAddress,

@@ -61,3 +61,39 @@ import WireConfig
         #expect(TraceReport.render(r, color: true).contains("\u{1B}[31;1mFAIL\u{1B}[0m"))
     }
 }
+
+/// IPv6 through the two-interface hub: its own forwarding switch, and ip6tables rules apart from iptables ones.
+@Suite struct TraceIPv6Tests {
+    typealias Edit = TraceNetworks.Edit
+
+    static let dualStack = [
+        Edit(file: "hub/wg0.conf", old: "Address = 10.0.0.1/24", new: "Address = 10.0.0.1/24, fd00::1/64"),
+        Edit(file: "hub/wg0.conf", old: "AllowedIPs = 10.0.0.2/32", new: "AllowedIPs = 10.0.0.2/32, fd00::2/128"),
+        Edit(file: "hub/wg1.conf", old: "Address = 10.1.0.1/24", new: "Address = 10.1.0.1/24, fd01::1/64"),
+        Edit(file: "hub/wg1.conf", old: "AllowedIPs = 10.1.0.2/32", new: "AllowedIPs = 10.1.0.2/32, fd01::2/128"),
+        Edit(file: "alice/wg0.conf", old: "Address = 10.0.0.2/24", new: "Address = 10.0.0.2/24, fd00::2/64"),
+        Edit(file: "alice/wg0.conf", old: "10.0.0.0/24, 10.1.0.0/24", new: "10.0.0.0/24, 10.1.0.0/24, fd00::/64, fd01::/64"),
+        Edit(file: "bob/wg0.conf", old: "Address = 10.1.0.2/24", new: "Address = 10.1.0.2/24, fd01::2/64"),
+        Edit(file: "bob/wg0.conf", old: "10.1.0.0/24, 10.0.0.0/24", new: "10.1.0.0/24, 10.0.0.0/24, fd01::/64, fd00::/64"),
+    ]
+
+    @Test func ipv6NeedsItsOwnForwardingSwitch() throws {
+        let r = try TraceNetworks.trace("trace-hub", "fd00::2", "fd01::2", edits: Self.dualStack)
+        #expect(r.verdict.hop == 2 && r.verdict.check == .forwarding)
+        #expect(r.verdict.setting == "net.ipv6.conf.all.forwarding")
+        #expect(try TraceNetworks.trace("trace-hub", "alice", "bob", edits: Self.dualStack).verdict.delivered)
+    }
+
+    @Test func ipv6DeliveredWithForwardingAndUnaffectedByIptables() throws {
+        let on = Self.dualStack + [
+            Edit(file: "hub/wg0.conf", old: "ip_forward=1", new: "ip_forward=1 net.ipv6.conf.all.forwarding=1"),
+            Edit(file: "hub/wg0.conf", old: "PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT",
+                 new: "PostUp = iptables -P FORWARD DROP"),
+        ]
+        let r = try TraceNetworks.trace("trace-hub", "fd00::2", "fd01::2", edits: on)
+        #expect(r.verdict.delivered, "\(r.verdict.summary)")
+        #expect(throws: TraceError.familyMismatch(from: "fd00::2", to: "10.1.0.2")) {
+            try TraceNetworks.trace("trace-hub", "fd00::2", "10.1.0.2", edits: on)
+        }
+    }
+}
