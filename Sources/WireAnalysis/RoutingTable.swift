@@ -70,7 +70,8 @@ public struct RoutingTable: Sendable {
                       location: facts.facts.location(of: "uplink")))
         }
         for lan in facts.lans {
-            add(Route(prefix: lan.prefix, device: lan.interface, origin: .lan, location: facts.facts.location(of: "lans")))
+            add(Route(prefix: lan.prefix, device: lan.interface, origin: .lan,
+                      location: facts.facts.location(of: "lans")))
         }
         for iface in host.interfaces where iface.isValid {
             let cfg = iface.config

@@ -47,9 +47,9 @@ extension Tracer {
     {
         let d = facts[h].forwardDecision(family: family, inInterface: inIf, outInterface: outIf,
                                          source: pkt.source, destination: pkt.destination, state: state)
+        let byDefault = d.policy.source.isDefault ? " (Linux's default)" : ""
         let what = d.rule == nil
-            ? "the FORWARD policy \(d.action.rawValue.uppercased())\(d.policy.source.isDefault ? " (Linux's default)" : "")"
-            : "the FORWARD rule"
+            ? "the FORWARD policy \(d.action.rawValue.uppercased())\(byDefault)" : "the FORWARD rule"
         let setting = d.rule == nil ? "FORWARD policy" : "FORWARD rule"
         if d.action == .accept {
             steps.append(TraceStep(.filter, ok: true, "\(what) accepts \(inIf) -> \(outIf)", setting: setting,

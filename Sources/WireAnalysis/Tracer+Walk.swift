@@ -105,7 +105,9 @@ extension Tracer {
         }
         if lan.prefix.contains(pkt.destination) {
             steps.append(TraceStep(.gateway, ok: true, "\(pkt.destination) is on the same LAN: sent directly"))
-            if pkt.destination == lan.hostAddress { return .forward(to: .host(h), arrivedOn: lan.interface, carried: []) }
+            if pkt.destination == lan.hostAddress {
+                return .forward(to: .host(h), arrivedOn: lan.interface, carried: [])
+            }
             return .forward(to: .lanMachine(host: h, lan: l, address: pkt.destination), arrivedOn: lan.interface,
                             carried: [])
         }

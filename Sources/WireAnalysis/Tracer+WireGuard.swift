@@ -159,7 +159,12 @@ extension Tracer {
                                      location: back.origin?.location(of: p, key: .allowedIPs)))
         } else {
             let at = back.origin?.location(of: .allowedIPs) ?? backLoc
-            let other = check.map { " (\(r.config.peers[$0.value].allowedIPs.first { $0.contains(pkt.source) }.map { "\($0)" } ?? "it") belongs to [Peer] \(peerName(r.config.peers[$0.value])))" } ?? ""
+            var other = ""
+            if let check {
+                let owner = r.config.peers[check.value]
+                let p = IPPrefix(address: pkt.source, length: check.length)!.network
+                other = " (\(p) belongs to [Peer] \(peerName(owner)))"
+            }
             carried.append(TraceStep(.source, ok: false, "source \(pkt.source) is not in AllowedIPs of [Peer] "
                                          + "\(s.qualifiedName) on \(r.qualifiedName)\(other): dropped on arrival",
                                      setting: "AllowedIPs", location: at,
@@ -188,7 +193,8 @@ extension Tracer {
         if let o = owners.first {
             let r = iface(o)
             let err = r.diagnostics.first { $0.severity == .error }
-            return TraceStep(.key, ok: false, "\(r.qualifiedName) does not come up: \(err?.description ?? "its config has errors")",
+            let why = err?.description ?? "its config has errors"
+            return TraceStep(.key, ok: false, "\(r.qualifiedName) does not come up: \(why)",
                              setting: err?.key ?? "config", location: err?.location ?? at,
                              fix: "fix the error in \(r.file) so wg-quick can bring \(r.qualifiedName) up")
         }

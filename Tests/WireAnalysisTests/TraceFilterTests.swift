@@ -8,7 +8,7 @@ import WireConfig
 
     /// hub: FORWARD policy DROP, wg0 -> wg1 allowed, replies allowed by conntrack.
     static let oneWay = [
-        Edit(file: "hub/wg0.conf", old: "PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT",
+        Edit(file: "hub/wg0.conf", old: TraceHubTests.acceptRules,
              new: "PostUp = iptables -P FORWARD DROP; iptables -A FORWARD -i wg0 -o wg1 -j ACCEPT; "
                  + "iptables -A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"),
         Edit(file: "hub/wg1.conf", old: "PostUp = iptables", new: "# PostUp = iptables"),
@@ -72,9 +72,11 @@ import WireConfig
         Edit(file: "hub/wg1.conf", old: "Address = 10.1.0.1/24", new: "Address = 10.1.0.1/24, fd01::1/64"),
         Edit(file: "hub/wg1.conf", old: "AllowedIPs = 10.1.0.2/32", new: "AllowedIPs = 10.1.0.2/32, fd01::2/128"),
         Edit(file: "alice/wg0.conf", old: "Address = 10.0.0.2/24", new: "Address = 10.0.0.2/24, fd00::2/64"),
-        Edit(file: "alice/wg0.conf", old: "10.0.0.0/24, 10.1.0.0/24", new: "10.0.0.0/24, 10.1.0.0/24, fd00::/64, fd01::/64"),
+        Edit(file: "alice/wg0.conf", old: "10.0.0.0/24, 10.1.0.0/24",
+             new: "10.0.0.0/24, 10.1.0.0/24, fd00::/64, fd01::/64"),
         Edit(file: "bob/wg0.conf", old: "Address = 10.1.0.2/24", new: "Address = 10.1.0.2/24, fd01::2/64"),
-        Edit(file: "bob/wg0.conf", old: "10.1.0.0/24, 10.0.0.0/24", new: "10.1.0.0/24, 10.0.0.0/24, fd01::/64, fd00::/64"),
+        Edit(file: "bob/wg0.conf", old: "10.1.0.0/24, 10.0.0.0/24",
+             new: "10.1.0.0/24, 10.0.0.0/24, fd01::/64, fd00::/64"),
     ]
 
     @Test func ipv6NeedsItsOwnForwardingSwitch() throws {
@@ -87,7 +89,7 @@ import WireConfig
     @Test func ipv6DeliveredWithForwardingAndUnaffectedByIptables() throws {
         let on = Self.dualStack + [
             Edit(file: "hub/wg0.conf", old: "ip_forward=1", new: "ip_forward=1 net.ipv6.conf.all.forwarding=1"),
-            Edit(file: "hub/wg0.conf", old: "PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT",
+            Edit(file: "hub/wg0.conf", old: TraceHubTests.acceptRules,
                  new: "PostUp = iptables -P FORWARD DROP"),
         ]
         let r = try TraceNetworks.trace("trace-hub", "fd00::2", "fd01::2", edits: on)

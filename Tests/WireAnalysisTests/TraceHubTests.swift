@@ -6,6 +6,8 @@ import WireConfig
 /// The two-interface hub: hub/wg0 (51820, 10.0.0.0/24) with alice, hub/wg1 (51821, 10.1.0.0/24) with bob.
 @Suite struct TraceHubTests {
     typealias Edit = TraceNetworks.Edit
+    /// hub/wg0.conf's PostUp accepting everything in and out of the interface.
+    static let acceptRules = "PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT"
 
     @Test func aliceReachesBobAndBack() throws {
         let r = try TraceNetworks.trace("trace-hub", "alice", "bob")
@@ -43,7 +45,7 @@ import WireConfig
          [Edit(file: "hub/wg0.conf", old: "ip_forward=1", new: "ip_forward=0")],
          "alice", "bob", 2, "hub", .forwarding, "net.ipv4.ip_forward", "hub/wg0.conf:5"),
         ("hub FORWARD policy drop without accept rules",
-         [Edit(file: "hub/wg0.conf", old: "PostUp = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT",
+         [Edit(file: "hub/wg0.conf", old: acceptRules,
                new: "PostUp = iptables -P FORWARD DROP"),
           Edit(file: "hub/wg1.conf", old: "PostUp = iptables", new: "# PostUp = iptables")],
          "alice", "bob", 2, "hub", .filter, "FORWARD policy", "hub/wg0.conf:6"),

@@ -23,7 +23,8 @@ import WireConfig
     static let lan = "lans:\n  - { name: home, prefix: 192.168.1.0/24, interface: eth1 }\n"
 
     @Test func tableAutoAddsAllowedIPsRoutesAndConnectedRoutes() throws {
-        let h = host("Address = 10.0.0.2/24\n[Peer]\nPublicKey = \(Self.peerKey)\nAllowedIPs = 10.0.0.0/24, 10.1.0.0/16\n")
+        let h = host("Address = 10.0.0.2/24\n[Peer]\nPublicKey = \(Self.peerKey)\n"
+                         + "AllowedIPs = 10.0.0.0/24, 10.1.0.0/16\n")
         let r = try #require(lookup(h, "10.1.2.3"))
         #expect(r.device == "wg0" && r.origin == .allowedIPs && r.location?.line == 6)
         // 10.0.0.0/24 is covered by the Address route on the same interface: wg-quick adds none.
