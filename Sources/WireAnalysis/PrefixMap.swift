@@ -11,6 +11,7 @@ public struct PrefixMap<Value: Sendable>: Sendable {
     private var v4Lengths: [Int] = []
     private var v6Lengths: [Int] = []
 
+    /// An empty map.
     public init() {}
 
     /// Sets the value of `prefix` (host bits ignored), replacing any earlier value for the same prefix.

@@ -20,6 +20,7 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
     public var prefix: IPPrefix
     /// The outgoing interface.
     public var device: String
+    /// What added the route.
     public var origin: Origin
     /// The routing table; nil for `main`. A 0/0 AllowedIPs with `Table = auto` lives in wg-quick's fwmark table
     /// (51820 or the interface's FwMark).
@@ -27,6 +28,7 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
     /// The config or facts line that caused the route; nil for the uplink default when no facts file says so.
     public var location: SourceLocation?
 
+    /// A route; host bits of `prefix` are cleared.
     public init(prefix: IPPrefix, device: String, origin: Origin, table: String? = nil,
                 location: SourceLocation? = nil) {
         self.prefix = prefix.network

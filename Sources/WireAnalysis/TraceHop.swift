@@ -2,14 +2,18 @@ import WireConfig
 
 /// A file and line a trace step points at (Codable; `SourceLocation` without the column).
 public struct TraceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The file, as the network was loaded (relative paths stay relative).
     public var file: String
+    /// 1-based.
     public var line: Int
 
+    /// A location.
     public init(file: String, line: Int) {
         self.file = file
         self.line = line
     }
 
+    /// The location without its column.
     public init(_ location: SourceLocation) {
         self.init(file: location.file, line: location.line)
     }
@@ -57,7 +61,9 @@ public enum TraceCheck: String, Hashable, Sendable, Codable, CaseIterable {
 
 /// One check on one host, passed or failed, with the line that decided it.
 public struct TraceStep: Hashable, Sendable, Codable {
+    /// What was checked.
     public var check: TraceCheck
+    /// Passed (true) or dropped the packet (false).
     public var ok: Bool
     /// A sentence saying what happened (`10.1.0.0/24 dev wg0 from AllowedIPs`).
     public var detail: String
@@ -70,6 +76,7 @@ public struct TraceStep: Hashable, Sendable, Codable {
     /// For a failed step: a concrete sentence saying what to change.
     public var fix: String?
 
+    /// A step; `location` loses its column.
     public init(_ check: TraceCheck, ok: Bool, _ detail: String, setting: String? = nil,
                 location: SourceLocation? = nil, notSetIn: String? = nil, fix: String? = nil) {
         self.check = check
@@ -84,9 +91,12 @@ public struct TraceStep: Hashable, Sendable, Codable {
 
 /// A packet's source and destination as a hop sees them on arrival.
 public struct TracePacket: Hashable, Sendable, Codable {
+    /// The source address as text.
     public var source: String
+    /// The destination address as text.
     public var destination: String
 
+    /// The packet's addresses.
     public init(source: IPAddress, destination: IPAddress) {
         self.source = source.description
         self.destination = destination.description
@@ -97,6 +107,7 @@ public struct TracePacket: Hashable, Sendable, Codable {
 public struct TraceHop: Hashable, Sendable, Codable {
     /// 1-based, counted across the forward and reply paths.
     public var number: Int
+    /// The forward packet or its reply.
     public var direction: TraceDirection
     /// The host's name; for a LAN machine, the host whose LAN it is on.
     public var host: String
@@ -106,5 +117,6 @@ public struct TraceHop: Hashable, Sendable, Codable {
     public var arrivedOn: String?
     /// The packet as it arrives (or leaves, at the first hop).
     public var packet: TracePacket
+    /// The checks made here, in order; a failed one is the last.
     public var steps: [TraceStep]
 }

@@ -6,7 +6,9 @@ public struct TraceVerdict: Hashable, Sendable, Codable {
     public var delivered: Bool
     /// The hop that dropped the packet (its `number`); nil when delivered.
     public var hop: Int?
+    /// The dropping hop's direction; nil when delivered.
     public var direction: TraceDirection?
+    /// The dropping hop's host; nil when delivered.
     public var host: String?
     /// The failed check; nil when delivered.
     public var check: TraceCheck?
@@ -54,11 +56,15 @@ public struct TraceResult: Hashable, Sendable, Codable {
     public var schema: Int = 1
     /// FROM and TO as given.
     public var from: String
+    /// TO as given.
     public var to: String
     /// The addresses the packet starts with.
     public var source: String
+    /// The destination address the packet starts with.
     public var destination: String
+    /// Every hop, forward then reply.
     public var hops: [TraceHop]
+    /// How it ended.
     public var verdict: TraceVerdict
     /// Assumptions made and hook commands not understood on the hosts visited.
     public var notes: [String]
@@ -75,6 +81,7 @@ public enum TraceError: Error, Hashable, Sendable, CustomStringConvertible {
     /// FROM and TO are addresses of different families (IPv4 and IPv6).
     case familyMismatch(from: String, to: String)
 
+    /// What went wrong, for stderr.
     public var description: String {
         switch self {
         case .unknownNode(let s):

@@ -12,9 +12,11 @@ import WireConfig
 /// conntrack ESTABLISHED and has MASQUERADE undone on the way back. Build once per network; `trace` is cheap
 /// (hash lookups, no scans over peers) and the value is Sendable, so traces can run concurrently.
 public struct Tracer: Sendable {
+    /// The network traced.
     public let network: Network
     /// Effective facts and routing tables by host index (the order of `network.hosts`).
     public let facts: [EffectiveFacts]
+    /// Routing tables by host index.
     public let tables: [RoutingTable]
     let hostIndex: [String: Int]
     /// Cryptokey routing per interface: [host][interface] -> peer index by AllowedIPs.
