@@ -157,7 +157,9 @@ extension Tracer {
         let how: String
         switch route.origin {
         case .address: how = "the connected route of Address"
-        case .allowedIPs: how = "wg-quick's route for AllowedIPs" + (route.table.map { " (table \($0))" } ?? "")
+        case .allowedIPs:
+            how = route.table == nil ? "wg-quick's route for AllowedIPs"
+                : "wg-quick's rule `not fwmark \(route.table!) table \(route.table!)` for AllowedIPs 0/0"
         case .lan: how = "the LAN \(f.lans.first { $0.interface == route.device }?.name ?? route.device)"
         case .hook: how = "a PostUp `ip route add`"
         case .uplink: how = "the default route"

@@ -72,6 +72,13 @@ import WireConfig
         ("alice behind NAT without keepalive: the hub cannot reach her first",
          [Edit(file: "alice/wg0.conf", old: "PersistentKeepalive = 25", new: "")],
          "hub", "alice", 1, "hub", .endpoint, "PersistentKeepalive", "alice/wg0.conf"),
+        ("no initiator: alice has no Endpoint and the hub none for her",
+         [Edit(file: "alice/wg0.conf", old: "Endpoint = 203.0.113.1:51820", new: "")],
+         "alice", "bob", 1, "alice", .endpoint, "Endpoint", "alice/wg0.conf"),
+        ("preshared key on one side only",
+         [Edit(file: "hub/wg1.conf", old: "AllowedIPs = 10.1.0.2/32",
+               new: "AllowedIPs = 10.1.0.2/32\nPresharedKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=")],
+         "alice", "bob", 3, "bob", .handshake, "PresharedKey", "hub/wg1.conf:11"),
         ("alice's Endpoint on hub/wg1's port",
          [Edit(file: "alice/wg0.conf", old: ":51820", new: ":51821")],
          "alice", "bob", 1, "alice", .endpoint, "Endpoint", "alice/wg0.conf:7"),
@@ -89,6 +96,20 @@ import WireConfig
         #expect(v.setting == setting, "\(name): \(v.summary)")
         #expect((v.location?.description ?? v.notSetIn) == place, "\(name): \(v.summary)")
         #expect(v.fix?.isEmpty == false, "\(name)")
+    }
+
+    @Test func fullTunnelClientStillReachesBob() throws {
+        let r = try TraceNetworks.trace("trace-hub", "alice", "bob", edits: [
+            Edit(file: "alice/wg0.conf", old: "10.0.0.0/24, 10.1.0.0/24", new: "0.0.0.0/0")])
+        #expect(r.verdict.delivered, "\(r.verdict.summary)")
+        #expect(r.hops[0].steps.first?.detail == "route 0.0.0.0/0 dev wg0 table 51820 (wg-quick's rule "
+                    + "`not fwmark 51820 table 51820` for AllowedIPs 0/0)")
+    }
+
+    @Test func noInitiatorFixNamesTheEndpoint() throws {
+        let r = try TraceNetworks.trace("trace-hub", "alice", "bob", edits: [
+            Edit(file: "alice/wg0.conf", old: "Endpoint = 203.0.113.1:51820", new: "")])
+        #expect(r.verdict.fix == "add `Endpoint = 203.0.113.1:51820` to [Peer] at alice/wg0.conf:6")
     }
 
     @Test func fixSentencesNameTheValue() throws {
