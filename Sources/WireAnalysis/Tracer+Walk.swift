@@ -146,6 +146,18 @@ extension Tracer {
             pkt.destination = original
         }
         if localAddresses[h].contains(pkt.destination) {
+            if target != .host(h) {
+                // Two machines claim the address: this one answers instead of the one meant.
+                let own = host.interfaces.first { i in
+                    i.config.interface.addresses.contains { $0.address == pkt.destination }
+                }
+                let loc = own.map { $0.config.interface.origin?.location(of: .address) ?? $0.location(of: .address) }
+                steps.append(TraceStep(.deliver, ok: false, "\(host.name) also has \(pkt.destination), so the packet "
+                                           + "ends here instead of at \(label(target))", setting: "Address",
+                                       location: loc ?? facts[h].facts.location(of: "lans"),
+                                       fix: "give \(host.name) an address of its own instead of \(pkt.destination)"))
+                return .dropped
+            }
             let on = addressOwners[pkt.destination].map { " on \(network.hosts[$0.host].interfaces[$0.iface].name)" }
             steps.append(TraceStep(.deliver, ok: true, "\(host.name) owns \(pkt.destination)\(on ?? "")"))
             return .delivered
