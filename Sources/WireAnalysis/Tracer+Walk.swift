@@ -58,7 +58,7 @@ extension Tracer {
                                            fix: "follow the hops above and remove the AllowedIPs or route that "
                                                + "sends the packet back"))
                 w.hops.append(hop)
-                return .dropped(.dropped(at: hop, step: hop.steps.last!))
+                return .dropped(.dropped(at: hop, step: Self.failure(of: hop)))
             }
             var steps: [TraceStep] = []
             let next: Next
@@ -74,13 +74,18 @@ extension Tracer {
             w.hops.append(hop)
             switch next {
             case .delivered: return .delivered(pkt)
-            case .dropped: return .dropped(.dropped(at: hop, step: hop.steps.last!))
+            case .dropped: return .dropped(.dropped(at: hop, step: Self.failure(of: hop)))
             case .forward(let n, let on, let c):
                 node = n
                 arrivedOn = on
                 carried = c
             }
         }
+    }
+
+    /// The failed step of a hop that dropped the packet (every drop records one; the fallback is defensive).
+    static func failure(of hop: TraceHop) -> TraceStep {
+        hop.steps.last { !$0.ok } ?? TraceStep(.route, ok: false, "dropped at \(hop.node)")
     }
 
     /// `hub`, or `192.168.1.10 (LAN office of site-a)`.
