@@ -45,6 +45,9 @@ public struct ReplayFilter: Sendable, Equatable {
         return true
     }
 
+    /// Whether no counter can be accepted any more: the window has passed Reject-After-Messages.
+    public var isExhausted: Bool { next >= ProtocolConstants.rejectAfterMessages }
+
     /// Forgets every counter seen.
     public mutating func reset() {
         self = ReplayFilter()

@@ -29,18 +29,18 @@ struct ReferenceRoutes {
 @Suite("AllowedIPs against a reference model")
 struct AllowedIPsRandomTests {
     /// A random address near `base`: the first `keep` bits of `base`, the rest random.
-    static func mutate(_ base: InternetAddress, keep: Int, _ rng: inout SeededRandomSource) -> InternetAddress {
+    static func mutate(_ base: InternetAddress, keep: Int, _ rng: inout SeededRandom) -> InternetAddress {
         let m = ReferenceRoutes.mask(keep)
         return base.withLeftAligned((base.leftAligned & m) | (UInt128(rng.next()) << 64 | UInt128(rng.next())) & ~m)
     }
 
-    static func randomAddress(v6: Bool, _ rng: inout SeededRandomSource) -> InternetAddress {
+    static func randomAddress(v6: Bool, _ rng: inout SeededRandom) -> InternetAddress {
         v6 ? .v6(UInt128(rng.next()) << 64 | UInt128(rng.next())) : .v4(UInt32(truncatingIfNeeded: rng.next()))
     }
 
     @Test("100,000 routes (kernel-style random and mutated prefixes, 2000 peers), removals, then empty")
     func randomized() throws {
-        var rng = SeededRandomSource(seed: 0x5EED_A11D)
+        var rng = SeededRandom(seed: 0x5EED_A11D)
         var trie = AllowedIPs<Int>()
         var model = ReferenceRoutes()
         var bases: [InternetAddress] = []
@@ -52,9 +52,9 @@ struct AllowedIPsRandomTests {
                 bases.append(base)
                 for j in 0..<50 {
                     let width = base.bitWidth
-                    let address = j == 0 ? base : Self.mutate(base, keep: Int(rng.uniform(below: UInt64(width))), &rng)
-                    let length = Int(rng.uniform(below: UInt64(width))) + 1
-                    let peer = Int(rng.uniform(below: UInt64(peers)))
+                    let address = j == 0 ? base : Self.mutate(base, keep: Int.random(in: 0..<width, using: &rng), &rng)
+                    let length = Int.random(in: 0..<width, using: &rng) + 1
+                    let peer = Int.random(in: 0..<peers, using: &rng)
                     try trie.insert(address, prefixLength: length, peer: peer)
                     model.insert(address, length, peer)
                 }
@@ -63,10 +63,10 @@ struct AllowedIPsRandomTests {
         func compare(_ queries: Int) {
             var mismatches = 0, routed = 0
             for i in 0..<queries {
-                let base = bases[Int(rng.uniform(below: UInt64(bases.count)))]
+                let base = bases[Int.random(in: 0..<bases.count, using: &rng)]
                 let address = i % 4 == 0
                     ? Self.randomAddress(v6: base.bitWidth == 128, &rng)
-                    : Self.mutate(base, keep: Int(rng.uniform(below: UInt64(base.bitWidth + 1))), &rng)
+                    : Self.mutate(base, keep: Int.random(in: 0...base.bitWidth, using: &rng), &rng)
                 let expected = model.lookup(address)
                 if trie.lookup(address) != expected { mismatches += 1 }
                 if expected != nil { routed += 1 }

@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+
+/// What a completed handshake hands to the transport layer (whitepaper §5.4.5, "Derivation of Transport Data Keys").
+///
+/// `sendingKey`/`receivingKey` are T_send/T_recv as seen from this side; the indices are this side's sender index
+/// (`localIndex`, which incoming transport messages carry as receiver) and the peer's (`remoteIndex`).
+public struct SessionKeys: Sendable {
+    /// T_send: 32 bytes.
+    public var sendingKey: [UInt8]
+    /// T_recv: 32 bytes.
+    public var receivingKey: [UInt8]
+    /// This side's index for the session.
+    public var localIndex: UInt32
+    /// The peer's index for the session.
+    public var remoteIndex: UInt32
+    /// Whether this side sent the initiation.
+    public var isInitiator: Bool
+
+    /// Keys and indices of one session.
+    public init(sendingKey: [UInt8], receivingKey: [UInt8], localIndex: UInt32, remoteIndex: UInt32,
+                isInitiator: Bool) {
+        self.sendingKey = sendingKey
+        self.receivingKey = receivingKey
+        self.localIndex = localIndex
+        self.remoteIndex = remoteIndex
+        self.isInitiator = isInitiator
+    }
+}
+
+/// One session's transport state: keys, indices, the send counter and the receive replay window (§5.4.6).
+///
+/// Transport messages are type 4, three zero bytes, the receiver's index and the 64-bit counter (both
+/// little-endian), then ChaCha20-Poly1305 of the packet padded with zeros to a multiple of 16 bytes, with the
+/// counter as nonce (four zero bytes, then the counter little-endian) and no associated data.
+public struct Keypair: Sendable {
+    /// Length of the transport header: type, reserved, receiver index, counter.
+    public static let headerLength = 16
+    /// Length of the Poly1305 tag.
+    public static let tagLength = 16
+
+    let sendingKey: TransportKey
+    let receivingKey: TransportKey
+    /// This side's index, carried as receiver index by incoming transport messages.
+    public let localIndex: UInt32
+    /// The peer's index, written as receiver index into outgoing transport messages.
+    public let remoteIndex: UInt32
+    /// When the session was derived: the clock for Rekey-After-Time and Reject-After-Time.
+    public let createdAt: ProtocolInstant
+    /// Whether this side initiated the handshake: only the initiator rekeys on time (§6.2).
+    public let isInitiator: Bool
+    /// The counter the next sent message uses.
+    public internal(set) var sendCounter: UInt64 = 0
+    var replay = ReplayFilter()
+
+    /// A keypair from a handshake's session keys, created at `now`.
+    public init(_ keys: SessionKeys, now: ProtocolInstant) {
+        sendingKey = TransportKey(key: SymmetricKey(data: keys.sendingKey))
+        receivingKey = TransportKey(key: SymmetricKey(data: keys.receivingKey))
+        localIndex = keys.localIndex
+        remoteIndex = keys.remoteIndex
+        createdAt = now
+        isInitiator = keys.isInitiator
+    }
+
+    /// Whether the keypair may still send at `now`: younger than Reject-After-Time and below
+    /// Reject-After-Messages (§6.1).
+    public func canSend(now: ProtocolInstant) -> Bool {
+        sendCounter < ProtocolConstants.rejectAfterMessages
+            && !createdAt.hasExpired(after: ProtocolConstants.rejectAfterTime, now: now)
+    }
+
+    /// Whether the keypair may still receive at `now` (the kernel's check before decrypting).
+    public func canReceive(now: ProtocolInstant) -> Bool {
+        !replay.isExhausted && !createdAt.hasExpired(after: ProtocolConstants.rejectAfterTime, now: now)
+    }
+
+    /// Whether the sender should start a new handshake: Rekey-After-Messages sent, or, for the initiator only,
+    /// older than Rekey-After-Time (§6.2).
+    public func needsRekeyForSending(now: ProtocolInstant) -> Bool {
+        sendCounter > ProtocolConstants.rekeyAfterMessages
+            || (isInitiator && createdAt.hasExpired(after: ProtocolConstants.rekeyAfterTime, now: now))
+    }
+
+    /// The padded length of a `length`-byte packet: the next multiple of 16, but never beyond `mtu`.
+    public static func paddedLength(_ length: Int, mtu: Int?) -> Int {
+        let multiple = ProtocolConstants.paddingMultiple
+        let rounded = (length + multiple - 1) / multiple * multiple
+        guard let mtu else { return rounded }
+        return max(length, min(rounded, mtu))
+    }
+
+    /// Encrypts `packet` into a transport message with the next counter; nil when the counter is exhausted.
+    public mutating func seal(_ packet: [UInt8], mtu: Int? = nil) -> [UInt8]? {
+        guard sendCounter < ProtocolConstants.rejectAfterMessages else { return nil }
+        let counter = sendCounter
+        sendCounter += 1
+        let padded = Self.paddedLength(packet.count, mtu: mtu)
+        var plaintext = packet
+        if padded > packet.count { plaintext.append(contentsOf: repeatElement(0, count: padded - packet.count)) }
+        guard let box = try? ChaChaPoly.seal(plaintext, using: sendingKey.key, nonce: Self.nonce(counter)) else {
+            return nil
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(Self.headerLength + padded + Self.tagLength)
+        out.append(contentsOf: [4, 0, 0, 0])
+        Self.appendLittleEndian(UInt64(remoteIndex), bytes: 4, to: &out)
+        Self.appendLittleEndian(counter, bytes: 8, to: &out)
+        out.append(contentsOf: box.ciphertext)
+        out.append(contentsOf: box.tag)
+        return out
+    }
+
+    /// Decrypts the transport message `datagram` (already known to be addressed to this keypair).
+    ///
+    /// Returns the counter and the padded plaintext, or nil when authentication fails. The counter is not yet
+    /// checked against the replay window: call `acceptCounter` after this succeeds (§5.4.6).
+    public func open(_ datagram: [UInt8]) -> (counter: UInt64, plaintext: [UInt8])? {
+        guard datagram.count >= Self.headerLength + Self.tagLength else { return nil }
+        let counter = Self.readLittleEndian(datagram, at: 8, bytes: 8)
+        let tagStart = datagram.count - Self.tagLength
+        guard let box = try? ChaChaPoly.SealedBox(nonce: Self.nonce(counter),
+                                                  ciphertext: datagram[Self.headerLength..<tagStart],
+                                                  tag: datagram[tagStart...]),
+              let plain = try? ChaChaPoly.open(box, using: receivingKey.key)
+        else { return nil }
+        return (counter, [UInt8](plain))
+    }
+
+    /// Records an authenticated counter in the replay window; false when it was seen or is too old.
+    public mutating func acceptCounter(_ counter: UInt64) -> Bool {
+        replay.accept(counter)
+    }
+
+    static func nonce(_ counter: UInt64) -> ChaChaPoly.Nonce {
+        var bytes = [UInt8](repeating: 0, count: 12)
+        for i in 0..<8 { bytes[4 + i] = UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i))) }
+        // A 12-byte array is always a valid nonce.
+        return try! ChaChaPoly.Nonce(data: bytes)
+    }
+
+    static func appendLittleEndian(_ value: UInt64, bytes: Int, to out: inout [UInt8]) {
+        for i in 0..<bytes { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+    }
+
+    static func readLittleEndian(_ bytes: [UInt8], at offset: Int, bytes count: Int) -> UInt64 {
+        var v: UInt64 = 0
+        for i in (0..<count).reversed() { v = v << 8 | UInt64(bytes[offset + i]) }
+        return v
+    }
+}
+
+/// A transport key. swift-crypto's `SymmetricKey` is an immutable value whose storage is never mutated after
+/// creation, but is not marked `Sendable` on every platform; this wrapper says so once.
+struct TransportKey: @unchecked Sendable {
+    let key: SymmetricKey
+}

@@ -1,0 +1,146 @@
+/// Receiving: handshake messages and transport data for one peer (whitepaper §5.4; the kernel's receive.c).
+extension Tunnel {
+    /// Message types on the wire (§5.4.2-§5.4.7).
+    public enum MessageType: UInt8, Sendable {
+        case initiation = 1, response = 2, cookieReply = 3, transport = 4
+    }
+
+    /// Handles one datagram from `source` addressed to this peer (the caller has routed it here).
+    ///
+    /// Appends the responses to send, the decrypted packet for the TUN device (`writeToTunnel`, not yet checked
+    /// against AllowedIPs: `Device` does that), staged packets released by a new session, or a typed drop.
+    public mutating func decapsulate(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        guard let first = datagram.first, let type = MessageType(rawValue: first),
+              datagram.count >= 4, datagram[1] == 0, datagram[2] == 0, datagram[3] == 0 else {
+            actions.append(.dropped(.malformedMessage(type: datagram.first ?? 0, length: datagram.count)))
+            return
+        }
+        switch type {
+        case .initiation:
+            guard datagram.count == 148 else { return malformed(datagram, &actions) }
+            receiveInitiation(datagram, from: source, now: now, random: &random, into: &actions)
+        case .response:
+            guard datagram.count == 92 else { return malformed(datagram, &actions) }
+            receiveResponse(datagram, from: source, now: now, random: &random, into: &actions)
+        case .cookieReply:
+            guard datagram.count == 64 else { return malformed(datagram, &actions) }
+            do {
+                try handshake.consumeCookieReply(datagram, now: now)
+            } catch {
+                actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            }
+        case .transport:
+            guard datagram.count >= Keypair.headerLength + Keypair.tagLength else {
+                return malformed(datagram, &actions)
+            }
+            receiveTransport(datagram, from: source, now: now, random: &random, into: &actions)
+        }
+    }
+
+    private func malformed(_ datagram: [UInt8], _ actions: inout [TunnelAction]) {
+        actions.append(.dropped(.malformedMessage(type: datagram[0], length: datagram.count)))
+    }
+
+    mutating func receiveInitiation(_ message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                                    random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        let index = nextLocalIndex()
+        let answer: (response: [UInt8], keys: SessionKeys)
+        do {
+            answer = try handshake.respond(toInitiation: message, localIndex: index, now: now, random: &random)
+        } catch {
+            actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            return
+        }
+        endpoint = source
+        statistics.rxBytes += UInt64(message.count)
+        timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+        timers.anyAuthenticatedPacketReceived()
+        keypairs.install(Keypair(answer.keys, now: now))
+        timers.sessionDerived(now: now)
+        timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+        timers.anyAuthenticatedPacketSent()
+        actions.append(.writeToNetwork(datagram: answer.response, endpoint: source))
+        statistics.txBytes += UInt64(answer.response.count)
+    }
+
+    mutating func receiveResponse(_ message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                                  random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        let keys: SessionKeys
+        do {
+            keys = try handshake.consumeResponse(message, now: now)
+        } catch {
+            actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            return
+        }
+        initiationIndex = nil
+        endpoint = source
+        statistics.rxBytes += UInt64(message.count)
+        timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+        timers.anyAuthenticatedPacketReceived()
+        keypairs.install(Keypair(keys, now: now))
+        timers.sessionDerived(now: now)
+        timers.handshakeComplete()
+        statistics.lastHandshake = now
+        // The initiator confirms the session at once: staged data, or else a keepalive.
+        sendKeepalive(now: now, random: &random, into: &actions)
+    }
+
+    mutating func receiveTransport(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                                   random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: 4, bytes: 4))
+        guard let slot = keypairs.slot(ofLocalIndex: receiver), let keypair = keypairs[slot] else {
+            actions.append(.dropped(.unknownReceiverIndex(receiver)))
+            return
+        }
+        guard keypair.canReceive(now: now) else {
+            actions.append(.dropped(.keypairExpired))
+            return
+        }
+        guard let (counter, padded) = keypair.open(datagram) else {
+            actions.append(.dropped(.authenticationFailed))
+            return
+        }
+        guard keypairs[slot]!.acceptCounter(counter) else {
+            actions.append(.dropped(.replayed(counter: counter)))
+            return
+        }
+        statistics.rxBytes += UInt64(datagram.count)
+        if slot == .next, keypairs.confirmNext() {
+            // The responder's new session is confirmed: it may send with it now (§5.4.5).
+            timers.handshakeComplete()
+            statistics.lastHandshake = now
+            sendStaged(now: now, random: &random, into: &actions)
+        }
+        keepKeyFreshReceiving(now: now, random: &random, into: &actions)
+        timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+        timers.anyAuthenticatedPacketReceived()
+        endpoint = source
+        if padded.isEmpty {
+            statistics.keepalivesReceived += 1
+            return
+        }
+        timers.dataReceived(now: now)
+        let header: IPPacket.Header
+        do {
+            header = try IPPacket.header(of: padded)
+        } catch {
+            actions.append(.dropped(.notAnIPPacket(error)))
+            return
+        }
+        let packet = header.length == padded.count ? padded : Array(padded[..<header.length])
+        actions.append(.writeToTunnel(packet: packet, source: header.source))
+    }
+
+    /// The initiator starts a handshake when its session nears Reject-After-Time while it only receives
+    /// (Reject-After-Time - Keepalive-Timeout - Rekey-Timeout = 165 s), once per session (§6.2).
+    mutating func keepKeyFreshReceiving(now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                                        into actions: inout [TunnelAction]) {
+        guard !timers.sentLastMinuteHandshake, let current = keypairs.current, current.isInitiator else { return }
+        let limit = ProtocolConstants.rejectAfterTime - ProtocolConstants.keepaliveTimeout
+            - ProtocolConstants.rekeyTimeout
+        guard current.createdAt.hasExpired(after: limit, now: now) else { return }
+        timers.sentLastMinuteHandshake = true
+        sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
+    }
+}

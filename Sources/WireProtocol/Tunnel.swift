@@ -1,0 +1,206 @@
+/// One peer's protocol state machine: sessions, staged packets, timers, endpoint (whitepaper §5 and §6).
+///
+/// Pure and result-driven like boringtun's `Tunn`: every call takes the time (`now`) and a random generator,
+/// changes state, and appends what to do to the caller's `actions` array (reuse one array across a batch and
+/// `removeAll(keepingCapacity:)` it; no allocation per call for the list itself). It never performs I/O.
+/// Routing between peers (AllowedIPs, receiver indices, identifying an initiator) is `Device`'s job.
+///
+/// Local session indices are `peerIndex << 8 | n` with a rolling 8-bit `n`, so a device finds the peer of any
+/// receiver index without a table.
+public struct Tunnel: Sendable {
+    /// Per-peer settings.
+    public struct Configuration: Sendable, Equatable {
+        /// Persistent keepalive interval (wg's PersistentKeepalive); nil or zero for off.
+        public var persistentKeepalive: Duration?
+        /// Padding never grows a packet beyond this size (the TUN device's MTU); nil for no cap.
+        public var mtu: Int?
+
+        /// Settings with no persistent keepalive and no MTU cap.
+        public init(persistentKeepalive: Duration? = nil, mtu: Int? = nil) {
+            self.persistentKeepalive = persistentKeepalive
+            self.mtu = mtu
+        }
+    }
+
+    /// Counters for `wg show` and tests.
+    public struct Statistics: Sendable, Equatable {
+        /// Bytes of datagrams sent to the peer.
+        public var txBytes: UInt64 = 0
+        /// Bytes of authenticated datagrams received from the peer.
+        public var rxBytes: UInt64 = 0
+        /// Keepalives received (authenticated empty transport messages).
+        public var keepalivesReceived: UInt64 = 0
+        /// When the latest handshake completed.
+        public var lastHandshake: ProtocolInstant?
+    }
+
+    /// Staged packets are kept up to this many (the kernel's MAX_STAGED_PACKETS).
+    public static let maxStagedPackets = 128
+
+    /// This peer's number in its device: the top 24 bits of every local index.
+    public let peerIndex: UInt32
+    /// Settings.
+    public var configuration: Configuration
+    /// Where datagrams to the peer go; updated from every authenticated datagram (roaming, §2).
+    public var endpoint: UDPEndpoint?
+    /// Sessions.
+    public internal(set) var keypairs = Keypairs()
+    /// Timers.
+    public internal(set) var timers = Timers()
+    /// Counters.
+    public internal(set) var statistics = Statistics()
+    /// Packets waiting for a session.
+    public internal(set) var staged: [[UInt8]] = []
+
+    var handshake: any TunnelHandshake
+    var lastSentHandshake: ProtocolInstant?
+    var initiationIndex: UInt32?
+    var indexCounter: UInt32 = 0
+
+    /// A tunnel to one peer. `peerIndex` must fit in 24 bits and be unique in its device.
+    public init(peerIndex: UInt32, handshake: any TunnelHandshake, endpoint: UDPEndpoint? = nil,
+                configuration: Configuration = Configuration()) {
+        self.peerIndex = peerIndex & 0x00ff_ffff
+        self.handshake = handshake
+        self.endpoint = endpoint
+        self.configuration = configuration
+    }
+
+    /// When `tick` should next be called, if any timer is armed.
+    public var nextDeadline: ProtocolInstant? { timers.nextDeadline }
+
+    mutating func nextLocalIndex() -> UInt32 {
+        indexCounter = (indexCounter &+ 1) & 0xff
+        return peerIndex << 8 | indexCounter
+    }
+
+    // MARK: Sending (§5.4.6; the kernel's send.c)
+
+    /// Encrypts an IP packet from the TUN device for this peer, or stages it and starts a handshake.
+    public mutating func encapsulate(_ packet: [UInt8], now: ProtocolInstant,
+                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        guard endpoint != nil else {
+            actions.append(.dropped(.noEndpoint))
+            return
+        }
+        stage(packet, into: &actions)
+        sendStaged(now: now, random: &random, into: &actions)
+        if !staged.isEmpty { actions.append(.queued(.awaitingHandshake)) }
+    }
+
+    mutating func stage(_ packet: [UInt8], into actions: inout [TunnelAction]) {
+        if staged.count >= Self.maxStagedPackets {
+            staged.removeFirst()
+            actions.append(.dropped(.stagedQueueFull))
+        }
+        staged.append(packet)
+    }
+
+    /// Sends every staged packet with the current session, or starts a handshake when there is none usable.
+    mutating func sendStaged(now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                             into actions: inout [TunnelAction]) {
+        guard !staged.isEmpty else { return }
+        guard let endpoint, let current = keypairs.current, current.canSend(now: now) else {
+            sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
+            return
+        }
+        var sent = 0
+        for packet in staged {
+            guard let datagram = keypairs.current!.seal(packet, mtu: configuration.mtu) else { break }
+            actions.append(.writeToNetwork(datagram: datagram, endpoint: endpoint))
+            statistics.txBytes += UInt64(datagram.count)
+            timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+            timers.anyAuthenticatedPacketSent()
+            if !packet.isEmpty { timers.dataSent(now: now, random: &random) }
+            sent += 1
+        }
+        staged.removeFirst(sent)
+        if !staged.isEmpty {
+            // The counter ran out mid-batch: the rest waits for a new session.
+            sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
+            return
+        }
+        if keypairs.current!.needsRekeyForSending(now: now) {
+            sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
+        }
+    }
+
+    /// Sends a keepalive (an empty transport message) unless data is staged anyway (§6.5).
+    mutating func sendKeepalive(now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                                into actions: inout [TunnelAction]) {
+        if staged.isEmpty { staged.append([]) }
+        sendStaged(now: now, random: &random, into: &actions)
+    }
+
+    /// Sends a handshake initiation, at most one per Rekey-Timeout (§6.4).
+    mutating func sendInitiation(isRetry: Bool, now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                                 into actions: inout [TunnelAction]) {
+        if !isRetry { timers.handshakeAttempts = 0 }
+        if let last = lastSentHandshake, !last.hasExpired(after: ProtocolConstants.rekeyTimeout, now: now) {
+            return
+        }
+        lastSentHandshake = now
+        let index = nextLocalIndex()
+        let message: [UInt8]
+        do {
+            message = try handshake.createInitiation(localIndex: index, now: now, random: &random)
+        } catch {
+            actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            return
+        }
+        initiationIndex = index
+        timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+        timers.anyAuthenticatedPacketSent()
+        if let endpoint {
+            actions.append(.writeToNetwork(datagram: message, endpoint: endpoint))
+            statistics.txBytes += UInt64(message.count)
+        } else {
+            actions.append(.dropped(.noEndpoint))
+        }
+        timers.handshakeInitiated(now: now, random: &random)
+    }
+
+    // MARK: Timers (§6; the kernel's timers.c expiry functions)
+
+    /// Fires every timer whose deadline is at or before `now`.
+    public mutating func tick(now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                              into actions: inout [TunnelAction]) {
+        if let at = timers.retransmitHandshake, at <= now {
+            timers.retransmitHandshake = nil
+            if timers.handshakeAttempts > Timers.maxHandshakeAttempts {
+                // Rekey-Attempt-Time is over: give up, drop what waited, and zero keys eventually.
+                timers.sendKeepalive = nil
+                for _ in staged { actions.append(.dropped(.handshakeGaveUp)) }
+                staged.removeAll()
+                if timers.zeroKeyMaterial == nil { timers.sessionDerived(now: now) }
+            } else {
+                timers.handshakeAttempts += 1
+                sendInitiation(isRetry: true, now: now, random: &random, into: &actions)
+            }
+        }
+        if let at = timers.sendKeepalive, at <= now {
+            timers.sendKeepalive = nil
+            sendKeepalive(now: now, random: &random, into: &actions)
+            if timers.needAnotherKeepalive {
+                timers.needAnotherKeepalive = false
+                timers.sendKeepalive = now + ProtocolConstants.keepaliveTimeout
+            }
+        }
+        if let at = timers.newHandshake, at <= now {
+            timers.newHandshake = nil
+            sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
+        }
+        if let at = timers.zeroKeyMaterial, at <= now {
+            timers.zeroKeyMaterial = nil
+            keypairs.clear()
+            handshake.clear()
+            initiationIndex = nil
+        }
+        if let at = timers.persistentKeepalive, at <= now {
+            timers.persistentKeepalive = nil
+            if let interval = configuration.persistentKeepalive, interval > .zero {
+                sendKeepalive(now: now, random: &random, into: &actions)
+            }
+        }
+    }
+}
