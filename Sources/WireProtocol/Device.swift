@@ -1,0 +1,134 @@
+/// Which peer a handshake initiation is from, decided before any per-peer state is touched (whitepaper §5.4.2,
+/// §5.4.7): the responder's mac1 check, the under-load cookie decision and the decryption of the initiator's
+/// static key live behind this, with the interface's private key.
+public protocol InitiationRouter: Sendable {
+    /// Routes one 148-byte initiation received from `source`.
+    mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                        random: inout some RandomNumberGenerator) -> InitiationRoute
+}
+
+/// The outcome of `InitiationRouter.route`.
+public enum InitiationRoute: Sendable, Equatable {
+    /// The initiation is from this peer (its `Tunnel.peerIndex`).
+    case peer(UInt32)
+    /// Under load without a valid mac2: send this cookie reply to the source instead (§5.4.7).
+    case cookieReply([UInt8])
+    /// Drop the message, for this reason.
+    case drop(DropReason)
+}
+
+/// A WireGuard interface's protocol state: its peers' tunnels and the cryptokey routing table (whitepaper §2).
+///
+/// Outgoing IP packets are routed by destination through AllowedIPs to a peer; incoming datagrams go to a peer
+/// by receiver index (transport, response, cookie reply) or through the `InitiationRouter` (initiation), and a
+/// decrypted packet is delivered only if its source address routes back to the peer that sent it. Like `Tunnel`,
+/// every call appends to the caller's `actions` and performs no I/O.
+public struct Device: Sendable {
+    /// The peers, by `Tunnel.peerIndex`.
+    public internal(set) var tunnels: [UInt32: Tunnel] = [:]
+    /// Cryptokey routing: prefix to peer index.
+    public internal(set) var allowedIPs = AllowedIPs<UInt32>()
+    var router: any InitiationRouter
+
+    /// A device with no peers whose initiations are routed by `router`.
+    public init(router: any InitiationRouter) {
+        self.router = router
+    }
+
+    /// Adds (or replaces) a peer and routes `allowedIPs` to it; a prefix held by another peer moves to it.
+    public mutating func addPeer(_ tunnel: Tunnel,
+                                 allowedIPs prefixes: [(address: InternetAddress, prefixLength: Int)]) throws {
+        tunnels[tunnel.peerIndex] = tunnel
+        for prefix in prefixes {
+            try allowedIPs.insert(prefix.address, prefixLength: prefix.prefixLength, peer: tunnel.peerIndex)
+        }
+    }
+
+    /// Removes a peer, its sessions and its routes.
+    public mutating func removePeer(_ peerIndex: UInt32) {
+        tunnels[peerIndex] = nil
+        allowedIPs.removeAll(of: peerIndex)
+    }
+
+    /// The earliest timer deadline of any peer.
+    public var nextDeadline: ProtocolInstant? {
+        tunnels.values.compactMap(\.nextDeadline).min()
+    }
+
+    /// Routes an IP packet from the TUN device to the peer owning its destination and encapsulates it.
+    public mutating func encapsulate(_ packet: [UInt8], now: ProtocolInstant,
+                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        let header: IPPacket.Header
+        do {
+            header = try IPPacket.header(of: packet)
+        } catch {
+            actions.append(.dropped(.notAnIPPacket(error)))
+            return
+        }
+        guard let peer = allowedIPs.lookup(header.destination), tunnels[peer] != nil else {
+            actions.append(.dropped(.noRouteToDestination(header.destination)))
+            return
+        }
+        tunnels[peer]!.encapsulate(packet, now: now, random: &random, into: &actions)
+    }
+
+    /// Handles one UDP datagram from `source`.
+    public mutating func decapsulate(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        guard datagram.count >= 8, let type = Tunnel.MessageType(rawValue: datagram[0]) else {
+            actions.append(.dropped(.malformedMessage(type: datagram.first ?? 0, length: datagram.count)))
+            return
+        }
+        let peer: UInt32
+        if type == .initiation {
+            guard datagram.count == 148 else {
+                actions.append(.dropped(.malformedMessage(type: 1, length: datagram.count)))
+                return
+            }
+            switch router.route(initiation: datagram, from: source, now: now, random: &random) {
+            case .peer(let index):
+                peer = index
+            case .cookieReply(let reply):
+                actions.append(.writeToNetwork(datagram: reply, endpoint: source))
+                actions.append(.dropped(.underLoad))
+                return
+            case .drop(let reason):
+                actions.append(.dropped(reason))
+                return
+            }
+        } else {
+            // Response and cookie reply carry the receiver index at offset 8, transport at offset 4.
+            let offset = type == .transport ? 4 : 8
+            guard datagram.count >= offset + 4 else {
+                actions.append(.dropped(.malformedMessage(type: datagram[0], length: datagram.count)))
+                return
+            }
+            let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: offset, bytes: 4))
+            peer = receiver >> 8
+        }
+        guard tunnels[peer] != nil else {
+            actions.append(type == .initiation ? .dropped(.unknownInitiator) : .dropped(.unknownReceiverIndex(
+                UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .transport ? 4 : 8,
+                                                                    bytes: 4)))))
+            return
+        }
+        let first = actions.count
+        tunnels[peer]!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+        // Cryptokey routing on receive: the packet's source must route back to the peer that sent it.
+        for i in first..<actions.count {
+            if case .writeToTunnel(_, let address) = actions[i], allowedIPs.lookup(address) != peer {
+                actions[i] = .dropped(.sourceNotAllowed(address))
+            }
+        }
+    }
+
+    /// Fires every peer's due timers.
+    public mutating func tick(now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                              into actions: inout [TunnelAction]) {
+        for peer in tunnels.keys {
+            if let deadline = tunnels[peer]!.nextDeadline, deadline <= now {
+                tunnels[peer]!.tick(now: now, random: &random, into: &actions)
+            }
+        }
+    }
+}
