@@ -1,6 +1,3 @@
-import Crypto
-import Foundation
-
 /// What a completed handshake hands to the transport layer (whitepaper §5.4.5, "Derivation of Transport Data Keys").
 ///
 /// `sendingKey`/`receivingKey` are T_send/T_recv as seen from this side; the indices are this side's sender index
@@ -39,8 +36,8 @@ public struct Keypair: Sendable {
     /// Length of the Poly1305 tag.
     public static let tagLength = 16
 
-    let sendingKey: TransportKey
-    let receivingKey: TransportKey
+    let sendingKey: TransportAEAD
+    let receivingKey: TransportAEAD
     /// This side's index, carried as receiver index by incoming transport messages.
     public let localIndex: UInt32
     /// The peer's index, written as receiver index into outgoing transport messages.
@@ -55,8 +52,8 @@ public struct Keypair: Sendable {
 
     /// A keypair from a handshake's session keys, created at `now`.
     public init(_ keys: SessionKeys, now: ProtocolInstant) {
-        sendingKey = TransportKey(key: SymmetricKey(data: keys.sendingKey))
-        receivingKey = TransportKey(key: SymmetricKey(data: keys.receivingKey))
+        sendingKey = TransportAEAD(key: keys.sendingKey)
+        receivingKey = TransportAEAD(key: keys.receivingKey)
         localIndex = keys.localIndex
         remoteIndex = keys.remoteIndex
         createdAt = now
@@ -96,19 +93,28 @@ public struct Keypair: Sendable {
         let counter = sendCounter
         sendCounter += 1
         let padded = Self.paddedLength(packet.count, mtu: mtu)
-        var plaintext = packet
-        if padded > packet.count { plaintext.append(contentsOf: repeatElement(0, count: padded - packet.count)) }
-        guard let box = try? ChaChaPoly.seal(plaintext, using: sendingKey.key, nonce: Self.nonce(counter)) else {
-            return nil
+        let total = Self.headerLength + padded + Self.tagLength
+        let receiver = remoteIndex
+        var sealed = false
+        let out = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            buffer[0] = 4
+            buffer[1] = 0
+            buffer[2] = 0
+            buffer[3] = 0
+            for i in 0..<4 { buffer[4 + i] = UInt8(truncatingIfNeeded: receiver >> (8 * UInt32(i))) }
+            for i in 0..<8 { buffer[8 + i] = UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i))) }
+            let body = Self.headerLength
+            packet.withUnsafeBufferPointer { p in
+                if let source = p.baseAddress {
+                    (buffer.baseAddress! + body).initialize(from: source, count: p.count)
+                }
+            }
+            (buffer.baseAddress! + body + packet.count).initialize(repeating: 0, count: padded - packet.count)
+            sealed = sendingKey.seal(UnsafeMutableRawBufferPointer(buffer), plaintext: body..<(body + padded),
+                                     counter: counter)
+            initialized = total
         }
-        var out = [UInt8]()
-        out.reserveCapacity(Self.headerLength + padded + Self.tagLength)
-        out.append(contentsOf: [4, 0, 0, 0])
-        Self.appendLittleEndian(UInt64(remoteIndex), bytes: 4, to: &out)
-        Self.appendLittleEndian(counter, bytes: 8, to: &out)
-        out.append(contentsOf: box.ciphertext)
-        out.append(contentsOf: box.tag)
-        return out
+        return sealed ? out : nil
     }
 
     /// Decrypts the transport message `datagram` (already known to be addressed to this keypair).
@@ -118,25 +124,21 @@ public struct Keypair: Sendable {
     public func open(_ datagram: [UInt8]) -> (counter: UInt64, plaintext: [UInt8])? {
         guard datagram.count >= Self.headerLength + Self.tagLength else { return nil }
         let counter = Self.readLittleEndian(datagram, at: 8, bytes: 8)
-        let tagStart = datagram.count - Self.tagLength
-        guard let box = try? ChaChaPoly.SealedBox(nonce: Self.nonce(counter),
-                                                  ciphertext: datagram[Self.headerLength..<tagStart],
-                                                  tag: datagram[tagStart...]),
-              let plain = try? ChaChaPoly.open(box, using: receivingKey.key)
-        else { return nil }
-        return (counter, [UInt8](plain))
+        let length = datagram.count - Self.headerLength - Self.tagLength
+        var opened = false
+        let plain = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            opened = datagram.withUnsafeBytes { d in
+                receivingKey.open(UnsafeRawBufferPointer(rebasing: d[Self.headerLength...]),
+                                  into: UnsafeMutableRawBufferPointer(buffer), counter: counter)
+            }
+            initialized = length
+        }
+        return opened ? (counter, plain) : nil
     }
 
     /// Records an authenticated counter in the replay window; false when it was seen or is too old.
     public mutating func acceptCounter(_ counter: UInt64) -> Bool {
         replay.accept(counter)
-    }
-
-    static func nonce(_ counter: UInt64) -> ChaChaPoly.Nonce {
-        var bytes = [UInt8](repeating: 0, count: 12)
-        for i in 0..<8 { bytes[4 + i] = UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i))) }
-        // A 12-byte array is always a valid nonce.
-        return try! ChaChaPoly.Nonce(data: bytes)
     }
 
     static func appendLittleEndian(_ value: UInt64, bytes: Int, to out: inout [UInt8]) {
@@ -148,10 +150,4 @@ public struct Keypair: Sendable {
         for i in (0..<count).reversed() { v = v << 8 | UInt64(bytes[offset + i]) }
         return v
     }
-}
-
-/// A transport key. swift-crypto's `SymmetricKey` is an immutable value whose storage is never mutated after
-/// creation, but is not marked `Sendable` on every platform; this wrapper says so once.
-struct TransportKey: @unchecked Sendable {
-    let key: SymmetricKey
 }
