@@ -1,4 +1,4 @@
-/// Placeholder until the crypto branch's handshake benchmark is merged; then this calls it.
+/// Runs the crypto branch's handshake benchmark once it is merged; until then says so.
 func runHandshakeBenchIfAvailable(seconds: Double) {
-    print("handshakes: not measured (the Noise handshake is not merged yet)")
+    print("handshake (crypto benchmark): not merged yet")
 }

@@ -2,15 +2,15 @@
 /// §5.4.7): the responder's mac1 check, the under-load cookie decision and the decryption of the initiator's
 /// static key live behind this, with the interface's private key.
 public protocol InitiationRouter: Sendable {
-    /// Routes one 148-byte initiation received from `source`.
+    /// Routes one 148-byte initiation received from `source`; under load, only messages with a valid mac2 pass.
     mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                        random: inout some RandomNumberGenerator) -> InitiationRoute
+                        underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute
 }
 
 /// The outcome of `InitiationRouter.route`.
-public enum InitiationRoute: Sendable, Equatable {
-    /// The initiation is from this peer (its `Tunnel.peerIndex`).
-    case peer(UInt32)
+public enum InitiationRoute: Sendable {
+    /// The initiation is from this peer (its `Tunnel.peerIndex`), opened already when `consumed` is not nil.
+    case peer(UInt32, consumed: ConsumedInitiation?)
     /// Under load without a valid mac2: send this cookie reply to the source instead (§5.4.7).
     case cookieReply([UInt8])
     /// Drop the message, for this reason.
@@ -29,6 +29,8 @@ public struct Device: Sendable {
     /// Cryptokey routing: prefix to peer index.
     public internal(set) var allowedIPs = AllowedIPs<UInt32>()
     var router: any InitiationRouter
+    /// Whether the daemon is under load: initiations then need a valid mac2, else get a cookie reply (§5.4.7).
+    public var underLoad = false
 
     /// A device with no peers whose initiations are routed by `router`.
     public init(router: any InitiationRouter) {
@@ -75,19 +77,21 @@ public struct Device: Sendable {
     /// Handles one UDP datagram from `source`.
     public mutating func decapsulate(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
                                      random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
-        guard datagram.count >= 8, let type = Tunnel.MessageType(rawValue: datagram[0]) else {
+        guard datagram.count >= 8, let type = try? MessageType(of: datagram) else {
             actions.append(.dropped(.malformedMessage(type: datagram.first ?? 0, length: datagram.count)))
             return
         }
         let peer: UInt32
-        if type == .initiation {
+        var consumed: ConsumedInitiation? = nil
+        if type == .handshakeInitiation {
             guard datagram.count == 148 else {
                 actions.append(.dropped(.malformedMessage(type: 1, length: datagram.count)))
                 return
             }
-            switch router.route(initiation: datagram, from: source, now: now, random: &random) {
-            case .peer(let index):
+            switch router.route(initiation: datagram, from: source, now: now, underLoad: underLoad, random: &random) {
+            case .peer(let index, let opened):
                 peer = index
+                consumed = opened
             case .cookieReply(let reply):
                 actions.append(.writeToNetwork(datagram: reply, endpoint: source))
                 actions.append(.dropped(.underLoad))
@@ -98,7 +102,7 @@ public struct Device: Sendable {
             }
         } else {
             // Response and cookie reply carry the receiver index at offset 8, transport at offset 4.
-            let offset = type == .transport ? 4 : 8
+            let offset = type == .transportData ? 4 : 8
             guard datagram.count >= offset + 4 else {
                 actions.append(.dropped(.malformedMessage(type: datagram[0], length: datagram.count)))
                 return
@@ -107,13 +111,18 @@ public struct Device: Sendable {
             peer = receiver >> 8
         }
         guard tunnels[peer] != nil else {
-            actions.append(type == .initiation ? .dropped(.unknownInitiator) : .dropped(.unknownReceiverIndex(
-                UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .transport ? 4 : 8,
+            actions.append(type == .handshakeInitiation ? .dropped(.unknownInitiator) : .dropped(.unknownReceiverIndex(
+                UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .transportData ? 4 : 8,
                                                                     bytes: 4)))))
             return
         }
         let first = actions.count
-        tunnels[peer]!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+        if type == .handshakeInitiation {
+            tunnels[peer]!.receiveInitiation(datagram, consumed: consumed, from: source, now: now, random: &random,
+                                             into: &actions)
+        } else {
+            tunnels[peer]!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+        }
         // Cryptokey routing on receive: the packet's source must route back to the peer that sent it.
         for i in first..<actions.count {
             if case .writeToTunnel(_, let address) = actions[i], allowedIPs.lookup(address) != peer {

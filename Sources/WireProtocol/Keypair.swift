@@ -1,30 +1,3 @@
-/// What a completed handshake hands to the transport layer (whitepaper §5.4.5, "Derivation of Transport Data Keys").
-///
-/// `sendingKey`/`receivingKey` are T_send/T_recv as seen from this side; the indices are this side's sender index
-/// (`localIndex`, which incoming transport messages carry as receiver) and the peer's (`remoteIndex`).
-public struct SessionKeys: Sendable {
-    /// T_send: 32 bytes.
-    public var sendingKey: [UInt8]
-    /// T_recv: 32 bytes.
-    public var receivingKey: [UInt8]
-    /// This side's index for the session.
-    public var localIndex: UInt32
-    /// The peer's index for the session.
-    public var remoteIndex: UInt32
-    /// Whether this side sent the initiation.
-    public var isInitiator: Bool
-
-    /// Keys and indices of one session.
-    public init(sendingKey: [UInt8], receivingKey: [UInt8], localIndex: UInt32, remoteIndex: UInt32,
-                isInitiator: Bool) {
-        self.sendingKey = sendingKey
-        self.receivingKey = receivingKey
-        self.localIndex = localIndex
-        self.remoteIndex = remoteIndex
-        self.isInitiator = isInitiator
-    }
-}
-
 /// One session's transport state: keys, indices, the send counter and the receive replay window (§5.4.6).
 ///
 /// Transport messages are type 4, three zero bytes, the receiver's index and the 64-bit counter (both

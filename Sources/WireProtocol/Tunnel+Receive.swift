@@ -1,10 +1,5 @@
 /// Receiving: handshake messages and transport data for one peer (whitepaper §5.4; the kernel's receive.c).
 extension Tunnel {
-    /// Message types on the wire (§5.4.2-§5.4.7).
-    public enum MessageType: UInt8, Sendable {
-        case initiation = 1, response = 2, cookieReply = 3, transport = 4
-    }
-
     /// Handles one datagram from `source` addressed to this peer (the caller has routed it here).
     ///
     /// Appends the responses to send, the decrypted packet for the TUN device (`writeToTunnel`, not yet checked
@@ -17,10 +12,10 @@ extension Tunnel {
             return
         }
         switch type {
-        case .initiation:
+        case .handshakeInitiation:
             guard datagram.count == 148 else { return malformed(datagram, &actions) }
-            receiveInitiation(datagram, from: source, now: now, random: &random, into: &actions)
-        case .response:
+            receiveInitiation(datagram, consumed: nil, from: source, now: now, random: &random, into: &actions)
+        case .handshakeResponse:
             guard datagram.count == 92 else { return malformed(datagram, &actions) }
             receiveResponse(datagram, from: source, now: now, random: &random, into: &actions)
         case .cookieReply:
@@ -30,7 +25,7 @@ extension Tunnel {
             } catch {
                 actions.append(.dropped(.handshakeRejected(String(describing: error))))
             }
-        case .transport:
+        case .transportData:
             guard datagram.count >= Keypair.headerLength + Keypair.tagLength else {
                 return malformed(datagram, &actions)
             }
@@ -42,12 +37,16 @@ extension Tunnel {
         actions.append(.dropped(.malformedMessage(type: datagram[0], length: datagram.count)))
     }
 
-    mutating func receiveInitiation(_ message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                                    random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    /// Answers an initiation from this peer; `consumed` is the initiation already opened by the device's
+    /// `InitiationRouter` (nil to let the handshake open it).
+    public mutating func receiveInitiation(_ message: [UInt8], consumed: ConsumedInitiation?, from source: UDPEndpoint,
+                                           now: ProtocolInstant, random: inout some RandomNumberGenerator,
+                                           into actions: inout [TunnelAction]) {
         let index = nextLocalIndex()
         let answer: (response: [UInt8], keys: SessionKeys)
         do {
-            answer = try handshake.respond(toInitiation: message, localIndex: index, now: now, random: &random)
+            answer = try handshake.respond(toInitiation: message, consumed: consumed, localIndex: index, now: now,
+                                           random: &random)
         } catch {
             actions.append(.dropped(.handshakeRejected(String(describing: error))))
             return

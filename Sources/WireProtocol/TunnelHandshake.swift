@@ -14,8 +14,11 @@ public protocol TunnelHandshake: Sendable {
     mutating func consumeResponse(_ message: [UInt8], now: ProtocolInstant) throws -> SessionKeys
 
     /// Consumes an initiation from this peer and builds the response with `localIndex` as sender index.
+    ///
+    /// `consumed` is the initiation as the device's router already opened it (to learn which peer sent it), so
+    /// the Diffie-Hellman work is not done twice; nil means open `message` here.
     mutating func respond(
-        toInitiation message: [UInt8], localIndex: UInt32, now: ProtocolInstant,
+        toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32, now: ProtocolInstant,
         random: inout some RandomNumberGenerator
     ) throws -> (response: [UInt8], keys: SessionKeys)
 

@@ -1,15 +1,6 @@
 import Testing
 @testable import WireProtocol
 
-/// Routes every initiation to one fixed peer (the test double for a one-peer device).
-struct SinglePeerRouter: InitiationRouter {
-    let peer: UInt32
-    mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                        random: inout some RandomNumberGenerator) -> InitiationRoute {
-        .peer(peer)
-    }
-}
-
 /// An in-memory network between two devices that loses, delays (and so reorders) and duplicates datagrams.
 /// Time is in milliseconds; a datagram sent at t arrives at t + 1 + extra delay, through a ring of slots.
 struct LossyWire {
@@ -39,28 +30,13 @@ struct LossyWire {
 struct LossyWireTests {
     static let addressA: UInt32 = 0x0a00_0001, addressB: UInt32 = 0x0a00_0002, spoofed: UInt32 = 0x0a00_0063
 
-    static func makeDevices(_ makeHandshakes: () -> (any TunnelHandshake, any TunnelHandshake),
-                            routerA: any InitiationRouter, routerB: any InitiationRouter,
-                            endpointA: UDPEndpoint, endpointB: UDPEndpoint) throws -> (Device, Device) {
-        let (ha, hb) = makeHandshakes()
-        var a = Device(router: routerA)
-        var b = Device(router: routerB)
-        try a.addPeer(Tunnel(peerIndex: 7, handshake: ha, endpoint: endpointB),
-                      allowedIPs: [(.v4(addressB), 32)])
-        try b.addPeer(Tunnel(peerIndex: 9, handshake: hb, endpoint: nil),
-                      allowedIPs: [(.v4(addressA), 32)])
-        return (a, b)
-    }
-
-    /// Carries `total` packets, alternating directions, one per simulated millisecond, through `wire`.
-    /// Every 50th packet from A has a source outside A's AllowedIPs at B.
-    static func soak(total: Int, seed: UInt64,
-                     handshakes: () -> (any TunnelHandshake, any TunnelHandshake),
-                     routerA: any InitiationRouter, routerB: any InitiationRouter) throws {
+    /// Carries `total` packets between the devices of `NoiseDevices`, alternating directions, one
+    /// per simulated millisecond, through a lossy wire. Every 50th packet from A has a source outside A's
+    /// AllowedIPs at B.
+    static func soak(total: Int, seed: UInt64, devices: (Device, Device)) throws {
         let endpointA = UDPEndpoint(address: .v4(0xc000_0201), port: 1)
         let endpointB = UDPEndpoint(address: .v4(0xc000_0202), port: 2)
-        var (a, b) = try makeDevices(handshakes, routerA: routerA, routerB: routerB,
-                                     endpointA: endpointA, endpointB: endpointB)
+        var (a, b) = devices
         var random = SeededRandom(seed: seed)
         var wire = LossyWire(random: SeededRandom(seed: seed ^ 0xffff))
         var actions: [TunnelAction] = []
@@ -153,10 +129,9 @@ struct LossyWireTests {
         }
     }
 
-    @Test("1,000,000 packets with loss, reordering and duplication (session rules, test-double handshake)")
-    func millionPacketsFake() throws {
-        try Self.soak(total: 1_000_000, seed: 1,
-                      handshakes: { (FakeHandshake(), FakeHandshake()) },
-                      routerA: SinglePeerRouter(peer: 7), routerB: SinglePeerRouter(peer: 9))
+    @Test("1,000,000 packets with loss, reordering and duplication over the Noise handshake")
+    func millionPackets() throws {
+        let devices = try NoiseDevices(seed: 5, endpointB: UDPEndpoint(address: .v4(0xc000_0202), port: 2))
+        try Self.soak(total: 1_000_000, seed: 1, devices: (devices.a, devices.b))
     }
 }

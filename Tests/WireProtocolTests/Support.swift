@@ -42,11 +42,12 @@ struct FakeHandshake: TunnelHandshake {
         return SessionKeys(sendingKey: Self.key(pending.ephemeral, theirs, direction: 0),
                            receivingKey: Self.key(pending.ephemeral, theirs, direction: 1),
                            localIndex: pending.index, remoteIndex: UInt32(Self.read(message, at: 4, 4)),
-                           isInitiator: true)
+                           isInitiator: true, handshakeHash: [])
     }
 
-    mutating func respond(toInitiation message: [UInt8], localIndex: UInt32, now: ProtocolInstant,
-                          random: inout some RandomNumberGenerator) throws -> (response: [UInt8], keys: SessionKeys) {
+    mutating func respond(toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
+                          now: ProtocolInstant, random: inout some RandomNumberGenerator)
+        throws -> (response: [UInt8], keys: SessionKeys) {
         let theirIndex = UInt32(Self.read(message, at: 4, 4))
         let theirs = Self.read(message, at: 8, 8)
         let ours = random.next()
@@ -57,7 +58,8 @@ struct FakeHandshake: TunnelHandshake {
         Self.write(ours, 8, into: &m, at: 12)
         let keys = SessionKeys(sendingKey: Self.key(theirs, ours, direction: 1),
                                receivingKey: Self.key(theirs, ours, direction: 0),
-                               localIndex: localIndex, remoteIndex: theirIndex, isInitiator: false)
+                               localIndex: localIndex, remoteIndex: theirIndex, isInitiator: false,
+                               handshakeHash: [])
         return (m, keys)
     }
 

@@ -11,7 +11,7 @@ struct TransportTests {
 
     static func keypair(counter: UInt64 = 0) -> Keypair {
         var k = Keypair(SessionKeys(sendingKey: sendKey, receivingKey: receiveKey, localIndex: 0x0102_0304,
-                                    remoteIndex: 0xa1b2_c3d4, isInitiator: true), now: .zero)
+                                    remoteIndex: 0xa1b2_c3d4, isInitiator: true, handshakeHash: []), now: .zero)
         k.sendCounter = counter
         return k
     }
