@@ -101,8 +101,8 @@ public struct Device: Sendable {
                 return
             }
         } else {
-            // Response and cookie reply carry the receiver index at offset 8, transport at offset 4.
-            let offset = type == .transportData ? 4 : 8
+            // A response carries the receiver index at offset 8; a cookie reply and transport data at offset 4.
+            let offset = type == .handshakeResponse ? 8 : 4
             guard datagram.count >= offset + 4 else {
                 actions.append(.dropped(.malformedMessage(type: datagram[0], length: datagram.count)))
                 return
@@ -112,7 +112,7 @@ public struct Device: Sendable {
         }
         guard tunnels[peer] != nil else {
             actions.append(type == .handshakeInitiation ? .dropped(.unknownInitiator) : .dropped(.unknownReceiverIndex(
-                UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .transportData ? 4 : 8,
+                UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .handshakeResponse ? 8 : 4,
                                                                     bytes: 4)))))
             return
         }

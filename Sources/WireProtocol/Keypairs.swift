@@ -66,6 +66,15 @@ public struct Keypairs: Sendable {
         }
     }
 
+    /// Runs `body` on the keypair in `slot` in place (the slot must be occupied).
+    mutating func withKeypair<R>(in slot: Slot, _ body: (inout Keypair) -> R) -> R {
+        switch slot {
+        case .previous: return body(&previous!)
+        case .current: return body(&current!)
+        case .next: return body(&next!)
+        }
+    }
+
     /// The responder's confirmation: a message authenticated with `next` promotes it. Returns whether it did.
     public mutating func confirmNext() -> Bool {
         guard let confirmed = next else { return false }

@@ -88,19 +88,20 @@ extension Tunnel {
     mutating func receiveTransport(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
                                    random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
         let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: 4, bytes: 4))
-        guard let slot = keypairs.slot(ofLocalIndex: receiver), let keypair = keypairs[slot] else {
+        guard let slot = keypairs.slot(ofLocalIndex: receiver) else {
             actions.append(.dropped(.unknownReceiverIndex(receiver)))
             return
         }
-        guard keypair.canReceive(now: now) else {
+        // Read the keypair in place (no copy held across the replay update, which would copy its window).
+        guard keypairs.withKeypair(in: slot, { $0.canReceive(now: now) }) else {
             actions.append(.dropped(.keypairExpired))
             return
         }
-        guard let (counter, padded) = keypair.open(datagram) else {
+        guard let (counter, padded) = keypairs.withKeypair(in: slot, { $0.open(datagram) }) else {
             actions.append(.dropped(.authenticationFailed))
             return
         }
-        guard keypairs[slot]!.acceptCounter(counter) else {
+        guard keypairs.withKeypair(in: slot, { $0.acceptCounter(counter) }) else {
             actions.append(.dropped(.replayed(counter: counter)))
             return
         }
