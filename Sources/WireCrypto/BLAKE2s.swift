@@ -44,6 +44,11 @@ public struct BLAKE2s: Sendable {
         }
     }
 
+    /// Absorbs `data` (a concrete overload, so callers in other modules avoid the unspecialized generic path).
+    public mutating func update(_ data: [UInt8]) {
+        data.withUnsafeBytes { update($0) }
+    }
+
     /// Absorbs the bytes at `data`.
     public mutating func update(_ data: UnsafeRawBufferPointer) {
         var input = data[...]
@@ -58,7 +63,8 @@ public struct BLAKE2s: Sendable {
             let take = min(Self.blockLength - buffered, input.count)
             let start = buffered
             buffer.withBytes { block in
-                for i in 0..<take { block[start + i] = input[input.startIndex + i] }
+                (block.baseAddress! + start).copyMemory(
+                    from: input.base.baseAddress! + input.startIndex, byteCount: take)
             }
             buffered += take
             input = input.dropFirst(take)

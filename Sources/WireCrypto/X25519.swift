@@ -20,18 +20,40 @@ public enum X25519 {
 
     /// DH(private, public): the 32-byte shared secret; throws `.zeroSharedSecret` when it is all zeros.
     public static func sharedSecret(privateKey: [UInt8], publicKey: [UInt8]) throws(CryptoError) -> [UInt8] {
-        guard privateKey.count == keyLength,
-              let ours = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
-        else { throw .invalidKeyLength(privateKey.count) }
-        guard publicKey.count == keyLength,
-              let theirs = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey)
-        else { throw .invalidKeyLength(publicKey.count) }
-        // BoringSSL itself refuses an all-zero output (it throws); check the bytes too so the rule holds for any
-        // backend.
-        guard let secret = try? ours.sharedSecretFromKeyAgreement(with: theirs) else { throw .zeroSharedSecret }
-        let bytes = secret.withUnsafeBytes { [UInt8]($0) }
-        guard !ConstantTime.isZero(bytes) else { throw .zeroSharedSecret }
-        return bytes
+        // swift-crypto over BoringSSL returns the all-zero output without an error; `sharedSecret(with:)` checks
+        // the bytes, so the rule holds for any backend.
+        try PrivateKey(rawRepresentation: privateKey).sharedSecret(with: publicKey)
+    }
+
+    /// A private key loaded once, so repeated Diffie-Hellman operations skip re-deriving its public key.
+    ///
+    /// swift-crypto computes the public key whenever a private key is loaded; the handshake keeps static and
+    /// ephemeral keys in this form so each costs that base-point multiplication once. Sendable by hand: the
+    /// swift-crypto key it wraps is immutable after creation but not marked Sendable on Linux.
+    public struct PrivateKey: @unchecked Sendable {
+        private let key: Curve25519.KeyAgreement.PrivateKey
+        /// The matching public key (32 bytes).
+        public let publicKey: [UInt8]
+
+        /// Loads 32 raw bytes (clamped inside the scalar multiplication).
+        public init(rawRepresentation: [UInt8]) throws(CryptoError) {
+            guard rawRepresentation.count == keyLength,
+                  let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: rawRepresentation)
+            else { throw .invalidKeyLength(rawRepresentation.count) }
+            self.key = key
+            publicKey = [UInt8](key.publicKey.rawRepresentation)
+        }
+
+        /// DH(self, public): the 32-byte shared secret; throws `.zeroSharedSecret` when it is all zeros.
+        public func sharedSecret(with publicKey: [UInt8]) throws(CryptoError) -> [UInt8] {
+            guard publicKey.count == keyLength,
+                  let theirs = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey)
+            else { throw .invalidKeyLength(publicKey.count) }
+            guard let secret = try? key.sharedSecretFromKeyAgreement(with: theirs) else { throw .zeroSharedSecret }
+            let bytes = secret.withUnsafeBytes { [UInt8]($0) }
+            guard !ConstantTime.isZero(bytes) else { throw .zeroSharedSecret }
+            return bytes
+        }
     }
 
     /// DH-Generate(): 32 bytes from `generator`, clamped as RFC 7748 §5 describes (as `wg genkey` does).

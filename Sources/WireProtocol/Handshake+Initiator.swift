@@ -13,9 +13,11 @@ extension PeerHandshake {
     public mutating func createInitiation(
         senderIndex: UInt32, timestamp: TAI64N, using generator: inout some RandomNumberGenerator
     ) throws(HandshakeError) -> HandshakeInitiation {
+        // A low-order peer key has no static-static secret: the handshake computes DH itself and throws.
         var noise = try NoiseIKpsk2(
             initiatorStatic: identity.privateKey, remoteStatic: remotePublicKey, presharedKey: presharedKey,
-            prologue: Array(ProtocolConstants.identifier.utf8)
+            prologue: Array(ProtocolConstants.identifier.utf8), protocolName: ProtocolConstants.construction,
+            precomputedStaticStatic: precomputedStaticStatic
         )
         let ephemeral = X25519.generatePrivateKey(using: &generator)
         let body = try noise.writeMessage1(ephemeralPrivate: ephemeral, payload: timestamp.bytes)

@@ -7,7 +7,10 @@ extension HandshakeIdentity {
     /// look the peer up by `remoteStatic` and call its `PeerHandshake.accept(_:now:)`. Check mac1 (and under
     /// load mac2) with `CookieChecker` first: this step costs three Diffie-Hellman operations.
     public func consumeInitiation(_ initiation: HandshakeInitiation) throws(HandshakeError) -> ConsumedInitiation {
-        var noise = try NoiseIKpsk2(responderStatic: privateKey, prologue: Array(ProtocolConstants.identifier.utf8))
+        var noise = NoiseIKpsk2(
+            responderStatic: privateKey, prologue: Array(ProtocolConstants.identifier.utf8),
+            protocolName: ProtocolConstants.construction
+        )
         let payload = try noise.readMessage1(initiation.noisePayload)
         guard let timestamp = TAI64N(bytes: payload), let remoteStatic = noise.remoteStatic else {
             throw .malformedTimestamp

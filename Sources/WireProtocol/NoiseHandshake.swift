@@ -3,13 +3,12 @@ import WireCrypto
 /// The local interface's static key pair, as the handshake uses it (whitepaper §5.4: S_priv, S_pub).
 public struct HandshakeIdentity: Sendable {
     /// The static public key (32 bytes).
-    public let publicKey: [UInt8]
-    let privateKey: [UInt8]
+    public var publicKey: [UInt8] { privateKey.publicKey }
+    let privateKey: X25519.PrivateKey
 
     /// An identity from a 32-byte private key (clamped inside X25519, so any 32 bytes will do).
     public init(privateKey: [UInt8]) throws(HandshakeError) {
-        do { publicKey = try X25519.publicKey(privateKey: privateKey) } catch { throw .crypto(error) }
-        self.privateKey = privateKey
+        do { self.privateKey = try X25519.PrivateKey(rawRepresentation: privateKey) } catch { throw .crypto(error) }
     }
 }
 
@@ -77,6 +76,8 @@ public struct PeerHandshake: Sendable {
 
     let identity: HandshakeIdentity
     var noise: NoiseIKpsk2?
+    /// DH(S_priv, S_pub of the peer), computed once (whitepaper §5.4.2 notes it can be); nil for a low-order key.
+    let precomputedStaticStatic: [UInt8]?
 
     /// A handshake with the peer whose static public key is `remotePublicKey`.
     ///
@@ -90,6 +91,7 @@ public struct PeerHandshake: Sendable {
         self.identity = identity
         self.remotePublicKey = remotePublicKey
         self.presharedKey = presharedKey
+        precomputedStaticStatic = try? identity.privateKey.sharedSecret(with: remotePublicKey)
     }
 
     /// Forgets any handshake in flight (keeps the replay timestamp and the rate limiter).

@@ -29,18 +29,31 @@ public struct NoiseIKpsk2: Sendable {
     public var handshakeHash: [UInt8] { symmetric.hash }
 
     private var symmetric: NoiseSymmetricState
-    private let localStaticPrivate: [UInt8]
-    private let localStaticPublic: [UInt8]
-    private var localEphemeralPrivate: [UInt8]?
+    private let localStatic: X25519.PrivateKey
+    private var localStaticPublic: [UInt8] { localStatic.publicKey }
+    private var localEphemeral: X25519.PrivateKey?
     private var remoteEphemeral: [UInt8]?
+    /// DH(s, rs), precomputed by a caller that handshakes with the same peer often (WireGuard precomputes it).
+    private let precomputedStaticStatic: [UInt8]?
 
     /// An initiator that knows the responder's static public key.
     public init(
         initiatorStatic localStaticPrivate: [UInt8], remoteStatic: [UInt8], presharedKey: [UInt8],
         prologue: [UInt8], protocolName: String = ProtocolConstants.construction
     ) throws(HandshakeError) {
-        try self.init(role: .initiator, localStatic: localStaticPrivate, presharedKey: presharedKey,
-                      prologue: prologue, protocolName: protocolName)
+        try self.init(
+            initiatorStatic: Self.load(localStaticPrivate), remoteStatic: remoteStatic, presharedKey: presharedKey,
+            prologue: prologue, protocolName: protocolName, precomputedStaticStatic: nil
+        )
+    }
+
+    /// An initiator with its static key already loaded and, optionally, DH(s, rs) precomputed.
+    init(
+        initiatorStatic localStatic: X25519.PrivateKey, remoteStatic: [UInt8], presharedKey: [UInt8],
+        prologue: [UInt8], protocolName: String, precomputedStaticStatic: [UInt8]?
+    ) throws(HandshakeError) {
+        self.init(role: .initiator, localStatic: localStatic, presharedKey: presharedKey, prologue: prologue,
+                  protocolName: protocolName, precomputedStaticStatic: precomputedStaticStatic)
         self.remoteStatic = remoteStatic
         symmetric.mixHash(remoteStatic)
     }
@@ -50,35 +63,49 @@ public struct NoiseIKpsk2: Sendable {
         responderStatic localStaticPrivate: [UInt8], presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
         prologue: [UInt8], protocolName: String = ProtocolConstants.construction
     ) throws(HandshakeError) {
-        try self.init(role: .responder, localStatic: localStaticPrivate, presharedKey: presharedKey,
-                      prologue: prologue, protocolName: protocolName)
+        self.init(responderStatic: try Self.load(localStaticPrivate), presharedKey: presharedKey, prologue: prologue,
+                  protocolName: protocolName)
+    }
+
+    /// A responder with its static key already loaded.
+    init(
+        responderStatic localStatic: X25519.PrivateKey, presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
+        prologue: [UInt8], protocolName: String
+    ) {
+        self.init(role: .responder, localStatic: localStatic, presharedKey: presharedKey, prologue: prologue,
+                  protocolName: protocolName, precomputedStaticStatic: nil)
         symmetric.mixHash(localStaticPublic)
     }
 
     private init(
-        role: Role, localStatic: [UInt8], presharedKey: [UInt8], prologue: [UInt8], protocolName: String
-    ) throws(HandshakeError) {
+        role: Role, localStatic: X25519.PrivateKey, presharedKey: [UInt8], prologue: [UInt8], protocolName: String,
+        precomputedStaticStatic: [UInt8]?
+    ) {
         self.role = role
         self.presharedKey = presharedKey
-        localStaticPrivate = localStatic
-        do { localStaticPublic = try X25519.publicKey(privateKey: localStatic) } catch { throw .crypto(error) }
+        self.localStatic = localStatic
+        self.precomputedStaticStatic = precomputedStaticStatic
         symmetric = NoiseSymmetricState(protocolName: protocolName)
         symmetric.mixHash(prologue)
     }
 
     /// Message 1 (`-> e, es, s, ss`): returns e.pub (32) || sealed static (48) || sealed payload (len + 16).
     public mutating func writeMessage1(ephemeralPrivate: [UInt8], payload: [UInt8]) throws(HandshakeError) -> [UInt8] {
-        guard role == .initiator, localEphemeralPrivate == nil, let remoteStatic else {
+        guard role == .initiator, localEphemeral == nil, let remoteStatic else {
             throw .unexpectedState(.initiationCreated)
         }
-        let ephemeralPublic = try Self.publicKey(ephemeralPrivate)
-        localEphemeralPrivate = ephemeralPrivate
-        mixEphemeral(ephemeralPublic)
-        symmetric.mixKey(try Self.dh(ephemeralPrivate, remoteStatic))
+        let ephemeral = try Self.load(ephemeralPrivate)
+        localEphemeral = ephemeral
+        mixEphemeral(ephemeral.publicKey)
+        symmetric.mixKey(try Self.dh(ephemeral, remoteStatic))
         let sealedStatic = try symmetric.encryptAndHash(localStaticPublic)
-        symmetric.mixKey(try Self.dh(localStaticPrivate, remoteStatic))
+        let staticStatic: [UInt8]
+        if let precomputedStaticStatic { staticStatic = precomputedStaticStatic } else {
+            staticStatic = try Self.dh(localStatic, remoteStatic)
+        }
+        symmetric.mixKey(staticStatic)
         let sealedPayload = try symmetric.encryptAndHash(payload)
-        return ephemeralPublic + sealedStatic + sealedPayload
+        return ephemeral.publicKey + sealedStatic + sealedPayload
     }
 
     /// Reads message 1 as the responder: learns `remoteStatic` and returns the payload.
@@ -90,9 +117,9 @@ public struct NoiseIKpsk2: Sendable {
         let ephemeral = Array(message[0..<32])
         remoteEphemeral = ephemeral
         mixEphemeral(ephemeral)
-        symmetric.mixKey(try Self.dh(localStaticPrivate, ephemeral))
+        symmetric.mixKey(try Self.dh(localStatic, ephemeral))
         let initiatorStatic = try symmetric.decryptAndHash(Array(message[32..<80]), field: "static")
-        symmetric.mixKey(try Self.dh(localStaticPrivate, initiatorStatic))
+        symmetric.mixKey(try Self.dh(localStatic, initiatorStatic))
         let payload = try symmetric.decryptAndHash(Array(message[80...]), field: "timestamp")
         remoteStatic = initiatorStatic
         return payload
@@ -100,22 +127,22 @@ public struct NoiseIKpsk2: Sendable {
 
     /// Message 2 (`<- e, ee, se, psk`): returns e.pub (32) || sealed payload (len + 16).
     public mutating func writeMessage2(ephemeralPrivate: [UInt8], payload: [UInt8]) throws(HandshakeError) -> [UInt8] {
-        guard role == .responder, localEphemeralPrivate == nil, let remoteEphemeral, let remoteStatic else {
+        guard role == .responder, localEphemeral == nil, let remoteEphemeral, let remoteStatic else {
             throw .unexpectedState(.responseCreated)
         }
-        let ephemeralPublic = try Self.publicKey(ephemeralPrivate)
-        localEphemeralPrivate = ephemeralPrivate
-        mixEphemeral(ephemeralPublic)
-        symmetric.mixKey(try Self.dh(ephemeralPrivate, remoteEphemeral))
-        symmetric.mixKey(try Self.dh(ephemeralPrivate, remoteStatic))
+        let ephemeral = try Self.load(ephemeralPrivate)
+        localEphemeral = ephemeral
+        mixEphemeral(ephemeral.publicKey)
+        symmetric.mixKey(try Self.dh(ephemeral, remoteEphemeral))
+        symmetric.mixKey(try Self.dh(ephemeral, remoteStatic))
         symmetric.mixKeyAndHash(presharedKey)
         let sealedPayload = try symmetric.encryptAndHash(payload)
-        return ephemeralPublic + sealedPayload
+        return ephemeral.publicKey + sealedPayload
     }
 
     /// Reads message 2 as the initiator and returns the payload.
     public mutating func readMessage2(_ message: [UInt8]) throws(HandshakeError) -> [UInt8] {
-        guard role == .initiator, let ephemeralPrivate = localEphemeralPrivate, remoteEphemeral == nil else {
+        guard role == .initiator, let localEphemeral, remoteEphemeral == nil else {
             throw .unexpectedState(.responseConsumed)
         }
         guard message.count >= 32 + 16 else {
@@ -123,8 +150,8 @@ public struct NoiseIKpsk2: Sendable {
         }
         let ephemeral = Array(message[0..<32])
         mixEphemeral(ephemeral)
-        symmetric.mixKey(try Self.dh(ephemeralPrivate, ephemeral))
-        symmetric.mixKey(try Self.dh(localStaticPrivate, ephemeral))
+        symmetric.mixKey(try Self.dh(localEphemeral, ephemeral))
+        symmetric.mixKey(try Self.dh(localStatic, ephemeral))
         symmetric.mixKeyAndHash(presharedKey)
         let payload = try symmetric.decryptAndHash(Array(message[32...]), field: "empty")
         remoteEphemeral = ephemeral
@@ -133,7 +160,7 @@ public struct NoiseIKpsk2: Sendable {
 
     /// Split() after message 2: this side's (sending, receiving) transport keys; nil before the handshake ends.
     public func transportKeys() -> (sending: [UInt8], receiving: [UInt8])? {
-        guard localEphemeralPrivate != nil, remoteEphemeral != nil else { return nil }
+        guard localEphemeral != nil, remoteEphemeral != nil else { return nil }
         let (k1, k2) = symmetric.split()
         return role == .initiator ? (k1, k2) : (k2, k1)
     }
@@ -144,13 +171,11 @@ public struct NoiseIKpsk2: Sendable {
         symmetric.mixKey(ephemeralPublic)
     }
 
-    private static func dh(_ privateKey: [UInt8], _ publicKey: [UInt8]) throws(HandshakeError) -> [UInt8] {
-        do { return try X25519.sharedSecret(privateKey: privateKey, publicKey: publicKey) } catch {
-            throw .crypto(error)
-        }
+    private static func dh(_ privateKey: X25519.PrivateKey, _ publicKey: [UInt8]) throws(HandshakeError) -> [UInt8] {
+        do { return try privateKey.sharedSecret(with: publicKey) } catch { throw .crypto(error) }
     }
 
-    private static func publicKey(_ privateKey: [UInt8]) throws(HandshakeError) -> [UInt8] {
-        do { return try X25519.publicKey(privateKey: privateKey) } catch { throw .crypto(error) }
+    private static func load(_ privateKey: [UInt8]) throws(HandshakeError) -> X25519.PrivateKey {
+        do { return try X25519.PrivateKey(rawRepresentation: privateKey) } catch { throw .crypto(error) }
     }
 }
