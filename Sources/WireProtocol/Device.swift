@@ -67,7 +67,7 @@ public struct Device: Sendable {
             actions.append(.dropped(.notAnIPPacket(error)))
             return
         }
-        guard let peer = allowedIPs.lookup(header.destination), tunnels[peer] != nil else {
+        guard let peer = allowedIPs.lookup(header.destination), tunnels.index(forKey: peer) != nil else {
             actions.append(.dropped(.noRouteToDestination(header.destination)))
             return
         }
@@ -110,7 +110,7 @@ public struct Device: Sendable {
             let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: offset, bytes: 4))
             peer = receiver >> 8
         }
-        guard tunnels[peer] != nil else {
+        guard tunnels.index(forKey: peer) != nil else {
             actions.append(type == .handshakeInitiation ? .dropped(.unknownInitiator) : .dropped(.unknownReceiverIndex(
                 UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .handshakeResponse ? 8 : 4,
                                                                     bytes: 4)))))
@@ -134,10 +134,12 @@ public struct Device: Sendable {
     /// Fires every peer's due timers.
     public mutating func tick(now: ProtocolInstant, random: inout some RandomNumberGenerator,
                               into actions: inout [TunnelAction]) {
-        for peer in tunnels.keys {
-            if let deadline = tunnels[peer]!.nextDeadline, deadline <= now {
-                tunnels[peer]!.tick(now: now, random: &random, into: &actions)
+        var index = tunnels.startIndex
+        while index != tunnels.endIndex {
+            if let deadline = tunnels.values[index].nextDeadline, deadline <= now {
+                tunnels.values[index].tick(now: now, random: &random, into: &actions)
             }
+            index = tunnels.index(after: index)
         }
     }
 }

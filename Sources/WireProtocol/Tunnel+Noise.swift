@@ -33,6 +33,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
         case invalidMAC1
     }
 
+    /// Creates the initiation with a TAI64N timestamp of `wallClockAtOrigin + now`, then fills mac1/mac2.
     public mutating func createInitiation(localIndex: UInt32, now: ProtocolInstant,
                                           random: inout some RandomNumberGenerator) throws -> [UInt8] {
         let timestamp = TAI64N(sinceUnixEpoch: wallClockAtOrigin + Self.monotonic(now))
@@ -41,6 +42,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
         return message.encoded
     }
 
+    /// Checks mac1 of the response, consumes it and derives the session keys.
     public mutating func consumeResponse(_ message: [UInt8], now: ProtocolInstant) throws -> SessionKeys {
         let response = try HandshakeResponse(decoding: message)
         guard checker.checkMAC1(response) else { throw Refusal.invalidMAC1 }
@@ -48,6 +50,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
         return try peer.deriveSessionKeys()
     }
 
+    /// Accepts the initiation (timestamp replay and 20 ms flood checks) and creates the response with MACs.
     public mutating func respond(toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
                                  now: ProtocolInstant, random: inout some RandomNumberGenerator)
         throws -> (response: [UInt8], keys: SessionKeys) {
@@ -65,10 +68,12 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
         return (response.encoded, try peer.deriveSessionKeys())
     }
 
+    /// Keeps the cookie from a reply to our last message, for mac2 during the next 120 s.
     public mutating func consumeCookieReply(_ message: [UInt8], now: ProtocolInstant) throws {
         try cookies.consumeCookieReply(CookieReply(decoding: message), now: Self.monotonic(now))
     }
 
+    /// Forgets the handshake in flight; the replay timestamp and rate limiter stay.
     public mutating func clear() {
         peer.reset()
     }
@@ -111,6 +116,8 @@ public struct NoiseInitiationRouter: InitiationRouter {
         return bytes
     }
 
+    /// Checks the MACs (answering with a cookie reply under load without mac2), opens the initiation and
+    /// finds the peer by the initiator's static key.
     public mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
                                underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute {
         let initiation: HandshakeInitiation

@@ -83,9 +83,28 @@ public struct Tunnel: Sendable {
             actions.append(.dropped(.noEndpoint))
             return
         }
+        // Fast path: nothing waits and the current session can send.
+        if staged.isEmpty, let endpoint, keypairs.current?.canSend(now: now) == true,
+           let datagram = keypairs.current!.seal(packet, mtu: configuration.mtu) {
+            sent(datagram, to: endpoint, isData: !packet.isEmpty, now: now, random: &random, into: &actions)
+            if keypairs.current!.needsRekeyForSending(now: now) {
+                sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
+            }
+            return
+        }
         stage(packet, into: &actions)
         sendStaged(now: now, random: &random, into: &actions)
         if !staged.isEmpty { actions.append(.queued(.awaitingHandshake)) }
+    }
+
+    /// Emits a sealed transport message and runs the timer hooks of a sent packet.
+    mutating func sent(_ datagram: [UInt8], to endpoint: UDPEndpoint, isData: Bool, now: ProtocolInstant,
+                       random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+        actions.append(.writeToNetwork(datagram: datagram, endpoint: endpoint))
+        statistics.txBytes += UInt64(datagram.count)
+        timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
+        timers.anyAuthenticatedPacketSent()
+        if isData { timers.dataSent(now: now, random: &random) }
     }
 
     mutating func stage(_ packet: [UInt8], into actions: inout [TunnelAction]) {
@@ -100,18 +119,14 @@ public struct Tunnel: Sendable {
     mutating func sendStaged(now: ProtocolInstant, random: inout some RandomNumberGenerator,
                              into actions: inout [TunnelAction]) {
         guard !staged.isEmpty else { return }
-        guard let endpoint, let current = keypairs.current, current.canSend(now: now) else {
+        guard let endpoint, keypairs.current?.canSend(now: now) == true else {
             sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
             return
         }
         var sent = 0
         for packet in staged {
             guard let datagram = keypairs.current!.seal(packet, mtu: configuration.mtu) else { break }
-            actions.append(.writeToNetwork(datagram: datagram, endpoint: endpoint))
-            statistics.txBytes += UInt64(datagram.count)
-            timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
-            timers.anyAuthenticatedPacketSent()
-            if !packet.isEmpty { timers.dataSent(now: now, random: &random) }
+            self.sent(datagram, to: endpoint, isData: !packet.isEmpty, now: now, random: &random, into: &actions)
             sent += 1
         }
         staged.removeFirst(sent)
