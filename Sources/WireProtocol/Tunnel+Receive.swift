@@ -59,6 +59,9 @@ extension Tunnel {
         timers.sessionDerived(now: now)
         timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
         timers.anyAuthenticatedPacketSent()
+        // As the kernel: a response counts as a handshake sent, so this side does not start its own
+        // initiation within Rekey-Timeout and race the one it just answered.
+        lastSentHandshake = now
         actions.append(.writeToNetwork(datagram: answer.response, endpoint: source))
         statistics.txBytes += UInt64(answer.response.count)
     }
