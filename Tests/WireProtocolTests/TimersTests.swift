@@ -155,4 +155,15 @@ struct TimersTests {
         #expect(keepalives.map(\.time) == [35, 60, 85].map { start + .seconds($0) })
         #expect(keepalives.allSatisfy { $0.datagram.count == 32 })
     }
+
+    @Test("after keys are zeroed, the next packet makes a new handshake")
+    func handshakeAgainAfterZeroing() {
+        var pair = TunnelPair()
+        pair.exchange()
+        pair.run(until: pair.now + .seconds(541))
+        #expect(pair.a.keypairs.isEmpty)
+        let again = pair.exchange()
+        #expect(again.actions.types == [2, 4])
+        #expect(again.actions.delivered.count == 1)
+    }
 }

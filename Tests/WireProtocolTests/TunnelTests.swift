@@ -145,4 +145,22 @@ struct TunnelTests {
         #expect(pair.a.keypairs.previous != nil)
         #expect(pair.deliver(inFlight, from: .b).actions.delivered.count == 1)
     }
+
+    @Test("the endpoint follows authenticated packets (roaming) and ignores forged ones")
+    func roaming() {
+        var pair = TunnelPair()
+        pair.exchange()
+        let moved = UDPEndpoint(address: .v4(0xc633_6401), port: 4000)
+        let sent = pair.send(.a, ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 4))
+        guard case .writeToNetwork(var datagram, _) = sent[0] else { Issue.record("nothing sent"); return }
+        var actions: [TunnelAction] = []
+        pair.b.decapsulate(datagram, from: moved, now: pair.now, random: &pair.random, into: &actions)
+        #expect(pair.b.endpoint == moved)
+        datagram[8] &+= 1   // a forged counter: fails authentication, must not move the endpoint back
+        actions.removeAll()
+        pair.b.decapsulate(datagram, from: pair.endpointA, now: pair.now, random: &pair.random, into: &actions)
+        #expect(actions == [.dropped(.authenticationFailed)])
+        #expect(pair.b.endpoint == moved)
+    }
 }
+
