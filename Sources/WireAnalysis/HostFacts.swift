@@ -1,0 +1,144 @@
+import WireConfig
+
+/// What the configs cannot say about a host: forwarding, NAT and filter rules, LANs, where it sits on the internet.
+///
+/// Read from `HOST/host.yaml` (or `HOST.host.yaml` in the flat layout). Every field is optional: a missing one is
+/// unknown, and the analysis then lets the interfaces' PostUp/PostDown lines speak (see `EffectiveFacts`).
+///
+/// ```yaml
+/// forwarding: { ipv4: true, ipv6: false }   # net.ipv4.ip_forward / net.ipv6.conf.all.forwarding
+/// behind_nat: true                          # reaches the internet through a NAT router
+/// public_addresses: [198.51.100.1]          # where other hosts' Endpoint lines reach it
+/// names: [vpn.example.com]                  # hostnames other hosts' Endpoint lines use for it
+/// uplink: eth0                              # the internet-facing interface (default eth0)
+/// lans:
+///   - { name: office, prefix: 192.168.10.0/24, interface: eth1, address: 192.168.10.1 }
+/// masquerade:
+///   - { out: eth0, source: 10.0.0.0/24 }    # iptables -t nat -A POSTROUTING [-s SRC] -o OUT -j MASQUERADE
+/// forward_policy: accept                    # the FORWARD chain's policy: accept or drop
+/// forward_rules:
+///   - { in: wg0, out: wg1, action: accept } # iptables -A FORWARD [-i IN] [-o OUT] [-s SRC] [-d DST] -j ACTION
+/// ```
+public struct HostFacts: Hashable, Sendable {
+    /// IP forwarding per family; nil when not stated.
+    public var ipv4Forwarding: Bool?
+    public var ipv6Forwarding: Bool?
+    /// True when the host reaches the internet through NAT; nil when not stated.
+    public var behindNAT: Bool?
+    /// Addresses on the simulated internet where this host is reachable.
+    public var publicAddresses: [IPAddress]
+    /// DNS names other hosts use for it in Endpoint lines.
+    public var names: [String]
+    /// The internet-facing interface name; `eth0` when not stated.
+    public var uplink: String?
+    /// Networks attached to the host besides its tunnels.
+    public var lans: [LAN]
+    /// Source NAT rules in POSTROUTING.
+    public var masquerade: [MasqueradeRule]
+    /// The FORWARD chain's policy; nil when not stated (Linux's default is accept).
+    public var forwardPolicy: FilterAction?
+    /// FORWARD chain rules, in order.
+    public var forwardRules: [ForwardRule]
+    /// Where the facts were read from, for findings that point at them.
+    public var file: String?
+    /// The line of each top-level field in `file`.
+    public var lines: [String: Int]
+
+    public init(
+        ipv4Forwarding: Bool? = nil, ipv6Forwarding: Bool? = nil, behindNAT: Bool? = nil,
+        publicAddresses: [IPAddress] = [], names: [String] = [], uplink: String? = nil, lans: [LAN] = [],
+        masquerade: [MasqueradeRule] = [], forwardPolicy: FilterAction? = nil, forwardRules: [ForwardRule] = [],
+        file: String? = nil, lines: [String: Int] = [:]
+    ) {
+        self.ipv4Forwarding = ipv4Forwarding
+        self.ipv6Forwarding = ipv6Forwarding
+        self.behindNAT = behindNAT
+        self.publicAddresses = publicAddresses
+        self.names = names
+        self.uplink = uplink
+        self.lans = lans
+        self.masquerade = masquerade
+        self.forwardPolicy = forwardPolicy
+        self.forwardRules = forwardRules
+        self.file = file
+        self.lines = lines
+    }
+
+    /// The location of a field of the facts file, when there is one.
+    public func location(of field: String) -> SourceLocation? {
+        guard let file else { return nil }
+        return SourceLocation(file: file, line: lines[field] ?? 1)
+    }
+}
+
+/// A network attached to a host that is not a tunnel: an office LAN, a container bridge.
+public struct LAN: Hashable, Sendable {
+    public var name: String
+    public var prefix: IPPrefix
+    /// The host's interface on the LAN (e.g. `eth1`).
+    public var interface: String
+    /// The host's own address on the LAN; the first usable address of `prefix` when not stated.
+    public var address: IPAddress?
+
+    public init(name: String, prefix: IPPrefix, interface: String, address: IPAddress? = nil) {
+        self.name = name
+        self.prefix = prefix
+        self.interface = interface
+        self.address = address
+    }
+
+    /// The host's address on the LAN, stated or the first usable one.
+    public var hostAddress: IPAddress {
+        address ?? prefix.network.address.withLeftAligned(prefix.network.address.leftAligned
+            + (UInt128(1) << UInt128(128 - prefix.address.bitWidth)))
+    }
+}
+
+/// What a filter rule or chain policy does with a packet.
+public enum FilterAction: String, Hashable, Sendable {
+    case accept, drop, reject
+}
+
+/// `-t nat -A POSTROUTING [-s SOURCE] -o OUT -j MASQUERADE`.
+public struct MasqueradeRule: Hashable, Sendable {
+    /// The outgoing interface; nil matches any.
+    public var outInterface: String?
+    /// The source prefix; nil matches any.
+    public var source: IPPrefix?
+    /// Where the rule was written (a facts file or a PostUp line).
+    public var location: SourceLocation?
+
+    public init(outInterface: String?, source: IPPrefix? = nil, location: SourceLocation? = nil) {
+        self.outInterface = outInterface
+        self.source = source
+        self.location = location
+    }
+}
+
+/// One FORWARD chain rule: `[-i IN] [-o OUT] [-s SRC] [-d DST] -j ACTION`.
+public struct ForwardRule: Hashable, Sendable {
+    public var inInterface: String?
+    public var outInterface: String?
+    public var source: IPPrefix?
+    public var destination: IPPrefix?
+    public var action: FilterAction
+    public var location: SourceLocation?
+
+    public init(inInterface: String? = nil, outInterface: String? = nil, source: IPPrefix? = nil,
+                destination: IPPrefix? = nil, action: FilterAction, location: SourceLocation? = nil) {
+        self.inInterface = inInterface
+        self.outInterface = outInterface
+        self.source = source
+        self.destination = destination
+        self.action = action
+        self.location = location
+    }
+
+    /// True when the rule matches a packet with these interfaces and addresses.
+    public func matches(inInterface i: String, outInterface o: String, source s: IPAddress, destination d: IPAddress)
+        -> Bool
+    {
+        (inInterface == nil || inInterface == i) && (outInterface == nil || outInterface == o)
+            && (source?.contains(s) ?? true) && (destination?.contains(d) ?? true)
+    }
+}

@@ -1,1 +1,0 @@
-// The network model lives here (hosts, interfaces, links, facts).
