@@ -69,8 +69,8 @@ func rate(_ count: Int, _ elapsed: Duration) -> Double {
     Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
 }
 
-/// `wiresmith-bench protocol [seconds] [transport]` ("transport" skips the handshake figures): packets/s through `Device.encapsulate` on one side and
-/// `Device.decapsulate` on the other (1420-byte packets, AllowedIPs both ways, replay window, one core), and
+/// `wiresmith-bench protocol [seconds] [transport]` ("transport" skips the handshake figures): packets/s
+/// through `Device.encapsulate` on one side and `Device.decapsulate` on the other (1420-byte packets, AllowedIPs both ways, replay window, one core), and
 /// full handshakes/s through two devices.
 func runProtocolBench(_ arguments: [String]) {
     let seconds = arguments.first.flatMap(Double.init) ?? 2.0
@@ -96,8 +96,8 @@ func runProtocolBench(_ arguments: [String]) {
             }
         }
         let perSecond = rate(count, clock.now - start)
-        print(String(format: "transport:  %.0f packets/s (1420-byte packets, Device.encapsulate + decapsulate, one core)",
-                     perSecond))
+        print(String(format: "transport:  %.0f packets/s (1420-byte packets, Device.encapsulate + decapsulate, "
+                     + "one core)", perSecond))
         print(String(format: "            %.2f Gbit/s of payload, %.2f us per packet", perSecond * 1420 * 8 / 1e9,
                      1e6 / perSecond))
 
