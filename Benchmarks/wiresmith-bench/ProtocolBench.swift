@@ -70,8 +70,8 @@ func rate(_ count: Int, _ elapsed: Duration) -> Double {
 }
 
 /// `wiresmith-bench protocol [seconds] [transport]` ("transport" skips the handshake figures): packets/s
-/// through `Device.encapsulate` on one side and `Device.decapsulate` on the other (1420-byte packets, AllowedIPs both ways, replay window, one core), and
-/// full handshakes/s through two devices.
+/// through `Device.encapsulate` on one side and `Device.decapsulate` on the other (1420-byte packets,
+/// AllowedIPs both ways, replay window, one core), and full handshakes/s through two devices.
 func runProtocolBench(_ arguments: [String]) {
     let seconds = arguments.first.flatMap(Double.init) ?? 2.0
     do {
