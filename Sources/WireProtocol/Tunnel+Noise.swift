@@ -27,12 +27,6 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
 
     static func monotonic(_ now: ProtocolInstant) -> Duration { .nanoseconds(now.nanoseconds) }
 
-    /// Why a handshake message was refused before the Noise state machine saw it.
-    public enum Refusal: Error, Equatable, Sendable {
-        /// mac1 does not prove knowledge of our static public key.
-        case invalidMAC1
-    }
-
     /// Creates the initiation with a TAI64N timestamp of `wallClockAtOrigin + now`, then fills mac1/mac2.
     public mutating func createInitiation(localIndex: UInt32, now: ProtocolInstant,
                                           random: inout some RandomNumberGenerator) throws -> [UInt8] {
@@ -45,7 +39,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     /// Checks mac1 of the response, consumes it and derives the session keys.
     public mutating func consumeResponse(_ message: [UInt8], now: ProtocolInstant) throws -> SessionKeys {
         let response = try HandshakeResponse(decoding: message)
-        guard checker.checkMAC1(response) else { throw Refusal.invalidMAC1 }
+        guard checker.checkMAC1(response) else { throw HandshakeRejection.invalidMAC1 }
         try peer.consumeResponse(response)
         return try peer.deriveSessionKeys()
     }
@@ -59,7 +53,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
             opened = consumed
         } else {
             let initiation = try HandshakeInitiation(decoding: message)
-            guard checker.checkMAC1(initiation) else { throw Refusal.invalidMAC1 }
+            guard checker.checkMAC1(initiation) else { throw HandshakeRejection.invalidMAC1 }
             opened = try identity.consumeInitiation(initiation)
         }
         try peer.accept(opened, now: Self.monotonic(now))
@@ -130,7 +124,7 @@ public struct NoiseInitiationRouter: InitiationRouter {
         let monotonic = Duration.nanoseconds(now.nanoseconds)
         switch checker.verify(initiation, source: sourceBytes, now: monotonic, underLoad: underLoad) {
         case .invalidMAC1:
-            return .drop(.handshakeRejected("invalid mac1"))
+            return .drop(.handshakeRejected(.invalidMAC1))
         case .cookieRequired:
             return .cookieReply(checker.createReply(to: initiation, source: sourceBytes, now: monotonic,
                                                     using: &random).encoded)
@@ -141,7 +135,7 @@ public struct NoiseInitiationRouter: InitiationRouter {
         do {
             consumed = try identity.consumeInitiation(initiation)
         } catch {
-            return .drop(.handshakeRejected(String(describing: error)))
+            return .drop(.handshakeRejected(HandshakeRejection(error)))
         }
         guard let peer = peers[consumed.remoteStatic] else { return .drop(.unknownInitiator) }
         return .peer(peer, consumed: consumed)

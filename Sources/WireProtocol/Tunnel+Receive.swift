@@ -23,7 +23,7 @@ extension Tunnel {
             do {
                 try handshake.consumeCookieReply(datagram, now: now)
             } catch {
-                actions.append(.dropped(.handshakeRejected(String(describing: error))))
+                actions.append(.dropped(.handshakeRejected(HandshakeRejection(error))))
             }
         case .transportData:
             guard datagram.count >= Keypair.headerLength + Keypair.tagLength else {
@@ -48,7 +48,7 @@ extension Tunnel {
             answer = try handshake.respond(toInitiation: message, consumed: consumed, localIndex: index, now: now,
                                            random: &random)
         } catch {
-            actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            actions.append(.dropped(.handshakeRejected(HandshakeRejection(error))))
             return
         }
         endpoint = source
@@ -72,7 +72,7 @@ extension Tunnel {
         do {
             keys = try handshake.consumeResponse(message, now: now)
         } catch {
-            actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            actions.append(.dropped(.handshakeRejected(HandshakeRejection(error))))
             return
         }
         initiationIndex = nil

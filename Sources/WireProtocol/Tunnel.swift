@@ -160,7 +160,7 @@ public struct Tunnel: Sendable {
         do {
             message = try handshake.createInitiation(localIndex: index, now: now, random: &random)
         } catch {
-            actions.append(.dropped(.handshakeRejected(String(describing: error))))
+            actions.append(.dropped(.handshakeRejected(HandshakeRejection(error))))
             return
         }
         initiationIndex = index

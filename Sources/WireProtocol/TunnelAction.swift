@@ -41,7 +41,7 @@ public enum DropReason: Error, Sendable, Equatable {
     /// An initiation came from a public key that is not a configured peer (or failed to authenticate).
     case unknownInitiator
     /// The handshake message failed validation (mac1, decryption, replayed timestamp, stale state...).
-    case handshakeRejected(String)
+    case handshakeRejected(HandshakeRejection)
     /// The session is older than Reject-After-Time or its counters are exhausted.
     case keypairExpired
     /// The transport message failed authentication.
@@ -54,4 +54,29 @@ public enum DropReason: Error, Sendable, Equatable {
     case sourceNotAllowed(InternetAddress)
     /// Under load, the message lacks a valid mac2; a cookie reply was sent instead (§5.4.7).
     case underLoad
+}
+
+/// Why a handshake message or cookie reply was refused (the error of the handshake layer, kept typed).
+public enum HandshakeRejection: Error, Sendable, Equatable {
+    /// mac1 does not prove knowledge of our static public key (§5.4.4).
+    case invalidMAC1
+    /// The Noise handshake refused it: decryption, replayed timestamp, 20 ms flood limit, state, zero DH...
+    case handshake(HandshakeError)
+    /// A cookie reply that does not open, or answers nothing we sent (§5.4.7).
+    case cookie(CookieError)
+    /// The message does not decode (type or length).
+    case malformed(MessageDropReason)
+    /// An error of another `TunnelHandshake` implementation, by its description.
+    case other(String)
+
+    /// The rejection for an error thrown by a `TunnelHandshake`.
+    public init(_ error: any Error) {
+        switch error {
+        case let rejection as HandshakeRejection: self = rejection
+        case let error as HandshakeError: self = .handshake(error)
+        case let error as CookieError: self = .cookie(error)
+        case let error as MessageDropReason: self = .malformed(error)
+        default: self = .other(String(describing: error))
+        }
+    }
 }
