@@ -109,67 +109,150 @@ public struct BLAKE2s: Sendable {
         0x510E_527F, 0x9B05_688C, 0x1F83_D9AB, 0x5BE0_CD19
     )
 
-    /// The message schedule (RFC 7693 §2.7), ten rounds of sixteen word indices.
-    private static let sigma: [Int] = [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-        14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3,
-        11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4,
-        7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8,
-        9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13,
-        2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9,
-        12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11,
-        13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10,
-        6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5,
-        10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0,
-    ]
-
-    /// The compression function F (RFC 7693 §3.2).
+    /// The compression function F (RFC 7693 §3.2), fully unrolled over local variables (generated from the
+    /// message schedule sigma of §2.7, so no table is read at run time).
     private static func compress(
         _ h: inout SIMD8<UInt32>, block: UnsafeRawBufferPointer, counter: UInt64, final: Bool
     ) {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 32) { words in
-            let v = words.baseAddress!
-            let m = v + 16
-            for i in 0..<16 {
-                m[i] = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-            }
-            for i in 0..<8 {
-                v[i] = h[i]
-                v[i + 8] = iv[i]
-            }
-            v[12] ^= UInt32(truncatingIfNeeded: counter)
-            v[13] ^= UInt32(truncatingIfNeeded: counter >> 32)
-            if final { v[14] = ~v[14] }
-            sigma.withUnsafeBufferPointer { s in
-                for round in 0..<10 {
-                    let r = round * 16
-                    mix(v, 0, 4, 8, 12, m[s[r + 0]], m[s[r + 1]])
-                    mix(v, 1, 5, 9, 13, m[s[r + 2]], m[s[r + 3]])
-                    mix(v, 2, 6, 10, 14, m[s[r + 4]], m[s[r + 5]])
-                    mix(v, 3, 7, 11, 15, m[s[r + 6]], m[s[r + 7]])
-                    mix(v, 0, 5, 10, 15, m[s[r + 8]], m[s[r + 9]])
-                    mix(v, 1, 6, 11, 12, m[s[r + 10]], m[s[r + 11]])
-                    mix(v, 2, 7, 8, 13, m[s[r + 12]], m[s[r + 13]])
-                    mix(v, 3, 4, 9, 14, m[s[r + 14]], m[s[r + 15]])
-                }
-            }
-            for i in 0..<8 { h[i] ^= v[i] ^ v[i + 8] }
-        }
+        let m0 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        let m1 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let m2 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let m3 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+        let m4 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+        let m5 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 20, as: UInt32.self))
+        let m6 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 24, as: UInt32.self))
+        let m7 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
+        let m8 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 32, as: UInt32.self))
+        let m9 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 36, as: UInt32.self))
+        let m10 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 40, as: UInt32.self))
+        let m11 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 44, as: UInt32.self))
+        let m12 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 48, as: UInt32.self))
+        let m13 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 52, as: UInt32.self))
+        let m14 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 56, as: UInt32.self))
+        let m15 = UInt32(littleEndian: block.loadUnaligned(fromByteOffset: 60, as: UInt32.self))
+        var v0 = h[0]
+        var v1 = h[1]
+        var v2 = h[2]
+        var v3 = h[3]
+        var v4 = h[4]
+        var v5 = h[5]
+        var v6 = h[6]
+        var v7 = h[7]
+        var v8 = iv[0]
+        var v9 = iv[1]
+        var v10 = iv[2]
+        var v11 = iv[3]
+        var v12 = iv[4] ^ UInt32(truncatingIfNeeded: counter)
+        var v13 = iv[5] ^ UInt32(truncatingIfNeeded: counter >> 32)
+        var v14 = iv[6] ^ (final ? 0xFFFF_FFFF : 0)
+        var v15 = iv[7]
+        // Round 0.
+        mix(&v0, &v4, &v8, &v12, m0, m1)
+        mix(&v1, &v5, &v9, &v13, m2, m3)
+        mix(&v2, &v6, &v10, &v14, m4, m5)
+        mix(&v3, &v7, &v11, &v15, m6, m7)
+        mix(&v0, &v5, &v10, &v15, m8, m9)
+        mix(&v1, &v6, &v11, &v12, m10, m11)
+        mix(&v2, &v7, &v8, &v13, m12, m13)
+        mix(&v3, &v4, &v9, &v14, m14, m15)
+        // Round 1.
+        mix(&v0, &v4, &v8, &v12, m14, m10)
+        mix(&v1, &v5, &v9, &v13, m4, m8)
+        mix(&v2, &v6, &v10, &v14, m9, m15)
+        mix(&v3, &v7, &v11, &v15, m13, m6)
+        mix(&v0, &v5, &v10, &v15, m1, m12)
+        mix(&v1, &v6, &v11, &v12, m0, m2)
+        mix(&v2, &v7, &v8, &v13, m11, m7)
+        mix(&v3, &v4, &v9, &v14, m5, m3)
+        // Round 2.
+        mix(&v0, &v4, &v8, &v12, m11, m8)
+        mix(&v1, &v5, &v9, &v13, m12, m0)
+        mix(&v2, &v6, &v10, &v14, m5, m2)
+        mix(&v3, &v7, &v11, &v15, m15, m13)
+        mix(&v0, &v5, &v10, &v15, m10, m14)
+        mix(&v1, &v6, &v11, &v12, m3, m6)
+        mix(&v2, &v7, &v8, &v13, m7, m1)
+        mix(&v3, &v4, &v9, &v14, m9, m4)
+        // Round 3.
+        mix(&v0, &v4, &v8, &v12, m7, m9)
+        mix(&v1, &v5, &v9, &v13, m3, m1)
+        mix(&v2, &v6, &v10, &v14, m13, m12)
+        mix(&v3, &v7, &v11, &v15, m11, m14)
+        mix(&v0, &v5, &v10, &v15, m2, m6)
+        mix(&v1, &v6, &v11, &v12, m5, m10)
+        mix(&v2, &v7, &v8, &v13, m4, m0)
+        mix(&v3, &v4, &v9, &v14, m15, m8)
+        // Round 4.
+        mix(&v0, &v4, &v8, &v12, m9, m0)
+        mix(&v1, &v5, &v9, &v13, m5, m7)
+        mix(&v2, &v6, &v10, &v14, m2, m4)
+        mix(&v3, &v7, &v11, &v15, m10, m15)
+        mix(&v0, &v5, &v10, &v15, m14, m1)
+        mix(&v1, &v6, &v11, &v12, m11, m12)
+        mix(&v2, &v7, &v8, &v13, m6, m8)
+        mix(&v3, &v4, &v9, &v14, m3, m13)
+        // Round 5.
+        mix(&v0, &v4, &v8, &v12, m2, m12)
+        mix(&v1, &v5, &v9, &v13, m6, m10)
+        mix(&v2, &v6, &v10, &v14, m0, m11)
+        mix(&v3, &v7, &v11, &v15, m8, m3)
+        mix(&v0, &v5, &v10, &v15, m4, m13)
+        mix(&v1, &v6, &v11, &v12, m7, m5)
+        mix(&v2, &v7, &v8, &v13, m15, m14)
+        mix(&v3, &v4, &v9, &v14, m1, m9)
+        // Round 6.
+        mix(&v0, &v4, &v8, &v12, m12, m5)
+        mix(&v1, &v5, &v9, &v13, m1, m15)
+        mix(&v2, &v6, &v10, &v14, m14, m13)
+        mix(&v3, &v7, &v11, &v15, m4, m10)
+        mix(&v0, &v5, &v10, &v15, m0, m7)
+        mix(&v1, &v6, &v11, &v12, m6, m3)
+        mix(&v2, &v7, &v8, &v13, m9, m2)
+        mix(&v3, &v4, &v9, &v14, m8, m11)
+        // Round 7.
+        mix(&v0, &v4, &v8, &v12, m13, m11)
+        mix(&v1, &v5, &v9, &v13, m7, m14)
+        mix(&v2, &v6, &v10, &v14, m12, m1)
+        mix(&v3, &v7, &v11, &v15, m3, m9)
+        mix(&v0, &v5, &v10, &v15, m5, m0)
+        mix(&v1, &v6, &v11, &v12, m15, m4)
+        mix(&v2, &v7, &v8, &v13, m8, m6)
+        mix(&v3, &v4, &v9, &v14, m2, m10)
+        // Round 8.
+        mix(&v0, &v4, &v8, &v12, m6, m15)
+        mix(&v1, &v5, &v9, &v13, m14, m9)
+        mix(&v2, &v6, &v10, &v14, m11, m3)
+        mix(&v3, &v7, &v11, &v15, m0, m8)
+        mix(&v0, &v5, &v10, &v15, m12, m2)
+        mix(&v1, &v6, &v11, &v12, m13, m7)
+        mix(&v2, &v7, &v8, &v13, m1, m4)
+        mix(&v3, &v4, &v9, &v14, m10, m5)
+        // Round 9.
+        mix(&v0, &v4, &v8, &v12, m10, m2)
+        mix(&v1, &v5, &v9, &v13, m8, m4)
+        mix(&v2, &v6, &v10, &v14, m7, m6)
+        mix(&v3, &v7, &v11, &v15, m1, m5)
+        mix(&v0, &v5, &v10, &v15, m15, m11)
+        mix(&v1, &v6, &v11, &v12, m9, m14)
+        mix(&v2, &v7, &v8, &v13, m3, m12)
+        mix(&v3, &v4, &v9, &v14, m13, m0)
+        h[0] ^= v0 ^ v8; h[1] ^= v1 ^ v9; h[2] ^= v2 ^ v10; h[3] ^= v3 ^ v11
+        h[4] ^= v4 ^ v12; h[5] ^= v5 ^ v13; h[6] ^= v6 ^ v14; h[7] ^= v7 ^ v15
     }
 
     /// The mixing function G (RFC 7693 §3.1) with rotations 16, 12, 8, 7.
     @inline(__always)
     private static func mix(
-        _ v: UnsafeMutablePointer<UInt32>, _ a: Int, _ b: Int, _ c: Int, _ d: Int, _ x: UInt32, _ y: UInt32
+        _ a: inout UInt32, _ b: inout UInt32, _ c: inout UInt32, _ d: inout UInt32, _ x: UInt32, _ y: UInt32
     ) {
-        v[a] = v[a] &+ v[b] &+ x
-        v[d] = (v[d] ^ v[a]).rotatedRight(16)
-        v[c] = v[c] &+ v[d]
-        v[b] = (v[b] ^ v[c]).rotatedRight(12)
-        v[a] = v[a] &+ v[b] &+ y
-        v[d] = (v[d] ^ v[a]).rotatedRight(8)
-        v[c] = v[c] &+ v[d]
-        v[b] = (v[b] ^ v[c]).rotatedRight(7)
+        a = a &+ b &+ x
+        d = (d ^ a).rotatedRight(16)
+        c = c &+ d
+        b = (b ^ c).rotatedRight(12)
+        a = a &+ b &+ y
+        d = (d ^ a).rotatedRight(8)
+        c = c &+ d
+        b = (b ^ c).rotatedRight(7)
     }
 }
 

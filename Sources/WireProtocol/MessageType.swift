@@ -20,7 +20,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
         }
     }
 
-    /// The type of a datagram, read from its first four bytes; throws `.empty`/`.unknownType` otherwise.
+    /// The type of a datagram, read from its first four bytes; throws `.truncatedType`/`.unknownType` otherwise.
     public init(of datagram: some Collection<UInt8>) throws(MessageDropReason) {
         guard datagram.count >= 4 else { throw .truncatedType(datagram.count) }
         var raw: UInt32 = 0

@@ -30,6 +30,19 @@ public struct SessionKeys: Sendable {
     public let isInitiator: Bool
     /// The final handshake hash h, for diagnostics and channel binding.
     public let handshakeHash: [UInt8]
+
+    /// Session keys from their parts (for tests and for callers that restore a session).
+    public init(
+        sendingKey: [UInt8], receivingKey: [UInt8], localIndex: UInt32, remoteIndex: UInt32, isInitiator: Bool,
+        handshakeHash: [UInt8] = []
+    ) {
+        self.sendingKey = sendingKey
+        self.receivingKey = receivingKey
+        self.localIndex = localIndex
+        self.remoteIndex = remoteIndex
+        self.isInitiator = isInitiator
+        self.handshakeHash = handshakeHash
+    }
 }
 
 /// An initiation whose static key has been decrypted and whose timestamp has been opened, not yet matched to a peer.
@@ -56,8 +69,25 @@ public struct ConsumedInitiation: Sendable {
 /// `consumeResponse` -> `deriveSessionKeys`.
 /// Responder: `HandshakeIdentity.consumeInitiation` -> look up the peer -> `accept(_:now:)` -> `createResponse` ->
 /// send -> `deriveSessionKeys`.
-/// A low-order remote static key makes a Diffie-Hellman result zero, so either side throws `.crypto(.zeroSharedSecret)`
-/// and such a peer never completes a handshake.
+/// A low-order remote static key makes a Diffie-Hellman result zero, so either side throws
+/// `.crypto(.zeroSharedSecret)` and such a peer never completes a handshake.
+///
+/// ```swift
+/// // Initiator (peer A), on a timer or on first data:
+/// var initiation = try a.createInitiation(senderIndex: idx, timestamp: TAI64N(sinceUnixEpoch: wall), using: &rng)
+/// cookiesToB.addMACs(to: &initiation, now: now)            // send initiation.encoded
+/// // Responder (B), on a 148-byte datagram:
+/// let message = try HandshakeInitiation(decoding: datagram)
+/// guard checker.verify(message, source: addr, now: now, underLoad: load) == .valid else { ... }
+/// let consumed = try identityB.consumeInitiation(message)  // find the peer by consumed.remoteStatic
+/// try peerA.accept(consumed, now: now)
+/// var response = try peerA.createResponse(senderIndex: idx2, using: &rng)
+/// cookiesToA.addMACs(to: &response, now: now)               // send response.encoded
+/// let keysB = try peerA.deriveSessionKeys()                 // responder: wait for first data before sending
+/// // Initiator, on the 92-byte response routed by its receiver index:
+/// try a.consumeResponse(try HandshakeResponse(decoding: datagram))
+/// let keysA = try a.deriveSessionKeys()
+/// ```
 public struct PeerHandshake: Sendable {
     /// The peer's static public key (S_pub of the remote side).
     public let remotePublicKey: [UInt8]

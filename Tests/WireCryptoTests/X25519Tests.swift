@@ -42,7 +42,8 @@ struct X25519Tests {
     @Test("keys of the wrong length are refused")
     func lengths() {
         #expect(throws: CryptoError.invalidKeyLength(31)) {
-            try X25519.sharedSecret(privateKey: [UInt8](repeating: 1, count: 31), publicKey: [UInt8](repeating: 9, count: 32))
+            try X25519.sharedSecret(
+                privateKey: [UInt8](repeating: 1, count: 31), publicKey: [UInt8](repeating: 9, count: 32))
         }
         #expect(throws: CryptoError.invalidKeyLength(33)) {
             try X25519.publicKey(privateKey: [UInt8](repeating: 1, count: 33))

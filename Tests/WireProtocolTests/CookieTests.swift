@@ -72,7 +72,9 @@ struct CookieTests {
         let first = try pair.initiation()
         let reply = pair.responderChecker.createReply(to: first, source: Self.source, now: .zero, using: &pair.rng)
         _ = try pair.initiation(at: .seconds(1))  // a newer message: the old reply no longer answers our last mac1
-        #expect(throws: CookieError.decryptionFailed) { try pair.initiatorCookies.consumeCookieReply(reply, now: .zero) }
+        #expect(throws: CookieError.decryptionFailed) {
+            try pair.initiatorCookies.consumeCookieReply(reply, now: .zero)
+        }
         var tampered = pair.responderChecker.createReply(
             to: try pair.initiation(at: .seconds(2)), source: Self.source, now: .zero, using: &pair.rng)
         tampered.encryptedCookie[0] ^= 1

@@ -168,7 +168,9 @@ struct HandshakeTests {
         var pair = try Support.Pair()
         pair.responder.presharedKey = [UInt8](repeating: 0x11, count: 32)
         let response = try respond(&pair, to: try pair.initiation())
-        #expect(throws: HandshakeError.decryptionFailed(field: "empty")) { try pair.initiator.consumeResponse(response) }
+        #expect(throws: HandshakeError.decryptionFailed(field: "empty")) {
+            try pair.initiator.consumeResponse(response)
+        }
     }
 
     @Test("an initiation is accepted only by the handshake of the peer that sent it")
@@ -204,5 +206,69 @@ struct HandshakeTests {
         #expect(throws: HandshakeError.decryptionFailed(field: "timestamp")) {
             try pair.responderIdentity.consumeInitiation(badTimestamp)
         }
+    }
+}
+
+@Suite("Handshake values never print secrets")
+struct HandshakeRedactionTests {
+    @Test("descriptions and dumps hold no key bytes")
+    func redacted() throws {
+        var pair = try HandshakeTestSupport.Pair()
+        let initiation = try pair.initiation()
+        let consumed = try pair.responderIdentity.consumeInitiation(initiation)
+        try pair.responder.accept(consumed, now: .zero)
+        let response = try pair.responder.createResponse(senderIndex: 3, using: &pair.rng)
+        try pair.initiator.consumeResponse(response)
+        let keys = try pair.initiator.deriveSessionKeys()
+        let secrets = [keys.sendingKey, keys.receivingKey].map { $0.map { String($0) }.joined(separator: ", ") }
+        var texts: [String] = [
+            "\(keys)", "\(pair.initiator)", "\(pair.responder)", "\(pair.initiatorIdentity)", "\(consumed)",
+            "\(pair.initiatorCookies)", "\(pair.responderChecker)",
+        ]
+        for value in [keys, pair.responder, pair.initiatorIdentity] as [Any] {
+            var dumped = ""
+            dump(value, to: &dumped)
+            texts.append(dumped)
+        }
+        #expect("\(keys)" == "SessionKeys(local 4369, remote 3, initiator)")
+        for text in texts {
+            #expect(!text.contains("[UInt8]"), "\(text)")
+            for secret in secrets { #expect(!text.contains(secret)) }
+        }
+    }
+}
+
+@Suite("Handshake messages with flipped bits")
+struct HandshakeBitFlipTests {
+    /// Flipping any single bit of an initiation or response body (all but the MACs, which the handshake does not
+    /// read) must make the step throw, never succeed and never trap.
+    @Test("every single-bit change of an initiation or response is refused")
+    func singleBitFlips() throws {
+        var pair = try HandshakeTestSupport.Pair()
+        let initiation = try pair.initiation()
+        let body = initiation.encoded
+        var refused = 0
+        for byte in 8..<116 {
+            for bit in [0, 3, 7] {
+                var bytes = body
+                bytes[byte] ^= 1 << bit
+                let flipped = try HandshakeInitiation(decoding: bytes)
+                #expect(throws: HandshakeError.self) { try pair.responderIdentity.consumeInitiation(flipped) }
+                refused += 1
+            }
+        }
+        #expect(refused == 108 * 3)
+
+        try pair.responder.accept(try pair.responderIdentity.consumeInitiation(initiation), now: .zero)
+        let response = try pair.responder.createResponse(senderIndex: 9, using: &pair.rng)
+        for byte in 12..<60 {
+            var bytes = response.encoded
+            bytes[byte] ^= 0x10
+            var initiator = pair.initiator
+            let flipped = try HandshakeResponse(decoding: bytes)
+            #expect(throws: HandshakeError.self) { try initiator.consumeResponse(flipped) }
+            #expect(initiator.state == .initiationCreated)
+        }
+        try pair.initiator.consumeResponse(response)
     }
 }
