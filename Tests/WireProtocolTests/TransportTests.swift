@@ -63,3 +63,21 @@ struct TransportTests {
         #expect(!k.canSend(now: .zero))
     }
 }
+
+@Suite("Transport keys never print")
+struct RedactionTests {
+    @Test("description and dump of a keypair and a tunnel hold no key bytes")
+    func redacted() {
+        var pair = TunnelPair()
+        pair.exchange()
+        let keypair = pair.a.keypairs.current!
+        var dumped = ""
+        dump(keypair, to: &dumped)
+        dump(pair.a, to: &dumped)
+        let text = "\(keypair) \(pair.a) " + dumped
+        #expect(!text.contains("TransportAEAD(") || text.contains("redacted"))
+        #expect(!text.contains("context"))
+        #expect(!text.contains("fallbackKey"))
+        #expect(text.contains("local \(keypair.localIndex)"))
+    }
+}
