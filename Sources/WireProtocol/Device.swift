@@ -5,6 +5,19 @@ public protocol InitiationRouter: Sendable {
     /// Routes one 148-byte initiation received from `source`; under load, only messages with a valid mac2 pass.
     mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
                         underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute
+
+    /// Checks the MACs of a 92-byte response before it reaches its tunnel, as the kernel does for every
+    /// handshake message: nil lets it through; otherwise a cookie reply (under load without mac2) or a drop.
+    mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                        underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute?
+}
+
+extension InitiationRouter {
+    /// Lets every response through: for routers whose handshake checks its own MACs.
+    public mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute? {
+        nil
+    }
 }
 
 /// The outcome of `InitiationRouter.route`.
@@ -101,6 +114,19 @@ public struct Device: Sendable {
                 return
             }
         } else {
+            if type == .handshakeResponse, let verdict = router.admit(response: datagram, from: source, now: now,
+                                                                      underLoad: underLoad, random: &random) {
+                switch verdict {
+                case .cookieReply(let reply):
+                    actions.append(.writeToNetwork(datagram: reply, endpoint: source))
+                    actions.append(.dropped(.underLoad))
+                case .drop(let reason):
+                    actions.append(.dropped(reason))
+                case .peer:
+                    actions.append(.dropped(.malformedMessage(type: 2, length: datagram.count)))
+                }
+                return
+            }
             // A response carries the receiver index at offset 8; a cookie reply and transport data at offset 4.
             let offset = type == .handshakeResponse ? 8 : 4
             guard datagram.count >= offset + 4 else {

@@ -140,4 +140,26 @@ public struct NoiseInitiationRouter: InitiationRouter {
         guard let peer = peers[consumed.remoteStatic] else { return .drop(.unknownInitiator) }
         return .peer(peer, consumed: consumed)
     }
+
+    /// Checks mac1 of a response, and under load its mac2, answering with a cookie reply when it is missing.
+    public mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute? {
+        let response: HandshakeResponse
+        do {
+            response = try HandshakeResponse(decoding: message)
+        } catch {
+            return .drop(.malformedMessage(type: message.first ?? 0, length: message.count))
+        }
+        let sourceBytes = Self.cookieSource(source)
+        let monotonic = Duration.nanoseconds(now.nanoseconds)
+        switch checker.verify(response, source: sourceBytes, now: monotonic, underLoad: underLoad) {
+        case .invalidMAC1:
+            return .drop(.handshakeRejected(.invalidMAC1))
+        case .cookieRequired:
+            return .cookieReply(checker.createReply(to: response, source: sourceBytes, now: monotonic,
+                                                    using: &random).encoded)
+        case .valid:
+            return nil
+        }
+    }
 }

@@ -126,4 +126,25 @@ struct DeviceTests {
         #expect(second.types == [2, 4])
         #expect(second.delivered.count == 1)
     }
+
+    @Test("under load a response without mac2 gets a cookie reply too; the next round carries mac2 and passes")
+    func cookieForResponseUnderLoad() throws {
+        var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
+        var random = SeededRandom(seed: 2)
+        devices.a.underLoad = true   // the initiator is the one under load
+        var actions: [TunnelAction] = []
+        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
+                              random: &random, into: &actions)
+        let first = Self.run(&devices, actions, fromA: true, now: .zero, random: &random)
+        #expect(first.map(\.action).types == [2, 3])
+        #expect(first.contains { $0.atA && $0.action == .dropped(.underLoad) })
+        #expect(devices.a.tunnels[7]!.keypairs.isEmpty)
+        let retry = try #require(devices.a.nextDeadline)
+        actions.removeAll()
+        devices.a.tick(now: retry, random: &random, into: &actions)
+        let second = Self.run(&devices, actions, fromA: true, now: retry, random: &random).map(\.action)
+        #expect(second.types == [2, 4])
+        #expect(second.delivered.count == 1)
+    }
 }
+
