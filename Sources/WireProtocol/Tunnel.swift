@@ -175,6 +175,18 @@ public struct Tunnel: Sendable {
         timers.handshakeInitiated(now: now, random: &random)
     }
 
+    /// Changes the persistent keepalive interval; turning it on sends a keepalive at once, as wg(8) and
+    /// the kernel do when `persistent-keepalive` is set on a running interface.
+    public mutating func setPersistentKeepalive(_ interval: Duration?, now: ProtocolInstant,
+                                                random: inout some RandomNumberGenerator,
+                                                into actions: inout [TunnelAction]) {
+        configuration.persistentKeepalive = interval
+        timers.persistentKeepalive = nil
+        if let interval, interval > .zero, endpoint != nil {
+            sendKeepalive(now: now, random: &random, into: &actions)
+        }
+    }
+
     // MARK: Timers (§6; the kernel's timers.c expiry functions)
 
     /// Fires every timer whose deadline is at or before `now`.

@@ -166,4 +166,19 @@ struct TimersTests {
         #expect(again.actions.types == [2, 4])
         #expect(again.actions.delivered.count == 1)
     }
+
+    @Test("turning persistent keepalive on sends a keepalive at once, then one per interval")
+    func persistentKeepaliveTurnedOn() {
+        var pair = TunnelPair()
+        pair.exchange()
+        pair.run(until: pair.now + .seconds(30))
+        var actions: [TunnelAction] = []
+        pair.a.setPersistentKeepalive(.seconds(20), now: pair.now, random: &pair.random, into: &actions)
+        #expect(actions.types == [4])
+        #expect(pair.a.timers.persistentKeepalive == pair.now + .seconds(20))
+        actions.removeAll()
+        pair.a.setPersistentKeepalive(nil, now: pair.now, random: &pair.random, into: &actions)
+        #expect(actions.isEmpty && pair.a.timers.persistentKeepalive == nil)
+    }
 }
+
