@@ -42,6 +42,9 @@ public struct Device: Sendable {
     /// Cryptokey routing: prefix to peer index.
     public internal(set) var allowedIPs = AllowedIPs<UInt32>()
     var router: any InitiationRouter
+    /// Which peer owns each local session index (whitepaper §5.4.2: random 32-bit indices).
+    public internal(set) var indexTable: [UInt32: UInt32] = [:]
+    var registeredIndices: [UInt32: [UInt32]] = [:]
     /// Whether the daemon is under load: initiations then need a valid mac2, else get a cookie reply (§5.4.7).
     public var underLoad = false
 
@@ -53,16 +56,52 @@ public struct Device: Sendable {
     /// Adds (or replaces) a peer and routes `allowedIPs` to it; a prefix held by another peer moves to it.
     public mutating func addPeer(_ tunnel: Tunnel,
                                  allowedIPs prefixes: [(address: InternetAddress, prefixLength: Int)]) throws {
-        tunnels[tunnel.peerIndex] = tunnel
+        let peer = tunnel.peerIndex
+        for index in registeredIndices.removeValue(forKey: peer) ?? [] where indexTable[index] == peer {
+            indexTable[index] = nil
+        }
+        var added = tunnel
+        added.syncedIndexEpoch = nil   // this device has none of its indices yet
+        tunnels[peer] = added
+        syncIndices(tunnels.index(forKey: peer)!)
         for prefix in prefixes {
-            try allowedIPs.insert(prefix.address, prefixLength: prefix.prefixLength, peer: tunnel.peerIndex)
+            try allowedIPs.insert(prefix.address, prefixLength: prefix.prefixLength, peer: peer)
         }
     }
 
-    /// Removes a peer, its sessions and its routes.
+    /// Removes a peer, its sessions, its indices and its routes.
     public mutating func removePeer(_ peerIndex: UInt32) {
         tunnels[peerIndex] = nil
         allowedIPs.removeAll(of: peerIndex)
+        let registered = registeredIndices.removeValue(forKey: peerIndex) ?? []
+        for index in registered where indexTable[index] == peerIndex { indexTable[index] = nil }
+    }
+
+    /// Reserves a fresh index, unique in this device, for the tunnel's next handshake.
+    mutating func reserveIndex(_ slot: Dictionary<UInt32, Tunnel>.Index, random: inout some RandomNumberGenerator) {
+        guard tunnels.values[slot].reservedIndex == nil else { return }
+        var candidate: UInt32
+        repeat {
+            candidate = UInt32.random(in: 1...UInt32.max, using: &random)
+        } while indexTable[candidate] != nil
+        let peer = tunnels.keys[slot]
+        indexTable[candidate] = peer
+        registeredIndices[peer, default: []].append(candidate)
+        tunnels.values[slot].reservedIndex = candidate
+    }
+
+    /// Brings the index table up to date with the tunnel's indices when they may have changed.
+    mutating func syncIndices(_ slot: Dictionary<UInt32, Tunnel>.Index) {
+        let epoch = tunnels.values[slot].indexEpoch
+        if tunnels.values[slot].syncedIndexEpoch == epoch { return }
+        let peer = tunnels.keys[slot]
+        let current = tunnels.values[slot].localIndices
+        for old in registeredIndices[peer] ?? [] where !current.contains(old) && indexTable[old] == peer {
+            indexTable[old] = nil
+        }
+        for index in current { indexTable[index] = peer }
+        registeredIndices[peer] = current
+        tunnels.values[slot].syncedIndexEpoch = epoch
     }
 
     /// The earliest timer deadline of any peer.
@@ -84,7 +123,10 @@ public struct Device: Sendable {
             actions.append(.dropped(.noRouteToDestination(header.destination)))
             return
         }
-        tunnels[peer]!.encapsulate(packet, now: now, random: &random, into: &actions)
+        let slot = tunnels.index(forKey: peer)!
+        reserveIndex(slot, random: &random)
+        tunnels.values[slot].encapsulate(packet, now: now, random: &random, into: &actions)
+        syncIndices(slot)
     }
 
     /// Handles one UDP datagram from `source`.
@@ -134,21 +176,25 @@ public struct Device: Sendable {
                 return
             }
             let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: offset, bytes: 4))
-            peer = receiver >> 8
+            guard let owner = indexTable[receiver] else {
+                actions.append(.dropped(.unknownReceiverIndex(receiver)))
+                return
+            }
+            peer = owner
         }
-        guard tunnels.index(forKey: peer) != nil else {
-            actions.append(type == .handshakeInitiation ? .dropped(.unknownInitiator) : .dropped(.unknownReceiverIndex(
-                UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: type == .handshakeResponse ? 8 : 4,
-                                                                    bytes: 4)))))
+        guard let slot = tunnels.index(forKey: peer) else {
+            actions.append(.dropped(.unknownInitiator))
             return
         }
         let first = actions.count
+        reserveIndex(slot, random: &random)
         if type == .handshakeInitiation {
-            tunnels[peer]!.receiveInitiation(datagram, consumed: consumed, from: source, now: now, random: &random,
-                                             into: &actions)
+            tunnels.values[slot].receiveInitiation(datagram, consumed: consumed, from: source, now: now,
+                                                   random: &random, into: &actions)
         } else {
-            tunnels[peer]!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+            tunnels.values[slot].decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
         }
+        syncIndices(slot)
         // Cryptokey routing on receive: the packet's source must route back to the peer that sent it.
         for i in first..<actions.count {
             if case .writeToTunnel(_, let address) = actions[i], allowedIPs.lookup(address) != peer {
@@ -163,7 +209,9 @@ public struct Device: Sendable {
         var index = tunnels.startIndex
         while index != tunnels.endIndex {
             if let deadline = tunnels.values[index].nextDeadline, deadline <= now {
+                reserveIndex(index, random: &random)
                 tunnels.values[index].tick(now: now, random: &random, into: &actions)
+                syncIndices(index)
             }
             index = tunnels.index(after: index)
         }

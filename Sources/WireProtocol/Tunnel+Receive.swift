@@ -42,7 +42,7 @@ extension Tunnel {
     public mutating func receiveInitiation(_ message: [UInt8], consumed: ConsumedInitiation?, from source: UDPEndpoint,
                                            now: ProtocolInstant, random: inout some RandomNumberGenerator,
                                            into actions: inout [TunnelAction]) {
-        let index = nextLocalIndex()
+        let index = nextLocalIndex(random: &random)
         let answer: (response: [UInt8], keys: SessionKeys)
         do {
             answer = try handshake.respond(toInitiation: message, consumed: consumed, localIndex: index, now: now,
@@ -76,6 +76,7 @@ extension Tunnel {
             return
         }
         initiationIndex = nil
+        indexEpoch &+= 1
         endpoint = source
         statistics.rxBytes += UInt64(message.count)
         timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
@@ -110,6 +111,7 @@ extension Tunnel {
         }
         statistics.rxBytes += UInt64(datagram.count)
         if slot == .next, keypairs.confirmNext() {
+            indexEpoch &+= 1
             // The responder's new session is confirmed: it may send with it now (§5.4.5).
             timers.handshakeComplete()
             statistics.lastHandshake = now

@@ -5,8 +5,8 @@
 /// `removeAll(keepingCapacity:)` it; no allocation per call for the list itself). It never performs I/O.
 /// Routing between peers (AllowedIPs, receiver indices, identifying an initiator) is `Device`'s job.
 ///
-/// Local session indices are `peerIndex << 8 | n` with a rolling 8-bit `n`, so a device finds the peer of any
-/// receiver index without a table.
+/// Session indices are random (§5.4.2); a `Device` reserves each one so it is unique among its peers and keeps
+/// an index table from `localIndices`.
 public struct Tunnel: Sendable {
     /// Per-peer settings.
     public struct Configuration: Sendable, Equatable {
@@ -37,7 +37,7 @@ public struct Tunnel: Sendable {
     /// Staged packets are kept up to this many (the kernel's MAX_STAGED_PACKETS).
     public static let maxStagedPackets = 128
 
-    /// This peer's number in its device: the top 24 bits of every local index.
+    /// This peer's number in its device.
     public let peerIndex: UInt32
     /// Settings.
     public var configuration: Configuration
@@ -55,12 +55,18 @@ public struct Tunnel: Sendable {
     var handshake: any TunnelHandshake
     var lastSentHandshake: ProtocolInstant?
     var initiationIndex: UInt32?
-    var indexCounter: UInt32 = 0
+    /// A fresh index the device reserved for this tunnel's next handshake (unique in the device); when none is
+    /// reserved the tunnel draws a random one itself.
+    public var reservedIndex: UInt32?
+    /// Changes whenever the set of `localIndices` may have changed, so a device re-reads it only then.
+    public internal(set) var indexEpoch: UInt64 = 0
+    /// The epoch whose indices the owning device has in its table.
+    var syncedIndexEpoch: UInt64?
 
-    /// A tunnel to one peer. `peerIndex` must fit in 24 bits and be unique in its device.
+    /// A tunnel to one peer; `peerIndex` must be unique in its device.
     public init(peerIndex: UInt32, handshake: any TunnelHandshake, endpoint: UDPEndpoint? = nil,
                 configuration: Configuration = Configuration()) {
-        self.peerIndex = peerIndex & 0x00ff_ffff
+        self.peerIndex = peerIndex
         self.handshake = handshake
         self.endpoint = endpoint
         self.configuration = configuration
@@ -69,9 +75,20 @@ public struct Tunnel: Sendable {
     /// When `tick` should next be called, if any timer is armed.
     public var nextDeadline: ProtocolInstant? { timers.nextDeadline }
 
-    mutating func nextLocalIndex() -> UInt32 {
-        indexCounter = (indexCounter &+ 1) & 0xff
-        return peerIndex << 8 | indexCounter
+    /// A random 32-bit index for a new handshake (whitepaper §5.4.2: I_i and I_r are random).
+    mutating func nextLocalIndex(random: inout some RandomNumberGenerator) -> UInt32 {
+        indexEpoch &+= 1
+        if let reserved = reservedIndex {
+            reservedIndex = nil
+            return reserved
+        }
+        return UInt32.random(in: 1...UInt32.max, using: &random)
+    }
+
+    /// The indices incoming messages for this tunnel carry: its sessions' and the initiation in flight's.
+    public var localIndices: [UInt32] {
+        [initiationIndex, keypairs.previous?.localIndex, keypairs.current?.localIndex, keypairs.next?.localIndex,
+         reservedIndex].compactMap { $0 }
     }
 
     // MARK: Sending (§5.4.6; the kernel's send.c)
@@ -155,7 +172,7 @@ public struct Tunnel: Sendable {
             return
         }
         lastSentHandshake = now
-        let index = nextLocalIndex()
+        let index = nextLocalIndex(random: &random)
         let message: [UInt8]
         do {
             message = try handshake.createInitiation(localIndex: index, now: now, random: &random)
@@ -222,6 +239,7 @@ public struct Tunnel: Sendable {
             keypairs.clear()
             handshake.clear()
             initiationIndex = nil
+            indexEpoch &+= 1
         }
         if let at = timers.persistentKeepalive, at <= now {
             timers.persistentKeepalive = nil

@@ -146,5 +146,31 @@ struct DeviceTests {
         #expect(second.types == [2, 4])
         #expect(second.delivered.count == 1)
     }
+
+    @Test("session indices are random, owned in the device's table, and forgotten when their session goes")
+    func randomIndices() throws {
+        var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
+        var random = SeededRandom(seed: 2)
+        var seen = Set<UInt32>()
+        var now = ProtocolInstant.zero
+        for round in 0..<5 {
+            var actions: [TunnelAction] = []
+            devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: now,
+                                  random: &random, into: &actions)
+            let result = Self.run(&devices, actions, fromA: true, now: now, random: &random).map(\.action)
+            #expect(result.delivered.count == 1, "round \(round)")
+            for device in [devices.a, devices.b] {
+                let tunnel = device.tunnels.values.first!
+                #expect(Set(device.indexTable.keys) == Set(tunnel.localIndices))
+                #expect(device.indexTable.count <= 4)
+                seen.formUnion(tunnel.localIndices)
+            }
+            now = now + .seconds(121)   // the next packet from A rekeys
+        }
+        // Fresh random indices each session: no structure, no reuse.
+        #expect(seen.count >= 10)   // a new index per side per handshake, plus each one reserved ahead
+        devices.a.removePeer(7)
+        #expect(devices.a.indexTable.isEmpty)
+    }
 }
 
