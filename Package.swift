@@ -25,7 +25,7 @@ let package = Package(
         ),
         .target(
             name: "WireProtocol",
-            dependencies: ["WireCrypto"]
+            dependencies: ["WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireConfig",

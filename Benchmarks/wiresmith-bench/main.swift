@@ -1,1 +1,14 @@
-print("wiresmith-bench")
+// wiresmith-bench: measurements that are not tests. `swift run -c release wiresmith-bench <subcommand>`.
+import Foundation
+let arguments = Array(CommandLine.arguments.dropFirst())
+let subcommands: [(name: String, summary: String, run: ([String]) -> Void)] = [
+    ("protocol", "packets/s through encapsulate+decapsulate (1420-byte packets), handshakes/s", runProtocolBench),
+]
+
+if let name = arguments.first, let command = subcommands.first(where: { $0.name == name }) {
+    command.run(Array(arguments.dropFirst()))
+} else {
+    print("usage: wiresmith-bench <subcommand>")
+    for command in subcommands { print("  \(command.name)  \(command.summary)") }
+    if !arguments.isEmpty { exit(2) }
+}

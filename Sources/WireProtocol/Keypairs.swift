@@ -1,0 +1,93 @@
+/// A peer's three session slots and the rules that move keypairs between them (whitepaper §5.4.5 and §6;
+/// the kernel's `add_new_keypair` and `received_with_keypair`).
+///
+/// - The initiator may use a new keypair at once: it becomes `current`, the old current (or an unconfirmed next)
+///   becomes `previous`.
+/// - The responder may not send with a new keypair until the initiator has used it: it waits in `next`, and
+///   `previous` is dropped. The first authenticated transport message received with `next` confirms it: then
+///   previous <- current, current <- next.
+/// Sending always uses `current`; receiving accepts any of the three.
+public struct Keypairs: Sendable {
+    /// The session before `current`, kept so packets in flight during a rekey still decrypt.
+    public internal(set) var previous: Keypair?
+    /// The session used for sending.
+    public internal(set) var current: Keypair?
+    /// A responder's session awaiting its first received message.
+    public internal(set) var next: Keypair?
+
+    /// No sessions.
+    public init() {}
+
+    /// Whether no keypair is held.
+    public var isEmpty: Bool { previous == nil && current == nil && next == nil }
+
+    /// Installs a freshly derived keypair according to which side initiated.
+    public mutating func install(_ keypair: Keypair) {
+        if keypair.isInitiator {
+            if let pending = next {
+                next = nil
+                previous = pending
+            } else {
+                previous = current
+            }
+            current = keypair
+        } else {
+            next = keypair
+            previous = nil
+        }
+    }
+
+    /// Which slot holds the keypair with `localIndex`.
+    public enum Slot: Sendable { case previous, current, next }
+
+    /// The slot of the keypair whose local index is `index`, if any.
+    public func slot(ofLocalIndex index: UInt32) -> Slot? {
+        if current?.localIndex == index { return .current }
+        if previous?.localIndex == index { return .previous }
+        if next?.localIndex == index { return .next }
+        return nil
+    }
+
+    /// Reads the keypair in `slot`.
+    public subscript(slot: Slot) -> Keypair? {
+        get {
+            switch slot {
+            case .previous: return previous
+            case .current: return current
+            case .next: return next
+            }
+        }
+        set {
+            switch slot {
+            case .previous: previous = newValue
+            case .current: current = newValue
+            case .next: next = newValue
+            }
+        }
+    }
+
+    /// Runs `body` on the keypair in `slot` in place (the slot must be occupied).
+    mutating func withKeypair<R>(in slot: Slot, _ body: (inout Keypair) -> R) -> R {
+        switch slot {
+        case .previous: return body(&previous!)
+        case .current: return body(&current!)
+        case .next: return body(&next!)
+        }
+    }
+
+    /// The responder's confirmation: a message authenticated with `next` promotes it. Returns whether it did.
+    public mutating func confirmNext() -> Bool {
+        guard let confirmed = next else { return false }
+        previous = current
+        current = confirmed
+        next = nil
+        return true
+    }
+
+    /// Drops every keypair: their keys are released (whitepaper §6.3: zeroed after 3 x Reject-After-Time).
+    public mutating func clear() {
+        previous = nil
+        current = nil
+        next = nil
+    }
+}

@@ -1,0 +1,165 @@
+import WireCrypto
+
+/// The WireGuard handshake behind a tunnel: `PeerHandshake` (Noise IKpsk2) with mac1/mac2 and cookies
+/// (whitepaper §5.4.2-§5.4.7), adapted to `TunnelHandshake`.
+///
+/// TAI64N timestamps need wall-clock time, which WireProtocol never reads: the caller gives the wall-clock time
+/// at its monotonic origin once (`wallClockAtOrigin`, since the Unix epoch), and each timestamp is that plus
+/// `now`. Timestamps therefore never go backwards while the daemon runs, even if the system clock is stepped.
+public struct NoiseTunnelHandshake: TunnelHandshake {
+    var peer: PeerHandshake
+    var cookies: CookieGenerator
+    let checker: CookieChecker
+    let identity: HandshakeIdentity
+    /// Wall-clock time since the Unix epoch at the caller's monotonic origin (`ProtocolInstant.zero`).
+    public var wallClockAtOrigin: Duration
+
+    /// The handshake of `identity` with the peer whose static public key is `peerPublicKey`.
+    public init(identity: HandshakeIdentity, peerPublicKey: [UInt8],
+                presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
+                wallClockAtOrigin: Duration) throws(HandshakeError) {
+        self.identity = identity
+        peer = try PeerHandshake(identity: identity, remotePublicKey: peerPublicKey, presharedKey: presharedKey)
+        cookies = CookieGenerator(remotePublicKey: peerPublicKey)
+        checker = CookieChecker(localPublicKey: identity.publicKey)
+        self.wallClockAtOrigin = wallClockAtOrigin
+    }
+
+    static func monotonic(_ now: ProtocolInstant) -> Duration { .nanoseconds(now.nanoseconds) }
+
+    /// Creates the initiation with a TAI64N timestamp of `wallClockAtOrigin + now`, then fills mac1/mac2.
+    public mutating func createInitiation(localIndex: UInt32, now: ProtocolInstant,
+                                          random: inout some RandomNumberGenerator) throws -> [UInt8] {
+        let timestamp = TAI64N(sinceUnixEpoch: wallClockAtOrigin + Self.monotonic(now))
+        var message = try peer.createInitiation(senderIndex: localIndex, timestamp: timestamp, using: &random)
+        cookies.addMACs(to: &message, now: Self.monotonic(now))
+        return message.encoded
+    }
+
+    /// Checks mac1 of the response, consumes it and derives the session keys.
+    public mutating func consumeResponse(_ message: [UInt8], now: ProtocolInstant) throws -> SessionKeys {
+        let response = try HandshakeResponse(decoding: message)
+        guard checker.checkMAC1(response) else { throw HandshakeRejection.invalidMAC1 }
+        try peer.consumeResponse(response)
+        return try peer.deriveSessionKeys()
+    }
+
+    /// Accepts the initiation (timestamp replay and 20 ms flood checks) and creates the response with MACs.
+    public mutating func respond(toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
+                                 now: ProtocolInstant, random: inout some RandomNumberGenerator)
+        throws -> (response: [UInt8], keys: SessionKeys) {
+        let opened: ConsumedInitiation
+        if let consumed {
+            opened = consumed
+        } else {
+            let initiation = try HandshakeInitiation(decoding: message)
+            guard checker.checkMAC1(initiation) else { throw HandshakeRejection.invalidMAC1 }
+            opened = try identity.consumeInitiation(initiation)
+        }
+        try peer.accept(opened, now: Self.monotonic(now))
+        var response = try peer.createResponse(senderIndex: localIndex, using: &random)
+        cookies.addMACs(to: &response, now: Self.monotonic(now))
+        return (response.encoded, try peer.deriveSessionKeys())
+    }
+
+    /// Keeps the cookie from a reply to our last message, for mac2 during the next 120 s.
+    public mutating func consumeCookieReply(_ message: [UInt8], now: ProtocolInstant) throws {
+        try cookies.consumeCookieReply(CookieReply(decoding: message), now: Self.monotonic(now))
+    }
+
+    /// Forgets the handshake in flight; the replay timestamp and rate limiter stay.
+    public mutating func clear() {
+        peer.reset()
+    }
+}
+
+/// Routes initiations for a device whose peers use `NoiseTunnelHandshake` (whitepaper §5.4.2, §5.4.7): checks
+/// mac1 (and mac2 under load, answering with a cookie reply when it is missing), opens the initiator's static
+/// key with the interface's private key and finds the peer by it.
+public struct NoiseInitiationRouter: InitiationRouter {
+    let identity: HandshakeIdentity
+    var checker: CookieChecker
+    /// Peer index by static public key.
+    public private(set) var peers: [[UInt8]: UInt32] = [:]
+
+    /// A router for the interface `identity`.
+    public init(identity: HandshakeIdentity) {
+        self.identity = identity
+        checker = CookieChecker(localPublicKey: identity.publicKey)
+    }
+
+    /// Makes initiations from `publicKey` go to the tunnel with `peerIndex`.
+    public mutating func register(publicKey: [UInt8], peerIndex: UInt32) {
+        peers[publicKey] = peerIndex
+    }
+
+    /// Forgets the peer with `publicKey`.
+    public mutating func unregister(publicKey: [UInt8]) {
+        peers[publicKey] = nil
+    }
+
+    /// The bytes that name a source for cookies: the address (4 or 16 bytes) then the port, big-endian.
+    static func cookieSource(_ endpoint: UDPEndpoint) -> [UInt8] {
+        var bytes: [UInt8]
+        switch endpoint.address {
+        case .v4(let v): bytes = (0..<4).map { UInt8(truncatingIfNeeded: v >> (24 - 8 * UInt32($0))) }
+        case .v6(let v): bytes = (0..<16).map { UInt8(truncatingIfNeeded: v >> UInt128(120 - 8 * $0)) }
+        }
+        bytes.append(UInt8(endpoint.port >> 8))
+        bytes.append(UInt8(endpoint.port & 0xff))
+        return bytes
+    }
+
+    /// Checks the MACs (answering with a cookie reply under load without mac2), opens the initiation and
+    /// finds the peer by the initiator's static key.
+    public mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute {
+        let initiation: HandshakeInitiation
+        do {
+            initiation = try HandshakeInitiation(decoding: message)
+        } catch {
+            return .drop(.malformedMessage(type: message.first ?? 0, length: message.count))
+        }
+        let sourceBytes = Self.cookieSource(source)
+        let monotonic = Duration.nanoseconds(now.nanoseconds)
+        switch checker.verify(initiation, source: sourceBytes, now: monotonic, underLoad: underLoad) {
+        case .invalidMAC1:
+            return .drop(.handshakeRejected(.invalidMAC1))
+        case .cookieRequired:
+            return .cookieReply(checker.createReply(to: initiation, source: sourceBytes, now: monotonic,
+                                                    using: &random).encoded)
+        case .valid:
+            break
+        }
+        let consumed: ConsumedInitiation
+        do {
+            consumed = try identity.consumeInitiation(initiation)
+        } catch {
+            return .drop(.handshakeRejected(HandshakeRejection(error)))
+        }
+        guard let peer = peers[consumed.remoteStatic] else { return .drop(.unknownInitiator) }
+        return .peer(peer, consumed: consumed)
+    }
+
+    /// Checks mac1 of a response, and under load its mac2, answering with a cookie reply when it is missing.
+    public mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute? {
+        let response: HandshakeResponse
+        do {
+            response = try HandshakeResponse(decoding: message)
+        } catch {
+            return .drop(.malformedMessage(type: message.first ?? 0, length: message.count))
+        }
+        let sourceBytes = Self.cookieSource(source)
+        let monotonic = Duration.nanoseconds(now.nanoseconds)
+        switch checker.verify(response, source: sourceBytes, now: monotonic, underLoad: underLoad) {
+        case .invalidMAC1:
+            return .drop(.handshakeRejected(.invalidMAC1))
+        case .cookieRequired:
+            return .cookieReply(checker.createReply(to: response, source: sourceBytes, now: monotonic,
+                                                    using: &random).encoded)
+        case .valid:
+            return nil
+        }
+    }
+}
