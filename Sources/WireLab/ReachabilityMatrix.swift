@@ -1,0 +1,93 @@
+/// One address a probe aims at: a host's tunnel address, its address on a LAN, or the machine on that LAN.
+public struct ProbeTarget: Codable, Sendable, Hashable {
+    /// What the address belongs to.
+    public enum Kind: String, Codable, Sendable {
+        /// An `Address` of a WireGuard interface.
+        case tunnel
+        /// The host's own address on one of its LANs.
+        case lanHost
+        /// The one machine the lab puts on a LAN behind the host.
+        case lanMachine
+    }
+
+    public var host: String
+    /// The interface (`wg0`) or LAN name (`office`).
+    public var label: String
+    public var address: String
+    public var kind: Kind
+
+    public init(host: String, label: String, address: String, kind: Kind) {
+        self.host = host
+        self.label = label
+        self.address = address
+        self.kind = kind
+    }
+
+    /// `bob wg0 10.1.0.2`, `siteB office-machine 192.168.20.2`.
+    public var title: String {
+        let what = kind == .lanMachine ? "\(label)-machine" : label
+        return "\(host) \(what) \(address)"
+    }
+}
+
+/// What the analysis (trace) predicts for one probe.
+public struct Verdict: Codable, Sendable, Hashable {
+    public var reachable: Bool
+    /// Trace's reason, one line (e.g. where the packet is dropped, with file:line).
+    public var explanation: String
+
+    public init(reachable: Bool, explanation: String) {
+        self.reachable = reachable
+        self.explanation = explanation
+    }
+}
+
+/// Asks the analysis for its verdict on "can `source` reach `target`"; nil when it has none.
+public typealias VerdictProvider = @Sendable (_ source: String, _ target: ProbeTarget) -> Verdict?
+
+/// One ping: from a host to an address of another host, and what came back.
+public struct ProbeResult: Codable, Sendable, Hashable {
+    public var source: String
+    public var target: ProbeTarget
+    public var sent: Int
+    public var received: Int
+    /// The analysis's prediction, when one was asked for.
+    public var verdict: Verdict?
+
+    /// True when at least one echo reply came back.
+    public var answered: Bool { received > 0 }
+
+    /// True when the analysis predicted the opposite of what happened.
+    public var isDisagreement: Bool { verdict.map { $0.reachable != answered } ?? false }
+
+    /// True when the result is what was expected: the verdict when there is one, else an answer.
+    public var isAsExpected: Bool { answered == (verdict?.reachable ?? true) }
+}
+
+/// The result of `lab check`: every host's pings to every tunnel and LAN address of every other host.
+public struct ReachabilityMatrix: Codable, Sendable {
+    public var labID: String
+    /// Rows: the hosts that pinged, in host order.
+    public var sources: [String]
+    /// Columns: every address probed, in host order.
+    public var targets: [ProbeTarget]
+    public var results: [ProbeResult]
+
+    public init(labID: String, sources: [String], targets: [ProbeTarget], results: [ProbeResult]) {
+        self.labID = labID
+        self.sources = sources
+        self.targets = targets
+        self.results = results
+    }
+
+    /// The probes whose outcome the analysis predicted wrongly: each is a bug in the lab or in trace.
+    public var disagreements: [ProbeResult] { results.filter(\.isDisagreement) }
+
+    /// True when every probe came out as expected (exit status 0 of `lab check`).
+    public var passed: Bool { results.allSatisfy(\.isAsExpected) }
+
+    /// The result of one probe.
+    public func result(from source: String, to address: String) -> ProbeResult? {
+        results.first { $0.source == source && $0.target.address == address }
+    }
+}

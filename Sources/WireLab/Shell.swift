@@ -1,0 +1,168 @@
+import Foundation
+
+/// The outcome of one external command: its exit status and everything it printed (stdout then stderr).
+public struct CommandResult: Sendable {
+    public var arguments: [String]
+    /// The exit status; -1 when the command could not be started, -2 when it was killed at its deadline.
+    public var status: Int32
+    public var output: String
+
+    /// True when the command exited with status 0.
+    public var succeeded: Bool { status == 0 }
+
+    /// The command line as a shell would show it.
+    public var commandLine: String { arguments.joined(separator: " ") }
+}
+
+/// Runs external commands (ip, iptables, wg-quick, ping) for the lab.
+///
+/// Output goes to a temporary file, not a pipe: daemons such as wireguard-go detach and could keep a pipe open
+/// forever. Every command has a deadline, after which it is terminated and then killed.
+struct Shell: Sendable {
+    /// PATH used to find tools and passed to every command.
+    var searchPath: String
+    /// Extra environment for every command (e.g. WG_QUICK_USERSPACE_IMPLEMENTATION).
+    var environment: [String: String] = [:]
+
+    init(searchPath: String, environment: [String: String] = [:]) {
+        self.searchPath = searchPath
+        self.environment = environment
+    }
+
+    /// The full path of `tool` in `searchPath`, or nil when it is not there or not executable.
+    func which(_ tool: String) -> String? {
+        if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
+        for dir in searchPath.split(separator: ":") where !dir.isEmpty {
+            let p = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Runs `arguments` (the first one looked up in `searchPath`) and waits at most `timeout` seconds.
+    @discardableResult
+    func run(_ arguments: [String], timeout: Double = 30) -> CommandResult {
+        guard let exe = which(arguments[0]) else {
+            return CommandResult(arguments: arguments, status: -1, output: "\(arguments[0]): command not found")
+        }
+        let outPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("wiresmith-lab-\(UUID().uuidString).out").path
+        let fd = open(outPath, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            return CommandResult(arguments: arguments, status: -1, output: "cannot create \(outPath)")
+        }
+        defer {
+            close(fd)
+            unlink(outPath)
+        }
+        guard let pid = spawn(exe, arguments, stdout: fd) else {
+            return CommandResult(arguments: arguments, status: -1, output: "\(arguments[0]): cannot start")
+        }
+        var status = Shell.wait(pid, timeout: timeout)
+        if status == nil {
+            kill(pid, SIGTERM)
+            status = Shell.wait(pid, timeout: 1)
+            if status == nil {
+                kill(pid, SIGKILL)
+                _ = Shell.wait(pid, timeout: 5)
+            }
+            status = -2
+        }
+        let text = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        return CommandResult(arguments: arguments, status: status!, output: text)
+    }
+
+    /// Runs `arguments` with this process's terminal (stdin, stdout, stderr) and waits; returns its exit status.
+    func runAttached(_ arguments: [String]) -> Int32 {
+        guard let exe = which(arguments[0]), let pid = spawn(exe, arguments, stdout: nil) else { return 127 }
+        return Shell.wait(pid, timeout: nil) ?? -1
+    }
+
+    /// Starts a process with posix_spawn. Only stdin, stdout and stderr are inherited: descriptors 3 and up are
+    /// closed in the child, so a daemon it leaves behind (wireguard-go, a holder) keeps none of ours open.
+    /// The corresponding C function is `posix_spawn`.
+    private func spawn(_ exe: String, _ arguments: [String], stdout fd: Int32?) -> pid_t? {
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = searchPath
+        env["LC_ALL"] = "C"
+        for (k, v) in environment { env[k] = v }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let fd {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, fd, 1)
+            posix_spawn_file_actions_adddup2(&actions, fd, 2)
+        }
+        Shell.closeFrom(&actions, 3)
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, exe, &actions, nil, argv, envp)
+        return rc == 0 ? pid : nil
+    }
+
+    private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// Adds "close every descriptor from `fd` up" to `actions` (glibc 2.34+, looked up at run time because the
+    /// Glibc module does not export it). The corresponding C function is `posix_spawn_file_actions_addclosefrom_np`.
+    private static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ fd: Int32) {
+        guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        else { return }
+        let f = unsafeBitCast(sym, to: CloseFrom.self)
+        _ = f(&actions, fd)
+    }
+
+    /// Waits for `pid` to exit, at most `timeout` seconds (nil: forever); its exit status, or nil at the deadline.
+    /// The corresponding C function is `waitpid`.
+    private static func wait(_ pid: pid_t, timeout: Double?) -> Int32? {
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        var pause: UInt32 = 1_000
+        while true {
+            var status: Int32 = 0
+            let r = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
+            if r == pid {
+                let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                return code
+            }
+            if r < 0 && errno != EINTR { return -1 }
+            if let deadline, Date() >= deadline { return nil }
+            if deadline != nil {
+                usleep(pause)
+                pause = min(pause * 2, 20_000)
+            }
+        }
+    }
+
+    /// Runs many commands at once, at most `width` at a time; results in the order given.
+    func runAll(_ commands: [[String]], width: Int = 16, timeout: Double = 30) -> [CommandResult] {
+        let results = ResultBox(count: commands.count)
+        let gate = DispatchSemaphore(value: max(1, width))
+        let group = DispatchGroup()
+        for (i, c) in commands.enumerated() {
+            gate.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                let r = self.run(c, timeout: timeout)
+                results.set(i, r)
+                gate.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        return results.values.map { $0! }
+    }
+}
+
+/// A lock-protected array the parallel runner fills in.
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [CommandResult?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: CommandResult) { lock.lock(); storage[i] = r; lock.unlock() }
+    var values: [CommandResult?] { lock.lock(); defer { lock.unlock() }; return storage }
+}
