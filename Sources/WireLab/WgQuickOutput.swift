@@ -8,14 +8,15 @@ enum WgQuickOutput {
     static func location(of output: String, in file: String) -> SourceLocation? {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
         let lines = text.components(separatedBy: "\n")
+        // Quoted text and commands, in output order; the last one found in the file is the culprit (wg-quick's
+        // own cleanup commands after a failure are not in the file).
         var needles: [String] = []
         for line in output.split(separator: "\n") {
-            if let open = line.firstIndex(of: "`"), let close = line.lastIndex(of: "'"), open < close {
+            if line.hasPrefix("[#] ") {
+                needles.append(String(line.dropFirst(4)))
+            } else if let open = line.firstIndex(of: "`"), let close = line.lastIndex(of: "'"), open < close {
                 needles.append(String(line[line.index(after: open)..<close]))
             }
-        }
-        if let last = output.split(separator: "\n").last(where: { $0.hasPrefix("[#] ") }) {
-            needles.append(String(last.dropFirst(4)))
         }
         for needle in needles.reversed() {
             let n = needle.trimmed.replacingOccurrences(of: " ", with: "")
