@@ -172,7 +172,9 @@ public enum Lab {
     /// The plan of a running lab: `id`, or the only one running when `id` is nil.
     public static func plan(id: String?, options: LabOptions = LabOptions()) throws(LabError) -> LabPlan {
         if let id {
-            guard let p = LabState.load(id: id, runRoot: options.runRoot) else { throw .noSuchLab("no lab \(id) is up") }
+            guard let p = LabState.load(id: id, runRoot: options.runRoot) else {
+                throw .noSuchLab("no lab \(id) is up")
+            }
             return p
         }
         let ids = LabState.runs(runRoot: options.runRoot)

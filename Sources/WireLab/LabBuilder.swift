@@ -74,7 +74,9 @@ struct LabBuilder {
 
     private func ip(_ ns: String, _ args: String...) throws(LabError) { try must(["ip", "-n", ns] + args) }
 
-    private func inside(_ ns: String, _ args: [String]) throws(LabError) { try must(["ip", "netns", "exec", ns] + args) }
+    private func inside(_ ns: String, _ args: [String]) throws(LabError) {
+        try must(["ip", "netns", "exec", ns] + args)
+    }
 
     private func addNamespace(_ ns: String, forwarding: Bool) throws(LabError) {
         try must(["ip", "netns", "add", ns])
@@ -143,7 +145,8 @@ struct LabBuilder {
                                                String(h6.prefix { $0 != "/" })])
                 }
             }
-            progress("\(h.name): behind NAT router \(nat.namespace), public \(h.publicAddresses.joined(separator: ", "))")
+            let publics = h.publicAddresses.joined(separator: ", ")
+            progress("\(h.name): behind NAT router \(nat.namespace), public \(publics)")
         } else {
             try attachToInternet(ns: h.namespace, dev: h.uplink, link: h.internetLink, addresses: h.publicAddresses)
             progress("\(h.name): public \(h.publicAddresses.joined(separator: ", ")) on \(h.uplink)")

@@ -16,7 +16,9 @@ struct LabCheck {
     /// Every address probed, host by host: tunnel addresses, then LAN addresses and LAN machines.
     static func targets(_ plan: LabPlan) -> [ProbeTarget] {
         plan.hosts.flatMap { h in
-            h.interfaces.flatMap { i in i.addresses.map { ProbeTarget(host: h.name, label: i.name, address: $0, kind: .tunnel) } }
+            h.interfaces.flatMap { i in
+                i.addresses.map { ProbeTarget(host: h.name, label: i.name, address: $0, kind: .tunnel) }
+            }
                 + h.lans.flatMap { l in
                     [ProbeTarget(host: h.name, label: l.name, address: l.hostAddress, kind: .lanHost),
                      ProbeTarget(host: h.name, label: l.name, address: l.machineAddress, kind: .lanMachine)]

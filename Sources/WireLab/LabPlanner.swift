@@ -79,10 +79,11 @@ public struct LabPlanner: Sendable {
             }
             let lans = h.facts.lans.map { lan in
                 let hostAddr = lan.hostAddress
-                var machine = hostAddr.withLeftAligned(hostAddr.leftAligned + (UInt128(1) << UInt128(128 - hostAddr.bitWidth)))
+                let one = UInt128(1) << UInt128(128 - hostAddr.bitWidth)
+                var machine = hostAddr.withLeftAligned(hostAddr.leftAligned + one)
                 if !lan.prefix.contains(machine) || machine == lan.prefix.network.address {
                     machine = lan.prefix.network.address.withLeftAligned(lan.prefix.network.address.leftAligned
-                        + (UInt128(2) << UInt128(128 - hostAddr.bitWidth)))
+                        + 2 * one)
                 }
                 return LANPlan(name: lan.name, namespace: "\(prefix)l-\(safe)-\(LabPlanner.safeName(lan.name))",
                                interface: lan.interface, hostAddress: "\(hostAddr)", machineAddress: "\(machine)",

@@ -46,7 +46,8 @@ struct LabTeardown {
             wgShell.environment["WG_QUICK_USERSPACE_IMPLEMENTATION"] = plan.implementation
             for h in plan.hosts {
                 guard let enter = LabState.enter(plan, host: h) else { continue }
-                let resolv = "WIRESMITH_LAB_RESOLV=\(plan.runDirectory)/hosts/\(LabPlanner.safeName(h.name))/resolv.conf"
+                let dir = "\(plan.runDirectory)/hosts/\(LabPlanner.safeName(h.name))"
+                let resolv = "WIRESMITH_LAB_RESOLV=\(dir)/resolv.conf"
                 for i in h.interfaces.reversed() where FileManager.default.fileExists(atPath: i.labFile) {
                     wgShell.run(enter + ["env", resolv, "wg-quick", "down", i.labFile], timeout: 10)
                 }

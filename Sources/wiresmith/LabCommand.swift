@@ -55,7 +55,8 @@ struct LabCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Probe a lab: every host pings every tunnel and LAN address of every other host.",
-            discussion: "With DIR, a lab is built for DIR, checked and removed; without it, the running lab is checked.")
+            discussion: "With DIR, a lab is built for DIR, checked and removed; without it, the running lab is "
+                + "checked.")
 
         @Argument(help: "A network to bring up, check and tear down.")
         var directory: String?
@@ -75,11 +76,11 @@ struct LabCommand: ParsableCommand {
                 if let directory {
                     let plan = try Lab.up(directory: directory, options: options, progress: progress)
                     defer { _ = try? Lab.down(id: plan.id, options: options) }
-                    matrix = try Lab.check(plan, options: options, verdicts: LabVerdicts.provider(for: plan),
+                    matrix = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
                                            progress: progress)
                 } else {
                     let plan = try Lab.plan(id: common.id, options: options)
-                    matrix = try Lab.check(plan, options: options, verdicts: LabVerdicts.provider(for: plan),
+                    matrix = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
                                            progress: progress)
                 }
             } catch { throw LabCommand.fail(error) }
@@ -138,9 +139,4 @@ struct LabCommand: ParsableCommand {
             } catch { throw LabCommand.fail(error) }
         }
     }
-}
-
-/// Where `lab check` gets trace's verdicts from (none until trace has an API).
-enum LabVerdicts {
-    static func provider(for plan: LabPlan) -> VerdictProvider? { nil }
 }

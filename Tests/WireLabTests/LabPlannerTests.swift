@@ -65,7 +65,8 @@ import WireConfig
     @Test func twoHostsClaimingOneAddressIsAnError() throws {
         let (a, _) = HostFactsReader.parse("public_addresses: [192.0.2.1]", file: "a/host.yaml")
         let (b, _) = HostFactsReader.parse("public_addresses: [192.0.2.1]", file: "b/host.yaml")
-        let network = Network(hosts: [Host(name: "a", interfaces: [], facts: a), Host(name: "b", interfaces: [], facts: b)])
+        let network = Network(hosts: [Host(name: "a", interfaces: [], facts: a),
+                                      Host(name: "b", interfaces: [], facts: b)])
         #expect(throws: LabError.self) { try LabPlanner(id: "t3").plan(network: network, directory: "/d") }
     }
 
@@ -120,7 +121,9 @@ import WireConfig
                                           verdict: Verdict(reachable: false, explanation: "no route"))
         let surprise = ProbeResult(source: "alice", target: t, sent: 3, received: 3,
                                    verdict: Verdict(reachable: false, explanation: "no route"))
-        func m(_ r: ProbeResult) -> ReachabilityMatrix { ReachabilityMatrix(labID: "x", sources: ["alice"], targets: [t], results: [r]) }
+        func m(_ r: ProbeResult) -> ReachabilityMatrix {
+            ReachabilityMatrix(labID: "x", sources: ["alice"], targets: [t], results: [r])
+        }
         #expect(m(answered).passed)
         #expect(!m(silent).passed)
         #expect(m(predictedSilent).passed && m(predictedSilent).disagreements.isEmpty)

@@ -3,126 +3,176 @@ import Testing
 import WireConfig
 @testable import WireLab
 
-/// Real labs: namespaces, wg-quick, wireguard-go. Root only; serial; every test removes its run, pass or fail.
-@Suite(.serialized, .enabled(if: LabEnvironment.shouldRun)) struct LabTests {
-    @Test func twoInterfaceHubCarriesAliceToBobAndLeavesNothing() throws {
-        try LabEnvironment.require()
-        let id = LabEnvironment.freshID()
-        let socketsBefore = LabEnvironment.realSockets()
-        var options = LabOptions()
-        options.id = id
-        defer { _ = try? Lab.down(id: id) }
-        var lines: [String] = []
-        let plan = try Lab.up(directory: LabEnvironment.network("two-hub"), options: options) { lines.append($0) }
-        #expect(lines.contains { $0.hasPrefix("hub: wg1 up") })
-        let pids = LabEnvironment.processes(id: id)
-        #expect(pids.count >= 3 + 3)  // a holder per host, a wireguard-go per interface
-        // Two hosts may both have a wg0: each lists only its own.
-        let matrix = try Lab.check(plan, options: options)
-        let aliceToBob = try #require(matrix.result(from: "alice", to: "10.1.0.2"))
-        #expect(aliceToBob.answered)
-        #expect(matrix.passed, "\(matrix.rendered())")
-        #expect(matrix.results.count == 3 * 4 - 4)
-        // The hub's name resolved inside alice's private /etc/hosts; DNS = went to alice's private resolv.conf.
-        let hostsFile = try String(contentsOfFile: "\(plan.runDirectory)/hosts/alice/resolv.conf", encoding: .utf8)
-        #expect(hostsFile.contains("nameserver 10.0.0.1"))
-        #expect(LabEnvironment.realSockets().subtracting(socketsBefore).isEmpty)
+/// Real labs: namespaces, wg-quick, wireguard-go. Root only; one lab at a time (every suite inside is serial);
+/// every test removes its run, pass or fail.
+@Suite(.serialized, .enabled(if: LabEnvironment.shouldRun)) struct NamespaceLabs {}
 
-        try Lab.down(id: id)
-        #expect(LabEnvironment.leftovers(id: id, pids: pids) == [])
-        #expect(!((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "").contains("10.0.0.1 "))
-    }
+extension NamespaceLabs {
+    @Suite struct LabTests {
+        @Test func twoInterfaceHubCarriesAliceToBobAndLeavesNothing() throws {
+            try LabEnvironment.require()
+            let id = LabEnvironment.freshID()
+            let socketsBefore = LabEnvironment.realSockets()
+            var options = LabOptions()
+            options.id = id
+            defer { _ = try? Lab.down(id: id) }
+            var lines: [String] = []
+            let plan = try Lab.up(directory: LabEnvironment.network("two-hub"), options: options) { lines.append($0) }
+            #expect(lines.contains { $0.hasPrefix("hub: wg1 up") })
+            let pids = LabEnvironment.processes(id: id)
+            #expect(pids.count >= 3 + 3)  // a holder per host, a wireguard-go per interface
+            // Two hosts may both have a wg0: each lists only its own.
+            let matrix = try Lab.check(plan, options: options)
+            let aliceToBob = try #require(matrix.result(from: "alice", to: "10.1.0.2"))
+            #expect(aliceToBob.answered)
+            #expect(matrix.passed, "\(matrix.rendered())")
+            #expect(matrix.results.count == 3 * 4 - 4)
+            // The hub's name resolved inside alice's private /etc/hosts; DNS = went to alice's private resolv.conf.
+            let hostsFile = try String(contentsOfFile: "\(plan.runDirectory)/hosts/alice/resolv.conf", encoding: .utf8)
+            #expect(hostsFile.contains("nameserver 10.0.0.1"))
+            #expect(LabEnvironment.realSockets().subtracting(socketsBefore).isEmpty)
 
-    @Test func aKilledLabUpIsRemovedByLabDown() throws {
-        try LabEnvironment.require()
-        let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
-        let id = LabEnvironment.freshID()
-        defer { _ = try? Lab.down(id: id) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = ["lab", "up", LabEnvironment.network("two-hub"), "--id", id]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        // Kill it once the last host's namespace exists: mid-build, with holders and NAT routers already made.
-        let shell = Shell(searchPath: LabOptions().searchPath)
-        var seen = false
-        for _ in 0..<1000 where !seen {
-            seen = shell.run(["ip", "netns", "list"]).output.contains("\(LabPlan.prefix(id: id))h-hub")
-            if !seen { usleep(5_000) }
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id, pids: pids) == [])
+            #expect(!((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "").contains("10.0.0.1 "))
         }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
-        #expect(seen, "lab up never got as far as the hub")
-        let pids = LabEnvironment.processes(id: id)
-        #expect(!LabEnvironment.leftovers(id: id).isEmpty)  // the killed run did leave things behind
-        try Lab.down(id: id)
-        #expect(LabEnvironment.leftovers(id: id, pids: pids) == [])
-    }
 
-    @Test func missingWgQuickIsExitTwoAndBuildsNothing() throws {
-        try LabEnvironment.require()
-        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-path-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: bin) }
-        let real = Shell(searchPath: LabOptions().searchPath)
-        for tool in Lab.requiredTools(implementation: "wireguard-go") where tool != "wg-quick" {
-            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path,
-                                                       withDestinationPath: try #require(real.which(tool)))
+        @Test func aKilledLabUpIsRemovedByLabDown() throws {
+            try LabEnvironment.require()
+            let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["lab", "up", LabEnvironment.network("two-hub"), "--id", id]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            // Kill it once the last host's namespace exists: mid-build, with holders and NAT routers already made.
+            let shell = Shell(searchPath: LabOptions().searchPath)
+            var seen = false
+            for _ in 0..<1000 where !seen {
+                seen = shell.run(["ip", "netns", "list"]).output.contains("\(LabPlan.prefix(id: id))h-hub")
+                if !seen { usleep(5_000) }
+            }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(seen, "lab up never got as far as the hub")
+            let pids = LabEnvironment.processes(id: id)
+            #expect(!LabEnvironment.leftovers(id: id).isEmpty)  // the killed run did leave things behind
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id, pids: pids) == [])
         }
-        let id = LabEnvironment.freshID()
-        let options = LabOptions(id: id, searchPath: bin.path)
-        #expect {
-            _ = try Lab.up(directory: LabEnvironment.network("two-hub"), options: options)
-        } throws: { e in
-            guard case LabError.missingTools(let tools) = e else { return false }
-            return tools == ["wg-quick"] && "\(e)".contains("missing tools: wg-quick")
-        }
-        #expect(LabEnvironment.leftovers(id: id) == [])
-    }
 
-    @Test func aConfigWithErrorsIsNamedWithFileAndLineAndBuildsNothing() throws {
-        try LabEnvironment.require()
-        let id = LabEnvironment.freshID()
-        #expect {
-            _ = try Lab.up(directory: LabEnvironment.network("broken-config"), options: LabOptions(id: id))
-        } throws: { e in
-            guard case LabError.invalidConfigs(let diags) = e else { return false }
-            return diags.contains { $0.location.file.hasSuffix("broken-config/hub/wg0.conf") && $0.location.line == 8 }
+        @Test func missingWgQuickIsExitTwoAndBuildsNothing() throws {
+            try LabEnvironment.require()
+            let bin = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-path-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: bin) }
+            let real = Shell(searchPath: LabOptions().searchPath)
+            for tool in Lab.requiredTools(implementation: "wireguard-go") where tool != "wg-quick" {
+                try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path,
+                                                           withDestinationPath: try #require(real.which(tool)))
+            }
+            let id = LabEnvironment.freshID()
+            let options = LabOptions(id: id, searchPath: bin.path)
+            #expect {
+                _ = try Lab.up(directory: LabEnvironment.network("two-hub"), options: options)
+            } throws: { e in
+                guard case LabError.missingTools(let tools) = e else { return false }
+                return tools == ["wg-quick"] && "\(e)".contains("missing tools: wg-quick")
+            }
+            #expect(LabEnvironment.leftovers(id: id) == [])
         }
-        #expect(LabEnvironment.leftovers(id: id) == [])
-    }
 
-    @Test func aConfigWgQuickRefusesRollsTheLabBack() throws {
-        try LabEnvironment.require()
-        let id = LabEnvironment.freshID()
-        defer { _ = try? Lab.down(id: id) }
-        #expect {
-            _ = try Lab.up(directory: LabEnvironment.network("refused-postup"), options: LabOptions(id: id))
-        } throws: { e in
-            guard case LabError.wgQuickFailed(let iface, _, let location, _) = e else { return false }
-            return iface == "alice/wg0" && location?.file.hasSuffix("refused-postup/alice/wg0.conf") == true
-                && location?.line == 5
+        @Test func aConfigWithErrorsIsNamedWithFileAndLineAndBuildsNothing() throws {
+            try LabEnvironment.require()
+            let id = LabEnvironment.freshID()
+            #expect {
+                _ = try Lab.up(directory: LabEnvironment.network("broken-config"), options: LabOptions(id: id))
+            } throws: { e in
+                guard case LabError.invalidConfigs(let diags) = e else { return false }
+                return diags.contains {
+                    $0.location.file.hasSuffix("broken-config/hub/wg0.conf") && $0.location.line == 8
+                }
+            }
+            #expect(LabEnvironment.leftovers(id: id) == [])
         }
-        #expect(LabEnvironment.leftovers(id: id) == [])
-    }
 
-    @Test func notRootIsExitTwoWithAClearMessage() throws {
-        try LabEnvironment.require()
-        let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "lab", "up",
-                       LabEnvironment.network("two-hub"), "--id", "tnoroot"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = try FileHandle(forWritingTo: out)
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 2)
-        #expect(try String(contentsOf: out, encoding: .utf8).contains("the lab needs root"))
-        #expect(LabEnvironment.leftovers(id: "tnoroot") == [])
+        @Test func aConfigWgQuickRefusesRollsTheLabBack() throws {
+            try LabEnvironment.require()
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            #expect {
+                _ = try Lab.up(directory: LabEnvironment.network("refused-postup"), options: LabOptions(id: id))
+            } throws: { e in
+                guard case LabError.wgQuickFailed(let iface, _, let location, _) = e else { return false }
+                return iface == "alice/wg0" && location?.file.hasSuffix("refused-postup/alice/wg0.conf") == true
+                    && location?.line == 5
+            }
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+
+        @Test func notRootIsExitTwoWithAClearMessage() throws {
+            try LabEnvironment.require()
+            let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).err")
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: out) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            p.arguments = ["--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "lab", "up",
+                           LabEnvironment.network("two-hub"), "--id", "tnoroot"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = try FileHandle(forWritingTo: out)
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 2)
+            #expect(try String(contentsOf: out, encoding: .utf8).contains("the lab needs root"))
+            #expect(LabEnvironment.leftovers(id: "tnoroot") == [])
+        }
+    }
+}
+
+extension NamespaceLabs {
+    /// Every example network brought up and probed: the lab and trace must agree on every pair. A disagreement is a
+    /// bug in one of them.
+    @Suite struct LabAgreesWithTraceTests {
+        static let examples: [String] = {
+            let dir = LabEnvironment.packageRoot.appendingPathComponent("examples").path
+            return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
+                var isDir: ObjCBool = false
+                return FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir) && isDir.boolValue
+            }.sorted()
+        }()
+
+        /// What the demo rests on, beyond agreement: the healthy hub carries alice to bob, the broken one does not.
+        static let aliceToBob: [String: Bool] = ["two-hub": true, "two-hub-broken": false,
+                                                 "two-hub-missing-subnet": false, "two-hub-no-forwarding": false]
+
+        @Test func thereAreExamples() {
+            #expect(LabAgreesWithTraceTests.examples.count >= 6)
+        }
+
+        @Test(arguments: LabAgreesWithTraceTests.examples)
+        func labAndTraceAgree(example: String) throws {
+            try LabEnvironment.require()
+            let dir = LabEnvironment.example(example)
+            let network = try Lab.load(directory: dir)
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            let plan = try Lab.up(network: network, directory: dir, options: LabOptions(id: id))
+            let matrix = try Lab.check(plan, options: LabOptions(id: id),
+                                       verdicts: TraceVerdicts.provider(for: network))
+            #expect(!matrix.results.isEmpty)
+            #expect(matrix.results.allSatisfy { $0.verdict != nil }, "trace gave no verdict on some probe")
+            #expect(matrix.disagreements.isEmpty, "\(matrix.rendered())")
+            if let expected = LabAgreesWithTraceTests.aliceToBob[example] {
+                let bob = try #require(plan.host("bob")?.interfaces.first?.addresses.first)
+                #expect(matrix.result(from: "alice", to: bob)?.answered == expected)
+            }
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
     }
 }
