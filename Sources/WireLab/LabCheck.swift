@@ -49,13 +49,16 @@ struct LabCheck {
         for round in 1...3 {
             let batch = probes.filter { $0.round == round }
             guard !batch.isEmpty else { continue }
-            let commands = batch.map { p in
-                enters[p.source]! + ["ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "1", p.target.address]
-            }
-            let outputs = shell.runAll(commands, width: 16, timeout: 6)
-            for (p, r) in zip(batch, outputs) {
-                let (sent, received) = LabCheck.parsePing(r.output)
-                results.append(ProbeResult(source: p.source, target: p.target, sent: sent, received: received,
+            // One echo with a generous wait answers almost every reachable pair in milliseconds (the handshake
+            // included); only the silent ones get a second try, so a failing pair costs about 3.5 s, in parallel.
+            var counts = LabCheck.ping(batch.map { enters[$0.source]! }, batch.map(\.target.address),
+                                       ["-c", "1", "-W", "2"], shell)
+            let retry = counts.indices.filter { counts[$0].received == 0 }
+            let again = LabCheck.ping(retry.map { enters[batch[$0].source]! }, retry.map { batch[$0].target.address },
+                                      ["-c", "2", "-i", "0.2", "-W", "1"], shell)
+            for (i, c) in zip(retry, again) { counts[i] = (counts[i].sent + c.sent, c.received) }
+            for (p, c) in zip(batch, counts) {
+                results.append(ProbeResult(source: p.source, target: p.target, sent: c.sent, received: c.received,
                                            verdict: verdicts?(p.source, p.target)))
             }
             progress("probed \(results.count)/\(probes.count) pairs")
@@ -65,6 +68,14 @@ struct LabCheck {
         let hostOrder = Dictionary(uniqueKeysWithValues: plan.hosts.enumerated().map { ($1.name, $0) })
         results.sort { (hostOrder[$0.source]!, order[$0.target]!) < (hostOrder[$1.source]!, order[$1.target]!) }
         return ReachabilityMatrix(labID: plan.id, sources: plan.hosts.map(\.name), targets: targets, results: results)
+    }
+
+    /// Pings `addresses[i]` from inside `enters[i]`, all at once (16 at a time); (sent, received) each.
+    static func ping(_ enters: [[String]], _ addresses: [String], _ flags: [String], _ shell: Shell)
+        -> [(sent: Int, received: Int)]
+    {
+        let commands = zip(enters, addresses).map { $0 + ["ping", "-n", "-q"] + flags + [$1] }
+        return shell.runAll(commands, width: 16, timeout: 6).map { parsePing($0.output) }
     }
 
     /// Waits until every peer with PersistentKeepalive and an endpoint has completed a handshake, or the timeout.
