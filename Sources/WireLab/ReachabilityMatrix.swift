@@ -57,6 +57,36 @@ public struct ProbeResult: Codable, Sendable, Hashable {
     /// True when at least one echo reply came back.
     public var answered: Bool { received > 0 }
 
+    private enum CodingKeys: String, CodingKey { case source, target, sent, received, verdict, answered, agrees }
+
+    public init(source: String, target: ProbeTarget, sent: Int, received: Int, verdict: Verdict?) {
+        self.source = source
+        self.target = target
+        self.sent = sent
+        self.received = received
+        self.verdict = verdict
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(source: try c.decode(String.self, forKey: .source),
+                  target: try c.decode(ProbeTarget.self, forKey: .target),
+                  sent: try c.decode(Int.self, forKey: .sent), received: try c.decode(Int.self, forKey: .received),
+                  verdict: try c.decodeIfPresent(Verdict.self, forKey: .verdict))
+    }
+
+    /// Encodes the stored fields plus `answered` and, with a verdict, `agrees`, for readers of `--json`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(source, forKey: .source)
+        try c.encode(target, forKey: .target)
+        try c.encode(sent, forKey: .sent)
+        try c.encode(received, forKey: .received)
+        try c.encode(answered, forKey: .answered)
+        try c.encodeIfPresent(verdict, forKey: .verdict)
+        if verdict != nil { try c.encode(!isDisagreement, forKey: .agrees) }
+    }
+
     /// True when the analysis predicted the opposite of what happened.
     public var isDisagreement: Bool { verdict.map { $0.reachable != answered } ?? false }
 
@@ -78,6 +108,27 @@ public struct ReachabilityMatrix: Codable, Sendable {
         self.sources = sources
         self.targets = targets
         self.results = results
+    }
+
+    private enum CodingKeys: String, CodingKey { case labID, sources, targets, results, passed, disagreements }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(labID: try c.decode(String.self, forKey: .labID),
+                  sources: try c.decode([String].self, forKey: .sources),
+                  targets: try c.decode([ProbeTarget].self, forKey: .targets),
+                  results: try c.decode([ProbeResult].self, forKey: .results))
+    }
+
+    /// Encodes the matrix plus `passed` (exit status 0) and `disagreements` (a count), for readers of `--json`.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(labID, forKey: .labID)
+        try c.encode(passed, forKey: .passed)
+        try c.encode(disagreements.count, forKey: .disagreements)
+        try c.encode(sources, forKey: .sources)
+        try c.encode(targets, forKey: .targets)
+        try c.encode(results, forKey: .results)
     }
 
     /// The probes whose outcome the analysis predicted wrongly: each is a bug in the lab or in trace.

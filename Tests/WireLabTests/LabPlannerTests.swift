@@ -131,3 +131,21 @@ import WireConfig
         #expect(m(surprise).rendered().contains("alice -> bob wg0 10.1.0.2: answered; trace: unreachable (no route)"))
     }
 }
+
+/// `lab check --json`: the stored fields plus what a script wants without recomputing it.
+@Suite struct ReachabilityJSONTests {
+    @Test func jsonCarriesPassedAnsweredAndAgreementAndRoundTrips() throws {
+        let t = ProbeTarget(host: "bob", label: "wg0", address: "10.1.0.2", kind: .tunnel)
+        let r = ProbeResult(source: "alice", target: t, sent: 1, received: 0,
+                            verdict: Verdict(reachable: true, explanation: "delivered"))
+        let m = ReachabilityMatrix(labID: "ab12", sources: ["alice"], targets: [t], results: [r])
+        let data = try JSONEncoder().encode(m)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["passed"] as? Bool == false)
+        #expect(object["disagreements"] as? Int == 1)
+        let first = try #require((object["results"] as? [[String: Any]])?.first)
+        #expect(first["answered"] as? Bool == false && first["agrees"] as? Bool == false)
+        let back = try JSONDecoder().decode(ReachabilityMatrix.self, from: data)
+        #expect(back.results == m.results && back.targets == m.targets)
+    }
+}
