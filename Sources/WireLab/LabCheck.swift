@@ -40,7 +40,10 @@ struct LabCheck {
         let nat = Set(plan.hosts.filter(\.behindNAT).map(\.name))
         var probes: [(source: String, target: ProbeTarget, round: Int)] = []
         for h in plan.hosts {
-            for t in targets where t.host != h.name {
+            // A host with no tunnel or LAN address of a family has nothing to ping that family from.
+            let own = h.interfaces.flatMap(\.addresses) + h.lans.map(\.hostAddress)
+            let families = Set(own.map { $0.contains(":") })
+            for t in targets where t.host != h.name && families.contains(t.address.contains(":")) {
                 let round = nat.contains(t.host) ? (nat.contains(h.name) ? 3 : 1) : 2
                 probes.append((h.name, t, round))
             }

@@ -5,14 +5,13 @@ extension ReachabilityMatrix {
         let width = max(8, (sources.map(\.count).max() ?? 0) + 2)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         let hasVerdicts = results.contains { $0.verdict != nil }
-        var out = "lab \(labID): reachability (ok = answered, -- = no answer, . = own address"
-        out += hasVerdicts ? ", ! = trace disagrees)\n" : ")\n"
-        out += pad("", width) + targets.indices.map { pad("\($0 + 1)", 5) }.joined() + "\n"
+        var out = "lab \(labID): reachability, each row pings each column\n"
+        out += (pad("", width) + targets.indices.map { pad("\($0 + 1)", 5) }.joined()).trimmingTrailing() + "\n"
         for s in sources {
             var row = pad(s, width)
             for t in targets {
                 guard let r = results.first(where: { $0.source == s && $0.target == t }) else {
-                    row += pad(".", 5)
+                    row += pad(t.host == s ? "." : "", 5)
                     continue
                 }
                 row += pad((r.answered ? "ok" : "--") + (r.isDisagreement ? "!" : ""), 5)
@@ -20,6 +19,8 @@ extension ReachabilityMatrix {
             out += row.trimmingTrailing() + "\n"
         }
         for (i, t) in targets.enumerated() { out += "  \(pad("\(i + 1)", 3)) \(t.title)\n" }
+        out += "  (ok answered, -- no answer, . own address, blank: no address of that family to ping from"
+            + (hasVerdicts ? ", ! trace predicted otherwise)\n" : ")\n")
         let bad = disagreements
         if !bad.isEmpty {
             out += "trace disagrees with the lab on \(bad.count) pair(s):\n"
@@ -30,7 +31,8 @@ extension ReachabilityMatrix {
             }
         }
         let expectedCount = results.filter(\.isAsExpected).count
-        out += "\(expectedCount)/\(results.count) probes as expected"
+        out += "\(expectedCount)/\(results.count) probes "
+            + (hasVerdicts ? "as trace predicted" : "answered")
         if hasVerdicts { out += " (\(results.filter(\.answered).count) answered)" }
         out += passed ? "\n" : "; FAILED\n"
         return out
