@@ -12,14 +12,17 @@ public struct LabOptions: Sendable {
     public var searchPath: String
     /// Where run directories live.
     public var runRoot: String
+    /// Set by an interrupt handler to stop `up` (which then rolls back) or `check` at the next step.
+    public var cancellation: LabCancellation?
 
     public init(implementation: String = "wireguard-go", id: String? = nil,
                 searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin",
-                runRoot: String = Lab.defaultRunRoot) {
+                runRoot: String = Lab.defaultRunRoot, cancellation: LabCancellation? = nil) {
         self.implementation = implementation
         self.id = id
         self.searchPath = searchPath
         self.runRoot = runRoot
+        self.cancellation = cancellation
     }
 }
 
@@ -91,7 +94,7 @@ public enum Lab {
         let shell = buildShell(plan, options)
         progress("lab \(id): \(plan.hosts.count) hosts from \(directory)")
         do throws(LabError) {
-            try LabBuilder(plan: plan, shell: shell, progress: progress).build()
+            try LabBuilder(plan: plan, shell: shell, progress: progress, cancellation: options.cancellation).build()
         } catch {
             progress("lab \(id): rolling back")
             _ = teardown.down(id: id)
@@ -108,7 +111,8 @@ public enum Lab {
     public static func check(_ plan: LabPlan, options: LabOptions = LabOptions(), verdicts: VerdictProvider? = nil,
                              progress: @escaping (String) -> Void = { _ in }) throws(LabError) -> ReachabilityMatrix {
         try preflight(options)
-        return try LabCheck(plan: plan, shell: buildShell(plan, options), progress: progress).run(verdicts: verdicts)
+        return try LabCheck(plan: plan, shell: buildShell(plan, options), progress: progress,
+                            cancellation: options.cancellation).run(verdicts: verdicts)
     }
 
     /// Runs `command` inside a lab node with the terminal attached; returns its exit status.
@@ -190,7 +194,8 @@ public enum Lab {
               environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
     }
 
-    private static func freshID(_ options: LabOptions) throws(LabError) -> String {
+    /// A run id no lab on this machine uses: 4 random hex digits.
+    public static func freshID(_ options: LabOptions = LabOptions()) throws(LabError) -> String {
         let taken = Set(runningIDs(options: options))
         for _ in 0..<64 {
             let id = String(format: "%04x", UInt16.random(in: .min ... .max))

@@ -10,6 +10,7 @@ struct LabBuilder {
     var plan: LabPlan
     var shell: Shell
     var progress: (String) -> Void
+    var cancellation: LabCancellation?
 
     /// The router address every public link uses as its gateway.
     static let gateway4 = "169.254.0.1"
@@ -68,8 +69,12 @@ struct LabBuilder {
     // MARK: Namespaces and links
 
     private func must(_ args: [String]) throws(LabError) {
+        if cancellation?.isCancelled == true { throw .interrupted }
         let r = shell.run(args, timeout: 20)
-        guard r.succeeded else { throw .commandFailed(command: r.commandLine, status: r.status, output: r.output) }
+        guard r.succeeded else {
+            if cancellation?.isCancelled == true { throw .interrupted }
+            throw .commandFailed(command: r.commandLine, status: r.status, output: r.output)
+        }
     }
 
     private func ip(_ ns: String, _ args: String...) throws(LabError) { try must(["ip", "-n", ns] + args) }
@@ -204,9 +209,11 @@ struct LabBuilder {
         guard let enter = LabState.enter(plan, host: h) else {
             throw .commandFailed(command: "enter \(h.name)", status: -1, output: "the holder process is gone")
         }
+        if cancellation?.isCancelled == true { throw .interrupted }
         let r = shell.run(enter + ["env", "WIRESMITH_LAB_RESOLV=\(hostDirectory(h))/resolv.conf",
                                    "wg-quick", "up", i.labFile], timeout: 30)
         guard r.succeeded else {
+            if cancellation?.isCancelled == true { throw .interrupted }
             throw .wgQuickFailed(interface: "\(h.name)/\(i.name)", file: i.sourceFile,
                                  location: WgQuickOutput.location(of: r.output, in: i.sourceFile),
                                  output: r.output)

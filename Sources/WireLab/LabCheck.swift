@@ -10,6 +10,7 @@ struct LabCheck {
     var plan: LabPlan
     var shell: Shell
     var progress: (String) -> Void
+    var cancellation: LabCancellation?
     /// Longest wait for keepalive handshakes, in seconds.
     var primeTimeout: Double = 6
 
@@ -50,6 +51,7 @@ struct LabCheck {
         }
         var results: [ProbeResult] = []
         for round in 1...3 {
+            if cancellation?.isCancelled == true { throw .interrupted }
             let batch = probes.filter { $0.round == round }
             guard !batch.isEmpty else { continue }
             // One echo with a generous wait answers almost every reachable pair in milliseconds (the handshake

@@ -19,6 +19,8 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
     case wgQuickFailed(interface: String, file: String, location: SourceLocation?, output: String)
     /// A command building the lab failed.
     case commandFailed(command: String, status: Int32, output: String)
+    /// SIGINT or SIGTERM arrived; what was built has been removed (for `up`).
+    case interrupted
     /// No lab with this id is running (or several are, and none was named).
     case noSuchLab(String)
     /// The lab has no host (or LAN machine, NAT router) of this name.
@@ -44,6 +46,8 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
             return "\(at)wg-quick up refused \(interface); the lab was rolled back. wg-quick said:\n\(lastLines)"
         case .commandFailed(let command, let status, let output):
             return "`\(command)` failed (status \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
+        case .interrupted:
+            return "interrupted; everything the lab had built was removed"
         case .noSuchLab(let what):
             return what
         case .noSuchHost(let name):

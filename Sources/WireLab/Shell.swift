@@ -101,8 +101,21 @@ struct Shell: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        // The lab may ignore SIGINT/SIGTERM itself (see LabCancellation); its commands get the defaults back.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, exe, &actions, nil, argv, envp)
+        let rc = posix_spawn(&pid, exe, &actions, &attr, argv, envp)
         return rc == 0 ? pid : nil
     }
 

@@ -21,6 +21,15 @@ struct LabCommand: ParsableCommand {
         func options(implementation: String = "wireguard-go") -> LabOptions {
             LabOptions(implementation: implementation, id: id)
         }
+
+        /// Options whose run stops and rolls back on SIGINT/SIGTERM instead of dying half-built.
+        func interruptibleOptions(implementation: String = "wireguard-go") -> LabOptions {
+            var o = options(implementation: implementation)
+            let cancellation = LabCancellation()
+            cancellation.installSignalHandlers()
+            o.cancellation = cancellation
+            return o
+        }
     }
 
     /// Prints a lab error and exits 2.
@@ -44,7 +53,7 @@ struct LabCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let plan = try Lab.up(directory: directory, options: common.options(implementation: impl),
+                let plan = try Lab.up(directory: directory, options: common.interruptibleOptions(implementation: impl),
                                       progress: LabCommand.say)
                 LabCommand.say("lab \(plan.id) is up: wiresmith lab check --id \(plan.id); "
                     + "wiresmith lab exec --id \(plan.id) HOST -- CMD; wiresmith lab down --id \(plan.id)")
@@ -67,7 +76,7 @@ struct LabCommand: ParsableCommand {
         @OptionGroup var common: Common
 
         func run() throws {
-            let options = common.options(implementation: impl)
+            let options = common.interruptibleOptions(implementation: impl)
             let progress: @Sendable (String) -> Void = { line in
                 if !json { LabCommand.say(line) }
             }
