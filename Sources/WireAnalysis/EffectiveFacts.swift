@@ -93,7 +93,8 @@ public struct EffectiveFacts: Hashable, Sendable {
         self.facts = f
         func stated<V>(_ v: V?, _ field: String) -> Fact<V>? {
             guard let v else { return nil }
-            return Fact(v, f.location(of: field).map { .factsFile($0) } ?? .linuxDefault)
+            // Facts built in code have no file: point at where the facts file would be.
+            return Fact(v, .factsFile(f.location(of: field) ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
         }
         ipv4Forwarding = stated(f.ipv4Forwarding, "forwarding") ?? Fact(false, .linuxDefault)
         ipv6Forwarding = stated(f.ipv6Forwarding, "forwarding") ?? Fact(false, .linuxDefault)

@@ -10,9 +10,15 @@ extension Tracer {
         return factsFile(h)
     }
 
-    /// The host's facts file, or where it would be.
+    /// The host's facts file, or where the loader would look for it (beside the host's configs).
     func factsFile(_ h: Int) -> String {
-        facts[h].facts.file ?? "\(network.hosts[h].name)/host.yaml"
+        if let file = facts[h].facts.file { return file }
+        let name = network.hosts[h].name
+        guard let config = network.hosts[h].interfaces.first?.file else { return "\(name)/host.yaml" }
+        let dir = config.lastIndex(of: "/").map { String(config[..<$0]) } ?? ""
+        let folder = dir.split(separator: "/").last.map(String.init) ?? ""
+        let prefix = dir.isEmpty ? "" : dir + "/"
+        return folder == name ? "\(prefix)host.yaml" : "\(prefix)\(name).host.yaml"
     }
 
     func forwardingStep(_ h: Int, family: IPFamily, inIf: String, outIf: String, _ steps: inout [TraceStep])

@@ -21,7 +21,7 @@ struct TraceCommand: ParsableCommand {
             EXIT STATUS
               0   delivered: the packet reaches TO and the reply comes back
               1   dropped: the verdict says at which hop, by which setting, and the fix
-              2   unusable input: DIR missing or without configs, FROM/TO not a host or address of the network
+              2   unusable input: DIR missing or without configs, or FROM/TO unknown
               64  bad command line (missing or unknown arguments)
             """
     )

@@ -99,3 +99,16 @@ import WireConfig
         }
     }
 }
+
+/// Where a missing facts file is said to belong, in both directory layouts.
+@Suite struct TraceFactsFileTests {
+    @Test("the loader's place for host.yaml", arguments: [("net/hub/wg0.conf", "net/hub/host.yaml"),
+                                                          ("net/hub.wg0.conf", "net/hub.host.yaml")])
+    func factsFilePlace(config: String, expected: String) throws {
+        let text = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.1/24\n"
+        let parsed = ConfigParser().parse(text, file: config)
+        let hub = Host(name: "hub", interfaces: [TunnelInterface(host: "hub", name: "wg0", file: config,
+                                                                  config: parsed.config, diagnostics: [])])
+        #expect(Tracer(network: Network(hosts: [hub])).factsFile(0) == expected)
+    }
+}

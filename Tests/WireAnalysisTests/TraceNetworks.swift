@@ -21,14 +21,21 @@ enum TraceNetworks {
     /// Locations in the result are made relative to the network's folder (`hub/wg0.conf:10`).
     static func trace(_ name: String, _ from: String, _ to: String, edits: [Edit] = []) throws -> TraceResult {
         let fm = FileManager.default
-        let dir = fm.temporaryDirectory.appendingPathComponent("wiresmith-trace-\(UUID().uuidString)")
-        defer { try? fm.removeItem(at: dir) }
+        // A private (0700) folder first: the configs hold private keys.
+        let base = fm.temporaryDirectory.appendingPathComponent("wiresmith-trace-\(UUID().uuidString)")
+        try fm.createDirectory(at: base, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? fm.removeItem(at: base) }
+        let dir = base.appendingPathComponent(name)
         try fm.copyItem(at: root.appendingPathComponent(name), to: dir)
         for e in edits {
             let url = dir.appendingPathComponent(e.file)
             let text = try String(contentsOf: url, encoding: .utf8)
             guard text.contains(e.old) else { throw EditFailed(edit: e) }
             try text.replacingOccurrences(of: e.old, with: e.new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        // The configs hold private keys: keep the copies private, as wg-quick expects.
+        for case let file as String in fm.enumerator(atPath: dir.path)! where file.hasSuffix(".conf") {
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.appendingPathComponent(file).path)
         }
         let network = try NetworkLoader().load(directory: dir.path)
         var result = try Tracer(network: network).trace(from: from, to: to)
