@@ -22,6 +22,13 @@ extension NamespaceLabs {
             let pids = LabEnvironment.processes(id: id)
             #expect(pids.count >= 3 + 3)  // a holder per host, a wireguard-go per interface
             // Two hosts may both have a wg0: each lists only its own.
+            let shell = Shell(searchPath: LabOptions().searchPath)
+            for (host, expected) in [("alice", "wg0"), ("bob", "wg0"), ("hub", "wg0 wg1")] {
+                let hostPlan = try #require(plan.host(host))
+                let enter = try #require(LabState.enter(plan, host: hostPlan))
+                let listed = shell.run(enter + ["wg", "show", "interfaces"]).output.split(separator: " ")
+                #expect(listed.map { $0.trimmed }.sorted().joined(separator: " ") == expected)
+            }
             let matrix = try Lab.check(plan, options: options)
             let aliceToBob = try #require(matrix.result(from: "alice", to: "10.1.0.2"))
             #expect(aliceToBob.answered)
@@ -111,6 +118,29 @@ extension NamespaceLabs {
                     && location?.line == 5
             }
             #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+
+        @Test func checkDirectoryPrintsJSONAndExitsZeroWhenTraceAgrees() throws {
+            try LabEnvironment.require()
+            let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).json")
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: out) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["lab", "check", LabEnvironment.example("two-hub-broken"), "--json", "--id", id]
+            p.standardOutput = try FileHandle(forWritingTo: out)
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)  // alice and bob do not meet, as trace predicts
+            let matrix = try JSONDecoder().decode(ReachabilityMatrix.self, from: try Data(contentsOf: out))
+            #expect(matrix.labID == id && matrix.passed && matrix.disagreements.isEmpty)
+            #expect(matrix.result(from: "alice", to: "10.1.0.2")?.answered == false)
+            #expect(matrix.result(from: "alice", to: "10.0.0.1")?.answered == true)
+            #expect(LabEnvironment.leftovers(id: id) == [])  // check DIR tears its lab down
         }
 
         @Test func notRootIsExitTwoWithAClearMessage() throws {
