@@ -205,7 +205,7 @@ struct LabBuilder {
 
     // MARK: wg-quick
 
-    private func wgQuickUp(_ h: HostPlan, _ i: InterfacePlan) throws(LabError) {
+    func wgQuickUp(_ h: HostPlan, _ i: InterfacePlan) throws(LabError) {
         guard let enter = LabState.enter(plan, host: h) else {
             throw .commandFailed(command: "enter \(h.name)", status: -1, output: "the holder process is gone")
         }

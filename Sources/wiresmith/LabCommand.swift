@@ -10,7 +10,7 @@ struct LabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Bring a network up as real hosts in network namespaces and check who reaches whom.",
-        subcommands: [Up.self, Check.self, Exec.self, Down.self]
+        subcommands: [Up.self, Check.self, Exec.self, Reload.self, Down.self]
     )
 
     /// Options every lab subcommand shares.
@@ -122,6 +122,20 @@ struct LabCommand: ParsableCommand {
                 status = try Lab.exec(plan, node: host, command: command, options: common.options())
             } catch { throw LabCommand.fail(error) }
             if status != 0 { throw ExitCode(status) }
+        }
+    }
+
+    struct Reload: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply edited configs to a running lab (wg-quick down and up of every changed interface).")
+
+        @OptionGroup var common: Common
+
+        func run() throws {
+            do {
+                let plan = try Lab.plan(id: common.id, options: common.options())
+                try Lab.reload(plan, options: common.options(), progress: LabCommand.say)
+            } catch { throw LabCommand.fail(error) }
         }
     }
 

@@ -143,6 +143,41 @@ extension NamespaceLabs {
             #expect(LabEnvironment.leftovers(id: id) == [])  // check DIR tears its lab down
         }
 
+        /// The demo's flow: the broken hub up, alice cannot reach bob; the fix written; reload; alice reaches bob.
+        @Test func reloadAppliesAFixToARunningLab() throws {
+            try LabEnvironment.require()
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-fix-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            try FileManager.default.copyItem(atPath: LabEnvironment.example("two-hub-broken"), toPath: dir.path)
+            let id = LabEnvironment.freshID()
+            let options = LabOptions(id: id)
+            defer { _ = try? Lab.down(id: id) }
+            var plan = try Lab.up(directory: dir.path, options: options)
+            let before = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan))
+            #expect(before.result(from: "alice", to: "10.1.0.2")?.answered == false)
+            #expect(before.disagreements.isEmpty)
+
+            func edit(_ file: String, _ from: String, _ to: String) throws {
+                let path = dir.appendingPathComponent(file).path
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                try #require(text.contains(from))
+                try text.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            try edit("alice/wg0.conf", "AllowedIPs = 10.0.0.0/24", "AllowedIPs = 10.0.0.0/24, 10.1.0.0/24")
+            try edit("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24", "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24")
+            try edit("hub/wg0.conf", "ListenPort = 51820",
+                     "ListenPort = 51820\nPostUp = sysctl -w net.ipv4.ip_forward=1")
+            var lines: [String] = []
+            plan = try Lab.reload(plan, options: options) { lines.append($0) }
+            #expect(lines.count == 3)  // alice/wg0, bob/wg0, hub/wg0; hub/wg1 is unchanged
+
+            let after = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan))
+            #expect(after.result(from: "alice", to: "10.1.0.2")?.answered == true)
+            #expect(after.passed && after.disagreements.isEmpty, "\(after.rendered())")
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+
         @Test func notRootIsExitTwoWithAClearMessage() throws {
             try LabEnvironment.require()
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
