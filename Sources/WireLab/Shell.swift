@@ -58,13 +58,13 @@ struct Shell: Sendable {
         guard let pid = spawn(exe, arguments, stdout: fd) else {
             return CommandResult(arguments: arguments, status: -1, output: "\(arguments[0]): cannot start")
         }
-        var status = Shell.wait(pid, timeout: timeout)
+        let child = Child(pid)
+        var status = child.wait(timeout: timeout)
         if status == nil {
             kill(pid, SIGTERM)
-            status = Shell.wait(pid, timeout: 1)
-            if status == nil {
+            if child.wait(timeout: 1) == nil {
                 kill(pid, SIGKILL)
-                _ = Shell.wait(pid, timeout: 5)
+                _ = child.wait(timeout: 5)
             }
             status = -2
         }
@@ -75,7 +75,7 @@ struct Shell: Sendable {
     /// Runs `arguments` with this process's terminal (stdin, stdout, stderr) and waits; returns its exit status.
     func runAttached(_ arguments: [String]) -> Int32 {
         guard let exe = which(arguments[0]), let pid = spawn(exe, arguments, stdout: nil) else { return 127 }
-        return Shell.wait(pid, timeout: nil) ?? -1
+        return Child(pid).wait(timeout: nil) ?? -1
     }
 
     /// Starts a process with posix_spawn. Only stdin, stdout and stderr are inherited: descriptors 3 and up are
@@ -130,27 +130,6 @@ struct Shell: Sendable {
         _ = f(&actions, fd)
     }
 
-    /// Waits for `pid` to exit, at most `timeout` seconds (nil: forever); its exit status, or nil at the deadline.
-    /// The corresponding C function is `waitpid`.
-    private static func wait(_ pid: pid_t, timeout: Double?) -> Int32? {
-        let deadline = timeout.map { Date().addingTimeInterval($0) }
-        var pause: UInt32 = 1_000
-        while true {
-            var status: Int32 = 0
-            let r = waitpid(pid, &status, deadline == nil ? 0 : WNOHANG)
-            if r == pid {
-                let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-                return code
-            }
-            if r < 0 && errno != EINTR { return -1 }
-            if let deadline, Date() >= deadline { return nil }
-            if deadline != nil {
-                usleep(pause)
-                pause = min(pause * 2, 20_000)
-            }
-        }
-    }
-
     /// Runs many commands at once, at most `width` at a time; results in the order given.
     func runAll(_ commands: [[String]], width: Int = 16, timeout: Double = 30) -> [CommandResult] {
         let results = ResultBox(count: commands.count)
@@ -168,6 +147,40 @@ struct Shell: Sendable {
         }
         group.wait()
         return results.values.map { $0! }
+    }
+}
+
+/// A started child process, reaped by one blocking `waitpid` on a thread of its own, so its exit is seen the moment
+/// it happens while the caller waits with a deadline. The corresponding C function is `waitpid`.
+private final class Child: @unchecked Sendable {
+    let pid: pid_t
+    private let done = DispatchSemaphore(value: 0)
+    // Written once, before `done` is signalled.
+    private var status: Int32 = -1
+
+    init(_ pid: pid_t) {
+        self.pid = pid
+        // A thread of its own, not a dispatch worker: the pool is small, and the callers already block workers.
+        let thread = Thread { [self] in
+            var raw: Int32 = 0
+            var r: pid_t
+            repeat { r = waitpid(pid, &raw, 0) } while r < 0 && errno == EINTR
+            status = r == pid ? (raw & 0x7f == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)) : -1
+            done.signal()
+        }
+        thread.stackSize = 64 * 1024
+        thread.start()
+    }
+
+    /// The exit status, waiting at most `timeout` seconds (nil: forever); nil at the deadline. May be repeated.
+    func wait(timeout: Double?) -> Int32? {
+        if let timeout {
+            if done.wait(timeout: .now() + timeout) == .timedOut { return nil }
+        } else {
+            done.wait()
+        }
+        done.signal()  // so a later wait returns at once
+        return status
     }
 }
 
