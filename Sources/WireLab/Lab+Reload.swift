@@ -24,7 +24,7 @@ extension Lab {
         let shell = Shell(searchPath: "\(plan.runDirectory)/bin:\(options.searchPath)",
                           environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
         let builder = LabBuilder(plan: plan, shell: shell, progress: progress, cancellation: options.cancellation)
-        var restarted = Set<WireKey>()
+        var restarted = false
         // Hosts others dial first, as in `up`.
         let rank = { (i: Int) in (plan.hosts[i].behindNAT ? 1 : 0, i) }
         let order = plan.hosts.indices.sorted { rank($0) < rank($1) }
@@ -49,45 +49,12 @@ extension Lab {
                 try builder.wgQuickUp(host, iface)
                 let addresses = network.host(host.name)?.interface(iface.name)?.config.interface.addresses ?? []
                 updated.hosts[h].interfaces[i].addresses = addresses.map { "\($0.address)" }
-                if let key = network.host(host.name)?.interface(iface.name)?.publicKey { restarted.insert(key) }
+                restarted = true
                 progress("\(host.name): \(iface.name) reloaded (wg-quick down; wg-quick up \(iface.sourceFile))")
             }
         }
-        if !restarted.isEmpty { try flushSessions(with: restarted, plan: plan, network: network, shell: shell) }
+        if restarted { try LabSessions.reset(plan: updated, shell: shell) }
         try? LabState.save(updated)
         return updated
-    }
-
-    /// Drops every session with a restarted interface (`wg set peer remove`, then `wg syncconf` of the config), on
-    /// every interface that peers with one and on the restarted ones, so the pair handshakes afresh at once instead of after WireGuard's 15 s
-    /// no-reply timeout (whitepaper section 6.1). Responders (no Endpoint for the peer) are reset first and
-    /// initiators last, so an initiator's re-handshake lands on a peer that has already forgotten the old session;
-    /// as after `up`, a responder learns an initiator's endpoint again from its keepalive or first packet.
-    private static func flushSessions(with keys: Set<WireKey>, plan: LabPlan, network: Network,
-                                      shell: Shell) throws(LabError) {
-        for initiators in [false, true] {
-            for host in plan.hosts {
-                guard let enter = LabState.enter(plan, host: host) else { continue }
-                for iface in host.interfaces {
-                    let tunnel = network.host(host.name)?.interface(iface.name)
-                    let restartedItself = tunnel?.publicKey.map { keys.contains($0) } ?? false
-                    // A pair is stale when either end restarted.
-                    let stale = (tunnel?.config.peers ?? []).filter {
-                        (restartedItself || keys.contains($0.publicKey)) && ($0.endpoint != nil) == initiators
-                    }
-                    guard !stale.isEmpty else { continue }
-                    var script = "umask 077; set -e"
-                    for p in stale { script += "; wg set \(iface.name) peer \(p.publicKey.base64) remove" }
-                    let stripped = "\(iface.labFile).stripped"
-                    script += "; wg-quick strip '\(iface.labFile)' > '\(stripped)'"
-                        + "; wg syncconf \(iface.name) '\(stripped)'; rm -f '\(stripped)'"
-                    let r = shell.run(enter + ["sh", "-c", script], timeout: 30)
-                    guard r.succeeded else {
-                        throw .commandFailed(command: "resync \(host.name)/\(iface.name)", status: r.status,
-                                             output: r.output)
-                    }
-                }
-            }
-        }
     }
 }

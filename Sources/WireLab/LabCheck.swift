@@ -2,8 +2,9 @@ import Foundation
 
 /// Runs the reachability probes of a running lab.
 ///
-/// Before measuring, it waits (bounded) for the handshakes PersistentKeepalive starts by itself, so that what is
-/// measured does not depend on timing. Probes then run in parallel in three rounds, so that a NATed host that has
+/// Before measuring, it resets every WireGuard session to how it is right after `up` (see `LabSessions`), so a
+/// check measures the same thing however often it runs, and waits (bounded) for the handshakes PersistentKeepalive
+/// starts by itself, so that what is measured does not depend on timing. Probes then run in parallel in three rounds, so that a NATed host that has
 /// not spoken yet is probed before it speaks, as in life: first public hosts to hosts behind NAT, then every probe
 /// towards public hosts, last hosts behind NAT to each other.
 struct LabCheck {
@@ -12,7 +13,7 @@ struct LabCheck {
     var progress: (String) -> Void
     var cancellation: LabCancellation?
     /// Longest wait for keepalive handshakes, in seconds.
-    var primeTimeout: Double = 6
+    var primeTimeout: Double = 8
 
     /// Every address probed, host by host: tunnel addresses, then LAN addresses and LAN machines.
     static func targets(_ plan: LabPlan) -> [ProbeTarget] {
@@ -36,6 +37,8 @@ struct LabCheck {
             }
             enters[h.name] = e
         }
+        progress("resetting WireGuard sessions to how they are right after up")
+        try LabSessions.reset(plan: plan, shell: shell)
         prime(enters)
         let targets = LabCheck.targets(plan)
         let nat = Set(plan.hosts.filter(\.behindNAT).map(\.name))

@@ -178,6 +178,20 @@ extension NamespaceLabs {
             #expect(LabEnvironment.leftovers(id: id) == [])
         }
 
+        /// A NATed laptop without keepalive spoke during the first check; the second must not profit from that.
+        @Test func aSecondCheckMeasuresTheSameAsTheFirst() throws {
+            try LabEnvironment.require()
+            let id = LabEnvironment.freshID()
+            let options = LabOptions(id: id)
+            defer { _ = try? Lab.down(id: id) }
+            let plan = try Lab.up(directory: LabEnvironment.example("nat-client-no-keepalive"), options: options)
+            let first = try Lab.check(plan, options: options)
+            let second = try Lab.check(plan, options: options)
+            #expect(first.result(from: "gw", to: "10.20.0.2")?.answered == false)
+            #expect(first.result(from: "laptop", to: "10.20.0.1")?.answered == true)
+            #expect(first.results.map(\.answered) == second.results.map(\.answered))
+        }
+
         @Test func notRootIsExitTwoWithAClearMessage() throws {
             try LabEnvironment.require()
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
