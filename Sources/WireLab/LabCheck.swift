@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Before measuring, it resets every WireGuard session to how it is right after `up` (see `LabSessions`), so a
 /// check measures the same thing however often it runs, and waits (bounded) for the handshakes PersistentKeepalive
-/// starts by itself, so that what is measured does not depend on timing. Probes then run in parallel in three rounds, so that a NATed host that has
-/// not spoken yet is probed before it speaks, as in life: first public hosts to hosts behind NAT, then every probe
-/// towards public hosts, last hosts behind NAT to each other.
+/// starts by itself, so that what is measured does not depend on timing. Probes then run in parallel in three
+/// rounds, so that a NATed host that has not spoken yet is probed before it speaks, as in life: first public hosts
+/// to hosts behind NAT, then every probe towards public hosts, last hosts behind NAT to each other.
 struct LabCheck {
     var plan: LabPlan
     var shell: Shell
