@@ -15,6 +15,7 @@ public struct LabOptions: Sendable {
     /// Set by an interrupt handler to stop `up` (which then rolls back) or `check` at the next step.
     public var cancellation: LabCancellation?
 
+    /// Options with defaults: wireguard-go, a fresh id, the caller's PATH, /run/wiresmith-lab.
     public init(implementation: String = "wireguard-go", id: String? = nil,
                 searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin",
                 runRoot: String = Lab.defaultRunRoot, cancellation: LabCancellation? = nil) {

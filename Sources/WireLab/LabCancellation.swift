@@ -9,6 +9,7 @@ public final class LabCancellation: @unchecked Sendable {
     private var cancelled = false
     private var sources: [any DispatchSourceSignal] = []
 
+    /// A flag not yet set.
     public init() {}
 
     /// Asks the running lab operation to stop.

@@ -26,6 +26,7 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
     /// The lab has no host (or LAN machine, NAT router) of this name.
     case noSuchHost(String)
 
+    /// What went wrong, for stderr.
     public var description: String {
         switch self {
         case .notRoot:

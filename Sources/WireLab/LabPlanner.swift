@@ -8,8 +8,11 @@ import WireConfig
 /// for a key not in the network, when facts list X or the name); facts `public_addresses` and `names` add to that.
 /// A host with no public address, or `behind_nat: true`, gets a NAT router namespace in front of it.
 public struct LabPlanner: Sendable {
+    /// The run id.
     public var id: String
+    /// The userspace implementation wg-quick starts.
     public var implementation: String
+    /// Where run directories live.
     public var runRoot: String
 
     /// A planner for run `id`, whose files go to `runRoot/id`.

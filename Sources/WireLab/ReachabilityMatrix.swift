@@ -10,12 +10,16 @@ public struct ProbeTarget: Codable, Sendable, Hashable {
         case lanMachine
     }
 
+    /// The host the address belongs to.
     public var host: String
     /// The interface (`wg0`) or LAN name (`office`).
     public var label: String
+    /// The address pinged.
     public var address: String
+    /// Tunnel, LAN host or LAN machine address.
     public var kind: Kind
 
+    /// A target.
     public init(host: String, label: String, address: String, kind: Kind) {
         self.host = host
         self.label = label
@@ -32,10 +36,12 @@ public struct ProbeTarget: Codable, Sendable, Hashable {
 
 /// What the analysis (trace) predicts for one probe.
 public struct Verdict: Codable, Sendable, Hashable {
+    /// True when trace says the ping is delivered and its reply comes back.
     public var reachable: Bool
     /// Trace's reason, one line (e.g. where the packet is dropped, with file:line).
     public var explanation: String
 
+    /// A verdict.
     public init(reachable: Bool, explanation: String) {
         self.reachable = reachable
         self.explanation = explanation
@@ -47,9 +53,13 @@ public typealias VerdictProvider = @Sendable (_ source: String, _ target: ProbeT
 
 /// One ping: from a host to an address of another host, and what came back.
 public struct ProbeResult: Codable, Sendable, Hashable {
+    /// The host that pinged.
     public var source: String
+    /// What it pinged.
     public var target: ProbeTarget
+    /// Echo requests sent.
     public var sent: Int
+    /// Echo replies received.
     public var received: Int
     /// The analysis's prediction, when one was asked for.
     public var verdict: Verdict?
@@ -59,6 +69,7 @@ public struct ProbeResult: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey { case source, target, sent, received, verdict, answered, agrees }
 
+    /// A probe result.
     public init(source: String, target: ProbeTarget, sent: Int, received: Int, verdict: Verdict?) {
         self.source = source
         self.target = target
@@ -67,6 +78,7 @@ public struct ProbeResult: Codable, Sendable, Hashable {
         self.verdict = verdict
     }
 
+    /// Decodes what `encode(to:)` wrote (the derived fields are recomputed, not read).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(source: try c.decode(String.self, forKey: .source),
@@ -96,13 +108,16 @@ public struct ProbeResult: Codable, Sendable, Hashable {
 
 /// The result of `lab check`: every host's pings to every tunnel and LAN address of every other host.
 public struct ReachabilityMatrix: Codable, Sendable {
+    /// The run the probes ran in.
     public var labID: String
     /// Rows: the hosts that pinged, in host order.
     public var sources: [String]
     /// Columns: every address probed, in host order.
     public var targets: [ProbeTarget]
+    /// One result per probe, in source then target order.
     public var results: [ProbeResult]
 
+    /// A matrix.
     public init(labID: String, sources: [String], targets: [ProbeTarget], results: [ProbeResult]) {
         self.labID = labID
         self.sources = sources
@@ -112,6 +127,7 @@ public struct ReachabilityMatrix: Codable, Sendable {
 
     private enum CodingKeys: String, CodingKey { case labID, sources, targets, results, passed, disagreements }
 
+    /// Decodes what `encode(to:)` wrote (`passed` and `disagreements` are recomputed, not read).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(labID: try c.decode(String.self, forKey: .labID),

@@ -2,9 +2,11 @@ import Foundation
 
 /// The outcome of one external command: its exit status and everything it printed (stdout then stderr).
 public struct CommandResult: Sendable {
+    /// The command and its arguments.
     public var arguments: [String]
     /// The exit status; -1 when the command could not be started, -2 when it was killed at its deadline.
     public var status: Int32
+    /// Everything it printed, stdout and stderr interleaved.
     public var output: String
 
     /// True when the command exited with status 0.
