@@ -123,27 +123,34 @@ public enum Lab {
     public static func exec(_ plan: LabPlan, node: String, command: [String],
                             options: LabOptions = LabOptions()) throws(LabError) -> Int32 {
         try preflight(options)
-        let prefix: [String]
+        let prefix = try enter(plan, node: node)
+        return buildShell(plan, options).runAttached(prefix + command)
+    }
+
+    /// Runs `command` inside a lab node (as `exec`) and returns its status and output instead of printing it;
+    /// killed after `timeout` seconds. For callers that present the output themselves, such as `wiresmith demo`.
+    public static func run(_ plan: LabPlan, node: String, command: [String], timeout: Double = 30,
+                           options: LabOptions = LabOptions()) throws(LabError) -> CommandResult {
+        try preflight(options)
+        let prefix = try enter(plan, node: node)
+        var r = buildShell(plan, options).run(prefix + command, timeout: timeout)
+        r.arguments = command
+        return r
+    }
+
+    /// The command prefix that enters `node` (see `exec`).
+    private static func enter(_ plan: LabPlan, node: String) throws(LabError) -> [String] {
         if let h = plan.host(node) {
             guard let e = LabState.enter(plan, host: h) else { throw .noSuchHost("\(node) (its holder is gone)") }
-            prefix = e
-        } else if node == "internet" {
-            prefix = ["ip", "netns", "exec", plan.internetNamespace]
-        } else if let slash = node.firstIndex(of: "/"), let h = plan.host(String(node[..<slash])) {
-            let what = String(node[node.index(after: slash)...])
-            if what == "nat", let nat = h.nat {
-                prefix = ["ip", "netns", "exec", nat.namespace]
-            } else if let lan = h.lans.first(where: { $0.name == what }) {
-                prefix = ["ip", "netns", "exec", lan.namespace]
-            } else {
-                throw .noSuchHost(node)
-            }
-        } else {
-            throw .noSuchHost(node)
+            return e
         }
-        let shell = buildShell(plan, options)
-        guard shell.which(prefix[0]) != nil else { throw .missingTools([prefix[0]]) }
-        return shell.runAttached(prefix + command)
+        if node == "internet" { return ["ip", "netns", "exec", plan.internetNamespace] }
+        if let slash = node.firstIndex(of: "/"), let h = plan.host(String(node[..<slash])) {
+            let what = String(node[node.index(after: slash)...])
+            if what == "nat", let nat = h.nat { return ["ip", "netns", "exec", nat.namespace] }
+            if let lan = h.lans.first(where: { $0.name == what }) { return ["ip", "netns", "exec", lan.namespace] }
+        }
+        throw .noSuchHost(node)
     }
 
     /// Removes run `id`: namespaces, links, processes, sockets (in the hosts' private tmpfs) and files.

@@ -21,6 +21,9 @@ extension NamespaceLabs {
             #expect(lines.contains { $0.hasPrefix("hub: wg1 up") })
             let pids = LabEnvironment.processes(id: id)
             #expect(pids.count >= 3 + 3)  // a holder per host, a wireguard-go per interface
+            let ping = try Lab.run(plan, node: "alice", command: ["ping", "-c", "1", "-W", "2", "10.1.0.2"])
+            #expect(ping.succeeded && ping.output.contains("1 received"))
+            #expect(throws: LabError.self) { try Lab.run(plan, node: "carol", command: ["true"]) }
             // Two hosts may both have a wg0: each lists only its own.
             let shell = Shell(searchPath: LabOptions().searchPath)
             for (host, expected) in [("alice", "wg0"), ("bob", "wg0"), ("hub", "wg0 wg1")] {
