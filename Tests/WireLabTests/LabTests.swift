@@ -151,7 +151,13 @@ extension NamespaceLabs {
             try LabEnvironment.require()
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-fix-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: dir) }
+            // The configs hold private keys: a 0700 folder, files 0600.
             try FileManager.default.copyItem(atPath: LabEnvironment.example("two-hub-broken"), toPath: dir.path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
+            for f in ["alice/wg0.conf", "bob/wg0.conf", "hub/wg0.conf", "hub/wg1.conf"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600],
+                                                      ofItemAtPath: dir.appendingPathComponent(f).path)
+            }
             let id = LabEnvironment.freshID()
             let options = LabOptions(id: id)
             defer { _ = try? Lab.down(id: id) }
