@@ -170,7 +170,9 @@ extension NamespaceLabs {
                 let path = dir.appendingPathComponent(file).path
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 try #require(text.contains(from))
-                try text.replacingOccurrences(of: from, with: to).write(toFile: path, atomically: true, encoding: .utf8)
+                // In place, so the file keeps its 0600.
+                try text.replacingOccurrences(of: from, with: to)
+                    .write(toFile: path, atomically: false, encoding: .utf8)
             }
             try edit("alice/wg0.conf", "AllowedIPs = 10.0.0.0/24", "AllowedIPs = 10.0.0.0/24, 10.1.0.0/24")
             try edit("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24", "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24")
