@@ -58,7 +58,7 @@ extension Tracer {
                                            fix: "follow the hops above and remove the AllowedIPs or route that "
                                                + "sends the packet back"))
                 w.hops.append(hop)
-                return .dropped(.dropped(at: hop, step: hop.steps.last!))
+                return .dropped(.dropped(at: hop, step: Self.failure(of: hop)))
             }
             var steps: [TraceStep] = []
             let next: Next
@@ -74,13 +74,18 @@ extension Tracer {
             w.hops.append(hop)
             switch next {
             case .delivered: return .delivered(pkt)
-            case .dropped: return .dropped(.dropped(at: hop, step: hop.steps.last!))
+            case .dropped: return .dropped(.dropped(at: hop, step: Self.failure(of: hop)))
             case .forward(let n, let on, let c):
                 node = n
                 arrivedOn = on
                 carried = c
             }
         }
+    }
+
+    /// The failed step of a hop that dropped the packet (every drop records one; the fallback is defensive).
+    static func failure(of hop: TraceHop) -> TraceStep {
+        hop.steps.last { !$0.ok } ?? TraceStep(.route, ok: false, "dropped at \(hop.node)")
     }
 
     /// `hub`, or `192.168.1.10 (LAN office of site-a)`.
@@ -146,6 +151,18 @@ extension Tracer {
             pkt.destination = original
         }
         if localAddresses[h].contains(pkt.destination) {
+            if target != .host(h) {
+                // Two machines claim the address: this one answers instead of the one meant.
+                let own = host.interfaces.first { i in
+                    i.config.interface.addresses.contains { $0.address == pkt.destination }
+                }
+                let loc = own.map { $0.config.interface.origin?.location(of: .address) ?? $0.location(of: .address) }
+                steps.append(TraceStep(.deliver, ok: false, "\(host.name) also has \(pkt.destination), so the packet "
+                                           + "ends here instead of at \(label(target))", setting: "Address",
+                                       location: loc ?? facts[h].facts.location(of: "lans"),
+                                       fix: "give \(host.name) an address of its own instead of \(pkt.destination)"))
+                return .dropped
+            }
             let on = addressOwners[pkt.destination].map { " on \(network.hosts[$0.host].interfaces[$0.iface].name)" }
             steps.append(TraceStep(.deliver, ok: true, "\(host.name) owns \(pkt.destination)\(on ?? "")"))
             return .delivered

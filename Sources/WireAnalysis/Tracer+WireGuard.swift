@@ -58,6 +58,7 @@ extension Tracer {
         let epLoc = entry.origin?.location(of: .endpoint)
         let d = direct(sender, entry, to: receiver, &w)
         if d.ok { return TraceStep(.endpoint, ok: true, d.detail, setting: "Endpoint", location: epLoc) }
+        if let wrong = wrongInterfaceKey(sender, entry, receiver) { return wrong }
         var reverse: (ok: Bool, detail: String)? = nil
         if let back { reverse = direct(receiver, back, to: sender, &w) }
         if let back, let keepalive = back.persistentKeepalive, reverse?.ok == true {
@@ -92,6 +93,24 @@ extension Tracer {
                          fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.file):\(header.line)" }
                              ?? "give \(r.qualifiedName) a ListenPort and a reachable address, then add it as "
                                  + "Endpoint to [Peer] at \(header.file):\(header.line)")
+    }
+
+    /// When the Endpoint reaches another interface of the receiver's host, one that has a [Peer] for the sender,
+    /// the PublicKey is the wrong interface's (a hub's wg0 and wg1 keys swapped): that interface cannot decrypt
+    /// the initiation. Returns the failed key step then, else nil.
+    func wrongInterfaceKey(_ sender: IfaceRef, _ entry: PeerConfig, _ receiver: IfaceRef) -> TraceStep? {
+        guard let ep = entry.endpoint, endpointHost(ep) == receiver.host,
+              let senderKey = publicKeys[sender.host][sender.iface] else { return nil }
+        let host = network.hosts[receiver.host]
+        guard let o = host.interfaces.firstIndex(where: { $0.config.interface.listenPort == ep.port }),
+              o != receiver.iface, peerByKey[receiver.host][o][senderKey] != nil,
+              let meant = publicKeys[receiver.host][o] else { return nil }
+        let other = host.interfaces[o].qualifiedName
+        let at = entry.origin?.location(of: .publicKey) ?? iface(sender).location(of: .publicKey)
+        return TraceStep(.key, ok: false, "Endpoint \(ep) reaches \(other), which has [Peer] "
+                             + "\(iface(sender).qualifiedName), but PublicKey is \(iface(receiver).qualifiedName)'s: "
+                             + "\(other) cannot decrypt the handshake", setting: "PublicKey", location: at,
+                         fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.file):\(at.line)")
     }
 
     /// Sends the packet into interface `out`: picks the peer, checks its key and endpoint, and hands the packet

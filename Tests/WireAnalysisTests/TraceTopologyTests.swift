@@ -82,3 +82,16 @@ import WireConfig
         #expect(fixed.hops.contains { $0.steps.contains { $0.check == .unnat } })
     }
 }
+
+/// Two machines with one address: the packet ends at the wrong one.
+@Suite struct TraceDuplicateAddressTests {
+    @Test func theLastPeerClaimingAnAddressGetsThePacket() throws {
+        let r = try TraceNetworks.trace("trace-spokes", "hub", "alice", edits: [
+            .init(file: "carol/wg0.conf", old: "Address = 10.0.0.3/32", new: "Address = 10.0.0.2/32"),
+            .init(file: "hub/wg0.conf", old: "AllowedIPs = 10.0.0.3/32", new: "AllowedIPs = 10.0.0.2/32"),
+        ])
+        #expect(r.verdict.hop == 2 && r.verdict.host == "carol" && r.verdict.check == .deliver)
+        #expect(r.verdict.location?.description == "carol/wg0.conf:3")
+        #expect(r.hops[0].steps.first { $0.check == .peer }?.location?.description == "hub/wg0.conf:12")
+    }
+}
