@@ -59,6 +59,6 @@ let package = Package(
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
         .testTarget(name: "WireConfigTests", dependencies: ["WireConfig"], exclude: ["Corpus"]),
         .testTarget(name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig"], exclude: ["Networks"]),
-        .testTarget(name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"]),
+        .testTarget(name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"], exclude: ["Networks"]),
     ]
 )

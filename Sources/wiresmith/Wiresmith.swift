@@ -10,6 +10,7 @@ struct Wiresmith: ParsableCommand {
         subcommands: [
             TraceCommand.self,
             ShowconfCommand.self, GenkeyCommand.self, PubkeyCommand.self, GenpskCommand.self,
+            LabCommand.self,
         ]
     )
 }

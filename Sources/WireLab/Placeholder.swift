@@ -1,1 +1,0 @@
-// Namespace labs live here.
