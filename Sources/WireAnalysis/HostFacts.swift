@@ -107,11 +107,15 @@ public struct MasqueradeRule: Hashable, Sendable {
     public var source: IPPrefix?
     /// Where the rule was written (a facts file or a PostUp line).
     public var location: SourceLocation?
+    /// The address family the rule applies to (`iptables` v4, `ip6tables` v6); nil for both (facts, nft inet).
+    public var family: IPFamily?
 
-    public init(outInterface: String?, source: IPPrefix? = nil, location: SourceLocation? = nil) {
+    public init(outInterface: String?, source: IPPrefix? = nil, location: SourceLocation? = nil,
+                family: IPFamily? = nil) {
         self.outInterface = outInterface
         self.source = source
         self.location = location
+        self.family = family
     }
 }
 
@@ -123,15 +127,25 @@ public struct ForwardRule: Hashable, Sendable {
     public var destination: IPPrefix?
     public var action: FilterAction
     public var location: SourceLocation?
+    /// The address family the rule applies to (`iptables` v4, `ip6tables` v6); nil for both (facts, nft inet).
+    public var family: IPFamily?
+    /// Conntrack states matched (`-m conntrack --ctstate`, `-m state --state`, nft `ct state`); nil for any.
+    public var states: Set<ConnectionState>?
+    /// The protocol matched (`-p icmp`, `-p tcp`); nil for any.
+    public var proto: String?
 
     public init(inInterface: String? = nil, outInterface: String? = nil, source: IPPrefix? = nil,
-                destination: IPPrefix? = nil, action: FilterAction, location: SourceLocation? = nil) {
+                destination: IPPrefix? = nil, action: FilterAction, location: SourceLocation? = nil,
+                family: IPFamily? = nil, states: Set<ConnectionState>? = nil, proto: String? = nil) {
         self.inInterface = inInterface
         self.outInterface = outInterface
         self.source = source
         self.destination = destination
         self.action = action
         self.location = location
+        self.family = family
+        self.states = states
+        self.proto = proto
     }
 
     /// True when the rule matches a packet with these interfaces and addresses.
@@ -141,4 +155,17 @@ public struct ForwardRule: Hashable, Sendable {
         (inInterface == nil || inInterface == i) && (outInterface == nil || outInterface == o)
             && (source?.contains(s) ?? true) && (destination?.contains(d) ?? true)
     }
+}
+
+/// An address family, as `iptables` vs `ip6tables` and `net.ipv4` vs `net.ipv6` split them.
+public enum IPFamily: String, Hashable, Sendable, Codable, CaseIterable {
+    case ipv4, ipv6
+
+    /// The family of an address.
+    public init(_ address: IPAddress) { self = address.isIPv4 ? .ipv4 : .ipv6 }
+}
+
+/// A conntrack state a filter rule can match (`--ctstate NEW,ESTABLISHED`, nft `ct state new`).
+public enum ConnectionState: String, Hashable, Sendable, Codable, CaseIterable {
+    case new, established, related, invalid, untracked
 }

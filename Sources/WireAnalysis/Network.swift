@@ -12,13 +12,18 @@ public struct TunnelInterface: Hashable, Sendable {
     public var config: WireGuardConfig
     /// Everything the parser reported, errors and warnings.
     public var diagnostics: [ConfigDiagnostic]
+    /// The line of each PreUp/PostUp/PreDown/PostDown entry, in the order of `config.interface.preUp` etc.
+    /// (the parser keeps only the last line of a key; hooks need each one). Empty for a model built in code.
+    public var hookLines: [ConfigKey: [Int]]
 
-    public init(host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic]) {
+    public init(host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
+                hookLines: [ConfigKey: [Int]] = [:]) {
         self.host = host
         self.name = name
         self.file = file
         self.config = config
         self.diagnostics = diagnostics
+        self.hookLines = hookLines
     }
 
     /// The interface's public key, derived from its PrivateKey.

@@ -77,7 +77,8 @@ public struct NetworkLoader: Sendable {
             }
             let result = ConfigParser().parse(text, file: path)
             byHost[host, default: []].append(TunnelInterface(host: host, name: iface, file: path,
-                                                             config: result.config, diagnostics: result.diagnostics))
+                                                             config: result.config, diagnostics: result.diagnostics,
+                                                             hookLines: HookLines.scan(text)))
         }
         var hosts: [Host] = []
         for name in Set(byHost.keys).union(facts.keys).sorted() {

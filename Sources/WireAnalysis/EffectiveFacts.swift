@@ -1,0 +1,209 @@
+import WireConfig
+
+/// Where an effective fact comes from: the facts file, a hook command, or Linux's default.
+public enum FactSource: Hashable, Sendable {
+    /// Stated in `host.yaml`.
+    case factsFile(SourceLocation)
+    /// Set by a PreUp/PostUp command (the command text, `%i` replaced).
+    case hook(SourceLocation, command: String)
+    /// Nobody states it: the value is what a fresh Linux host has.
+    case linuxDefault
+
+    /// The file and line that set the value; nil for a default.
+    public var location: SourceLocation? {
+        switch self {
+        case .factsFile(let l), .hook(let l, _): return l
+        case .linuxDefault: return nil
+        }
+    }
+
+    /// True when no file states the value.
+    public var isDefault: Bool { self == .linuxDefault }
+}
+
+/// A value of a host setting with where it comes from.
+public struct Fact<Value: Hashable & Sendable>: Hashable, Sendable {
+    public var value: Value
+    public var source: FactSource
+
+    public init(_ value: Value, _ source: FactSource) {
+        self.value = value
+        self.source = source
+    }
+}
+
+/// A hook command the analysis did not understand; kept so that findings can say what they could not check.
+public struct UnknownEffect: Hashable, Sendable {
+    public var command: String
+    public var location: SourceLocation
+    public var interface: String
+    public var reason: String
+}
+
+/// What a host looks like after `wg-quick up` of all its interfaces: its facts file merged with its hooks.
+///
+/// The facts file is the host's state before the tunnels come up (the baseline); then, interface by interface in
+/// name order, each PreUp and PostUp line runs in order (wg-quick(8) runs PreUp before creating the interface and
+/// PostUp after) and every recognized effect is applied: forwarding switches, FORWARD rules (appended, inserted,
+/// deleted), FORWARD policy, MASQUERADE rules, routes. Unrecognized commands become `unknownEffects` and change
+/// nothing: an explicit fact is never overridden by a guess. A value nobody states is Linux's default (forwarding
+/// off, FORWARD policy ACCEPT, no rules), marked `.linuxDefault`.
+public struct EffectiveFacts: Hashable, Sendable {
+    public var host: String
+    public var ipv4Forwarding: Fact<Bool>
+    public var ipv6Forwarding: Fact<Bool>
+    public var ipv4ForwardPolicy: Fact<FilterAction>
+    public var ipv6ForwardPolicy: Fact<FilterAction>
+    /// The FORWARD chain in order (facts rules first, then hook rules where the hooks put them).
+    public var forwardRules: [ForwardRule]
+    /// POSTROUTING MASQUERADE rules in order.
+    public var masquerade: [MasqueradeRule]
+    /// Routes added by hooks (`ip route add ... dev`).
+    public var routes: [HookRoute]
+    /// LANs from the facts file.
+    public var lans: [LAN]
+    /// The internet-facing interface (`eth0` when not stated).
+    public var uplink: String
+    public var behindNAT: Bool?
+    public var publicAddresses: [IPAddress]
+    /// Hook commands not understood, in the order they run.
+    public var unknownEffects: [UnknownEffect]
+    /// The facts file as read, for its path and lines.
+    public var facts: HostFacts
+
+    /// Computes the effective facts of `host`.
+    public init(host: Host) {
+        let f = host.facts
+        self.host = host.name
+        self.facts = f
+        func stated<V>(_ v: V?, _ field: String) -> Fact<V>? {
+            guard let v else { return nil }
+            return Fact(v, f.location(of: field).map { .factsFile($0) } ?? .linuxDefault)
+        }
+        ipv4Forwarding = stated(f.ipv4Forwarding, "forwarding") ?? Fact(false, .linuxDefault)
+        ipv6Forwarding = stated(f.ipv6Forwarding, "forwarding") ?? Fact(false, .linuxDefault)
+        ipv4ForwardPolicy = stated(f.forwardPolicy, "forward_policy") ?? Fact(.accept, .linuxDefault)
+        ipv6ForwardPolicy = ipv4ForwardPolicy
+        forwardRules = f.forwardRules
+        masquerade = f.masquerade
+        routes = []
+        lans = f.lans
+        uplink = f.uplink ?? "eth0"
+        behindNAT = f.behindNAT
+        publicAddresses = f.publicAddresses
+        unknownEffects = []
+        for iface in host.interfaces {
+            for key in [ConfigKey.preUp, .postUp] {
+                let lines = key == .preUp ? iface.config.interface.preUp : iface.config.interface.postUp
+                for (n, line) in lines.enumerated() {
+                    let loc = iface.hookLocation(key, index: n)
+                    for command in HookCommand.split(line, interface: iface.name, hook: key, location: loc) {
+                        for effect in command.effects { apply(effect, command) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies one effect of `command`.
+    mutating func apply(_ effect: HookEffect, _ command: HookCommand) {
+        let source = FactSource.hook(command.location, command: command.text)
+        switch effect {
+        case .forwarding(.ipv4, let on): ipv4Forwarding = Fact(on, source)
+        case .forwarding(.ipv6, let on): ipv6Forwarding = Fact(on, source)
+        case .appendForwardRule(let r): forwardRules.append(r)
+        case .insertForwardRule(let r, let position):
+            forwardRules.insert(r, at: min(max(position - 1, 0), forwardRules.count))
+        case .deleteForwardRule(let r):
+            if let i = forwardRules.firstIndex(where: { $0.sameMatch(as: r) }) { forwardRules.remove(at: i) }
+        case .forwardPolicy(let family, let action, _):
+            if family != .ipv6 { ipv4ForwardPolicy = Fact(action, source) }
+            if family != .ipv4 { ipv6ForwardPolicy = Fact(action, source) }
+        case .masquerade(let m): masquerade.append(m)
+        case .deleteMasquerade(let m):
+            if let i = masquerade.firstIndex(where: {
+                $0.outInterface == m.outInterface && $0.source == m.source && $0.family == m.family
+            }) {
+                masquerade.remove(at: i)
+            }
+        case .route(let r): routes.append(r)
+        case .none: break
+        case .unknown(let reason):
+            unknownEffects.append(UnknownEffect(command: command.text, location: command.location,
+                                                interface: command.interface, reason: reason))
+        }
+    }
+
+    /// IP forwarding for a family.
+    public func forwarding(_ family: IPFamily) -> Fact<Bool> {
+        family == .ipv4 ? ipv4Forwarding : ipv6Forwarding
+    }
+
+    /// The FORWARD chain policy for a family.
+    public func forwardPolicy(_ family: IPFamily) -> Fact<FilterAction> {
+        family == .ipv4 ? ipv4ForwardPolicy : ipv6ForwardPolicy
+    }
+
+    /// What the FORWARD chain does with a packet: the first matching rule, else the policy.
+    ///
+    /// `state` is the packet's conntrack state (a trace's first packet is `.new`, its reply `.established`);
+    /// `proto` its protocol (`icmp` for a ping).
+    public func forwardDecision(family: IPFamily, inInterface: String, outInterface: String, source: IPAddress,
+                                destination: IPAddress, state: ConnectionState, proto: String = "icmp")
+        -> FilterDecision
+    {
+        for rule in forwardRules where rule.family == nil || rule.family == family {
+            guard Self.interface(rule.inInterface, matches: inInterface),
+                  Self.interface(rule.outInterface, matches: outInterface),
+                  rule.source?.contains(source) ?? true, rule.destination?.contains(destination) ?? true,
+                  rule.states?.contains(state) ?? true,
+                  rule.proto.map({ $0 == "all" || $0 == proto || (proto == "icmp" && $0 == "1") }) ?? true
+            else { continue }
+            return FilterDecision(action: rule.action, rule: rule, policy: forwardPolicy(family))
+        }
+        let policy = forwardPolicy(family)
+        return FilterDecision(action: policy.value, rule: nil, policy: policy)
+    }
+
+    /// The first MASQUERADE rule that applies to a new connection leaving through `outInterface` from `source`.
+    public func masqueradeRule(family: IPFamily, outInterface: String, source: IPAddress) -> MasqueradeRule? {
+        masquerade.first {
+            ($0.family == nil || $0.family == family) && Self.interface($0.outInterface, matches: outInterface)
+                && ($0.source?.contains(source) ?? true)
+        }
+    }
+
+    /// iptables interface matching: nil matches any, a trailing `+` is a prefix wildcard.
+    public static func interface(_ pattern: String?, matches name: String) -> Bool {
+        guard let pattern else { return true }
+        if pattern.hasSuffix("+") { return name.hasPrefix(pattern.dropLast()) }
+        return pattern == name
+    }
+}
+
+/// What the FORWARD chain decided, and which rule or policy decided it.
+public struct FilterDecision: Hashable, Sendable {
+    public var action: FilterAction
+    /// The matching rule; nil when the chain's policy decided.
+    public var rule: ForwardRule?
+    public var policy: Fact<FilterAction>
+
+    /// The line that decided: the rule's, or the policy's (nil for Linux's default policy).
+    public var location: SourceLocation? { rule?.location ?? policy.source.location }
+}
+
+extension ForwardRule {
+    /// True when two rules match the same packets with the same action (what `-D` compares), ignoring locations.
+    func sameMatch(as other: ForwardRule) -> Bool {
+        inInterface == other.inInterface && outInterface == other.outInterface && source == other.source
+            && destination == other.destination && action == other.action && family == other.family
+            && states == other.states && proto == other.proto
+    }
+}
+
+extension Network {
+    /// The effective facts of every host, by name.
+    public func effectiveFacts() -> [String: EffectiveFacts] {
+        Dictionary(uniqueKeysWithValues: hosts.map { ($0.name, EffectiveFacts(host: $0)) })
+    }
+}

@@ -1,0 +1,51 @@
+import WireConfig
+
+/// Finds the line of every PreUp/PostUp/PreDown/PostDown entry in a wg-quick config's text.
+///
+/// The parser's `SectionOrigin` keeps only the last line of a key; a hook's effects must point at their own line.
+/// Lines are scanned the way wg-quick(8) reads them: `#` starts a comment, keys are case-insensitive, and only
+/// keys inside an `[Interface]` section count.
+public enum HookLines {
+    /// The hook keys this scanner records.
+    public static let keys: [ConfigKey] = [.preUp, .postUp, .preDown, .postDown]
+
+    /// The 1-based line of each hook entry, per key, in file order.
+    public static func scan(_ text: String) -> [ConfigKey: [Int]] {
+        var result: [ConfigKey: [Int]] = [:]
+        var inInterface = false
+        var number = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            let content = raw.firstIndex(of: "#").map { raw[..<$0] } ?? raw
+            let trimmed = content.trimmingChars(" \t\r")
+            if trimmed.isEmpty { continue }
+            if trimmed.hasPrefix("[") {
+                inInterface = trimmed.filter { !$0.isWhitespace }.lowercased() == "[interface]"
+                continue
+            }
+            guard inInterface, let eq = trimmed.firstIndex(of: "=") else { continue }
+            let keyText = Substring(trimmed[..<eq]).trimmingChars(" \t")
+            guard let key = ConfigKey(caseInsensitive: keyText), keys.contains(key) else { continue }
+            result[key, default: []].append(number)
+        }
+        return result
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing characters of `set`.
+    func trimmingChars(_ set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension TunnelInterface {
+    /// The location of the `index`th entry of a hook key (e.g. the second PostUp line).
+    public func hookLocation(_ key: ConfigKey, index: Int) -> SourceLocation {
+        if let lines = hookLines[key], index < lines.count { return SourceLocation(file: file, line: lines[index]) }
+        return location(of: key)
+    }
+}
