@@ -26,7 +26,7 @@ struct AsymmetricAllowedIPsRule: LintRule {
             for li in incoming {
                 let link = context.links[li]
                 let addrs = context.hostAddresses(link.local)
-                for q in link.peer.allowedIPs {
+                for q in link.peer.allowedIPs where !context.isOwn(q, of: host.name) {
                     for a in addrs where a.bitWidth == q.address.bitWidth {
                         byPrefix[q, default: []].append((IPPrefix.host(a), li))
                     }

@@ -11,7 +11,7 @@ struct ClientToClientBlockedRule: LintRule {
         var out: [Finding] = []
         for hub in context.usable {
             let spokes = (context.linksByInterface[hub.id] ?? []).map { context.links[$0] }
-                .filter { $0.remote != nil && $0.reverse != nil }
+                .filter { $0.remote != nil && $0.reverse != nil && $0.peer.endpoint == nil }
             guard spokes.count > 1 else { continue }
             let own = hub.config.interface.addresses.map(\.address)
             guard !own.isEmpty else { continue }

@@ -16,7 +16,7 @@ struct ForwardingDisabledRule: LintRule {
             var evidence: [IPFamily: (link: Int, prefix: IPPrefix, onward: String)] = [:]
             for li in incoming {
                 let link = context.links[li]
-                for q in link.peer.allowedIPs {
+                for q in link.peer.allowedIPs where !context.isOwn(q, of: host.name) {
                     let family = IPFamily(q.address)
                     guard evidence[family] == nil, !facts.forwarding(family).value else { continue }
                     if let onward = Self.onward(context, host: host.name, from: link, prefix: q) {
@@ -30,7 +30,7 @@ struct ForwardingDisabledRule: LintRule {
                 let sysctl = family == .ipv4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding"
                 let first = host.interfaces.first { LintContext.isUsable($0) } ?? host.interfaces.first
                 let setAt = fact.source.location
-                let where_ = setAt.map { "turned off at \($0.fileLine)" } ?? "off, Linux's default: nothing turns it on"
+                let where_ = setAt.map { "turned off at \($0.fileLine)" } ?? "off (Linux's default; nothing turns it on)"
                 out.append(Finding(
                     .forwardingDisabled, .error, hosts: [host.name, link.local.host],
                     interfaces: [link.remote, link.local].compactMap { $0 },

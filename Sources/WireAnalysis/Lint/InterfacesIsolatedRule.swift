@@ -19,7 +19,8 @@ struct InterfacesIsolatedRule: LintRule {
             let crosses = (context.incoming[host.name] ?? []).contains { li in
                 let link = context.links[li]
                 return link.peer.allowedIPs.contains { q in
-                    q.isDefaultRoute || (context.routes[host.name]?.overlapping(q, limit: 8) ?? []).contains {
+                    if context.isOwn(q, of: host.name) { return false }
+                    return q.isDefaultRoute || (context.routes[host.name]?.overlapping(q, limit: 8) ?? []).contains {
                         context.links[$0.value].local != link.remote && context.links[$0.value].remote != link.local
                     }
                 }

@@ -131,6 +131,14 @@ public struct LintContext: Sendable {
         link.peer.origin?.location(of: prefix, key: .allowedIPs) ?? location(link, .allowedIPs)
     }
 
+    /// True when every address of `prefix` is one of `host`'s own tunnel addresses: traffic to it is delivered
+    /// locally, never forwarded.
+    func isOwn(_ prefix: IPPrefix, of host: String) -> Bool {
+        guard prefix.length == prefix.address.bitWidth else { return false }
+        return addressTable.exactly(prefix).contains { $0.value.host == host }
+            || facts(host).lans.contains { $0.hostAddress == prefix.address }
+    }
+
     /// The host addresses of an interface (its `Address` lines without prefix lengths).
     func hostAddresses(_ id: Network.InterfaceID) -> [IPAddress] {
         interfaces[id]?.config.interface.addresses.map(\.address) ?? []
