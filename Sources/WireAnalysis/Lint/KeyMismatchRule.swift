@@ -15,7 +15,9 @@ struct KeyMismatchRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for link in context.links {
-            guard let local = context.interface(link.local) else { continue }
+            guard let local = context.interface(link.local), let own = local.publicKey,
+                  context.network.interfacesByKey[own]?.count == 1
+            else { continue }  // duplicate-key explains everything about a shared key
             let key = link.peer.publicKey
             let at = context.location(link, .publicKey)
             let isOwn = key == local.publicKey
@@ -34,7 +36,9 @@ struct KeyMismatchRule: LintRule {
             }
             let target = context.probableTarget(for: link)
             if let target, isOwn || owners.isEmpty || target.reasons.contains(where: { $0.hasPrefix("it lists") }) {
-                let targetFile = context.interface(target.id).map { SourceLocation(file: $0.file, line: 1) }
+                let targetFile = context.interface(target.id).map {
+                    SourceLocation(file: $0.file, line: $0.config.interface.origin?.line ?? 1)
+                }
                 out.append(Finding(
                     .keyMismatch, .error, hosts: [link.local.host, target.id.host],
                     interfaces: [link.local, target.id] + (link.remote.map { [$0] } ?? []),

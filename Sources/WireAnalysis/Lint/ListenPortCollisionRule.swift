@@ -16,8 +16,10 @@ struct ListenPortCollisionRule: LintRule {
                 out.append(Finding(
                     .listenPortCollision, .error, hosts: [host.name], interfaces: ifaces.map(\.id),
                     locations: ifaces.reversed().map { $0.location(of: .listenPort) },
-                    message: "\(ifaces.map(\.qualifiedName).joined(separator: " and ")) all listen on UDP \(port): "
-                        + "only the first to come up gets it, the others fail with \"Address already in use\"",
+                    message: "\(ifaces.map(\.qualifiedName).joined(separator: " and ")) "
+                        + (ifaces.count == 2 ? "both" : "all") + " listen on UDP \(port): "
+                        + "only the first to come up gets it, the other" + (ifaces.count == 2 ? " fails" : "s fail")
+                        + " with \"Address already in use\"",
                     fix: "give \(ifaces.dropFirst().map(\.qualifiedName).joined(separator: ", ")) its own ListenPort "
                         + "and update the Endpoint its peers use"))
             }
