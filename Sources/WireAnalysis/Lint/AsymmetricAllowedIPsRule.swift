@@ -32,15 +32,18 @@ struct AsymmetricAllowedIPsRule: LintRule {
                     }
                 }
             }
+            guard !byPrefix.isEmpty else { continue }
             let groups = PrefixTable(byPrefix.map { ($0.key, Group(prefix: $0.key, sources: PrefixTable($0.value))) })
             var reported = Set<[Int]>()
             for i in host.interfaces {
                 for li in context.linksByInterface[i.id] ?? [] {
                     let out1 = context.links[li]
                     guard let c = out1.remote, let accept = out1.reverse, !accept.allowedIPs.isEmpty else { continue }
-                    let self_ = Set(context.hostAddresses(c))
+                    var self_: Set<IPAddress>? = nil
                     for d in out1.peer.allowedIPs {
                         for g in groups.overlapping(d, limit: 64) {
+                            if self_ == nil { self_ = Set(context.hostAddresses(c)) }
+                            let self_ = self_!
                             let sources = g.value.sources
                             let maximal = accept.allowedIPs.filter { p in
                                 !accept.allowedIPs.contains { $0 != p && $0.contains(p) }

@@ -9,10 +9,10 @@ struct DuplicatePeerRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for i in context.usable {
-            var first: [WireKey: PeerConfig] = [:]
+            var first: [FastKey: PeerConfig] = [:]
             for p in i.config.peers {
-                guard let earlier = first[p.publicKey] else {
-                    first[p.publicKey] = p
+                guard let earlier = first[FastKey(p.publicKey)] else {
+                    first[FastKey(p.publicKey)] = p
                     continue
                 }
                 let at = p.origin?.location(of: .publicKey) ?? SourceLocation(file: i.file, line: 1)

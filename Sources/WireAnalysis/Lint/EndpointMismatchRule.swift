@@ -11,23 +11,25 @@ struct EndpointMismatchRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for link in context.links where link.reverse != nil {
-            guard let e = link.peer.endpoint, let remote = link.remote, let r = context.interface(remote),
-                  let target = context.network.host(for: e), context.facts(remote.host).behindNAT != true
+            guard let e = link.peer.endpoint, let remote = link.remote, let targetName = context.host(for: e),
+                  let r = context.interface(remote)
             else { continue }
+            if targetName == remote.host && r.config.interface.listenPort == e.port { continue }
+            guard context.facts(remote.host).behindNAT != true else { continue }
             let at = context.location(link, .endpoint)
-            if target.name != remote.host {
+            if targetName != remote.host {
                 out.append(Finding(
-                    .endpointHostMismatch, .error, hosts: [link.local.host, remote.host, target.name],
+                    .endpointHostMismatch, .error, hosts: [link.local.host, remote.host, targetName],
                     interfaces: [link.local, remote], locations: [at],
-                    message: "Endpoint \(e) is \(target.name)'s address, but the section's key is \(remote)'s: "
+                    message: "Endpoint \(e) is \(targetName)'s address, but the section's key is \(remote)'s: "
                         + "handshakes go to a host that does not know that key",
                     fix: "point Endpoint at \(remote.host)"
                         + (context.facts(remote.host).publicAddresses.first.map { " (\($0))" } ?? "")
-                        + " at \(at.fileLine), or put \(target.name)'s key in the section"))
+                        + " at \(at.fileLine), or put \(targetName)'s key in the section"))
                 continue
             }
             guard r.config.interface.listenPort != e.port else { continue }
-            let other = target.interfaces.first { $0.config.interface.listenPort == e.port }
+            let other = context.network.host(remote.host)?.interfaces.first { $0.config.interface.listenPort == e.port }
             if let port = r.config.interface.listenPort {
                 out.append(Finding(
                     .endpointPortMismatch, .error, hosts: [link.local.host, remote.host],

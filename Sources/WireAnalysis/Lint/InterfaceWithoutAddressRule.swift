@@ -19,7 +19,7 @@ struct InterfaceWithoutAddressRule: LintRule {
 
     /// The address peers allow for this interface, when one of them names a single host.
     func suggestion(_ context: LintContext, _ i: TunnelInterface) -> String? {
-        guard let key = i.publicKey else { return nil }
+        guard let key = context.publicKeys[i.id] else { return nil }
         for id in context.sections(listing: key) {
             if let p = context.section(of: id, for: key)?.allowedIPs.first(where: { $0.length == $0.address.bitWidth }) {
                 return p.description

@@ -15,21 +15,19 @@ struct KeyMismatchRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for link in context.links {
-            guard let local = context.interface(link.local), let own = local.publicKey,
-                  context.network.interfacesByKey[own]?.count == 1
+            guard let own = link.localKey, context.owners(of: own).count == 1
             else { continue }  // duplicate-key explains everything about a shared key
             let key = link.peer.publicKey
             let at = context.location(link, .publicKey)
-            let isOwn = key == local.publicKey
-            let owners = context.network.interfacesByKey[key] ?? []
+            let isOwn = key == own
+            let owners = context.owners(of: key)
             if !isOwn, owners.count > 1 { continue }  // duplicate-key says it
             let what: String
             if isOwn {
                 what = "PublicKey \(key.base64) is \(link.local)'s own key; a peer must name another interface"
             } else if owners.isEmpty {
                 what = "PublicKey \(key.base64) matches no interface in the network"
-            } else if let remote = link.remote, link.reverse == nil,
-                      let r = context.interface(remote), LintContext.isUsable(r) {
+            } else if let remote = link.remote, link.reverse == nil, link.remoteUsable {
                 what = "PublicKey \(key.base64) is \(remote)'s key, but \(remote) has no [Peer] for \(link.local)"
             } else {
                 continue

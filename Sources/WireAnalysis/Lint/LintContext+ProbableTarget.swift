@@ -13,11 +13,11 @@ extension LintContext {
     /// inside its AllowedIPs. Interfaces this one already has a section for are never suggested. Nil when the
     /// evidence names no single interface.
     func probableTarget(for link: PeerLink) -> ProbableTarget? {
-        guard let local = interfaces[link.local], let localKey = local.publicKey else { return nil }
+        guard let localKey = publicKeys[link.local] else { return nil }
         var scores: [Network.InterfaceID: (score: Int, reasons: [String])] = [:]
         func eligible(_ id: Network.InterfaceID) -> WireKey? {
-            guard id != link.local, id != link.remote, let k = interfaces[id]?.publicKey,
-                  network.interfacesByKey[k]?.count == 1, sectionByKey[link.local]?[k] == nil
+            guard id != link.local, id != link.remote, let k = publicKeys[id],
+                  owners(of: k).count == 1, sectionByKey[link.local]?[FastKey(k)] == nil
             else { return nil }
             return k
         }
@@ -29,7 +29,7 @@ extension LintContext {
         for id in sections(listing: localKey) {
             add(id, 4, "it lists \(link.local) as a peer")
         }
-        if let e = link.peer.endpoint, let h = network.host(for: e) {
+        if let e = link.peer.endpoint, let name = host(for: e), let h = network.host(name) {
             for i in h.interfaces {
                 if i.config.interface.listenPort == e.port {
                     add(i.id, 3, "the Endpoint \(e) reaches its ListenPort")
@@ -47,7 +47,7 @@ extension LintContext {
         let ranked = scores.sorted { ($0.value.score, $1.key) > ($1.value.score, $0.key) }
         guard let best = ranked.first, best.value.score >= 2 else { return nil }
         if ranked.count > 1, ranked[1].value.score == best.value.score { return nil }
-        guard let key = interfaces[best.key]?.publicKey else { return nil }
+        guard let key = publicKeys[best.key] else { return nil }
         var seen = Set<String>()
         return ProbableTarget(id: best.key, key: key, reasons: best.value.reasons.filter { seen.insert($0).inserted })
     }

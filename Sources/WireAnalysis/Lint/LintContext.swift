@@ -7,21 +7,41 @@ import WireConfig
 /// resolve, but rules do not judge its own peers (its `config-invalid` findings say what to fix first).
 public struct LintContext: Sendable {
     /// One `[Peer]` section of one interface, and the interface it points at.
-    public struct PeerLink: Sendable {
+    ///
+    /// A class, immutable: rules iterate the links of a 10,000-peer network many times, and copying a struct
+    /// holding two `PeerConfig`s cost more than the rules themselves.
+    public final class PeerLink: Sendable {
         /// Where the section is.
-        public var local: Network.InterfaceID
+        public let local: Network.InterfaceID
         /// Index of the section in `local`'s config.
-        public var index: Int
-        public var peer: PeerConfig
+        public let index: Int
+        public let peer: PeerConfig
         /// The interface holding the private key of `peer.publicKey`, when exactly one does.
-        public var remote: Network.InterfaceID?
+        public let remote: Network.InterfaceID?
         /// The remote's section for `local`'s key, when it has one.
-        public var reverse: PeerConfig?
+        public let reverse: PeerConfig?
+        /// `local`'s public key, when its config has a PrivateKey.
+        public let localKey: WireKey?
+        /// True when the remote's config is usable (see `isUsable`); false when there is no remote.
+        public let remoteUsable: Bool
+
+        init(local: Network.InterfaceID, index: Int, peer: PeerConfig, remote: Network.InterfaceID?,
+             reverse: PeerConfig?, localKey: WireKey?, remoteUsable: Bool) {
+            self.local = local
+            self.index = index
+            self.peer = peer
+            self.remote = remote
+            self.reverse = reverse
+            self.localKey = localKey
+            self.remoteUsable = remoteUsable
+        }
     }
 
     public let network: Network
     /// Every interface by id.
     public let interfaces: [Network.InterfaceID: TunnelInterface]
+    /// Every interface's public key, derived once (`TunnelInterface.publicKey` derives it on each call).
+    public let publicKeys: [Network.InterfaceID: WireKey]
     /// Interfaces rules judge: those whose config wg-quick would accept (or nearly: see `isUsable`).
     public let usable: [TunnelInterface]
     /// Every `[Peer]` section of every usable interface, in host, interface, file order.
@@ -29,9 +49,11 @@ public struct LintContext: Sendable {
     /// Link indexes by local interface.
     public let linksByInterface: [Network.InterfaceID: [Int]]
     /// For a local interface, its first section per peer key.
-    let sectionByKey: [Network.InterfaceID: [WireKey: Int]]
+    let sectionByKey: [Network.InterfaceID: [FastKey: Int]]
     /// Interfaces whose usable config lists a key as a peer.
-    let listersByKey: [WireKey: [Network.InterfaceID]]
+    let listersByKey: [FastKey: [Network.InterfaceID]]
+    /// `network.interfacesByKey`, re-indexed for fast lookups.
+    let ownersByKey: [FastKey: [Network.InterfaceID]]
     /// Every interface's tunnel addresses (host routes), valued by interface.
     let addressTable: PrefixTable<Network.InterfaceID>
     /// Each host after `wg-quick up`: facts file plus what its PreUp/PostUp lines do.
@@ -40,6 +62,9 @@ public struct LintContext: Sendable {
     let routes: [String: PrefixTable<Int>]
     /// Links into each host: usable sections elsewhere naming a key of one of its interfaces.
     let incoming: [String: [Int]]
+    /// Hosts by public address and by lowercased name (facts `names`, then host names), for Endpoint lookups.
+    private let hostsByAddress: [IPAddress: String]
+    private let hostsByName: [String: String]
 
     /// Builds the context; linear in the number of `[Peer]` sections.
     public init(network: Network) {
@@ -54,16 +79,24 @@ public struct LintContext: Sendable {
             for a in i.config.interface.addresses { addrs.append((IPPrefix.host(a.address), id)) }
         }
         interfaces = byID
+        var pubs: [Network.InterfaceID: WireKey] = [:]
+        var owners: [FastKey: [Network.InterfaceID]] = [:]
+        for (k, ids) in network.interfacesByKey {
+            for id in ids { pubs[id] = k }
+            owners[FastKey(k)] = ids
+        }
+        publicKeys = pubs
+        ownersByKey = owners
         self.usable = usable
         addressTable = PrefixTable(addrs)
 
-        var sections: [Network.InterfaceID: [WireKey: Int]] = [:]
-        var listers: [WireKey: [Network.InterfaceID]] = [:]
+        var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
+        var listers: [FastKey: [Network.InterfaceID]] = [:]
         for i in usable {
-            var m: [WireKey: Int] = [:]
-            for (n, p) in i.config.peers.enumerated() where m[p.publicKey] == nil {
-                m[p.publicKey] = n
-                listers[p.publicKey, default: []].append(i.id)
+            var m: [FastKey: Int] = [:]
+            for (n, p) in i.config.peers.enumerated() where m[FastKey(p.publicKey)] == nil {
+                m[FastKey(p.publicKey)] = n
+                listers[FastKey(p.publicKey), default: []].append(i.id)
             }
             sections[i.id] = m
         }
@@ -72,18 +105,26 @@ public struct LintContext: Sendable {
 
         var links: [PeerLink] = []
         var byIface: [Network.InterfaceID: [Int]] = [:]
+        let usableIDs = Set(usable.map(\.id))
         for i in usable {
+            let id = i.id
+            let own = pubs[id]
+            var mine: [Int] = []
+            mine.reserveCapacity(i.config.peers.count)
             for (n, p) in i.config.peers.enumerated() {
-                var link = PeerLink(local: i.id, index: n, peer: p, remote: nil, reverse: nil)
-                if let owners = network.interfacesByKey[p.publicKey], owners.count == 1, owners[0] != i.id {
-                    link.remote = owners[0]
-                    if let own = i.publicKey, let r = sections[owners[0]]?[own] {
-                        link.reverse = byID[owners[0]]?.config.peers[r]
+                var remote: Network.InterfaceID? = nil
+                var reverse: PeerConfig? = nil
+                if let owners = owners[FastKey(p.publicKey)], owners.count == 1, owners[0] != id {
+                    remote = owners[0]
+                    if let own, let r = sections[owners[0]]?[FastKey(own)] {
+                        reverse = byID[owners[0]]?.config.peers[r]
                     }
                 }
-                byIface[i.id, default: []].append(links.count)
-                links.append(link)
+                mine.append(links.count)
+                links.append(PeerLink(local: id, index: n, peer: p, remote: remote, reverse: reverse, localKey: own,
+                                      remoteUsable: remote.map { usableIDs.contains($0) } ?? false))
             }
+            byIface[id] = mine
         }
         self.links = links
         linksByInterface = byIface
@@ -96,6 +137,15 @@ public struct LintContext: Sendable {
         }
         routes = routeItems.mapValues { PrefixTable($0) }
         self.incoming = incoming
+        var byAddress: [IPAddress: String] = [:]
+        var byName: [String: String] = [:]
+        for h in network.hosts {
+            for a in h.facts.publicAddresses where byAddress[a] == nil { byAddress[a] = h.name }
+            for n in h.facts.names where byName[n.lowercased()] == nil { byName[n.lowercased()] = h.name }
+        }
+        for h in network.hosts where byName[h.name.lowercased()] == nil { byName[h.name.lowercased()] = h.name }
+        hostsByAddress = byAddress
+        hostsByName = byName
     }
 
     /// True when wg-quick would bring the interface up: no parse errors, except the two lint reports itself with a
@@ -109,15 +159,29 @@ public struct LintContext: Sendable {
         facts[host] ?? EffectiveFacts(host: Host(name: host, interfaces: []))
     }
 
+    /// The host an Endpoint points at, as `Network.host(for:)` decides, by index: a public address, a `names`
+    /// entry, the host's name or the name's first label.
+    public func host(for endpoint: Endpoint) -> String? {
+        switch endpoint.host {
+        case .address(let a): return hostsByAddress[a]
+        case .name(let n):
+            let lower = n.lowercased()
+            return hostsByName[lower] ?? lower.split(separator: ".").first.flatMap { hostsByName[String($0)] }
+        }
+    }
+
     /// The interface with this id.
     public func interface(_ id: Network.InterfaceID) -> TunnelInterface? { interfaces[id] }
 
     /// The usable interfaces' links whose remote is `id` (sections naming its key).
-    func sections(listing key: WireKey) -> [Network.InterfaceID] { listersByKey[key] ?? [] }
+    func sections(listing key: WireKey) -> [Network.InterfaceID] { listersByKey[FastKey(key)] ?? [] }
+
+    /// The interfaces holding the private key of `key` (more than one: a shared key).
+    func owners(of key: WireKey) -> [Network.InterfaceID] { ownersByKey[FastKey(key)] ?? [] }
 
     /// The section of `local` for peer `key`, when it has one.
     func section(of local: Network.InterfaceID, for key: WireKey) -> PeerConfig? {
-        guard let n = sectionByKey[local]?[key] else { return nil }
+        guard let n = sectionByKey[local]?[FastKey(key)] else { return nil }
         return interfaces[local]?.config.peers[n]
     }
 

@@ -16,9 +16,9 @@ struct PeerNotMutualRule: LintRule {
         }
         var out: [Finding] = []
         for link in context.links {
-            guard let remote = link.remote, link.reverse == nil, let r = context.interface(remote),
-                  LintContext.isUsable(r), let local = context.interface(link.local), let localKey = local.publicKey,
-                  context.network.interfacesByKey[localKey]?.count == 1
+            guard let remote = link.remote, link.reverse == nil, link.remoteUsable, let localKey = link.localKey,
+                  let r = context.interface(remote), let local = context.interface(link.local),
+                  context.owners(of: localKey).count == 1
             else { continue }
             if explained.contains([remote, link.local]) { continue }  // remote's wrong key says it
             if let t = context.probableTarget(for: link), t.reasons.contains(where: { $0.hasPrefix("it lists") }) {
