@@ -23,9 +23,12 @@ public enum FactSource: Hashable, Sendable {
 
 /// A value of a host setting with where it comes from.
 public struct Fact<Value: Hashable & Sendable>: Hashable, Sendable {
+    /// The effective value.
     public var value: Value
+    /// Who set it.
     public var source: FactSource
 
+    /// A value with its source.
     public init(_ value: Value, _ source: FactSource) {
         self.value = value
         self.source = source
@@ -34,9 +37,13 @@ public struct Fact<Value: Hashable & Sendable>: Hashable, Sendable {
 
 /// A hook command the analysis did not understand; kept so that findings can say what they could not check.
 public struct UnknownEffect: Hashable, Sendable {
+    /// The command as it would run (`%i` replaced).
     public var command: String
+    /// The hook line.
     public var location: SourceLocation
+    /// The interface whose config holds it.
     public var interface: String
+    /// Why it was not understood.
     public var reason: String
 }
 
@@ -46,13 +53,19 @@ public struct UnknownEffect: Hashable, Sendable {
 /// name order, each PreUp and PostUp line runs in order (wg-quick(8) runs PreUp before creating the interface and
 /// PostUp after) and every recognized effect is applied: forwarding switches, FORWARD rules (appended, inserted,
 /// deleted), FORWARD policy, MASQUERADE rules, routes. Unrecognized commands become `unknownEffects` and change
-/// nothing: an explicit fact is never overridden by a guess. A value nobody states is Linux's default (forwarding
+/// nothing: an explicit fact is never overridden by a guess. Interfaces whose config has errors do not come up,
+/// so their hooks are skipped. A value nobody states is Linux's default (forwarding
 /// off, FORWARD policy ACCEPT, no rules), marked `.linuxDefault`.
 public struct EffectiveFacts: Hashable, Sendable {
+    /// The host's name.
     public var host: String
+    /// `net.ipv4.ip_forward` (`net.ipv4.conf.all.forwarding`); off by default.
     public var ipv4Forwarding: Fact<Bool>
+    /// `net.ipv6.conf.all.forwarding`; off by default.
     public var ipv6Forwarding: Fact<Bool>
+    /// The iptables FORWARD policy; ACCEPT by default.
     public var ipv4ForwardPolicy: Fact<FilterAction>
+    /// The ip6tables FORWARD policy; ACCEPT by default.
     public var ipv6ForwardPolicy: Fact<FilterAction>
     /// The FORWARD chain in order (facts rules first, then hook rules where the hooks put them).
     public var forwardRules: [ForwardRule]
@@ -64,7 +77,9 @@ public struct EffectiveFacts: Hashable, Sendable {
     public var lans: [LAN]
     /// The internet-facing interface (`eth0` when not stated).
     public var uplink: String
+    /// From the facts file; nil when not stated.
     public var behindNAT: Bool?
+    /// Where other hosts' Endpoint lines reach it (facts file).
     public var publicAddresses: [IPAddress]
     /// Hook commands not understood, in the order they run.
     public var unknownEffects: [UnknownEffect]
@@ -78,7 +93,8 @@ public struct EffectiveFacts: Hashable, Sendable {
         self.facts = f
         func stated<V>(_ v: V?, _ field: String) -> Fact<V>? {
             guard let v else { return nil }
-            return Fact(v, f.location(of: field).map { .factsFile($0) } ?? .linuxDefault)
+            // Facts built in code have no file: point at where the facts file would be.
+            return Fact(v, .factsFile(f.location(of: field) ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
         }
         ipv4Forwarding = stated(f.ipv4Forwarding, "forwarding") ?? Fact(false, .linuxDefault)
         ipv6Forwarding = stated(f.ipv6Forwarding, "forwarding") ?? Fact(false, .linuxDefault)
@@ -92,7 +108,8 @@ public struct EffectiveFacts: Hashable, Sendable {
         behindNAT = f.behindNAT
         publicAddresses = f.publicAddresses
         unknownEffects = []
-        for iface in host.interfaces {
+        // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
+        for iface in host.interfaces where iface.isValid {
             for key in [ConfigKey.preUp, .postUp] {
                 let lines = key == .preUp ? iface.config.interface.preUp : iface.config.interface.postUp
                 for (n, line) in lines.enumerated() {
@@ -183,9 +200,11 @@ public struct EffectiveFacts: Hashable, Sendable {
 
 /// What the FORWARD chain decided, and which rule or policy decided it.
 public struct FilterDecision: Hashable, Sendable {
+    /// What happens to the packet.
     public var action: FilterAction
     /// The matching rule; nil when the chain's policy decided.
     public var rule: ForwardRule?
+    /// The chain's policy, also when a rule decided.
     public var policy: Fact<FilterAction>
 
     /// The line that decided: the rule's, or the policy's (nil for Linux's default policy).

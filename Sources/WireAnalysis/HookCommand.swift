@@ -17,6 +17,7 @@ public struct HookCommand: Hashable, Sendable {
     /// Which hook (PreUp, PostUp, PreDown, PostDown).
     public var hook: ConfigKey
 
+    /// A command as `split` makes it.
     public init(text: String, words: [String], location: SourceLocation, interface: String, hook: ConfigKey) {
         self.text = text
         self.words = words

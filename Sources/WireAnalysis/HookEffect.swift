@@ -30,12 +30,16 @@ public enum HookEffect: Hashable, Sendable {
 
 /// A route a hook adds: `ip route add PREFIX dev DEVICE [table TABLE]`.
 public struct HookRoute: Hashable, Sendable {
+    /// The destination.
     public var prefix: IPPrefix
+    /// The outgoing interface (`dev`).
     public var device: String
     /// The routing table; nil is `main`.
     public var table: String?
+    /// The hook line.
     public var location: SourceLocation
 
+    /// A hook route.
     public init(prefix: IPPrefix, device: String, table: String? = nil, location: SourceLocation) {
         self.prefix = prefix
         self.device = device

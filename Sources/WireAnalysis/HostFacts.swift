@@ -12,7 +12,7 @@ import WireConfig
 /// names: [vpn.example.com]                  # hostnames other hosts' Endpoint lines use for it
 /// uplink: eth0                              # the internet-facing interface (default eth0)
 /// lans:
-///   - { name: office, prefix: 192.168.10.0/24, interface: eth1, address: 192.168.10.1 }
+///   - { name: office, prefix: 192.168.10.0/24, interface: eth1, address: 192.168.10.1, gateway: true }
 /// masquerade:
 ///   - { out: eth0, source: 10.0.0.0/24 }    # iptables -t nat -A POSTROUTING [-s SRC] -o OUT -j MASQUERADE
 /// forward_policy: accept                    # the FORWARD chain's policy: accept or drop
@@ -79,12 +79,17 @@ public struct LAN: Hashable, Sendable {
     public var interface: String
     /// The host's own address on the LAN; the first usable address of `prefix` when not stated.
     public var address: IPAddress?
+    /// True when the LAN's machines send everything off-LAN through this host (it is their gateway, YAML
+    /// `gateway`); false when they use another router, so replies to tunnel addresses need MASQUERADE or a
+    /// static route. nil when not stated (taken as true, and said so).
+    public var gateway: Bool?
 
-    public init(name: String, prefix: IPPrefix, interface: String, address: IPAddress? = nil) {
+    public init(name: String, prefix: IPPrefix, interface: String, address: IPAddress? = nil, gateway: Bool? = nil) {
         self.name = name
         self.prefix = prefix
         self.interface = interface
         self.address = address
+        self.gateway = gateway
     }
 
     /// The host's address on the LAN, stated or the first usable one.

@@ -197,7 +197,8 @@ public enum HostFactsReader {
                     let addr = (m["address"]?.scalar?.string).flatMap { IPAddress($0) }
                     let name = m["name"]?.scalar?.string ?? "lan\(facts.lans.count)"
                     let iface = m["interface"]?.scalar?.string ?? "eth\(facts.lans.count + 1)"
-                    facts.lans.append(LAN(name: name, prefix: p, interface: iface, address: addr))
+                    let gateway = m["gateway"].flatMap { bool($0, "lans.gateway") }
+                    facts.lans.append(LAN(name: name, prefix: p, interface: iface, address: addr, gateway: gateway))
                 }
             case "masquerade":
                 for item in v.sequence ?? [] {

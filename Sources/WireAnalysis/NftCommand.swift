@@ -84,7 +84,9 @@ enum NftCommand {
                 guard !set.isEmpty else { return [.unknown("`ct state` without states")] }
                 states = set
             case "meta":
-                guard next() == "l4proto", let p = next() else { return [.unknown("`meta` matches other than l4proto")] }
+                guard next() == "l4proto", let p = next() else {
+                    return [.unknown("`meta` matches other than l4proto")]
+                }
                 proto = p
             case "counter", "{", "}": break
             case "accept", "drop", "reject", "masquerade": verdict = w

@@ -110,7 +110,8 @@ import WireConfig
     }
 
     @Test func routesFromHooks() throws {
-        let e = EffectiveFacts(host: host(postUp: ["ip route add 192.168.5.0/24 dev %i", "ip -6 route add default dev %i table 7"]))
+        let e = EffectiveFacts(host: host(postUp: ["ip route add 192.168.5.0/24 dev %i",
+                                                   "ip -6 route add default dev %i table 7"]))
         #expect(e.routes.map(\.prefix.description) == ["192.168.5.0/24", "::/0"])
         #expect(e.routes.map(\.table) == [nil, "7"])
     }

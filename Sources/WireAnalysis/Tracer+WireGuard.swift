@@ -1,0 +1,253 @@
+import WireConfig
+
+/// A packet entering a WireGuard interface: cryptokey routing, keys, endpoints, handshake and source check.
+extension Tracer {
+    func iface(_ r: IfaceRef) -> TunnelInterface { network.hosts[r.host].interfaces[r.iface] }
+
+    /// The host an Endpoint reaches, by public address or name (as `Network.host(for:)`, indexed).
+    func endpointHost(_ e: Endpoint) -> Int? {
+        switch e.host {
+        case .address(let a): return publicOwners[a]
+        case .name(let n):
+            let lower = n.lowercased()
+            return endpointNames[lower] ?? endpointNames[String(lower.split(separator: ".").first ?? "")]
+        }
+    }
+
+    /// Whether `sender` can send to `receiver` using the Endpoint of its [Peer] entry `entry`, and why not.
+    func direct(_ sender: IfaceRef, _ entry: PeerConfig, to receiver: IfaceRef, _ w: inout Walk)
+        -> (ok: Bool, detail: String)
+    {
+        let rName = iface(receiver).qualifiedName
+        guard let ep = entry.endpoint else {
+            return (false, "\(iface(sender).qualifiedName) has no Endpoint for \(rName)")
+        }
+        guard let target = endpointHost(ep) else {
+            w.note("Endpoint \(ep) is not a public address or name of a host of the network; it is assumed to "
+                   + "reach \(rName)")
+            return (true, "Endpoint \(ep) (assumed to reach \(rName))")
+        }
+        let rHost = network.hosts[receiver.host]
+        guard target == receiver.host else {
+            return (false, "Endpoint \(ep) is \(network.hosts[target].name), not \(rHost.name)")
+        }
+        if facts[receiver.host].behindNAT == true {
+            return (false, "\(rHost.name) is behind NAT: packets to \(ep) are let in only after \(rName) sent first")
+        }
+        guard let port = iface(receiver).config.interface.listenPort else {
+            return (false, "\(rName) has no ListenPort, so it listens on a random port, not \(ep.port)")
+        }
+        guard port == ep.port else {
+            let other = rHost.interfaces.first { $0.config.interface.listenPort == ep.port }
+            return (false, "Endpoint \(ep) reaches port \(ep.port)"
+                        + (other.map { " (\($0.qualifiedName))" } ?? " (nothing listens there)")
+                        + ", but \(rName) listens on \(port)")
+        }
+        return (true, "Endpoint \(ep) reaches \(rName) (ListenPort \(port))")
+    }
+
+    /// The endpoint step: the sender knows the receiver's endpoint, or learns it from the receiver's keepalives.
+    func endpointStep(_ sender: IfaceRef, _ entry: PeerConfig, to receiver: IfaceRef, back: PeerConfig?,
+                      _ w: inout Walk) -> TraceStep
+    {
+        let s = iface(sender), r = iface(receiver)
+        if w.sessions.contains([sender, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) }) {
+            return TraceStep(.endpoint, ok: true, "the session from the earlier packet is up: \(s.qualifiedName) "
+                                 + "knows \(r.qualifiedName)'s endpoint")
+        }
+        let epLoc = entry.origin?.location(of: .endpoint)
+        let d = direct(sender, entry, to: receiver, &w)
+        if d.ok { return TraceStep(.endpoint, ok: true, d.detail, setting: "Endpoint", location: epLoc) }
+        if let wrong = wrongInterfaceKey(sender, entry, receiver) { return wrong }
+        var reverse: (ok: Bool, detail: String)? = nil
+        if let back { reverse = direct(receiver, back, to: sender, &w) }
+        if let back, let keepalive = back.persistentKeepalive, reverse?.ok == true {
+            return TraceStep(.endpoint, ok: true, "\(d.detail); but \(r.qualifiedName) sends keepalives every "
+                                 + "\(keepalive) s, so \(s.qualifiedName) learns its endpoint",
+                             setting: "PersistentKeepalive", location: back.origin?.location(of: .persistentKeepalive))
+        }
+        // Dropped: say which setting would fix it.
+        let recvHost = network.hosts[receiver.host]
+        let listen = r.config.interface.listenPort
+        let publicAddr = facts[receiver.host].publicAddresses.first
+        let suggested = publicAddr.flatMap { a in listen.map { Endpoint(host: .address(a), port: $0).description } }
+        let header = entry.origin?.location(of: .publicKey) ?? s.location(of: .publicKey)
+        if let back, reverse?.ok == true {
+            let at = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
+            return TraceStep(.endpoint, ok: false, "\(d.detail); \(r.qualifiedName) knows \(s.qualifiedName)'s "
+                                 + "endpoint but sends only when it has traffic (no PersistentKeepalive), so "
+                                 + "\(s.qualifiedName) cannot reach it until it does",
+                             setting: "PersistentKeepalive", notSetIn: r.file,
+                             fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.file):\(at.line)"
+                                 + (suggested.map { ", or set `Endpoint = \($0)` in \(s.file)" } ?? ""))
+        }
+        let why = reverse.map { "; nor can \(r.qualifiedName) initiate: \($0.detail)" } ?? ""
+        if let epLoc, entry.endpoint != nil {
+            return TraceStep(.endpoint, ok: false, d.detail + why, setting: "Endpoint", location: epLoc,
+                             fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
+                                 ?? "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                                     + "address and \(r.qualifiedName)'s ListenPort")
+        }
+        return TraceStep(.endpoint, ok: false, d.detail + why + ": neither side can start the handshake",
+                         setting: "Endpoint", notSetIn: s.file,
+                         fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.file):\(header.line)" }
+                             ?? "give \(r.qualifiedName) a ListenPort and a reachable address, then add it as "
+                                 + "Endpoint to [Peer] at \(header.file):\(header.line)")
+    }
+
+    /// When the Endpoint reaches another interface of the receiver's host, one that has a [Peer] for the sender,
+    /// the PublicKey is the wrong interface's (a hub's wg0 and wg1 keys swapped): that interface cannot decrypt
+    /// the initiation. Returns the failed key step then, else nil.
+    func wrongInterfaceKey(_ sender: IfaceRef, _ entry: PeerConfig, _ receiver: IfaceRef) -> TraceStep? {
+        guard let ep = entry.endpoint, endpointHost(ep) == receiver.host,
+              let senderKey = publicKeys[sender.host][sender.iface] else { return nil }
+        let host = network.hosts[receiver.host]
+        guard let o = host.interfaces.firstIndex(where: { $0.config.interface.listenPort == ep.port }),
+              o != receiver.iface, peerByKey[receiver.host][o][senderKey] != nil,
+              let meant = publicKeys[receiver.host][o] else { return nil }
+        let other = host.interfaces[o].qualifiedName
+        let at = entry.origin?.location(of: .publicKey) ?? iface(sender).location(of: .publicKey)
+        return TraceStep(.key, ok: false, "Endpoint \(ep) reaches \(other), which has [Peer] "
+                             + "\(iface(sender).qualifiedName), but PublicKey is \(iface(receiver).qualifiedName)'s: "
+                             + "\(other) cannot decrypt the handshake", setting: "PublicKey", location: at,
+                         fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.file):\(at.line)")
+    }
+
+    /// Sends the packet into interface `out`: picks the peer, checks its key and endpoint, and hands the packet
+    /// on with the receiver's handshake and source checks (they belong to the receiver's hop).
+    func wireguardEgress(_ out: IfaceRef, _ pkt: Packet, target: Node, _ w: inout Walk, _ steps: inout [TraceStep])
+        -> Next
+    {
+        let s = iface(out)
+        guard let hit = peerMaps[out.host][out.iface].lookup(pkt.destination) else {
+            let sug = allowedIPsSuggestion(for: pkt.destination, on: out.host)
+            let loc = sug.flatMap { $0.iface.name == s.name ? $0.peer.origin?.location(of: .allowedIPs) : nil }
+            steps.append(TraceStep(.peer, ok: false, "no [Peer] of \(s.qualifiedName) has AllowedIPs covering "
+                                       + "\(pkt.destination): WireGuard drops it", setting: "AllowedIPs",
+                                   location: loc, notSetIn: loc == nil ? s.file : nil,
+                                   fix: sug.map { "add \($0.prefix) to AllowedIPs of [Peer] \(peerName($0.peer))"
+                                       + (loc.map { " at \($0.file):\($0.line)" } ?? " in \($0.iface.file)") }
+                                       ?? "add \(pkt.destination) to AllowedIPs of the [Peer] that leads to it in "
+                                       + s.file))
+            return .dropped
+        }
+        let entry = s.config.peers[hit.value]
+        let prefix = IPPrefix(address: pkt.destination, length: hit.length)!.network
+        let entryLoc = entry.origin?.location(of: prefix, key: .allowedIPs)
+        steps.append(TraceStep(.peer, ok: true, "cryptokey routing picks [Peer] \(peerName(entry)) (AllowedIPs "
+                                   + "\(prefix))", setting: "AllowedIPs", location: entryLoc))
+        let keyLoc = entry.origin?.location(of: .publicKey) ?? s.location(of: .publicKey)
+        guard let owners = byKey[entry.publicKey], owners.count == 1, owners[0] != out,
+              iface(owners[0]).isValid else {
+            steps.append(keyStep(entry, s, owners: byKey[entry.publicKey] ?? [], out: out, at: keyLoc))
+            return .dropped
+        }
+        let receiver = owners[0]
+        let r = iface(receiver)
+        let backIndex = publicKeys[out.host][out.iface].flatMap { peerByKey[receiver.host][receiver.iface][$0] }
+        let back = backIndex.map { r.config.peers[$0] }
+        let ep = endpointStep(out, entry, to: receiver, back: back, &w)
+        steps.append(ep)
+        guard ep.ok else { return .dropped }
+        steps.append(TraceStep(.key, ok: true, "PublicKey is \(r.qualifiedName)'s", setting: "PublicKey",
+                               location: keyLoc))
+        var carried: [TraceStep] = []
+        guard let back, let backIndex else {
+            carried.append(missingBackPeer(sender: out, receiver: receiver, source: pkt.source))
+            return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
+        }
+        let backLoc = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
+        if entry.presharedKey != back.presharedKey {
+            let bad = (back.presharedKey != nil ? back.origin : entry.origin)?.location(of: .presharedKey) ?? backLoc
+            carried.append(TraceStep(.handshake, ok: false, "the PresharedKey of [Peer] \(s.qualifiedName) on "
+                                         + "\(r.qualifiedName) differs from \(s.qualifiedName)'s for it: the "
+                                         + "handshake fails", setting: "PresharedKey", location: bad,
+                                     fix: "use the same PresharedKey on both sides (or none on both)"))
+            return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
+        }
+        let pair = [out, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) }
+        carried.append(TraceStep(.handshake, ok: true, "\(r.qualifiedName) has [Peer] \(s.qualifiedName): "
+                                     + (w.sessions.contains(pair) ? "the session is up" : "the handshake completes"),
+                                 setting: "PublicKey", location: backLoc))
+        w.sessions.insert(pair)
+        let check = peerMaps[receiver.host][receiver.iface].lookup(pkt.source)
+        if let check, check.value == backIndex {
+            let p = IPPrefix(address: pkt.source, length: check.length)!.network
+            carried.append(TraceStep(.source, ok: true, "source \(pkt.source) is inside AllowedIPs \(p) of [Peer] "
+                                         + "\(s.qualifiedName)", setting: "AllowedIPs",
+                                     location: back.origin?.location(of: p, key: .allowedIPs)))
+        } else {
+            let at = back.origin?.location(of: .allowedIPs) ?? backLoc
+            var other = ""
+            if let check {
+                let owner = r.config.peers[check.value]
+                let p = IPPrefix(address: pkt.source, length: check.length)!.network
+                other = " (\(p) belongs to [Peer] \(peerName(owner)))"
+            }
+            carried.append(TraceStep(.source, ok: false, "source \(pkt.source) is not in AllowedIPs of [Peer] "
+                                         + "\(s.qualifiedName) on \(r.qualifiedName)\(other): dropped on arrival",
+                                     setting: "AllowedIPs", location: at,
+                                     fix: "add \(IPPrefix.host(pkt.source)) (or its subnet) to AllowedIPs of [Peer] "
+                                         + "\(s.qualifiedName) at \(at.file):\(at.line)"))
+        }
+        return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
+    }
+
+    /// The failed key step: the peer's key belongs to no interface, to several, to the sender itself, or to an
+    /// interface that does not come up.
+    func keyStep(_ entry: PeerConfig, _ s: TunnelInterface, owners: [IfaceRef], out: IfaceRef, at: SourceLocation)
+        -> TraceStep
+    {
+        let short = entry.publicKey.shortBase64
+        if owners.count > 1 {
+            return TraceStep(.key, ok: false, "PublicKey \(short) is the key of several interfaces ("
+                                 + owners.map { iface($0).qualifiedName }.joined(separator: ", ") + ")",
+                             setting: "PublicKey", location: at,
+                             fix: "give each interface its own PrivateKey (`wg genkey`) and update its peers")
+        }
+        if owners.first == out {
+            return TraceStep(.key, ok: false, "PublicKey \(short) is \(s.qualifiedName)'s own key",
+                             setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
+        }
+        if let o = owners.first {
+            let r = iface(o)
+            let err = r.diagnostics.first { $0.severity == .error }
+            let why = err?.description ?? "its config has errors"
+            return TraceStep(.key, ok: false, "\(r.qualifiedName) does not come up: \(why)",
+                             setting: err?.key ?? "config", location: err?.location ?? at,
+                             fix: "fix the error in \(r.file) so wg-quick can bring \(r.qualifiedName) up")
+        }
+        return TraceStep(.key, ok: false, "PublicKey \(short) of [Peer] is no interface's key: no handshake",
+                         setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
+    }
+
+    /// Names the key probably meant: that of the interface owning an address inside the peer's AllowedIPs.
+    func likelyKeyFix(_ entry: PeerConfig, _ s: TunnelInterface, at: SourceLocation) -> String {
+        for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
+            for (a, ref) in addressOwners where p.contains(a) && iface(ref).file != s.file {
+                if let k = publicKeys[ref.host][ref.iface] {
+                    return "set `PublicKey = \(k.base64)` (\(iface(ref).qualifiedName)'s) at \(at.file):\(at.line)"
+                }
+            }
+        }
+        return "replace PublicKey at \(at.file):\(at.line) with the peer's public key (`wg pubkey < its private key`)"
+    }
+
+    /// The receiver has no [Peer] with the sender's key: initiations are ignored.
+    func missingBackPeer(sender: IfaceRef, receiver: IfaceRef, source: IPAddress) -> TraceStep {
+        let r = iface(receiver), s = iface(sender)
+        let key = publicKeys[sender.host][sender.iface]?.base64 ?? "?"
+        if let idx = peerMaps[receiver.host][receiver.iface].lookup(source)?.value,
+           let loc = r.config.peers[idx].origin?.location(of: .publicKey)
+        {
+            return TraceStep(.handshake, ok: false, "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s "
+                                 + "public key; the [Peer] for \(source) has another key, so the handshake is ignored",
+                             setting: "PublicKey", location: loc,
+                             fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.file):\(loc.line)")
+        }
+        return TraceStep(.handshake, ok: false, "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s public "
+                             + "key: the handshake is ignored", setting: "PublicKey", notSetIn: r.file,
+                         fix: "add a [Peer] with `PublicKey = \(key)` and `AllowedIPs = \(IPPrefix.host(source))` to "
+                             + r.file)
+    }
+}

@@ -1,0 +1,247 @@
+import WireConfig
+
+/// Walks one packet through a network, hop by hop, and its reply back (`wiresmith trace FROM TO`).
+///
+/// The model is Linux with wg-quick(8) and a WireGuard implementation (kernel or wireguard-go, which agree here):
+/// at each host the kernel's route lookup (see `RoutingTable`), on a relay IP forwarding, the FORWARD chain and
+/// POSTROUTING MASQUERADE (see `EffectiveFacts`); on a WireGuard interface cryptokey routing (the longest AllowedIPs
+/// of the interface's peers, the last peer listed owning a prefix claimed twice; whitepaper section 2), the
+/// handshake (the receiver must have a [Peer] with the sender's key, and the preshared keys must agree), whether the
+/// sender knows or can learn the peer's endpoint, and the receiver's source check (the packet's source must map
+/// to the sending peer in the receiver's AllowedIPs). The packet is an ICMP echo (what `ping` sends); the reply is
+/// conntrack ESTABLISHED and has MASQUERADE undone on the way back. Build once per network; `trace` is cheap
+/// (hash lookups, no scans over peers) and the value is Sendable, so traces can run concurrently.
+public struct Tracer: Sendable {
+    /// The network traced.
+    public let network: Network
+    /// Effective facts and routing tables by host index (the order of `network.hosts`).
+    public let facts: [EffectiveFacts]
+    /// Routing tables by host index.
+    public let tables: [RoutingTable]
+    let hostIndex: [String: Int]
+    /// Cryptokey routing per interface: [host][interface] -> peer index by AllowedIPs.
+    let peerMaps: [[PrefixMap<Int>]]
+    /// Interface by public key (several when a key is reused).
+    let byKey: [WireKey: [IfaceRef]]
+    /// Each interface's public key ([host][interface]), derived once (X25519 is not free).
+    let publicKeys: [[WireKey?]]
+    /// Per interface: [Peer] index by public key (the first section with the key).
+    let peerByKey: [[[WireKey: Int]]]
+    /// Tunnel address -> interface owning it (interfaces that come up only).
+    let addressOwners: [IPAddress: IfaceRef]
+    /// Every address a host owns: tunnel addresses of its interfaces that come up, LAN addresses, public ones.
+    let localAddresses: [Set<IPAddress>]
+    let publicOwners: [IPAddress: Int]
+    /// Lowercased names an Endpoint may use for a host (its `names` facts, then its own name) -> host index.
+    let endpointNames: [String: Int]
+
+    /// Names one interface by indexes into `network.hosts` and `Host.interfaces`.
+    struct IfaceRef: Hashable, Sendable {
+        var host: Int
+        var iface: Int
+    }
+
+    /// Indexes `network` for tracing.
+    public init(network: Network) {
+        self.network = network
+        var hostIndex: [String: Int] = [:]
+        var keyOf: [Network.InterfaceID: WireKey] = [:]
+        for (k, ids) in network.interfacesByKey { for id in ids { keyOf[id] = k } }
+        var facts: [EffectiveFacts] = []
+        var tables: [RoutingTable] = []
+        var peerMaps: [[PrefixMap<Int>]] = []
+        var byKey: [WireKey: [IfaceRef]] = [:]
+        var publicKeys: [[WireKey?]] = []
+        var peerByKey: [[[WireKey: Int]]] = []
+        var owners: [IPAddress: IfaceRef] = [:]
+        var locals: [Set<IPAddress>] = []
+        var publicOwners: [IPAddress: Int] = [:]
+        for (h, host) in network.hosts.enumerated() {
+            hostIndex[host.name] = h
+            let f = EffectiveFacts(host: host)
+            facts.append(f)
+            tables.append(RoutingTable(host: host, facts: f))
+            var maps: [PrefixMap<Int>] = []
+            var keys: [WireKey?] = []
+            var peerKeys: [[WireKey: Int]] = []
+            var local = Set<IPAddress>()
+            for (i, iface) in host.interfaces.enumerated() {
+                var map = PrefixMap<Int>()
+                var byPeerKey: [WireKey: Int] = [:]
+                for (p, peer) in iface.config.peers.enumerated() {
+                    for a in peer.allowedIPs { map.insert(a, p) }
+                    if byPeerKey[peer.publicKey] == nil { byPeerKey[peer.publicKey] = p }
+                }
+                maps.append(map)
+                peerKeys.append(byPeerKey)
+                let ref = IfaceRef(host: h, iface: i)
+                // The network derived every public key once already.
+                let key = keyOf[Network.InterfaceID(host: host.name, interface: iface.name)]
+                keys.append(key)
+                if let k = key { byKey[k, default: []].append(ref) }
+                guard iface.isValid else { continue }
+                for a in iface.config.interface.addresses {
+                    local.insert(a.address)
+                    if owners[a.address] == nil { owners[a.address] = ref }
+                }
+            }
+            for lan in f.lans { local.insert(lan.hostAddress) }
+            for a in f.publicAddresses {
+                local.insert(a)
+                publicOwners[a] = h
+            }
+            peerMaps.append(maps)
+            publicKeys.append(keys)
+            peerByKey.append(peerKeys)
+            locals.append(local)
+        }
+        self.hostIndex = hostIndex
+        self.facts = facts
+        self.tables = tables
+        self.peerMaps = peerMaps
+        self.byKey = byKey
+        self.publicKeys = publicKeys
+        self.peerByKey = peerByKey
+        self.addressOwners = owners
+        self.localAddresses = locals
+        self.publicOwners = publicOwners
+        var names: [String: Int] = [:]
+        for (h, host) in network.hosts.enumerated() {
+            for n in host.facts.names where names[n.lowercased()] == nil { names[n.lowercased()] = h }
+        }
+        for (h, host) in network.hosts.enumerated() where names[host.name.lowercased()] == nil {
+            names[host.name.lowercased()] = h
+        }
+        self.endpointNames = names
+    }
+
+    /// Traces a ping from FROM to TO and its reply.
+    ///
+    /// FROM and TO are host names or tunnel/LAN addresses: an address resolves to the host owning it, and an
+    /// address inside a host's LAN (other than the host's own) to a machine on that LAN. A host named as FROM
+    /// sends from the address Linux would pick (the outgoing interface's first address of the family); a host
+    /// named as TO is reached at its tunnel address on an interface that peers with FROM, else its first one.
+    public func trace(from: String, to: String) throws(TraceError) -> TraceResult {
+        guard let src = resolve(from) else { throw .unknownNode(from) }
+        guard let dst = resolve(to) else { throw .unknownNode(to) }
+        if src.node == dst.node && (src.address == dst.address || src.address == nil || dst.address == nil) {
+            throw .sameNode(to)
+        }
+        let dstAddress = try destinationAddress(dst, from: src)
+        if let a = src.address, IPFamily(a) != IPFamily(dstAddress) { throw .familyMismatch(from: from, to: to) }
+        var walk = Walk()
+        let srcAddress = try sourceAddress(src, to: dstAddress)
+        let forward = self.walk(&walk, from: src.node, to: dst.node, packet: Packet(source: srcAddress,
+                                                                                     destination: dstAddress),
+                                direction: .forward)
+        let verdict: TraceVerdict
+        switch forward {
+        case .dropped(let v):
+            verdict = v
+        case .delivered(let seen):
+            let back = self.walk(&walk, from: dst.node, to: src.node,
+                                 packet: Packet(source: seen.destination, destination: seen.source),
+                                 direction: .reply)
+            switch back {
+            case .dropped(let v): verdict = v
+            case .delivered:
+                verdict = .deliveredBothWays("\(srcAddress) reaches \(dstAddress) and the reply comes back")
+            }
+        }
+        var notes = walk.notes
+        for h in walk.visited.sorted() {
+            for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
+                let at = c.location.map { " (\($0.file):\($0.line))" } ?? ""
+                notes.append("on \(network.hosts[h].name), `ip route add \(c)`\(at) fails with File exists: "
+                             + "\(c.prefix) is already routed; wg-quick up \(c.device) would then fail and remove "
+                             + "the interface, which this trace does not assume")
+            }
+            for u in facts[h].unknownEffects {
+                notes.append("\(u.location.file):\(u.location.line): `\(u.command)` on \(network.hosts[h].name) "
+                             + "was not understood (\(u.reason)); its effect is not modelled")
+            }
+        }
+        return TraceResult(from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
+                           hops: walk.hops, verdict: verdict, notes: notes)
+    }
+
+    /// A machine a packet can be at: a host of the network, or a machine on a host's LAN.
+    enum Node: Hashable {
+        case host(Int)
+        case lanMachine(host: Int, lan: Int, address: IPAddress)
+
+        var host: Int {
+            switch self {
+            case .host(let h), .lanMachine(let h, _, _): return h
+            }
+        }
+    }
+
+    struct Resolved {
+        var node: Node
+        /// The address given, or nil for a host name.
+        var address: IPAddress?
+    }
+
+    /// A host name or an address, as the CLI takes FROM and TO.
+    func resolve(_ text: String) -> Resolved? {
+        if let h = hostIndex[text] { return Resolved(node: .host(h), address: nil) }
+        guard let a = IPAddress(text) else { return nil }
+        if let ref = addressOwners[a] { return Resolved(node: .host(ref.host), address: a) }
+        for (h, f) in facts.enumerated() {
+            for (l, lan) in f.lans.enumerated() where lan.prefix.contains(a) {
+                if a == lan.hostAddress { return Resolved(node: .host(h), address: a) }
+                return Resolved(node: .lanMachine(host: h, lan: l, address: a), address: a)
+            }
+        }
+        return nil
+    }
+
+    /// The address TO is reached at.
+    func destinationAddress(_ dst: Resolved, from src: Resolved) throws(TraceError) -> IPAddress {
+        if let a = dst.address { return a }
+        let host = network.hosts[dst.node.host]
+        let family = src.address.map(IPFamily.init)
+        let fromKeys = publicKeys[src.node.host].compactMap { $0 }
+        var candidates: [(score: Int, address: IPAddress)] = []
+        for (i, iface) in host.interfaces.enumerated() where iface.isValid {
+            let peers = fromKeys.contains { peerByKey[dst.node.host][i][$0] != nil }
+            for a in iface.config.interface.addresses where family == nil || IPFamily(a.address) == family {
+                candidates.append(((peers ? 0 : 2) + (a.address.isIPv4 ? 0 : 1), a.address))
+            }
+        }
+        guard let best = candidates.min(by: { $0.score < $1.score }) else {
+            throw .noAddress(host: host.name, family: family ?? .ipv4)
+        }
+        return best.address
+    }
+
+    /// The address FROM sends from: as given, or what Linux picks for the route to `destination`.
+    func sourceAddress(_ src: Resolved, to destination: IPAddress) throws(TraceError) -> IPAddress {
+        if let a = src.address { return a }
+        let h = src.node.host
+        let family = IPFamily(destination)
+        let device = tables[h].lookup(destination)?.device
+        if let device, let a = address(of: h, device: device, family: family) { return a }
+        // Linux falls back to any global address of the host.
+        for iface in network.hosts[h].interfaces where iface.isValid {
+            if let a = iface.config.interface.addresses.first(where: { IPFamily($0.address) == family }) {
+                return a.address
+            }
+        }
+        if let lan = facts[h].lans.first(where: { IPFamily($0.prefix.address) == family }) { return lan.hostAddress }
+        throw .noAddress(host: network.hosts[h].name, family: family)
+    }
+
+    /// The first address of `family` on a device of host `h` (tunnel interface, LAN or uplink).
+    func address(of h: Int, device: String, family: IPFamily) -> IPAddress? {
+        if let iface = network.hosts[h].interface(device) {
+            return iface.config.interface.addresses.first { IPFamily($0.address) == family }?.address
+        }
+        if let lan = facts[h].lans.first(where: { $0.interface == device && IPFamily($0.prefix.address) == family }) {
+            return lan.hostAddress
+        }
+        if device == facts[h].uplink { return facts[h].publicAddresses.first { IPFamily($0) == family } }
+        return nil
+    }
+}

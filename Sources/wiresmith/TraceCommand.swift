@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import WireAnalysis
+
+/// `wiresmith trace DIR FROM TO`: one packet and its reply walked hop by hop through the network's configs.
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Walk a ping from FROM to TO and its reply back, hop by hop, and say where and why it is dropped.",
+        discussion: """
+            DIR holds every host's wg-quick configs (HOST/wg0.conf or HOST.wg0.conf) and optional facts \
+            (HOST/host.yaml). FROM and TO are host names or tunnel/LAN addresses; an address on a host's LAN \
+            (not its own) is a machine on that LAN.
+
+            Each hop lists the checks made there: route, cryptokey peer, key, endpoint, handshake, source check \
+            against AllowedIPs, IP forwarding, FORWARD filter and MASQUERADE on relays. The verdict names the hop, \
+            the setting and its FILE:LINE (or the file where a missing setting belongs), and a fix.
+
+            --json prints the result as JSON (schema: docs/trace-json.md).
+
+            EXIT STATUS
+              0   delivered: the packet reaches TO and the reply comes back
+              1   dropped: the verdict says at which hop, by which setting, and the fix
+              2   unusable input: DIR missing or without configs, or FROM/TO unknown
+              64  bad command line (missing or unknown arguments)
+            """
+    )
+
+    @Argument(help: "The directory with the network's configs.")
+    var directory: String
+
+    @Argument(help: "Where the packet starts: a host name, or a tunnel or LAN address.")
+    var from: String
+
+    @Argument(help: "Where it goes: a host name, or a tunnel or LAN address.")
+    var to: String
+
+    @Flag(help: "Print the result as JSON (docs/trace-json.md).")
+    var json = false
+
+    @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set or stdout is not a terminal).")
+    var noColor = false
+
+    func run() throws {
+        let network: Network
+        do {
+            network = try NetworkLoader().load(directory: directory)
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith trace: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let result: TraceResult
+        do {
+            result = try Tracer(network: network).trace(from: from, to: to)
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith trace: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        for d in network.diagnostics + network.allInterfaces.flatMap(\.diagnostics) where d.severity == .error {
+            FileHandle.standardError.write(Data("\(d)\n".utf8))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(result)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            let env = ProcessInfo.processInfo.environment["NO_COLOR"] ?? ""
+            let color = !noColor && env.isEmpty && isatty(STDOUT_FILENO) == 1
+            print(TraceReport.render(result, color: color), terminator: "")
+        }
+        if !result.verdict.delivered { throw ExitCode(1) }
+    }
+}
