@@ -27,12 +27,21 @@ enum LintFixtures {
     }
 
     /// Copies a test network to a fresh temporary directory, applies `edits`, and loads it. Each edit's `old` text
-    /// must occur in the file (so a variant cannot silently equal its base); an empty `old` appends `new`.
+    /// must occur in the file (so a variant cannot silently equal its base); an empty `old` appends `new`. The copy
+    /// holds private keys: its folder is 0700 and its files 0600, and it is removed before returning.
     static func load(_ name: String, _ edits: [Edit]) throws -> Network {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("wiresmith-lint-\(UUID().uuidString)")
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? fm.removeItem(at: dir) }
         try fm.copyItem(at: networks.appendingPathComponent(name), to: dir.appendingPathComponent(name))
+        for case let file as String in fm.enumerator(atPath: dir.path) ?? FileManager.DirectoryEnumerator() {
+            let path = dir.appendingPathComponent(file).path
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue {
+                try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            }
+        }
         for e in edits {
             let url = dir.appendingPathComponent(name).appendingPathComponent(e.file)
             var text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
@@ -44,6 +53,7 @@ enum LintFixtures {
             }
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
         }
         return try NetworkLoader().load(directory: dir.appendingPathComponent(name).path)
     }

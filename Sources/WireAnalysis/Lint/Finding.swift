@@ -22,10 +22,13 @@ public struct Finding: Hashable, Sendable {
             }
         }
 
+        /// Orders by how bad: `info < warning < error`.
         public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
     }
 
+    /// The stable code (docs/lint.md).
     public var code: FindingCode
+    /// How bad it is.
     public var severity: Severity
     /// Hosts involved; the first is where the fix goes.
     public var hosts: [String]
@@ -38,6 +41,7 @@ public struct Finding: Hashable, Sendable {
     /// What to change.
     public var fix: String
 
+    /// A finding; duplicate hosts and interfaces are dropped, keeping the first occurrence's order.
     public init(
         _ code: FindingCode, _ severity: Severity, hosts: [String], interfaces: [Network.InterfaceID] = [],
         locations: [SourceLocation], message: String, fix: String

@@ -15,6 +15,7 @@ public struct LintContext: Sendable {
         public let local: Network.InterfaceID
         /// Index of the section in `local`'s config.
         public let index: Int
+        /// The section as parsed.
         public let peer: PeerConfig
         /// The interface holding the private key of `peer.publicKey`, when exactly one does.
         public let remote: Network.InterfaceID?
@@ -37,6 +38,7 @@ public struct LintContext: Sendable {
         }
     }
 
+    /// The network being linted.
     public let network: Network
     /// Every interface by id.
     public let interfaces: [Network.InterfaceID: TunnelInterface]

@@ -24,6 +24,7 @@ public struct Linter: Sendable {
         ]
     }
 
+    /// The rules this linter runs, in order.
     public var rules: [any LintRule]
 
     /// A linter running `rules` (all of them by default).
