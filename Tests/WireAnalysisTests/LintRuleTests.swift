@@ -149,6 +149,10 @@ import WireConfig
              at: "hub/wg0.conf:2",
              clean: [Edit("alice/wg0.conf", "AllowedIPs = 10.0.0.0/24, 10.1.0.0/24", "AllowedIPs = 10.0.0.0/24"),
                      Edit("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24", "AllowedIPs = 10.1.0.0/24")]),
+        Case(code: .routeConflict, severity: .error, base: "lint-two-hub",
+             edits: [Edit("hub/wg1.conf", "AllowedIPs = 10.1.0.2/32", "AllowedIPs = 10.1.0.2/32, 10.0.0.0/24")],
+             at: "hub/wg1.conf:10",
+             clean: [Edit("hub/wg1.conf", "AllowedIPs = 10.1.0.2/32", "AllowedIPs = 10.1.0.2/32, 10.0.0.0/25")]),
     ]
 
     @Test(arguments: cases)

@@ -64,4 +64,6 @@ public enum FindingCode: String, Hashable, Sendable, CaseIterable {
     case interfaceWithoutAddress = "interface-without-address"
     /// A host's interfaces whose peers cannot reach each other.
     case interfacesIsolated = "interfaces-isolated"
+    /// An AllowedIPs route that another interface or LAN of the host already holds: `wg-quick up` aborts.
+    case routeConflict = "route-conflict"
 }

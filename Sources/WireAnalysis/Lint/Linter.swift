@@ -20,7 +20,7 @@ public struct Linter: Sendable {
             KeepaliveMissingRule(), NoInitiatorRule(), EndpointMismatchRule(), DuplicateAddressRule(),
             PSKMismatchRule(), ForwardingDisabledRule(), MasqueradeCheckRule(), OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
-            InterfacesIsolatedRule(),
+            InterfacesIsolatedRule(), RouteConflictRule(),
         ]
     }
 
