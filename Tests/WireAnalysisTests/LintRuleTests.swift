@@ -153,6 +153,14 @@ import WireConfig
              edits: [Edit("hub/wg1.conf", "AllowedIPs = 10.1.0.2/32", "AllowedIPs = 10.1.0.2/32, 10.0.0.0/24")],
              at: "hub/wg1.conf:10",
              clean: [Edit("hub/wg1.conf", "AllowedIPs = 10.1.0.2/32", "AllowedIPs = 10.1.0.2/32, 10.0.0.0/25")]),
+        Case(code: .forwardBlocked, severity: .error, base: "lint-two-hub",
+             edits: [Edit("hub/host.yaml", "", "forward_policy: drop\n")], at: "hub/host.yaml:4",
+             clean: [Edit("hub/host.yaml", "", "forward_policy: drop\nforward_rules:\n"
+                          + "  - { in: wg0, out: wg1, action: accept }\n  - { in: wg1, out: wg0, action: accept }\n")]),
+        Case(code: .forwardBlocked, severity: .error, base: "lint-two-hub",
+             edits: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -j DROP")],
+             at: "hub/wg0.conf:7",
+             clean: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -j ACCEPT")]),
     ]
 
     @Test(arguments: cases)

@@ -66,4 +66,6 @@ public enum FindingCode: String, Hashable, Sendable, CaseIterable {
     case interfacesIsolated = "interfaces-isolated"
     /// An AllowedIPs route that another interface or LAN of the host already holds: `wg-quick up` aborts.
     case routeConflict = "route-conflict"
+    /// A relay whose FORWARD chain drops the traffic it relays.
+    case forwardBlocked = "forward-blocked"
 }

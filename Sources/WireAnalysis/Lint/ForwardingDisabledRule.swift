@@ -19,8 +19,8 @@ struct ForwardingDisabledRule: LintRule {
                 for q in link.peer.allowedIPs where !context.isOwn(q, of: host.name) {
                     let family = IPFamily(q.address)
                     guard evidence[family] == nil, !facts.forwarding(family).value else { continue }
-                    if let onward = Self.onward(context, host: host.name, from: link, prefix: q) {
-                        evidence[family] = (li, q, onward)
+                    if let onward = context.onward(host: host.name, from: link, prefix: q) {
+                        evidence[family] = (li, q, onward.text)
                     }
                 }
             }
@@ -44,21 +44,5 @@ struct ForwardingDisabledRule: LintRule {
             }
         }
         return out
-    }
-
-    /// Where the host would send traffic for `q` arriving from `link`, other than to itself; nil when nowhere.
-    static func onward(_ context: LintContext, host: String, from link: LintContext.PeerLink, prefix q: IPPrefix)
-        -> String? {
-        if q.isDefaultRoute { return "to the internet (it is \(link.local)'s default route)" }
-        for r in context.routes[host]?.overlapping(q, limit: 8) ?? [] {
-            let next = context.links[r.value]
-            if next.remote != link.local {
-                return "to \(context.name(of: next)) over \(next.local) (\(r.prefix))"
-            }
-        }
-        if let lan = context.facts(host).lans.first(where: { $0.prefix.overlaps(q) }) {
-            return "to its LAN \(lan.name) \(lan.prefix)"
-        }
-        return nil
     }
 }

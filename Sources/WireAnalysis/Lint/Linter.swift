@@ -18,7 +18,7 @@ public struct Linter: Sendable {
             MissingPeerHeaderRule(), DuplicatePeerRule(), AllowedIPsOverlapRule(), AllowedIPsEmptyRule(),
             AddressNotAllowedRule(), ClientToClientBlockedRule(), AsymmetricAllowedIPsRule(), SubnetNotRoutedRule(),
             KeepaliveMissingRule(), NoInitiatorRule(), EndpointMismatchRule(), DuplicateAddressRule(),
-            PSKMismatchRule(), ForwardingDisabledRule(), MasqueradeCheckRule(), OverlappingLANsRule(),
+            PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(), OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
             InterfacesIsolatedRule(), RouteConflictRule(),
         ]
