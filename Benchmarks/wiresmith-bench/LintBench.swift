@@ -47,7 +47,8 @@ func runLintBench(hubPeers: Int = 10_000, meshHosts: Int = 200) {
     let publicBase: UInt32 = 198 << 24 | 18 << 16
     for i in 0..<meshHosts {
         let k = keys[1 + hubPeers + i]
-        var t = "[Interface]\nPrivateKey = \(k.priv.base64)\nAddress = \(v4(meshBase, 1 + i))/16\nListenPort = 51820\n\n"
+        var t = "[Interface]\nPrivateKey = \(k.priv.base64)\n"
+            + "Address = \(v4(meshBase, 1 + i))/16\nListenPort = 51820\n\n"
         for j in 0..<meshHosts where j != i {
             t += "[Peer]\nPublicKey = \(keys[1 + hubPeers + j].pub.base64)\nEndpoint = \(v4(publicBase, 1 + j)):51820\n"
                 + "AllowedIPs = \(v4(meshBase, 1 + j))/32\n\n"

@@ -58,6 +58,10 @@ struct LintCommand: ParsableCommand {
                 case .summary: return term.paint(text, .bold)
                 }
             }, terminator: "")
+            let hidden = report.findings.count - shown.findings.count
+            if hidden > 0 {
+                print("(\(hidden) finding\(hidden == 1 ? "" : "s") below --severity \(severity) not shown)")
+            }
         }
         if report.hasErrors { throw ExitCode(1) }
     }

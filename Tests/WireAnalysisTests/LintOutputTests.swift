@@ -90,7 +90,8 @@ import WireConfig
 
     /// docs/lint.md documents every code with its severity.
     @Test func docsListEveryCode() throws {
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/lint.md")
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/lint.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         for code in FindingCode.allCases {
             #expect(text.contains("### `\(code.rawValue)`"), "docs/lint.md lacks \(code.rawValue)")

@@ -21,6 +21,7 @@ import WireConfig
 
     static let stray = "wssOtGNCxU4jx5pW6O2BIEfmD+pqPHtz5eO/+td4IF4="  // a key no test network holds
     static let psk = "uDvEjbHX6nz4lANmr0HBiV29mySGerzVCu6pNUuWdGo="
+    static let pskLine = "PresharedKey = uDvEjbHX6nz4lANmr0HBiV29mySGerzVCu6pNUuWdGo="
     static let hubWg0 = "wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk="
     static let alicePub = "AS40mhftfg7QSPLoZessWjmDf+QiW3zT5nmLlbbgfAk="
     static let bobPub = "NyjNurFR5pSP27GAHeAI+yy9Sc3ljlEaQMbbLFLNxRo="
@@ -65,7 +66,8 @@ import WireConfig
              at: "hub/wg0.conf:10"),
         Case(code: .allowedIPsOverlap, severity: .warning, base: "lint-single-hub-32",
              edits: [Edit("hub/wg0.conf", "AllowedIPs = 10.0.0.3/32", "AllowedIPs = 10.0.0.0/28")],
-             at: "hub/wg0.conf:10", clean: [Edit("hub/wg0.conf", "AllowedIPs = 10.0.0.3/32", "AllowedIPs = 10.0.0.3/32, 10.0.0.4/30")]),
+             at: "hub/wg0.conf:10",
+             clean: [Edit("hub/wg0.conf", "AllowedIPs = 10.0.0.3/32", "AllowedIPs = 10.0.0.3/32, 10.0.0.4/30")]),
         Case(code: .allowedIPsHostBits, severity: .warning, base: "lint-two-hub",
              edits: [Edit("hub/wg0.conf", "AllowedIPs = 10.0.0.2/32", "AllowedIPs = 10.0.0.3/31")],
              at: "hub/wg0.conf:11",
@@ -102,14 +104,15 @@ import WireConfig
         Case(code: .duplicateAddress, severity: .error, base: "lint-two-hub",
              edits: [Edit("bob/wg0.conf", "Address = 10.1.0.2/32", "Address = 10.0.0.2/32")], at: nil),
         Case(code: .pskMismatch, severity: .error, base: "lint-two-hub",
-             edits: [Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 25\nPresharedKey = \(psk)")],
+             edits: [Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 25\n" + pskLine)],
              at: "alice/wg0.conf:12",
-             clean: [Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 25\nPresharedKey = \(psk)"),
-                     Edit("hub/wg0.conf", "AllowedIPs = 10.0.0.2/32", "AllowedIPs = 10.0.0.2/32\nPresharedKey = \(psk)")]),
+             clean: [Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 25\n" + pskLine),
+                     Edit("hub/wg0.conf", "AllowedIPs = 10.0.0.2/32", "AllowedIPs = 10.0.0.2/32\n" + pskLine)]),
         Case(code: .forwardingDisabled, severity: .error, base: "lint-two-hub",
              edits: [Edit("hub/wg0.conf", "PostUp = sysctl -w net.ipv4.ip_forward=1\n", "")], at: "hub/wg0.conf:2"),
         Case(code: .forwardingDisabled, severity: .error, base: "lint-two-hub",
-             edits: [Edit("hub/wg1.conf", "ListenPort = 51821", "ListenPort = 51821\nPostUp = sysctl -w net.ipv4.ip_forward=0")],
+             edits: [Edit("hub/wg1.conf", "ListenPort = 51821",
+                          "ListenPort = 51821\nPostUp = sysctl -w net.ipv4.ip_forward=0")],
              at: "hub/wg1.conf:6"),
         Case(code: .masqueradeMissing, severity: .error, base: "lint-gateway",
              edits: [Edit("gw/wg0.conf", "PostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n", "")],
@@ -117,9 +120,11 @@ import WireConfig
         Case(code: .masqueradeWrongInterface, severity: .error, base: "lint-gateway",
              edits: [Edit("gw/wg0.conf", "-A POSTROUTING -o eth0", "-A POSTROUTING -o %i")], at: "gw/wg0.conf:7"),
         Case(code: .masqueradeWrongInterface, severity: .error, base: "lint-gateway",
-             edits: [Edit("gw/wg0.conf", "PostDown", "PostUp = iptables -t nat -A POSTROUTING -o ens9 -j MASQUERADE\nPostDown")],
+             edits: [Edit("gw/wg0.conf", "PostDown",
+                          "PostUp = iptables -t nat -A POSTROUTING -o ens9 -j MASQUERADE\nPostDown")],
              at: "gw/wg0.conf:8",
-             clean: [Edit("gw/wg0.conf", "PostDown", "PostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown")]),
+             clean: [Edit("gw/wg0.conf", "PostDown",
+                          "PostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown")]),
         Case(code: .overlappingLANs, severity: .warning, base: "lint-site-to-site",
              edits: [Edit("siteB/host.yaml", "192.168.20.0/24, interface: eth1, address: 192.168.20.1",
                           "192.168.10.0/24, interface: eth1, address: 192.168.10.1")], at: nil),
@@ -133,7 +138,8 @@ import WireConfig
         Case(code: .postUpMayFail, severity: .warning, base: "lint-two-hub",
              edits: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = ip route add 10.7.0.0/24 dev %i")],
              at: "hub/wg0.conf:7",
-             clean: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = ip route replace 10.7.0.0/24 dev %i")]),
+             clean: [Edit("hub/wg0.conf", "ip_forward=1",
+                          "ip_forward=1\nPostUp = ip route replace 10.7.0.0/24 dev %i")]),
         Case(code: .mtuTooLarge, severity: .warning, base: "lint-two-hub",
              edits: [Edit("alice/wg0.conf", "Address = 10.0.0.2/32", "Address = 10.0.0.2/32\nMTU = 1500")],
              at: "alice/wg0.conf:5",
@@ -160,7 +166,8 @@ import WireConfig
         Case(code: .forwardBlocked, severity: .error, base: "lint-two-hub",
              edits: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -j DROP")],
              at: "hub/wg0.conf:7",
-             clean: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -j ACCEPT")]),
+             clean: [Edit("hub/wg0.conf", "ip_forward=1",
+                          "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -j ACCEPT")]),
     ]
 
     @Test(arguments: cases)

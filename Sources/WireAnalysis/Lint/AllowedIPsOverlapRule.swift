@@ -18,7 +18,9 @@ struct AllowedIPsOverlapRule: LintRule {
             // Group equal prefixes; each group's owner is the last section listing it.
             var groups: [IPPrefix: [Int]] = [:]
             for (n, li) in linkIdx.enumerated() {
-                for p in context.links[li].peer.allowedIPs where groups[p]?.last != n { groups[p, default: []].append(n) }
+                for p in context.links[li].peer.allowedIPs where groups[p]?.last != n {
+                    groups[p, default: []].append(n)
+                }
             }
             let sorted = groups.keys.sorted { ($0.address.isIPv6 ? 1 : 0, $0.address.leftAligned, $0.length)
                 < ($1.address.isIPv6 ? 1 : 0, $1.address.leftAligned, $1.length) }
@@ -45,7 +47,8 @@ struct AllowedIPsOverlapRule: LintRule {
         let lat = c.location(l, prefix: p), wat = c.location(w, prefix: p)
         if p.isDefaultRoute {
             return Finding(
-                .fullTunnelConflict, .error, hosts: [i.host], interfaces: [i.id] + [l.remote, w.remote].compactMap { $0 },
+                .fullTunnelConflict, .error, hosts: [i.host],
+                interfaces: [i.id] + [l.remote, w.remote].compactMap { $0 },
                 locations: [lat, wat],
                 message: "both \(c.name(of: l)) (\(lat.fileLine)) and \(c.name(of: w)) (\(wat.fileLine)) claim \(p): "
                     + "wg gives it to the later section, so all traffic leaves through \(c.name(of: w)) and "

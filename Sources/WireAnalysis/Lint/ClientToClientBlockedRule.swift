@@ -18,7 +18,9 @@ struct ClientToClientBlockedRule: LintRule {
             let facts = context.facts(hub.host)
             for link in spokes {
                 guard let spoke = link.remote, let back = link.reverse, !back.allowedIPs.isEmpty,
-                      back.allowedIPs.allSatisfy({ p in own.contains { p.contains($0) } && p.length == p.address.bitWidth })
+                      back.allowedIPs.allSatisfy({ p in
+                          own.contains { p.contains($0) } && p.length == p.address.bitWidth
+                      })
                 else { continue }
                 let family = IPFamily(own[0])
                 let forwards = facts.forwarding(family).value
@@ -35,7 +37,8 @@ struct ClientToClientBlockedRule: LintRule {
                         + (forwards ? " although \(hub.host) forwards" : ""),
                     fix: subnets.isEmpty
                         ? "add the other peers' addresses to AllowedIPs at \(at.fileLine) if they should be reached"
-                        : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each other"))
+                        : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each "
+                            + "other"))
             }
         }
         return out

@@ -18,7 +18,9 @@ struct DuplicateAddressRule: LintRule {
                 let locs = ids.compactMap { id in
                     context.interface(id).flatMap { t in
                         t.config.interface.addresses.first { $0.address == a }
-                            .map { t.config.interface.origin?.location(of: $0, key: .address) ?? t.location(of: .address) }
+                            .map {
+                                t.config.interface.origin?.location(of: $0, key: .address) ?? t.location(of: .address)
+                            }
                     }
                 }
                 out.append(Finding(

@@ -35,7 +35,8 @@ struct EndpointMismatchRule: LintRule {
                     .endpointPortMismatch, .error, hosts: [link.local.host, remote.host],
                     interfaces: [link.local, remote], locations: [at, r.location(of: .listenPort)],
                     message: "Endpoint \(e) uses port \(e.port), but \(remote) listens on \(port)"
-                        + (other.map { " (\(e.port) is \($0.qualifiedName)'s port, which does not know this key)" } ?? "")
+                        + (other.map { " (\(e.port) is \($0.qualifiedName)'s port, which does not know this key)" }
+                            ?? "")
                         + ": handshakes never reach \(remote)",
                     fix: "set Endpoint = \(Endpoint(host: e.host, port: port)) at \(at.fileLine)"))
             } else {

@@ -29,7 +29,9 @@ struct ForwardBlockedRule: LintRule {
                     let d = facts.forwardDecision(family: family, inInterface: inIface,
                                                   outInterface: onward.outInterface, source: source,
                                                   destination: onward.destination, state: .new)
-                    guard d.action != .accept, reported.insert([inIface, onward.outInterface]).inserted else { continue }
+                    guard d.action != .accept, reported.insert([inIface, onward.outInterface]).inserted else {
+                        continue
+                    }
                     let by = d.rule.map { _ in "a \(d.action.rawValue.uppercased()) rule" }
                         ?? "the chain's policy \(d.action.rawValue.uppercased())"
                     let ipt = family == .ipv4 ? "iptables" : "ip6tables"

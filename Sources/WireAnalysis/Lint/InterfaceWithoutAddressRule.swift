@@ -21,7 +21,8 @@ struct InterfaceWithoutAddressRule: LintRule {
     func suggestion(_ context: LintContext, _ i: TunnelInterface) -> String? {
         guard let key = context.publicKeys[i.id] else { return nil }
         for id in context.sections(listing: key) {
-            if let p = context.section(of: id, for: key)?.allowedIPs.first(where: { $0.length == $0.address.bitWidth }) {
+            let allowed = context.section(of: id, for: key)?.allowedIPs ?? []
+            if let p = allowed.first(where: { $0.length == $0.address.bitWidth }) {
                 return p.description
             }
         }

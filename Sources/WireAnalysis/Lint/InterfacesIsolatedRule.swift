@@ -11,7 +11,8 @@ struct InterfacesIsolatedRule: LintRule {
         var out: [Finding] = []
         for host in context.network.hosts {
             let ifaces = host.interfaces.filter { i in
-                LintContext.isUsable(i) && (context.linksByInterface[i.id] ?? []).contains { context.links[$0].reverse != nil }
+                LintContext.isUsable(i)
+                    && (context.linksByInterface[i.id] ?? []).contains { context.links[$0].reverse != nil }
             }
             guard ifaces.count > 1 else { continue }
             let facts = context.facts(host.name)

@@ -18,7 +18,8 @@ public struct Linter: Sendable {
             MissingPeerHeaderRule(), DuplicatePeerRule(), AllowedIPsOverlapRule(), AllowedIPsEmptyRule(),
             AddressNotAllowedRule(), ClientToClientBlockedRule(), AsymmetricAllowedIPsRule(), SubnetNotRoutedRule(),
             KeepaliveMissingRule(), NoInitiatorRule(), EndpointMismatchRule(), DuplicateAddressRule(),
-            PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(), OverlappingLANsRule(),
+            PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(),
+            OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
             InterfacesIsolatedRule(), RouteConflictRule(),
         ]

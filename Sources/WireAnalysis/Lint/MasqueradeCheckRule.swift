@@ -35,7 +35,8 @@ struct MasqueradeCheckRule: LintRule {
                 let first = host.interfaces.first { LintContext.isUsable($0) } ?? host.interfaces.first
                 let cmd = (family == .ipv4 ? "iptables" : "ip6tables")
                     + " -t nat -A POSTROUTING -o \(facts.uplink) -j MASQUERADE"
-                let clientText = "\(link.local) (\(addr))" + (unmasked.count > 1 ? " and \(unmasked.count - 1) more" : "")
+                let clientText = "\(link.local) (\(addr))"
+                    + (unmasked.count > 1 ? " and \(unmasked.count - 1) more" : "")
                 if let wrong = others.first {
                     if let l = wrong.location { reportedRules.insert(l) }
                     out.append(Finding(
@@ -45,7 +46,8 @@ struct MasqueradeCheckRule: LintRule {
                         message: "\(host.name) is the internet gateway of \(clientText), but its MASQUERADE rule "
                             + "names -o \(wrong.outInterface ?? "?"), not the uplink \(facts.uplink): their packets "
                             + "leave \(facts.uplink) with private source addresses and replies never return",
-                        fix: "use `-o \(facts.uplink)` in the rule" + (wrong.location.map { " at \($0.fileLine)" } ?? "")
+                        fix: "use `-o \(facts.uplink)` in the rule"
+                            + (wrong.location.map { " at \($0.fileLine)" } ?? "")
                             + " (set `uplink:` in host.yaml if \(facts.uplink) is not the internet-facing interface)"))
                 } else {
                     out.append(Finding(
@@ -54,9 +56,11 @@ struct MasqueradeCheckRule: LintRule {
                         locations: (first.map { [SourceLocation(file: $0.file, line: $0.config.interface.origin?.line
                             ?? 1)] } ?? []) + [context.location(link, .allowedIPs)],
                         message: "\(host.name) is the internet gateway of \(clientText) (a default route into it) but "
-                            + "has no MASQUERADE on its uplink \(facts.uplink): their packets leave with private source "
+                            + "has no MASQUERADE on its uplink \(facts.uplink): their packets leave with private "
+                            + "source "
                             + "addresses and replies never return",
-                        fix: "add `PostUp = \(cmd)` (and the matching PostDown with -D) to \(first?.file ?? host.name)"))
+                        fix: "add `PostUp = \(cmd)` (and the matching PostDown with -D) to "
+                            + (first?.file ?? host.name)))
                 }
             }
             // A MASQUERADE out of an interface the host does not have, when the host's interfaces are stated.
