@@ -26,7 +26,8 @@ import WireConfig
             }
             #expect(named, "trace: \(verdict.summary)\nlint:\n\(report.text())")
         } else if let file = verdict.notSetIn {
-            #expect(report.findings.contains { f in f.locations.contains { $0.file == file } }, "trace: \(verdict.summary)\nlint:\n\(report.text())")
+            let named = report.findings.contains { f in f.locations.contains { $0.file == file } }
+            #expect(named, "trace: \(verdict.summary)\nlint:\n\(report.text())")
         }
     }
 }
