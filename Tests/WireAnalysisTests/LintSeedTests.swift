@@ -8,7 +8,7 @@ import WireConfig
 @Suite struct LintSeedTests {
     typealias Edit = LintFixtures.Edit
 
-    @Test(arguments: ["lint-two-hub", "lint-site-to-site", "lint-gateway"])
+    @Test(arguments: ["lint-two-hub", "lint-site-to-site", "lint-gateway", "lint-ipv6-hub"])
     func healthyNetworksAreClean(name: String) throws {
         let report = LintFixtures.lint(try LintFixtures.load(name))
         #expect(report.findings.isEmpty, "\(report.text())")
