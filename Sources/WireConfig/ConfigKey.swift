@@ -24,6 +24,7 @@ public enum ConfigKey: String, CaseIterable, Hashable, Sendable {
     /// The section a key belongs to.
     public enum Section: String, Sendable { case interface = "Interface", peer = "Peer" }
 
+    /// The section the key is valid in.
     public var section: Section {
         switch self {
         case .publicKey, .presharedKey, .allowedIPs, .endpoint, .persistentKeepalive: return .peer
@@ -41,8 +42,10 @@ public enum ConfigKey: String, CaseIterable, Hashable, Sendable {
 
     /// Looks a key up case-insensitively, as wg and wg-quick do.
     public init?(caseInsensitive name: some StringProtocol) {
-        let lower = name.lowercased()
-        guard let key = ConfigKey.allCases.first(where: { $0.rawValue.lowercased() == lower }) else { return nil }
+        guard let key = ConfigKey.byLowercasedName[name.lowercased()] else { return nil }
         self = key
     }
+
+    private static let byLowercasedName: [String: ConfigKey] =
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue.lowercased(), $0) })
 }

@@ -1,33 +1,53 @@
 /// Reads wg(8) and wg-quick(8) config files into the model, collecting every problem with its location.
 ///
-/// Acceptance follows wireguard-tools: section names and keys match case-insensitively, `#` starts a comment,
-/// repeated AllowedIPs/Address/DNS lines accumulate, comma lists may hold spaces, `off` turns off
-/// PersistentKeepalive and FwMark, FwMark may be hex or decimal, keys are base64 of exactly 32 bytes, and AllowedIPs
-/// with host bits set are masked with a warning. Unlike wg, a ListenPort over 65535 is an error rather than wrapping.
+/// Acceptance follows wireguard-tools (config.c `config_read_line`/`process_line`, wg-quick `parse_options`):
+/// section names and keys match case-insensitively, `#` starts a comment, wg deletes every space inside a line
+/// (so `Allowed IPs = 10.0.0.0 /8` is accepted) while wg-quick only trims its own keys, repeated AllowedIPs/Address/DNS
+/// lines accumulate, `off` turns off PersistentKeepalive and FwMark, FwMark may be `0x`-hex or decimal, keys are base64
+/// of exactly 32 bytes, and AllowedIPs with host bits set are masked with a warning.
+///
+/// Everything wg (or `wg-quick strip`) rejects is an error here too. Where wg silently reinterprets, this parser is
+/// stricter and says so: a ListenPort or Endpoint port over 65535 (wg wraps it), a port given as a service name, an
+/// unbracketed IPv6 Endpoint, a numeric Endpoint host that is not a dotted quad (`127.1`, `010.0.0.1`), an Endpoint
+/// with a `%zone` or a name in brackets, a second PublicKey in one [Peer] section (wg keeps the last), a peer whose
+/// PublicKey is the interface's own (wg ignores that peer), a NUL byte, and wg-quick values that `wg-quick up` would
+/// fail on (Address, MTU, Table). The differential tests (Tests/WireConfigTests/Differential) check both halves
+/// against the real tools.
+///
+/// Warnings (the file still works): host bits in AllowedIPs, a single-valued key set twice, two [Peer] sections with
+/// one PublicKey (wg merges them), a prefix listed by two peers (the later one takes it), an Endpoint port 0.
 public struct ConfigParser: Sendable {
     /// The result of a parse: the best model that could be built, and every diagnostic in file order.
     public struct Result: Sendable {
+        /// The model, as complete as the valid lines allow.
         public var config: WireGuardConfig
+        /// Every error and warning in file order.
         public var diagnostics: [ConfigDiagnostic]
+        /// The errors alone.
         public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
+        /// The warnings alone.
         public var warnings: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .warning } }
+        /// True when there is no error (warnings allowed).
         public var isValid: Bool { errors.isEmpty }
     }
 
     /// Which keys are accepted: wg(8)'s alone (as `wg setconf` does), or wg-quick(8)'s superset.
     public enum Dialect: Sendable { case wg, wgQuick }
 
+    /// The keys this parser accepts.
     public var dialect: Dialect
 
+    /// A parser for `dialect` (wg-quick's superset by default).
     public init(dialect: Dialect = .wgQuick) { self.dialect = dialect }
 
     /// Parses `text`, naming `file` in every diagnostic. Never throws: errors are in the result.
     public func parse(_ text: String, file: String) -> Result {
         var state = ParseState(file: file, dialect: dialect)
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on LF bytes, as getline(3) and bash's `read` do; a CR before it is a space to both tools.
+        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            state.consume(line: rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine, number: lineNumber)
+            state.consume(ConfigLine(Substring(String(decoding: raw, as: UTF8.self)), number: lineNumber))
         }
         state.finish()
         var config = state.config
@@ -51,22 +71,33 @@ extension WireGuardConfig {
 }
 
 /// The line-by-line state of one parse.
-private struct ParseState {
+struct ParseState {
     let file: String
     let dialect: ConfigParser.Dialect
     var config = WireGuardConfig()
     var diagnostics: [ConfigDiagnostic] = []
 
     enum Section { case none, interface, peer, unknown }
+    /// The section as wg sees it.
     var section = Section.none
+    /// Whether wg-quick sees the current section as [Interface] (it compares the trimmed header text exactly).
+    var quickInInterface = false
+    /// Line of the last header wg took as [Interface] but wg-quick did not (e.g. `[ Interface ]`).
+    var headerWgQuickMissed: Int?
     var interfaceOrigin: SectionOrigin?
-    /// The peer being read: its fields, and whether a PublicKey was seen.
+    /// The peer being read.
     var peer: PendingPeer?
+    /// Index in `config.peers` of the first section of each public key, for the duplicate-peer warning.
+    var firstSection: [WireKey: Int] = [:]
+    /// Index in `config.peers` of the last peer that listed each prefix, for the duplicate-prefix warning.
+    var prefixOwner: [IPPrefix: Int] = [:]
 
     struct PendingPeer {
         var publicKey: WireKey?
         var presharedKey: WireKey?
         var allowedIPs: [IPPrefix] = []
+        /// The members of `allowedIPs`, so that a repeat is found without a scan.
+        var allowedSet: Set<IPPrefix> = []
         var endpoint: Endpoint?
         var persistentKeepalive: UInt16?
         var origin: SectionOrigin
@@ -85,236 +116,116 @@ private struct ParseState {
         diagnostics.append(.init(.warning, kind, at: .init(file: file, line: line, column: column), key: key, message))
     }
 
-    mutating func consume(line raw: Substring, number: Int) {
-        // Everything after '#' is a comment, in wg and wg-quick alike.
-        let content = raw.firstIndex(of: "#").map { raw[..<$0] } ?? raw
-        let trimmed = content.trimmingSpaces
-        if trimmed.isEmpty { return }
-        let indent = raw.distance(from: raw.startIndex, to: trimmed.startIndex) + 1
+    mutating func consume(_ line: ConfigLine) {
+        if let column = line.nulColumn {
+            // wg's C strings end at the NUL, while bash's `read` drops it: the two would read different lines.
+            error(.syntax, line: line.number, column: column, key: nil,
+                  "holds a NUL byte (wg would cut the line there, wg-quick would delete it)")
+            return
+        }
+        if line.isBlank { return }
+        // wg-quick's view first: it tracks [Interface] by the trimmed key and takes its own keys out of the file.
+        if line.quickKey.hasPrefix("[") { quickInInterface = line.quickKey.lowercased() == "[interface]" }
+        if dialect == .wgQuick, quickInInterface, let key = ConfigKey(caseInsensitive: line.quickKey),
+           key.isWgQuickOnly {
+            consumeWgQuick(key, line: line)
+            return
+        }
 
-        if trimmed.hasPrefix("[") {
-            finishPeer()
-            let name = trimmed.filter { !$0.isWhitespace }.lowercased()
-            switch name {
-            case "[interface]":
-                section = .interface
-                if interfaceOrigin == nil { interfaceOrigin = SectionOrigin(file: file, line: number) }
-            case "[peer]":
-                section = .peer
-                peer = PendingPeer(origin: SectionOrigin(file: file, line: number))
-            default:
-                section = .unknown
-                error(.unknownSection, line: number, column: indent, key: nil,
-                      "unknown section \(trimmed); expected [Interface] or [Peer]")
+        // What is left goes to `wg setconf`, which sees the line with every space removed.
+        let text = line.wgText
+        if text.hasPrefix("[") {
+            consumeHeader(text, line: line)
+            return
+        }
+        guard let (keyText, value) = line.wgKeyValue else {
+            error(.syntax, line: line.number, column: line.firstColumn, key: nil,
+                  "expected `Key = Value` or a section header, found `\(Self.redacted(line.quickKey))`")
+            return
+        }
+        let column = line.firstColumn
+        guard let key = ConfigKey(caseInsensitive: keyText) else {
+            let lower = keyText.lowercased()
+            if let glued = ConfigKey.allCases.first(where: { lower.hasPrefix($0.rawValue.lowercased()) }) {
+                // `PrivateKey: abc...=` or `PrivateKey abc...=`: the value ran into the key; never echo it.
+                error(.unknownKey, line: line.number, column: column, key: glued.rawValue + "…",
+                      "unknown key: the text after `\(glued.rawValue)` runs into the key (a space or `:` where `=` "
+                          + "belongs?)")
+            } else {
+                error(.unknownKey, line: line.number, column: column, key: Self.redacted(keyText),
+                      "unknown key" + suggestion(for: keyText))
             }
             return
         }
-
-        guard let eq = trimmed.firstIndex(of: "=") else {
-            error(.syntax, line: number, column: indent, key: nil, "expected `Key = Value`, found `\(trimmed)`")
-            return
-        }
-        let keyText = trimmed[..<eq].trimmingSpaces
-        let valueSlice = trimmed[trimmed.index(after: eq)...]
-        let value = valueSlice.trimmingSpaces
-        let valueColumn = raw.distance(from: raw.startIndex, to: value.startIndex) + 1
-        let keyName = String(keyText)
-
-        guard let key = ConfigKey(caseInsensitive: keyText) else {
-            error(.unknownKey, line: number, column: indent, key: keyName, "unknown key" + suggestion(for: keyName))
-            return
-        }
-        if key.isWgQuickOnly && dialect == .wg {
-            error(.unknownKey, line: number, column: indent, key: keyName,
-                  "is a wg-quick(8) setting; `wg setconf` rejects it (use `wg-quick strip` or wg-quick)")
+        if key.isWgQuickOnly {
+            error(section == .peer || section == .none ? .keyOutsideSection : .unknownKey,
+                  line: line.number, column: column, key: keyText, wgQuickKeyRejection(key, line: line))
             return
         }
         switch (section, key.section) {
         case (.none, _):
-            error(.keyOutsideSection, line: number, column: indent, key: keyName,
+            error(.keyOutsideSection, line: line.number, column: column, key: keyText,
                   "appears before any [Interface] or [Peer] section")
             return
         case (.unknown, _):
             return  // already reported at the section header
         case (.interface, .peer):
-            error(.keyOutsideSection, line: number, column: indent, key: keyName,
+            error(.keyOutsideSection, line: line.number, column: column, key: keyText,
                   "belongs in a [Peer] section, not [Interface]")
             return
         case (.peer, .interface):
-            error(.keyOutsideSection, line: number, column: indent, key: keyName,
+            error(.keyOutsideSection, line: line.number, column: column, key: keyText,
                   "belongs in the [Interface] section, not [Peer]")
             return
         default:
             break
         }
+        guard !value.isEmpty else {
+            error(.syntax, line: line.number, column: value.column, key: keyText, "has no value (wg rejects the line)")
+            return
+        }
+        consumeWg(key, name: keyText, value: value, line: line)
+    }
 
-        let at = (line: number, column: valueColumn)
-        switch key {
-        case .privateKey:
-            if let k = parseKey(value, key: keyName, at: at) {
-                config.interface.privateKey = k
-                markInterface(key, line: number)
-            }
-        case .listenPort:
-            if let p = parsePort(value, key: keyName, at: at) {
-                config.interface.listenPort = p == 0 ? nil : p
-                markInterface(key, line: number)
-            }
-        case .fwMark:
-            if let m = parseFwMark(value, key: keyName, at: at) {
-                config.interface.fwMark = m == 0 ? nil : m
-                markInterface(key, line: number)
-            }
-        case .address:
-            for (item, col) in splitList(value, column: valueColumn) {
-                guard let p = IPPrefix(item) else {
-                    error(.invalidPrefix, line: number, column: col, key: keyName,
-                          "`\(item)` is not an address with an optional /prefix")
-                    continue
-                }
-                if !config.interface.addresses.contains(p) { config.interface.addresses.append(p) }
-                interfaceOrigin?.prefixLines[p] = number
-            }
-            markInterface(key, line: number)
-        case .dns:
-            for (item, _) in splitList(value, column: valueColumn) { config.interface.dns.append(String(item)) }
-            markInterface(key, line: number)
-        case .mtu:
-            guard let m = Int(value), (576...65535).contains(m) || m == 0 else {
-                error(.invalidNumber, line: number, column: valueColumn, key: keyName,
-                      "`\(value)` is not an MTU (a number from 576 to 65535)")
-                return
-            }
-            config.interface.mtu = m
-            markInterface(key, line: number)
-        case .table:
-            guard !value.isEmpty, !value.contains(where: \.isWhitespace) else {
-                error(.invalidValue, line: number, column: valueColumn, key: keyName,
-                      "expected `off`, `auto` or a routing table name or number")
-                return
-            }
-            config.interface.table = String(value)
-            markInterface(key, line: number)
-        case .preUp: config.interface.preUp.append(String(value)); markInterface(key, line: number)
-        case .postUp: config.interface.postUp.append(String(value)); markInterface(key, line: number)
-        case .preDown: config.interface.preDown.append(String(value)); markInterface(key, line: number)
-        case .postDown: config.interface.postDown.append(String(value)); markInterface(key, line: number)
-        case .saveConfig:
-            switch value.lowercased() {
-            case "true": config.interface.saveConfig = true
-            case "false": config.interface.saveConfig = false
-            default:
-                error(.invalidValue, line: number, column: valueColumn, key: keyName, "must be `true` or `false`")
-                return
-            }
-            markInterface(key, line: number)
-        case .publicKey:
-            guard let k = parseKey(value, key: keyName, at: at) else { return }
-            if peer?.publicKey != nil {
-                error(.duplicatePublicKey, line: number, column: indent, key: keyName,
-                      "a second PublicKey in one [Peer] section replaces the first (line "
-                          + "\(peer!.origin.keyLines[.publicKey] ?? 0)); start a new [Peer] section before it")
-                return
-            }
-            peer?.publicKey = k
-            peer?.origin.keyLines[.publicKey] = number
-        case .presharedKey:
-            if let k = parseKey(value, key: keyName, at: at) {
-                peer?.presharedKey = k.isZero ? nil : k
-                peer?.origin.keyLines[.presharedKey] = number
-            }
-        case .allowedIPs:
-            for (item, col) in splitList(value, column: valueColumn) {
-                guard let p = IPPrefix(item) else {
-                    error(.invalidPrefix, line: number, column: col, key: keyName,
-                          "`\(item)` is not an IPv4 or IPv6 prefix (ADDRESS/LENGTH, LENGTH at most 32 or 128)")
-                    continue
-                }
-                let net = p.network
-                if net != p {
-                    warning(.hostBitsSet, line: number, column: col, key: keyName,
-                            "`\(item)` has host bits set; it is taken as \(net), as wg does")
-                }
-                if peer?.allowedIPs.contains(net) == false { peer?.allowedIPs.append(net) }
-                peer?.origin.prefixLines[net] = number
-            }
-            peer?.origin.keyLines[.allowedIPs] = number
-        case .endpoint:
-            let compact = value.filter { !$0.isWhitespace }
-            guard let e = Endpoint(compact) else {
-                error(.invalidEndpoint, line: number, column: valueColumn, key: keyName,
-                      "`\(value)` is not HOST:PORT, [IPV6]:PORT or NAME:PORT (a port from 1 to 65535 is required)")
-                return
-            }
-            peer?.endpoint = e
-            peer?.origin.keyLines[.endpoint] = number
-        case .persistentKeepalive:
-            if value.lowercased() == "off" {
-                peer?.persistentKeepalive = nil
-            } else {
-                guard !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = UInt16(value) else {
-                    error(.invalidNumber, line: number, column: valueColumn, key: keyName,
-                          "`\(value)` is not `off` or a number of seconds from 0 to 65535")
-                    return
-                }
-                peer?.persistentKeepalive = n == 0 ? nil : n
-            }
-            peer?.origin.keyLines[.persistentKeepalive] = number
+    /// Why a wg-quick key reached wg, which rejects it.
+    func wgQuickKeyRejection(_ key: ConfigKey, line: ConfigLine) -> String {
+        if dialect == .wg {
+            return "is a wg-quick(8) setting; `wg setconf` rejects it (use `wg-quick strip` or wg-quick)"
+        }
+        switch section {
+        case .none: return "appears before any [Interface] section"
+        case .peer: return "belongs in the [Interface] section, not [Peer]"
+        default: break
+        }
+        if ConfigKey(caseInsensitive: line.quickKey) == nil {
+            return "wg-quick only knows `\(key.rawValue)` written without spaces inside; it passes the line to wg, "
+                + "which rejects it"
+        }
+        let header = headerWgQuickMissed.map { " on line \($0)" } ?? ""
+        return "wg-quick does not see the section header\(header) as [Interface] (write it exactly `[Interface]`), "
+            + "so it passes the line to wg, which rejects it"
+    }
+
+    mutating func consumeHeader(_ text: String, line: ConfigLine) {
+        finishPeer()
+        switch text.lowercased() {
+        case "[interface]":
+            section = .interface
+            if !quickInInterface { headerWgQuickMissed = line.number }
+            if interfaceOrigin == nil { interfaceOrigin = SectionOrigin(file: file, line: line.number) }
+        case "[peer]":
+            section = .peer
+            peer = PendingPeer(origin: SectionOrigin(file: file, line: line.number))
+        default:
+            section = .unknown
+            error(.unknownSection, line: line.number, column: line.firstColumn, key: nil,
+                  "unknown section `\(Self.redacted(line.quickKey))`; expected [Interface] or [Peer]")
         }
     }
 
-    mutating func markInterface(_ key: ConfigKey, line: Int) {
-        interfaceOrigin?.keyLines[key] = line
-    }
-
-    mutating func parseKey(_ value: Substring, key: String, at: (line: Int, column: Int)) -> WireKey? {
-        if let k = WireKey(base64: String(value)) { return k }
-        error(.invalidKey, line: at.line, column: at.column, key: key,
-              "not a key: expected 44 characters of base64 encoding exactly 32 bytes (as `wg genkey` prints)")
-        return nil
-    }
-
-    mutating func parsePort(_ value: Substring, key: String, at: (line: Int, column: Int)) -> UInt16? {
-        guard !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(value.prefix(6)),
-              value.count <= 6, n <= 65535
-        else {
-            error(.invalidPort, line: at.line, column: at.column, key: key,
-                  "`\(value)` is not a port from 0 to 65535 (0 picks a random port)")
-            return nil
-        }
-        return UInt16(n)
-    }
-
-    mutating func parseFwMark(_ value: Substring, key: String, at: (line: Int, column: Int)) -> UInt32? {
-        if value.lowercased() == "off" { return 0 }
-        let parsed: UInt32?
-        if value.lowercased().hasPrefix("0x") {
-            parsed = UInt32(value.dropFirst(2), radix: 16)
-        } else {
-            parsed = value.allSatisfy({ $0.isASCII && $0.isNumber }) ? UInt32(value) : nil
-        }
-        guard let parsed else {
-            error(.invalidNumber, line: at.line, column: at.column, key: key,
-                  "`\(value)` is not `off` or a 32-bit mark in decimal or 0x-hex")
-            return nil
-        }
-        return parsed
-    }
-
-    /// Splits a comma list, trimming spaces, with the column of each item.
-    func splitList(_ value: Substring, column: Int) -> [(Substring, Int)] {
-        var out: [(Substring, Int)] = []
-        var start = value.startIndex
-        while true {
-            let end = value[start...].firstIndex(of: ",") ?? value.endIndex
-            let item = value[start..<end].trimmingSpaces
-            if !item.isEmpty {
-                out.append((item, column + value.distance(from: value.startIndex, to: item.startIndex)))
-            }
-            if end == value.endIndex { break }
-            start = value.index(after: end)
-        }
-        return out
+    /// Text from the file, shortened so that a key pasted into the wrong place never reaches a message whole.
+    static func redacted(_ text: String) -> String {
+        text.count <= 24 ? text : "… (\(text.count) characters, not shown)"
     }
 
     func suggestion(for name: String) -> String {
@@ -333,9 +244,22 @@ private struct ParseState {
             error(.missingPublicKey, line: p.origin.line, column: 1, key: nil, "[Peer] section has no PublicKey")
             return
         }
-        if let own = config.interface.privateKey?.publicKey, own == key {
-            error(.ownPublicKey, line: p.origin.keyLines[.publicKey] ?? p.origin.line, column: 1, key: "PublicKey",
-                  "is this interface's own public key; a peer must be another host's key")
+        let index = config.peers.count
+        if let earlier = firstSection[key] {
+            warning(.duplicatePeer, line: p.origin.keyLines[.publicKey] ?? p.origin.line, column: 1, key: "PublicKey",
+                    "this peer already has a [Peer] section at line \(config.peers[earlier].origin?.line ?? 0); "
+                        + "wg merges them (settings given here win, AllowedIPs are replaced)")
+        } else {
+            firstSection[key] = index
+        }
+        for prefix in p.allowedIPs {
+            if let other = prefixOwner[prefix], config.peers[other].publicKey != key {
+                let line = p.origin.prefixLines[prefix] ?? p.origin.line
+                warning(.duplicateAllowedIP, line: line, column: 1, key: "AllowedIPs",
+                        "\(prefix) is also listed by the [Peer] at line \(config.peers[other].origin?.line ?? 0); "
+                            + "wg gives it to this later peer only")
+            }
+            prefixOwner[prefix] = index
         }
         config.peers.append(PeerConfig(publicKey: key, presharedKey: p.presharedKey, allowedIPs: p.allowedIPs,
                                        endpoint: p.endpoint, persistentKeepalive: p.persistentKeepalive,
@@ -345,25 +269,14 @@ private struct ParseState {
     mutating func finish() {
         finishPeer()
         config.interface.origin = interfaceOrigin
-        // The own-key check must also see peers read before the PrivateKey line.
+        // Checked at the end, so that peers written before the PrivateKey line are seen too.
         if let own = config.interface.privateKey?.publicKey {
-            for p in config.peers where p.publicKey == own
-                && !diagnostics.contains(where: { $0.kind == .ownPublicKey
-                    && $0.location.line == (p.origin?.keyLines[.publicKey] ?? 0) }) {
+            for p in config.peers where p.publicKey == own {
                 error(.ownPublicKey, line: p.origin?.keyLines[.publicKey] ?? p.origin?.line ?? 0, column: 1,
-                      key: "PublicKey", "is this interface's own public key; a peer must be another host's key")
+                      key: "PublicKey", "is this interface's own public key; a peer must be another host's key "
+                          + "(wg would silently ignore this peer)")
             }
         }
         diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
-    }
-}
-
-extension Substring {
-    /// The slice without leading and trailing spaces and tabs.
-    var trimmingSpaces: Substring {
-        var s = self
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return s
     }
 }

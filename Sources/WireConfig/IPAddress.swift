@@ -16,7 +16,9 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// True for an IPv4 address.
     public var isIPv4: Bool { if case .v4 = self { return true } else { return false } }
+    /// True for an IPv6 address.
     public var isIPv6: Bool { !isIPv4 }
 
     /// The address as a 128-bit integer aligned to the left (the v4 value occupies the top 32 bits), so that
@@ -180,6 +182,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Numeric order within a family; every IPv4 address sorts before every IPv6 address.
     public static func < (a: IPAddress, b: IPAddress) -> Bool {
         switch (a, b) {
         case (.v4(let x), .v4(let y)): return x < y

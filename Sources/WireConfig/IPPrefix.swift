@@ -3,7 +3,9 @@
 /// The address keeps whatever host bits were written (an `Address = 10.0.0.1/24` needs them); `network` masks
 /// them off, as wg does to AllowedIPs (`10.1.2.3/24` becomes `10.1.2.0/24`).
 public struct IPPrefix: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The address as written (host bits kept; see `network`).
     public var address: IPAddress
+    /// The prefix length, 0...32 or 0...128.
     public var length: Int
 
     /// Creates a prefix; returns nil when `length` exceeds the family's width.
@@ -66,8 +68,10 @@ public struct IPPrefix: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// True for 0.0.0.0/0 or ::/0.
     public var isDefaultRoute: Bool { length == 0 }
 
+    /// `ADDRESS/LENGTH`, the address as inet_ntop prints it.
     public var description: String { "\(address)/\(length)" }
 
+    /// Ordered by address, then length.
     public static func < (a: IPPrefix, b: IPPrefix) -> Bool {
         (a.address, a.length) < (b.address, b.length)
     }

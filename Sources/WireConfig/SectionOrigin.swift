@@ -8,7 +8,11 @@ public struct SectionOrigin: Hashable, Sendable {
     public var keyLines: [ConfigKey: Int]
     /// The line each AllowedIPs or Address entry was written on, keyed by the prefix as stored in the model.
     public var prefixLines: [IPPrefix: Int]
+    /// Endpoints written in the section and then replaced by a later Endpoint line, keyed by line. wg still resolves
+    /// each of them when the config is set, and fails on a name that does not resolve.
+    public var replacedEndpoints: [Int: Endpoint] = [:]
 
+    /// An origin for a section header at `line` of `file`.
     public init(file: String, line: Int, keyLines: [ConfigKey: Int] = [:], prefixLines: [IPPrefix: Int] = [:]) {
         self.file = file
         self.line = line

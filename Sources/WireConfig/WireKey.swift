@@ -85,16 +85,22 @@ public struct WireKey: Hashable, Sendable, CustomStringConvertible {
     /// A new private key: 32 random bytes from the system generator, clamped as Curve25519 demands
     /// (RFC 7748 §5), exactly as `wg genkey` does.
     public static func generatePrivate() -> WireKey {
-        var key = generatePreshared().bytes
-        key[0] &= 248
-        key[31] = (key[31] & 127) | 64
-        return WireKey(unchecked: key)
+        generatePreshared().clamped
     }
 
     /// A new preshared key: 32 random bytes from the system generator, as `wg genpsk` does.
     public static func generatePreshared() -> WireKey {
         var rng = SystemRandomNumberGenerator()
         return WireKey(unchecked: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
+
+    /// This key with Curve25519 clamping applied (RFC 7748 §5): what the kernel and wireguard-go store, and so what
+    /// `wg showconf` prints, for a private key given unclamped.
+    public var clamped: WireKey {
+        var key = bytes
+        key[0] &= 248
+        key[31] = (key[31] & 127) | 64
+        return WireKey(unchecked: key)
     }
 
     /// The public key of this private key: X25519(clamp(self), 9) (RFC 7748 §6.1), as `wg pubkey` prints it.

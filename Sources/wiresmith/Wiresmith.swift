@@ -7,6 +7,9 @@ struct Wiresmith: ParsableCommand {
         commandName: "wiresmith",
         abstract: "Build WireGuard networks right, and find out fast why peers can't reach each other.",
         version: "0.1.0",
-        subcommands: [LintCommand.self, TraceCommand.self]
+        subcommands: [
+            LintCommand.self, TraceCommand.self,
+            ShowconfCommand.self, GenkeyCommand.self, PubkeyCommand.self, GenpskCommand.self,
+        ]
     )
 }

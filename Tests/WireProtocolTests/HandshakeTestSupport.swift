@@ -1,0 +1,76 @@
+import Foundation
+import WireCrypto
+import WireProtocol
+
+/// Fixtures for the handshake, message and cookie tests.
+enum HandshakeTestSupport {
+    static let vectors = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Vectors")
+
+    /// Bytes from hex digits (test input only; traps on malformed input).
+    static func hex(_ string: String) -> [UInt8] {
+        let chars = Array(string.utf8)
+        func nibble(_ c: UInt8) -> UInt8 {
+            switch c {
+            case 48...57: return c - 48
+            case 97...102: return c - 87
+            case 65...70: return c - 55
+            default: preconditionFailure("not hex")
+            }
+        }
+        return stride(from: 0, to: chars.count, by: 2).map { nibble(chars[$0]) << 4 | nibble(chars[$0 + 1]) }
+    }
+
+    /// A wall time in 2026, as a TAI64N, `offset` after a fixed instant.
+    static func timestamp(_ offset: Duration = .zero) -> TAI64N {
+        TAI64N(sinceUnixEpoch: .seconds(1_795_000_000) + offset)
+    }
+
+    /// A deterministic generator (SplitMix64), so every handshake in a test is reproducible.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Two identities that know each other, with a PSK.
+    struct Pair {
+        var rng = SplitMix(seed: 42)
+        let initiatorIdentity: HandshakeIdentity
+        let responderIdentity: HandshakeIdentity
+        var initiator: PeerHandshake
+        var responder: PeerHandshake
+        var initiatorCookies: CookieGenerator
+        var responderCookies: CookieGenerator
+        var initiatorChecker: CookieChecker
+        var responderChecker: CookieChecker
+
+        init(presharedKey: [UInt8] = [UInt8](repeating: 0x5A, count: 32)) throws {
+            var seedRNG = SplitMix(seed: 7)
+            initiatorIdentity = try HandshakeIdentity(privateKey: X25519.generatePrivateKey(using: &seedRNG))
+            responderIdentity = try HandshakeIdentity(privateKey: X25519.generatePrivateKey(using: &seedRNG))
+            initiator = try PeerHandshake(
+                identity: initiatorIdentity, remotePublicKey: responderIdentity.publicKey, presharedKey: presharedKey)
+            responder = try PeerHandshake(
+                identity: responderIdentity, remotePublicKey: initiatorIdentity.publicKey, presharedKey: presharedKey)
+            initiatorCookies = CookieGenerator(remotePublicKey: responderIdentity.publicKey)
+            responderCookies = CookieGenerator(remotePublicKey: initiatorIdentity.publicKey)
+            initiatorChecker = CookieChecker(localPublicKey: initiatorIdentity.publicKey)
+            responderChecker = CookieChecker(localPublicKey: responderIdentity.publicKey)
+        }
+
+        /// An initiation with MACs, as it goes on the wire.
+        mutating func initiation(index: UInt32 = 0x1111, at offset: Duration = .zero) throws -> HandshakeInitiation {
+            var message = try initiator.createInitiation(
+                senderIndex: index, timestamp: HandshakeTestSupport.timestamp(offset), using: &rng)
+            initiatorCookies.addMACs(to: &message, now: offset)
+            return message
+        }
+    }
+}
