@@ -5,8 +5,9 @@ import WireConfig
 /// fact is then unknown), and `allowedips-host-bits` for AllowedIPs written with host bits (wg masks them, so
 /// `10.0.0.5/24` silently means all of 10.0.0.0/24, usually not what was meant).
 ///
-/// Errors that other rules explain better are left to them: a second PublicKey in one section
-/// (`missing-peer-header`) and a peer naming the interface's own key (`key-mismatch`).
+/// What other rules explain better is left to them: a second PublicKey in one section (`missing-peer-header`), a
+/// peer naming the interface's own key (`key-mismatch`), a peer listed twice (`duplicate-peer`) and a prefix two
+/// peers claim (`allowedips-overlap`).
 struct ConfigInvalidRule: LintRule {
     var codes: [FindingCode] { [.configInvalid, .factsInvalid, .allowedIPsHostBits] }
 
@@ -15,7 +16,7 @@ struct ConfigInvalidRule: LintRule {
         for i in context.network.allInterfaces {
             for d in i.diagnostics {
                 switch (d.severity, d.kind) {
-                case (_, .duplicatePublicKey), (_, .ownPublicKey):
+                case (_, .duplicatePublicKey), (_, .ownPublicKey), (_, .duplicatePeer), (_, .duplicateAllowedIP):
                     continue
                 case (.warning, .hostBitsSet):
                     out.append(Finding(

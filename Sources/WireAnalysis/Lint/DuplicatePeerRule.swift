@@ -1,8 +1,8 @@
 import WireConfig
 
-/// Finds two `[Peer]` sections for one key in one config. wg merges them into one peer (AllowedIPs added up, the
-/// later Endpoint and keepalive winning), which is rarely what was meant: usually one of them was copied for a new
-/// peer whose key was never filled in.
+/// Finds two `[Peer]` sections for one key in one config. wg merges them into one peer (the later section's
+/// settings win and its AllowedIPs replace the earlier ones), which is rarely what was meant: usually one of them
+/// was copied for a new peer whose key was never filled in.
 struct DuplicatePeerRule: LintRule {
     var codes: [FindingCode] { [.duplicatePeer] }
 
@@ -21,7 +21,7 @@ struct DuplicatePeerRule: LintRule {
                 out.append(Finding(
                     .duplicatePeer, .warning, hosts: [i.host], interfaces: [i.id], locations: [at, was],
                     message: "a second [Peer] section for \(who) (first at \(was.fileLine)); wg merges them into one "
-                        + "peer, the later Endpoint and PersistentKeepalive winning",
+                        + "peer: the later section's settings win and its AllowedIPs replace the earlier ones",
                     fix: "merge the two sections into one, or put the intended peer's key at \(at.fileLine)"))
             }
         }
