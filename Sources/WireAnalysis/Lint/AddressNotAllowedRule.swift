@@ -9,7 +9,10 @@ struct AddressNotAllowedRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for link in context.links where link.reverse != nil && !link.peer.allowedIPs.isEmpty {
-            guard let remote = link.remote, let r = context.interface(remote) else { continue }
+            guard let remote = link.remote,
+                  context.hostAddresses(remote).contains(where: { !link.peer.allowedIPs.covers($0) }),
+                  let r = context.interface(remote)
+            else { continue }
             for a in r.config.interface.addresses where !link.peer.allowedIPs.covers(a.address) {
                 let at = context.location(link, .allowedIPs)
                 let addrAt = r.config.interface.origin?.location(of: a, key: .address) ?? r.location(of: .address)

@@ -11,10 +11,10 @@ struct EndpointMismatchRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for link in context.links where link.reverse != nil {
-            guard let e = link.peer.endpoint, let remote = link.remote, let targetName = context.host(for: e),
-                  let r = context.interface(remote)
+            guard let e = link.peer.endpoint, let remote = link.remote, let targetName = context.host(for: e)
             else { continue }
-            if targetName == remote.host && r.config.interface.listenPort == e.port { continue }
+            if targetName == remote.host && context.listenPorts[remote] == e.port { continue }
+            guard let r = context.interface(remote) else { continue }
             guard context.facts(remote.host).behindNAT != true else { continue }
             let at = context.location(link, .endpoint)
             if targetName != remote.host {

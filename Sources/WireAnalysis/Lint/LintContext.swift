@@ -64,6 +64,9 @@ public struct LintContext: Sendable {
     let routes: [String: PrefixTable<Int>]
     /// Links into each host: usable sections elsewhere naming a key of one of its interfaces.
     let incoming: [String: [Int]]
+    /// Each interface's `Address` host addresses and ListenPort, so hot loops need not copy a whole interface.
+    private let addressesByID: [Network.InterfaceID: [IPAddress]]
+    let listenPorts: [Network.InterfaceID: UInt16]
     /// Hosts by public address and by lowercased name (facts `names`, then host names), for Endpoint lookups.
     private let hostsByAddress: [IPAddress: String]
     private let hostsByName: [String: String]
@@ -74,13 +77,21 @@ public struct LintContext: Sendable {
         var byID: [Network.InterfaceID: TunnelInterface] = [:]
         var usable: [TunnelInterface] = []
         var addrs: [(IPPrefix, Network.InterfaceID)] = []
+        var addressesByID: [Network.InterfaceID: [IPAddress]] = [:]
+        var peersByID: [Network.InterfaceID: [PeerConfig]] = [:]
+        var ports: [Network.InterfaceID: UInt16] = [:]
         for i in network.allInterfaces {
             let id = i.id
             byID[id] = i
+            addressesByID[id] = i.config.interface.addresses.map(\.address)
+            peersByID[id] = i.config.peers
+            if let port = i.config.interface.listenPort { ports[id] = port }
             if Self.isUsable(i) { usable.append(i) }
             for a in i.config.interface.addresses { addrs.append((IPPrefix.host(a.address), id)) }
         }
         interfaces = byID
+        self.addressesByID = addressesByID
+        listenPorts = ports
         var pubs: [Network.InterfaceID: WireKey] = [:]
         var owners: [FastKey: [Network.InterfaceID]] = [:]
         for (k, ids) in network.interfacesByKey {
@@ -119,7 +130,7 @@ public struct LintContext: Sendable {
                 if let owners = owners[FastKey(p.publicKey)], owners.count == 1, owners[0] != id {
                     remote = owners[0]
                     if let own, let r = sections[owners[0]]?[FastKey(own)] {
-                        reverse = byID[owners[0]]?.config.peers[r]
+                        reverse = peersByID[owners[0]]?[r]
                     }
                 }
                 mine.append(links.count)
@@ -207,7 +218,7 @@ public struct LintContext: Sendable {
 
     /// The host addresses of an interface (its `Address` lines without prefix lengths).
     func hostAddresses(_ id: Network.InterfaceID) -> [IPAddress] {
-        interfaces[id]?.config.interface.addresses.map(\.address) ?? []
+        addressesByID[id] ?? []
     }
 
     /// A short name for a link's target: `HOST/IFACE`, or the key's first characters when it is unknown.
