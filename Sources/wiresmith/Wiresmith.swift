@@ -8,7 +8,7 @@ struct Wiresmith: ParsableCommand {
         abstract: "Build WireGuard networks right, and find out fast why peers can't reach each other.",
         version: "0.1.0",
         subcommands: [
-            TraceCommand.self,
+            LintCommand.self, TraceCommand.self,
             ShowconfCommand.self, GenkeyCommand.self, PubkeyCommand.self, GenpskCommand.self,
             LabCommand.self,
         ]

@@ -1,0 +1,244 @@
+import WireConfig
+
+/// The network as lint rules read it: every `[Peer]` section resolved to the interface whose key it names, and the
+/// indexes rules need to stay linear (by key, by address, by route), built once and shared by every rule.
+///
+/// An interface whose config has errors wg-quick would refuse is "unusable": it still names keys for others to
+/// resolve, but rules do not judge its own peers (its `config-invalid` findings say what to fix first).
+public struct LintContext: Sendable {
+    /// One `[Peer]` section of one interface, and the interface it points at.
+    ///
+    /// A class, immutable: rules iterate the links of a 10,000-peer network many times, and copying a struct
+    /// holding two `PeerConfig`s cost more than the rules themselves.
+    public final class PeerLink: Sendable {
+        /// Where the section is.
+        public let local: Network.InterfaceID
+        /// Index of the section in `local`'s config.
+        public let index: Int
+        /// The section as parsed.
+        public let peer: PeerConfig
+        /// The interface holding the private key of `peer.publicKey`, when exactly one does.
+        public let remote: Network.InterfaceID?
+        /// The remote's section for `local`'s key, when it has one.
+        public let reverse: PeerConfig?
+        /// `local`'s public key, when its config has a PrivateKey.
+        public let localKey: WireKey?
+        /// True when the remote's config is usable (see `isUsable`); false when there is no remote.
+        public let remoteUsable: Bool
+
+        init(local: Network.InterfaceID, index: Int, peer: PeerConfig, remote: Network.InterfaceID?,
+             reverse: PeerConfig?, localKey: WireKey?, remoteUsable: Bool) {
+            self.local = local
+            self.index = index
+            self.peer = peer
+            self.remote = remote
+            self.reverse = reverse
+            self.localKey = localKey
+            self.remoteUsable = remoteUsable
+        }
+    }
+
+    /// The network being linted.
+    public let network: Network
+    /// Every interface by id.
+    public let interfaces: [Network.InterfaceID: TunnelInterface]
+    /// Every interface's public key, derived once (`TunnelInterface.publicKey` derives it on each call).
+    public let publicKeys: [Network.InterfaceID: WireKey]
+    /// Interfaces rules judge: those whose config wg-quick would accept (or nearly: see `isUsable`).
+    public let usable: [TunnelInterface]
+    /// Every `[Peer]` section of every usable interface, in host, interface, file order.
+    public let links: [PeerLink]
+    /// Link indexes by local interface.
+    public let linksByInterface: [Network.InterfaceID: [Int]]
+    /// For a local interface, its first section per peer key.
+    let sectionByKey: [Network.InterfaceID: [FastKey: Int]]
+    /// Interfaces whose usable config lists a key as a peer.
+    let listersByKey: [FastKey: [Network.InterfaceID]]
+    /// `network.interfacesByKey`, re-indexed for fast lookups.
+    let ownersByKey: [FastKey: [Network.InterfaceID]]
+    /// Every interface's tunnel addresses (host routes), valued by interface.
+    let addressTable: PrefixTable<Network.InterfaceID>
+    /// Each host after `wg-quick up`: facts file plus what its PreUp/PostUp lines do.
+    public let facts: [String: EffectiveFacts]
+    /// Per host, every AllowedIPs entry of its usable interfaces (its cryptokey routes), valued by link index.
+    let routes: [String: PrefixTable<Int>]
+    /// Links into each host: usable sections elsewhere naming a key of one of its interfaces.
+    let incoming: [String: [Int]]
+    /// Each interface's `Address` host addresses and ListenPort, so hot loops need not copy a whole interface.
+    private let addressesByID: [Network.InterfaceID: [IPAddress]]
+    let listenPorts: [Network.InterfaceID: UInt16]
+    /// Hosts by public address and by lowercased name (facts `names`, then host names), for Endpoint lookups.
+    private let hostsByAddress: [IPAddress: String]
+    private let hostsByName: [String: String]
+
+    /// Builds the context; linear in the number of `[Peer]` sections.
+    public init(network: Network) {
+        self.network = network
+        var byID: [Network.InterfaceID: TunnelInterface] = [:]
+        var usable: [TunnelInterface] = []
+        var addrs: [(IPPrefix, Network.InterfaceID)] = []
+        var addressesByID: [Network.InterfaceID: [IPAddress]] = [:]
+        var peersByID: [Network.InterfaceID: [PeerConfig]] = [:]
+        var ports: [Network.InterfaceID: UInt16] = [:]
+        for i in network.allInterfaces {
+            let id = i.id
+            byID[id] = i
+            addressesByID[id] = i.config.interface.addresses.map(\.address)
+            peersByID[id] = i.config.peers
+            if let port = i.config.interface.listenPort { ports[id] = port }
+            if Self.isUsable(i) { usable.append(i) }
+            for a in i.config.interface.addresses { addrs.append((IPPrefix.host(a.address), id)) }
+        }
+        interfaces = byID
+        self.addressesByID = addressesByID
+        listenPorts = ports
+        var pubs: [Network.InterfaceID: WireKey] = [:]
+        var owners: [FastKey: [Network.InterfaceID]] = [:]
+        for (k, ids) in network.interfacesByKey {
+            for id in ids { pubs[id] = k }
+            owners[FastKey(k)] = ids
+        }
+        publicKeys = pubs
+        ownersByKey = owners
+        self.usable = usable
+        addressTable = PrefixTable(addrs)
+
+        var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
+        var listers: [FastKey: [Network.InterfaceID]] = [:]
+        for i in usable {
+            var m: [FastKey: Int] = [:]
+            for (n, p) in i.config.peers.enumerated() where m[FastKey(p.publicKey)] == nil {
+                m[FastKey(p.publicKey)] = n
+                listers[FastKey(p.publicKey), default: []].append(i.id)
+            }
+            sections[i.id] = m
+        }
+        sectionByKey = sections
+        listersByKey = listers
+
+        var links: [PeerLink] = []
+        var byIface: [Network.InterfaceID: [Int]] = [:]
+        let usableIDs = Set(usable.map(\.id))
+        for i in usable {
+            let id = i.id
+            let own = pubs[id]
+            var mine: [Int] = []
+            mine.reserveCapacity(i.config.peers.count)
+            for (n, p) in i.config.peers.enumerated() {
+                var remote: Network.InterfaceID? = nil
+                var reverse: PeerConfig? = nil
+                if let owners = owners[FastKey(p.publicKey)], owners.count == 1, owners[0] != id {
+                    remote = owners[0]
+                    if let own, let r = sections[owners[0]]?[FastKey(own)] {
+                        reverse = peersByID[owners[0]]?[r]
+                    }
+                }
+                mine.append(links.count)
+                links.append(PeerLink(local: id, index: n, peer: p, remote: remote, reverse: reverse, localKey: own,
+                                      remoteUsable: remote.map { usableIDs.contains($0) } ?? false))
+            }
+            byIface[id] = mine
+        }
+        self.links = links
+        linksByInterface = byIface
+        facts = network.effectiveFacts()
+        var routeItems: [String: [(IPPrefix, Int)]] = [:]
+        var incoming: [String: [Int]] = [:]
+        for (n, l) in links.enumerated() {
+            for p in l.peer.allowedIPs { routeItems[l.local.host, default: []].append((p, n)) }
+            if let r = l.remote { incoming[r.host, default: []].append(n) }
+        }
+        routes = routeItems.mapValues { PrefixTable($0) }
+        self.incoming = incoming
+        var byAddress: [IPAddress: String] = [:]
+        var byName: [String: String] = [:]
+        for h in network.hosts {
+            for a in h.facts.publicAddresses where byAddress[a] == nil { byAddress[a] = h.name }
+            for n in h.facts.names where byName[n.lowercased()] == nil { byName[n.lowercased()] = h.name }
+        }
+        for h in network.hosts where byName[h.name.lowercased()] == nil { byName[h.name.lowercased()] = h.name }
+        hostsByAddress = byAddress
+        hostsByName = byName
+    }
+
+    /// True when wg-quick would bring the interface up: no parse errors, except the two lint reports itself with a
+    /// better message (a second PublicKey in a section, the interface's own key as a peer).
+    public static func isUsable(_ i: TunnelInterface) -> Bool {
+        !i.diagnostics.contains { $0.severity == .error && $0.kind != .duplicatePublicKey && $0.kind != .ownPublicKey }
+    }
+
+    /// The effective facts of a host (Linux defaults for a host the network does not know).
+    public func facts(_ host: String) -> EffectiveFacts {
+        facts[host] ?? EffectiveFacts(host: Host(name: host, interfaces: []))
+    }
+
+    /// The host an Endpoint points at, as `Network.host(for:)` decides, by index: a public address, a `names`
+    /// entry, the host's name or the name's first label.
+    public func host(for endpoint: Endpoint) -> String? {
+        switch endpoint.host {
+        case .address(let a): return hostsByAddress[a]
+        case .name(let n):
+            let lower = n.lowercased()
+            return hostsByName[lower] ?? lower.split(separator: ".").first.flatMap { hostsByName[String($0)] }
+        }
+    }
+
+    /// The interface with this id.
+    public func interface(_ id: Network.InterfaceID) -> TunnelInterface? { interfaces[id] }
+
+    /// The usable interfaces' links whose remote is `id` (sections naming its key).
+    func sections(listing key: WireKey) -> [Network.InterfaceID] { listersByKey[FastKey(key)] ?? [] }
+
+    /// The interfaces holding the private key of `key` (more than one: a shared key).
+    func owners(of key: WireKey) -> [Network.InterfaceID] { ownersByKey[FastKey(key)] ?? [] }
+
+    /// The section of `local` for peer `key`, when it has one.
+    func section(of local: Network.InterfaceID, for key: WireKey) -> PeerConfig? {
+        guard let n = sectionByKey[local]?[FastKey(key)] else { return nil }
+        return interfaces[local]?.config.peers[n]
+    }
+
+    /// The location of a peer setting (the section header when the key is not written).
+    func location(_ link: PeerLink, _ key: ConfigKey) -> SourceLocation {
+        link.peer.origin?.location(of: key) ?? SourceLocation(file: interfaces[link.local]?.file ?? "", line: 1)
+    }
+
+    /// The location of one AllowedIPs entry of a peer.
+    func location(_ link: PeerLink, prefix: IPPrefix) -> SourceLocation {
+        link.peer.origin?.location(of: prefix, key: .allowedIPs) ?? location(link, .allowedIPs)
+    }
+
+    /// True when every address of `prefix` is one of `host`'s own tunnel addresses: traffic to it is delivered
+    /// locally, never forwarded.
+    func isOwn(_ prefix: IPPrefix, of host: String) -> Bool {
+        guard prefix.length == prefix.address.bitWidth else { return false }
+        return addressTable.exactly(prefix).contains { $0.value.host == host }
+            || facts(host).lans.contains { $0.hostAddress == prefix.address }
+    }
+
+    /// The host addresses of an interface (its `Address` lines without prefix lengths).
+    func hostAddresses(_ id: Network.InterfaceID) -> [IPAddress] {
+        addressesByID[id] ?? []
+    }
+
+    /// A short name for a link's target: `HOST/IFACE`, or the key's first characters when it is unknown.
+    func name(of link: PeerLink) -> String {
+        link.remote?.description ?? "peer \(link.peer.publicKey.shortBase64)"
+    }
+}
+
+extension TunnelInterface {
+    /// This interface's id in the network.
+    public var id: Network.InterfaceID { Network.InterfaceID(host: host, interface: name) }
+}
+
+extension Array where Element == IPPrefix {
+    /// True when some prefix of the list contains `address`.
+    func covers(_ address: IPAddress) -> Bool { contains { $0.contains(address) } }
+
+    /// True when some prefix of the list contains all of `prefix`.
+    func covers(_ prefix: IPPrefix) -> Bool { contains { $0.contains(prefix) } }
+
+    /// `a, b, c` as config files write lists.
+    var listed: String { map(\.description).joined(separator: ", ") }
+}
