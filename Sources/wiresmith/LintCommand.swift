@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WireAnalysis
+import WireConfig
 
 /// `wiresmith lint DIR`: every host's configs read together, and what is broken, where, and how to fix it.
 ///
@@ -13,6 +14,8 @@ struct LintCommand: ParsableCommand {
         discussion: """
             DIR holds one folder per host (HOST/wg0.conf, HOST/host.yaml) or flat files (HOST.wg0.conf, \
             HOST.host.yaml). Exit status: 0 no errors, 1 error findings, 2 unusable input. Codes: docs/lint.md.
+
+            --fix applies the fixes that are plain edits (an AllowedIPs entry to add, a PostUp line to add), keeping             comments and layout; each file is written atomically and only when all its edits apply. The report             printed afterwards is of the fixed network.
             """
     )
 
@@ -24,6 +27,9 @@ struct LintCommand: ParsableCommand {
 
     @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
+
+    @Flag(help: "Apply the fixes that are edits to the config files, then report on the fixed network.")
+    var fix = false
 
     @Option(help: "Show only findings of at least this severity: info, warning or error.")
     var severity: String = "info"
@@ -42,7 +48,22 @@ struct LintCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wiresmith lint: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let report = Linter().lint(network)
+        var report = Linter().lint(network)
+        if fix {
+            let edits = report.findings.flatMap(\.edits)
+            do {
+                let changed = try ConfigEdit.apply(edits)
+                for e in edits {
+                    FileHandle.standardError.write(Data("fixed: \(e)\n".utf8))
+                }
+                if !changed.isEmpty {
+                    report = Linter().lint(try NetworkLoader().load(directory: directory))
+                }
+            } catch {
+                FileHandle.standardError.write(Data("wiresmith lint --fix: \(error)\n".utf8))
+                throw ExitCode(2)
+            }
+        }
         let shown = report.filtered(minimum: Finding.Severity(rawValue: severity) ?? .info)
         if json {
             print(shown.json())

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireAnalysis
 import WireConfig
 @testable import WireLab
 
@@ -166,6 +167,162 @@ extension NamespaceLabs {
             #expect(before.result(from: "alice", to: "10.1.0.2")?.answered == false)
             #expect(before.disagreements.isEmpty)
 
+            // The fixes lint proposes, applied as edits (what `lint --fix` and the demo do).
+            let findings = Linter().lint(try NetworkLoader().load(directory: dir.path)).findings
+            let edits = findings.flatMap(\.edits)
+            #expect(Set(findings.filter { !$0.edits.isEmpty }.map(\.code)) == [.asymmetricAllowedIPs, .forwardingDisabled])
+            let changed = try ConfigEdit.apply(edits)
+            #expect(changed.count == 2)  // alice/wg0.conf and hub/wg0.conf
+            var lines: [String] = []
+            let plan = try Lab.up(directory: LabEnvironment.network("two-hub"), options: options) { lines.append($0) }
+            #expect(lines.contains { $0.hasPrefix("hub: wg1 up") })
+            let pids = LabEnvironment.processes(id: id)
+            #expect(pids.count >= 3 + 3)  // a holder per host, a wireguard-go per interface
+            let ping = try Lab.run(plan, node: "alice", command: ["ping", "-c", "1", "-W", "2", "10.1.0.2"])
+            #expect(ping.succeeded && ping.output.contains("1 received"))
+            #expect(throws: LabError.self) { try Lab.run(plan, node: "carol", command: ["true"]) }
+            // Two hosts may both have a wg0: each lists only its own.
+            let shell = Shell(searchPath: LabOptions().searchPath)
+            for (host, expected) in [("alice", "wg0"), ("bob", "wg0"), ("hub", "wg0 wg1")] {
+                let hostPlan = try #require(plan.host(host))
+                let enter = try #require(LabState.enter(plan, host: hostPlan))
+                let listed = shell.run(enter + ["wg", "show", "interfaces"]).output.split(separator: " ")
+                #expect(listed.map { $0.trimmed }.sorted().joined(separator: " ") == expected)
+            }
+            let matrix = try Lab.check(plan, options: options)
+            let aliceToBob = try #require(matrix.result(from: "alice", to: "10.1.0.2"))
+            #expect(aliceToBob.answered)
+            #expect(matrix.passed, "\(matrix.rendered())")
+            #expect(matrix.results.count == 3 * 4 - 4)
+            // The hub's name resolved inside alice's private /etc/hosts; DNS = went to alice's private resolv.conf.
+            let hostsFile = try String(contentsOfFile: "\(plan.runDirectory)/hosts/alice/resolv.conf", encoding: .utf8)
+            #expect(hostsFile.contains("nameserver 10.0.0.1"))
+            #expect(LabEnvironment.realSockets().subtracting(socketsBefore).isEmpty)
+
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id, pids: pids) == [])
+            #expect(!((try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "").contains("10.0.0.1 "))
+        }
+
+        @Test func aKilledLabUpIsRemovedByLabDown() throws {
+            try LabEnvironment.require()
+            let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["lab", "up", LabEnvironment.network("two-hub"), "--id", id]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            // Kill it once the last host's namespace exists: mid-build, with holders and NAT routers already made.
+            let shell = Shell(searchPath: LabOptions().searchPath)
+            var seen = false
+            for _ in 0..<1000 where !seen {
+                seen = shell.run(["ip", "netns", "list"]).output.contains("\(LabPlan.prefix(id: id))h-hub")
+                if !seen { usleep(5_000) }
+            }
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            #expect(seen, "lab up never got as far as the hub")
+            let pids = LabEnvironment.processes(id: id)
+            #expect(!LabEnvironment.leftovers(id: id).isEmpty)  // the killed run did leave things behind
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id, pids: pids) == [])
+        }
+
+        @Test func missingWgQuickIsExitTwoAndBuildsNothing() throws {
+            try LabEnvironment.require()
+            let bin = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-path-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: bin) }
+            let real = Shell(searchPath: LabOptions().searchPath)
+            for tool in Lab.requiredTools(implementation: "wireguard-go") where tool != "wg-quick" {
+                try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path,
+                                                           withDestinationPath: try #require(real.which(tool)))
+            }
+            let id = LabEnvironment.freshID()
+            let options = LabOptions(id: id, searchPath: bin.path)
+            #expect {
+                _ = try Lab.up(directory: LabEnvironment.network("two-hub"), options: options)
+            } throws: { e in
+                guard case LabError.missingTools(let tools) = e else { return false }
+                return tools == ["wg-quick"] && "\(e)".contains("missing tools: wg-quick")
+            }
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+
+        @Test func aConfigWithErrorsIsNamedWithFileAndLineAndBuildsNothing() throws {
+            try LabEnvironment.require()
+            let id = LabEnvironment.freshID()
+            #expect {
+                _ = try Lab.up(directory: LabEnvironment.network("broken-config"), options: LabOptions(id: id))
+            } throws: { e in
+                guard case LabError.invalidConfigs(let diags) = e else { return false }
+                return diags.contains {
+                    $0.location.file.hasSuffix("broken-config/hub/wg0.conf") && $0.location.line == 8
+                }
+            }
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+
+        @Test func aConfigWgQuickRefusesRollsTheLabBack() throws {
+            try LabEnvironment.require()
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            #expect {
+                _ = try Lab.up(directory: LabEnvironment.network("refused-postup"), options: LabOptions(id: id))
+            } throws: { e in
+                guard case LabError.wgQuickFailed(let iface, _, let location, _) = e else { return false }
+                return iface == "alice/wg0" && location?.file.hasSuffix("refused-postup/alice/wg0.conf") == true
+                    && location?.line == 5
+            }
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+
+        @Test func checkDirectoryPrintsJSONAndExitsZeroWhenTraceAgrees() throws {
+            try LabEnvironment.require()
+            let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
+            let id = LabEnvironment.freshID()
+            defer { _ = try? Lab.down(id: id) }
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).json")
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: out) }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["lab", "check", LabEnvironment.example("two-hub-broken"), "--json", "--id", id]
+            p.standardOutput = try FileHandle(forWritingTo: out)
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)  // alice and bob do not meet, as trace predicts
+            let matrix = try JSONDecoder().decode(ReachabilityMatrix.self, from: try Data(contentsOf: out))
+            #expect(matrix.labID == id && matrix.passed && matrix.disagreements.isEmpty)
+            #expect(matrix.result(from: "alice", to: "10.1.0.2")?.answered == false)
+            #expect(matrix.result(from: "alice", to: "10.0.0.1")?.answered == true)
+            #expect(LabEnvironment.leftovers(id: id) == [])  // check DIR tears its lab down
+        }
+
+        /// The demo's flow: the broken hub up, alice cannot reach bob; the fix written; reload; alice reaches bob.
+        @Test func reloadAppliesAFixToARunningLab() throws {
+            try LabEnvironment.require()
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-fix-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: dir) }
+            // The configs hold private keys: a 0700 folder, files 0600.
+            try FileManager.default.copyItem(atPath: LabEnvironment.example("two-hub-broken"), toPath: dir.path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
+            for f in ["alice/wg0.conf", "bob/wg0.conf", "hub/wg0.conf", "hub/wg1.conf"] {
+                try FileManager.default.setAttributes([.posixPermissions: 0o600],
+                                                      ofItemAtPath: dir.appendingPathComponent(f).path)
+            }
+            let id = LabEnvironment.freshID()
+            let options = LabOptions(id: id)
+            defer { _ = try? Lab.down(id: id) }
+            var plan = try Lab.up(directory: dir.path, options: options)
+            let before = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan))
+            #expect(before.result(from: "alice", to: "10.1.0.2")?.answered == false)
+            #expect(before.disagreements.isEmpty)
+
             func edit(_ file: String, _ from: String, _ to: String) throws {
                 let path = dir.appendingPathComponent(file).path
                 let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -180,7 +337,7 @@ extension NamespaceLabs {
                      "ListenPort = 51820\nPostUp = sysctl -w net.ipv4.ip_forward=1")
             var lines: [String] = []
             plan = try Lab.reload(plan, options: options) { lines.append($0) }
-            #expect(lines.count == 3)  // alice/wg0, bob/wg0, hub/wg0; hub/wg1 is unchanged
+            #expect(lines.count == 2)  // alice/wg0 and hub/wg0; bob/wg0 and hub/wg1 are unchanged
 
             let after = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan))
             #expect(after.result(from: "alice", to: "10.1.0.2")?.answered == true)

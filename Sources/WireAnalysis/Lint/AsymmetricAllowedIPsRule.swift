@@ -77,7 +77,7 @@ struct AsymmetricAllowedIPsRule: LintRule {
         let subnet = source.remote.flatMap { context.interface($0) }?.config.interface.addresses
             .map(\.network).first { $0.contains(address) && $0.length < $0.address.bitWidth && !$0.isDefaultRoute }
         let add = subnet ?? IPPrefix.host(address)
-        return Finding(
+        var finding = Finding(
             .asymmetricAllowedIPs, .error, hosts: [c.host, source.local.host, relay.name],
             interfaces: [c, out.local, source.local] + (source.remote.map { [$0] } ?? []),
             locations: [at, context.location(source, prefix: routed)],
@@ -86,5 +86,7 @@ struct AsymmetricAllowedIPsRule: LintRule {
                 + "\(out.local) (\(accept.allowedIPs.listed)) do not include \(address): \(c) drops those packets, "
                 + "traffic between them is one-way at best",
             fix: "add \(add) to AllowedIPs at \(at.fileLine)")
+        if !at.file.isEmpty { finding.edits = [.addAllowedIPs(file: at.file, peer: accept.publicKey, prefixes: [add])] }
+        return finding
     }
 }

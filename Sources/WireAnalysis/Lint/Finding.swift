@@ -40,6 +40,9 @@ public struct Finding: Hashable, Sendable {
     public var message: String
     /// What to change.
     public var fix: String
+    /// The fix as edits to config files, when it is one (`lint --fix` and the demo apply these); empty when the fix
+    /// needs a decision or lives outside the configs (a firewall, a facts file).
+    public var edits: [ConfigEdit] = []
 
     /// A finding; duplicate hosts and interfaces are dropped, keeping the first occurrence's order.
     public init(

@@ -32,7 +32,7 @@ struct ForwardingDisabledRule: LintRule {
                 let setAt = fact.source.location
                 let where_ = setAt.map { "turned off at \($0.fileLine)" }
                     ?? "off (Linux's default; nothing turns it on)"
-                out.append(Finding(
+                var finding = Finding(
                     .forwardingDisabled, .error, hosts: [host.name, link.local.host],
                     interfaces: [link.remote, link.local].compactMap { $0 },
                     locations: (setAt.map { [$0] } ?? []) + (first.map { [SourceLocation(file: $0.file,
@@ -42,7 +42,13 @@ struct ForwardingDisabledRule: LintRule {
                         + "\(e.prefix) into \(link.remote?.description ?? host.name) and \(host.name) would send it on "
                         + "\(e.onward); those packets are dropped",
                     fix: "add `PostUp = sysctl -w \(sysctl)=1` to [Interface] of \(first?.file ?? host.name) (or "
-                        + "`forwarding: { \(family.rawValue): true }` in host.yaml if it is set elsewhere)"))
+                        + "`forwarding: { \(family.rawValue): true }` in host.yaml if it is set elsewhere)")
+                // Only a forwarding nobody set is fixed by adding a PostUp; one turned off on purpose is the
+                // operator's to change where it was set.
+                if fact.source.isDefault, let first {
+                    finding.edits = [.addInterfaceLine(file: first.file, key: .postUp, value: "sysctl -w \(sysctl)=1")]
+                }
+                out.append(finding)
             }
         }
         return out

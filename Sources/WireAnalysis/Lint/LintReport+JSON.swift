@@ -9,7 +9,7 @@ extension LintReport {
     ///  "summary": {"errors": 1, "warnings": 0, "infos": 0},
     ///  "findings": [{"code": "key-mismatch", "severity": "error", "hosts": ["alice", "hub"],
     ///                "interfaces": ["alice/wg0", "hub/wg0"], "locations": [{"file": "alice/wg0.conf", "line": 8}],
-    ///                "message": "...", "fix": "..."}]}
+    ///                "message": "...", "fix": "...", "edits": ["alice/wg0.conf: add ... to AllowedIPs of peer ..."]}]}
     /// ```
     /// Keys are sorted, so equal reports print byte-identical JSON.
     public func json() -> String {
@@ -39,6 +39,8 @@ private struct JSONReport: Encodable {
         var locations: [Location]
         var message: String
         var fix: String
+        /// The fix as edits `lint --fix` applies (absent when the fix is not an edit).
+        var edits: [String]?
     }
 
     var schema = "wiresmith-lint/1"
@@ -50,7 +52,8 @@ private struct JSONReport: Encodable {
         findings = report.findings.map { f in
             Item(code: f.code.rawValue, severity: f.severity.rawValue, hosts: f.hosts,
                  interfaces: f.interfaces.map(\.description),
-                 locations: f.locations.map { Location(file: $0.file, line: $0.line) }, message: f.message, fix: f.fix)
+                 locations: f.locations.map { Location(file: $0.file, line: $0.line) }, message: f.message, fix: f.fix,
+                 edits: f.edits.isEmpty ? nil : f.edits.map(\.description))
         }
     }
 }
