@@ -12,6 +12,7 @@ import Testing
         ("two-hub", "alice", "bob", nil),
         ("two-hub", "bob", "alice", nil),
         ("two-hub-broken", "alice", "bob", (1, .route)),
+        ("two-hub-broken", "bob", "alice", (2, .forwarding)),
         ("two-hub-missing-subnet", "alice", "bob", (1, .route)),
         ("two-hub-missing-subnet", "bob", "alice", (3, .source)),
         ("two-hub-no-forwarding", "alice", "bob", (2, .forwarding)),
