@@ -55,7 +55,10 @@ import WireConfig
         let findings = try #require(root["findings"] as? [[String: Any]])
         #expect(findings.count == 3)
         let fwd = try #require(findings.first { $0["code"] as? String == "forwarding-disabled" })
-        #expect(Set(fwd.keys) == ["code", "severity", "hosts", "interfaces", "locations", "message", "fix"])
+        #expect(Set(fwd.keys) == ["code", "severity", "hosts", "interfaces", "locations", "message", "fix", "edits"])
+        #expect((fwd["edits"] as? [String])?.first?.contains("PostUp = sysctl -w net.ipv4.ip_forward=1") == true)
+        // A fix that is not an edit has no `edits` key.
+        #expect(findings.contains { $0["edits"] == nil })
         #expect(fwd["severity"] as? String == "error")
         #expect((fwd["hosts"] as? [String])?.first == "hub")
         #expect((fwd["interfaces"] as? [String])?.contains("hub/wg0") == true)

@@ -22,7 +22,8 @@ extension LintReport {
             if f.locations.count > 1 {
                 lines.append("    see: " + f.locations.dropFirst().map(\.fileLine).joined(separator: ", "))
             }
-            lines.append("    " + paint("fix:", .fix) + " \(f.fix)")
+            lines.append("    " + paint("fix:", .fix) + " \(f.fix)"
+                + (f.edits.isEmpty ? "" : paint(" (lint --fix applies it)", .fix)))
         }
         if !findings.isEmpty { lines.append("") }
         let hosts = Set(findings.map(\.primaryHost)).count
