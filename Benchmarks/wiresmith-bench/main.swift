@@ -4,6 +4,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let subcommands: [(name: String, summary: String, run: ([String]) -> Void)] = [
     ("protocol", "packets/s through encapsulate+decapsulate (1420-byte packets), handshakes/s", runProtocolBench),
     ("trace", "1,000 traces over a generated 10,000-peer hub", { _ in traceBench() }),
+    ("lint", "a generated 10,000-peer hub plus a 200-host mesh, linted", { _ in runLintBench() }),
     ("lab", "a generated 20-host hub-and-spoke lab up, checked and down (root)", { _ in runLabBenchmark() }),
 ]
 
