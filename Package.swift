@@ -57,7 +57,7 @@ let package = Package(
         ),
         .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
-        .testTarget(name: "WireConfigTests", dependencies: ["WireConfig"], exclude: ["Corpus"]),
+        .testTarget(name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto"], exclude: ["Corpus"]),
         .testTarget(name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig"], exclude: ["Networks"]),
         .testTarget(name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"], exclude: ["Networks"]),
     ]

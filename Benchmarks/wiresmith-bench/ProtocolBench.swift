@@ -1,3 +1,4 @@
+import WireCrypto
 import Foundation
 import WireProtocol
 

@@ -1,4 +1,5 @@
 import WireAnalysis
+import WireCrypto
 import WireConfig
 
 /// What `traceBench` measured.
@@ -26,7 +27,7 @@ func traceBench(peers: Int = 10_000, traces: Int = 1_000) -> TraceBenchResult {
     let build = clock.measure { network = makeHub(peers: peers) }
     var tracer: Tracer!
     let index = clock.measure { tracer = Tracer(network: network) }
-    var rng = SplitMix64(seed: 0x5eed)
+    var rng = SeededRandom(seed: 0x5eed)
     var delivered = 0
     let spokes = network.hosts.map(\.name).filter { $0 != "hub" }
     let run = clock.measure {
@@ -83,15 +84,3 @@ private func makeHub(peers: Int) -> Network {
     return Network(hosts: hosts)
 }
 
-/// A small deterministic generator (SplitMix64), so benchmark runs pick the same pairs.
-private struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

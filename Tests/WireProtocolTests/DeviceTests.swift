@@ -1,3 +1,4 @@
+import WireCrypto
 import Testing
 @testable import WireProtocol
 

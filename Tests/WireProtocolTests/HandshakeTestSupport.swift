@@ -26,18 +26,8 @@ enum HandshakeTestSupport {
         TAI64N(sinceUnixEpoch: .seconds(1_795_000_000) + offset)
     }
 
-    /// A deterministic generator (SplitMix64), so every handshake in a test is reproducible.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A deterministic generator, so every handshake in a test is reproducible.
+    typealias SplitMix = SeededRandom
 
     /// Two identities that know each other, with a PSK.
     struct Pair {

@@ -1,3 +1,4 @@
+import WireCrypto
 @testable import WireProtocol
 
 /// Two devices with real identities and the Noise handshake (`NoiseTunnelHandshake`, `NoiseInitiationRouter`).

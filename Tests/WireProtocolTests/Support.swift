@@ -1,3 +1,4 @@
+import WireCrypto
 @testable import WireProtocol
 
 /// A stand-in for the Noise handshake with the same message sizes and index handling but no cryptography, so
