@@ -32,7 +32,9 @@ extension Tracer {
                                    setting: setting, location: fact.source.location))
             return true
         }
-        let file = hookFile(h, [inIf, outIf])
+        // Forwarding is host-wide: its PostUp goes in the host's first config, the one lint's fix names too.
+        let file = hookFile(h, [(network.hosts[h].interfaces.first { $0.isValid } ?? network.hosts[h].interfaces.first)
+            .map(\.name) ?? inIf])
         let yaml = family == .ipv4 ? "ipv4" : "ipv6"
         if let loc = fact.source.location {
             steps.append(TraceStep(.forwarding, ok: false, "\(setting) = 0 on \(name): it does not forward from "
