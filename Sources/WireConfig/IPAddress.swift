@@ -1,3 +1,5 @@
+import WireCrypto
+
 /// An IPv4 or IPv6 address.
 ///
 /// Parsing follows `inet_pton(3)` (what wg uses for AllowedIPs): dotted quads of exactly four decimal parts with
@@ -106,7 +108,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             guard !group.isEmpty, group.count <= 4 else { return nil }
             var w: UInt16 = 0
             for c in group {
-                guard let n = hexValue(c) else { return nil }
+                guard let n = Hex.digit(c) else { return nil }
                 w = w << 4 | UInt16(n)
             }
             words.append(w)
@@ -130,15 +132,6 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         guard words.count == 8 else { return nil }
         return words.reduce(UInt128(0)) { $0 << 16 | UInt128($1) }
-    }
-
-    private static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     /// The text `inet_ntop(3)` prints for this address.

@@ -1,4 +1,5 @@
 import Crypto
+import WireCrypto
 import Foundation
 
 /// A 32-byte Curve25519 key or preshared key, as WireGuard carries them.
@@ -35,42 +36,15 @@ public struct WireKey: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses 64 hex digits (either case), the UAPI form.
     public init?(hex: String) {
-        let chars = Array(hex.utf8)
-        guard chars.count == 64 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        var i = 0
-        while i < 64 {
-            guard let hi = Self.nibble(chars[i]), let lo = Self.nibble(chars[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        self.bytes = out
-    }
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        guard hex.utf8.count == 64, let bytes = Hex.decode(hex) else { return nil }
+        self.bytes = bytes
     }
 
     /// Standard base64 with padding, as `wg` prints keys.
     public var base64: String { Data(bytes).base64EncodedString() }
 
     /// 64 lowercase hex digits, as the UAPI carries keys.
-    public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public var hex: String { Hex.encode(bytes) }
 
     /// True for the all-zero key.
     public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }

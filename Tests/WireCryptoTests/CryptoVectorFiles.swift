@@ -1,4 +1,5 @@
 import Foundation
+import WireCrypto
 
 /// Reads the published vector files in Tests/Vectors, located from this source file so no resource bundle is needed.
 enum CryptoVectorFiles {
@@ -49,15 +50,6 @@ enum CryptoVectorFiles {
 
 /// Bytes from hex digits (test input only; traps on malformed input).
 func cryptoHex(_ string: String) -> [UInt8] {
-    let chars = Array(string.utf8)
-    precondition(chars.count % 2 == 0, "odd hex length")
-    func nibble(_ c: UInt8) -> UInt8 {
-        switch c {
-        case 48...57: return c - 48
-        case 97...102: return c - 87
-        case 65...70: return c - 55
-        default: preconditionFailure("not hex")
-        }
-    }
-    return stride(from: 0, to: chars.count, by: 2).map { nibble(chars[$0]) << 4 | nibble(chars[$0 + 1]) }
+    guard let bytes = Hex.decode(string) else { preconditionFailure("not hex: \(string)") }
+    return bytes
 }

@@ -9,16 +9,8 @@ enum HandshakeTestSupport {
 
     /// Bytes from hex digits (test input only; traps on malformed input).
     static func hex(_ string: String) -> [UInt8] {
-        let chars = Array(string.utf8)
-        func nibble(_ c: UInt8) -> UInt8 {
-            switch c {
-            case 48...57: return c - 48
-            case 97...102: return c - 87
-            case 65...70: return c - 55
-            default: preconditionFailure("not hex")
-            }
-        }
-        return stride(from: 0, to: chars.count, by: 2).map { nibble(chars[$0]) << 4 | nibble(chars[$0 + 1]) }
+        guard let bytes = Hex.decode(string) else { preconditionFailure("not hex: \(string)") }
+        return bytes
     }
 
     /// A wall time in 2026, as a TAI64N, `offset` after a fixed instant.
