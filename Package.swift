@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
         .testTarget(name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto"], exclude: ["Corpus"]),
         .testTarget(name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig"], exclude: ["Networks"]),
-        .testTarget(name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"], exclude: ["Networks"]),
+        .testTarget(
+            name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"], exclude: ["Networks"]),
     ]
 )

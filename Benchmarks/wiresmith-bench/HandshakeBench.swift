@@ -76,8 +76,9 @@ func runHandshakeBenchmark(duration: Duration = .seconds(3)) -> Double {
             elapsed = clock.now - start
         }
         let rate = Double(count) / seconds(elapsed)
-        print("handshakes: \(count) in \(format(seconds(elapsed))) s = \(format(rate)) handshakes/s "
-              + "(both sides on one core, \(format(1_000_000 / rate)) us each)")
+        print(
+            "handshakes: \(count) in \(format(seconds(elapsed))) s = \(format(rate)) handshakes/s "
+                + "(both sides on one core, \(format(1_000_000 / rate)) us each)")
         return rate
     } catch {
         print("handshake benchmark failed: \(error)")

@@ -22,8 +22,12 @@ func runLabBenchmark(hosts: Int = 20) {
         print("lab: cannot write the network: \(error)")
         return
     }
-    func seconds(_ d: Duration) -> String { String(format: "%.2f s", Double(d.components.seconds)
-        + Double(d.components.attoseconds) / 1e18) }
+    func seconds(_ d: Duration) -> String {
+        String(
+            format: "%.2f s",
+            Double(d.components.seconds)
+                + Double(d.components.attoseconds) / 1e18)
+    }
     let clock = ContinuousClock()
     var plan: LabPlan?
     do {
@@ -35,8 +39,9 @@ func runLabBenchmark(hosts: Int = 20) {
             matrix = try Lab.check(plan!, verdicts: TraceVerdicts.provider(for: network))
         }
         let m = matrix!
-        print("lab: check  \(seconds(checkTime)) (\(m.results.count) probes, \(m.results.filter(\.answered).count) "
-              + "answered, \(m.disagreements.count) disagreements with trace)")
+        print(
+            "lab: check  \(seconds(checkTime)) (\(m.results.count) probes, \(m.results.filter(\.answered).count) "
+                + "answered, \(m.disagreements.count) disagreements with trace)")
     } catch {
         print("lab: failed: \(error)")
     }
@@ -68,7 +73,9 @@ private func writeHubAndSpoke(to dir: URL, spokes: Int) throws {
         """
     for (i, k) in spokeKeys.enumerated() {
         hub += "\n[Peer]\n# spoke\(i + 1)\nPublicKey = \(k.publicKey.base64)\nAllowedIPs = 10.50.0.\(i + 2)/32\n"
-        try write("spoke\(i + 1)", "wg0.conf", """
+        try write(
+            "spoke\(i + 1)", "wg0.conf",
+            """
             [Interface]
             PrivateKey = \(k.base64)
             Address = 10.50.0.\(i + 2)/32

@@ -1,5 +1,5 @@
-import WireCrypto
 import Foundation
+import WireCrypto
 import WireProtocol
 
 /// Two devices with real identities and the Noise handshake, wired back to back in memory.
@@ -21,12 +21,19 @@ struct BenchPair {
         routerB.register(publicKey: identityA.publicKey, peerIndex: 2)
         a = Device(router: routerA)
         b = Device(router: routerB)
-        try a.addPeer(Tunnel(peerIndex: 1, handshake: NoiseTunnelHandshake(
-            identity: identityA, peerPublicKey: identityB.publicKey, wallClockAtOrigin: wall), endpoint: endpointB,
-            configuration: .init(mtu: 1420)), allowedIPs: [(.v4(0x0a00_0002), 32)])
-        try b.addPeer(Tunnel(peerIndex: 2, handshake: NoiseTunnelHandshake(
-            identity: identityB, peerPublicKey: identityA.publicKey, wallClockAtOrigin: wall), endpoint: nil,
-            configuration: .init(mtu: 1420)), allowedIPs: [(.v4(0x0a00_0001), 32)])
+        try a.addPeer(
+            Tunnel(
+                peerIndex: 1,
+                handshake: NoiseTunnelHandshake(
+                    identity: identityA, peerPublicKey: identityB.publicKey, wallClockAtOrigin: wall),
+                endpoint: endpointB,
+                configuration: .init(mtu: 1420)), allowedIPs: [(.v4(0x0a00_0002), 32)])
+        try b.addPeer(
+            Tunnel(
+                peerIndex: 2,
+                handshake: NoiseTunnelHandshake(
+                    identity: identityB, peerPublicKey: identityA.publicKey, wallClockAtOrigin: wall), endpoint: nil,
+                configuration: .init(mtu: 1420)), allowedIPs: [(.v4(0x0a00_0001), 32)])
     }
 
     /// Sends `packet` from A and delivers everything until quiet; returns the packets B wrote to its TUN.
@@ -97,10 +104,14 @@ func runProtocolBench(_ arguments: [String]) {
             }
         }
         let perSecond = rate(count, clock.now - start)
-        print(String(format: "transport:  %.0f packets/s (1420-byte packets, Device.encapsulate + decapsulate, "
-                     + "one core)", perSecond))
-        print(String(format: "            %.2f Gbit/s of payload, %.2f us per packet", perSecond * 1420 * 8 / 1e9,
-                     1e6 / perSecond))
+        print(
+            String(
+                format: "transport:  %.0f packets/s (1420-byte packets, Device.encapsulate + decapsulate, "
+                    + "one core)", perSecond))
+        print(
+            String(
+                format: "            %.2f Gbit/s of payload, %.2f us per packet", perSecond * 1420 * 8 / 1e9,
+                1e6 / perSecond))
 
         // The same packets through the session keys alone (seal, open, replay window, header), side by side.
         var sender = pair.a.tunnels[1]!.keypairs.current!
@@ -110,14 +121,16 @@ func runProtocolBench(_ arguments: [String]) {
         while clock.now - keypairStart < .seconds(seconds) {
             for _ in 0..<1000 {
                 guard let datagram = sender.seal(packet, mtu: 1420), let (counter, plain) = receiver.open(datagram),
-                      receiver.acceptCounter(counter), (try? IPPacket.header(of: plain)) != nil
+                    receiver.acceptCounter(counter), (try? IPPacket.header(of: plain)) != nil
                 else { fatalError("transport round trip failed") }
                 sealedCount += 1
             }
         }
         let keypairRate = rate(sealedCount, clock.now - keypairStart)
-        print(String(format: "            %.0f packets/s through Keypair.seal + open alone (%.2f us per packet)",
-                     keypairRate, 1e6 / keypairRate))
+        print(
+            String(
+                format: "            %.0f packets/s through Keypair.seal + open alone (%.2f us per packet)",
+                keypairRate, 1e6 / keypairRate))
 
         if arguments.contains("transport") { return }
 
@@ -130,8 +143,10 @@ func runProtocolBench(_ arguments: [String]) {
             guard fresh.send(small, now: now, actions: &actions) == 1 else { fatalError("handshake failed") }
             handshakes += 1
         }
-        print(String(format: "handshakes: %.0f/s through two devices (initiation, response, first packet; one core)",
-                     rate(handshakes, clock.now - hsStart)))
+        print(
+            String(
+                format: "handshakes: %.0f/s through two devices (initiation, response, first packet; one core)",
+                rate(handshakes, clock.now - hsStart)))
     } catch {
         print("protocol benchmark failed: \(error)")
         exit(1)

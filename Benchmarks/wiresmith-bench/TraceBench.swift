@@ -1,6 +1,6 @@
 import WireAnalysis
-import WireCrypto
 import WireConfig
+import WireCrypto
 
 /// What `traceBench` measured.
 struct TraceBenchResult: Sendable {
@@ -41,12 +41,14 @@ func traceBench(peers: Int = 10_000, traces: Int = 1_000) -> TraceBenchResult {
     func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
-    let result = TraceBenchResult(peers: peers, traces: traces, delivered: delivered,
-                                  buildSeconds: seconds(build), indexSeconds: seconds(index),
-                                  traceSeconds: seconds(run))
-    print("trace: hub with \(peers) peers: build \(fmt(result.buildSeconds)) s, index \(fmt(result.indexSeconds)) s, "
-          + "\(traces) traces \(fmt(result.traceSeconds)) s (\(fmt(result.traceSeconds / Double(traces) * 1e6)) us "
-          + "each), \(delivered) delivered")
+    let result = TraceBenchResult(
+        peers: peers, traces: traces, delivered: delivered,
+        buildSeconds: seconds(build), indexSeconds: seconds(index),
+        traceSeconds: seconds(run))
+    print(
+        "trace: hub with \(peers) peers: build \(fmt(result.buildSeconds)) s, index \(fmt(result.indexSeconds)) s, "
+            + "\(traces) traces \(fmt(result.traceSeconds)) s (\(fmt(result.traceSeconds / Double(traces) * 1e6)) us "
+            + "each), \(delivered) delivered")
     return result
 }
 
@@ -69,18 +71,32 @@ private func makeHub(peers: Int) -> Network {
         hubPeers.append(PeerConfig(publicKey: key.publicKey, allowedIPs: [.host(address)]))
         let config = WireGuardConfig(
             interface: InterfaceConfig(privateKey: key, addresses: [IPPrefix(address: address, length: 32)!]),
-            peers: [PeerConfig(publicKey: hubPublic, allowedIPs: [IPPrefix("10.0.0.0/16")!], endpoint: hubEndpoint,
-                               persistentKeepalive: 25)])
+            peers: [
+                PeerConfig(
+                    publicKey: hubPublic, allowedIPs: [IPPrefix("10.0.0.0/16")!], endpoint: hubEndpoint,
+                    persistentKeepalive: 25)
+            ])
         let name = "spoke\(i)"
-        hosts.append(Host(name: name, interfaces: [TunnelInterface(host: name, name: "wg0", file: "\(name)/wg0.conf",
-                                                                   config: config, diagnostics: [])]))
+        hosts.append(
+            Host(
+                name: name,
+                interfaces: [
+                    TunnelInterface(
+                        host: name, name: "wg0", file: "\(name)/wg0.conf",
+                        config: config, diagnostics: [])
+                ]))
     }
     let hubConfig = WireGuardConfig(
         interface: InterfaceConfig(privateKey: hubKey, listenPort: 51820, addresses: [IPPrefix("10.0.0.1/16")!]),
         peers: hubPeers)
     let facts = HostFacts(ipv4Forwarding: true, publicAddresses: [IPAddress("203.0.113.1")!])
-    hosts.append(Host(name: "hub", interfaces: [TunnelInterface(host: "hub", name: "wg0", file: "hub/wg0.conf",
-                                                                config: hubConfig, diagnostics: [])], facts: facts))
+    hosts.append(
+        Host(
+            name: "hub",
+            interfaces: [
+                TunnelInterface(
+                    host: "hub", name: "wg0", file: "hub/wg0.conf",
+                    config: hubConfig, diagnostics: [])
+            ], facts: facts))
     return Network(hosts: hosts)
 }
-

@@ -1,5 +1,6 @@
 // wiresmith-bench: measurements that are not tests. `swift run -c release wiresmith-bench <subcommand>`.
 import Foundation
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let subcommands: [(name: String, summary: String, run: ([String]) -> Void)] = [
     ("protocol", "packets/s through encapsulate+decapsulate (1420-byte packets), handshakes/s", runProtocolBench),

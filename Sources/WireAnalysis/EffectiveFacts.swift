@@ -146,8 +146,10 @@ public struct EffectiveFacts: Hashable, Sendable {
         case .route(let r): routes.append(r)
         case .none: break
         case .unknown(let reason):
-            unknownEffects.append(UnknownEffect(command: command.text, location: command.location,
-                                                interface: command.interface, reason: reason))
+            unknownEffects.append(
+                UnknownEffect(
+                    command: command.text, location: command.location,
+                    interface: command.interface, reason: reason))
         }
     }
 
@@ -165,16 +167,18 @@ public struct EffectiveFacts: Hashable, Sendable {
     ///
     /// `state` is the packet's conntrack state (a trace's first packet is `.new`, its reply `.established`);
     /// `proto` its protocol (`icmp` for a ping).
-    public func forwardDecision(family: IPFamily, inInterface: String, outInterface: String, source: IPAddress,
-                                destination: IPAddress, state: ConnectionState, proto: String = "icmp")
+    public func forwardDecision(
+        family: IPFamily, inInterface: String, outInterface: String, source: IPAddress,
+        destination: IPAddress, state: ConnectionState, proto: String = "icmp"
+    )
         -> FilterDecision
     {
         for rule in forwardRules where rule.family == nil || rule.family == family {
             guard Self.interface(rule.inInterface, matches: inInterface),
-                  Self.interface(rule.outInterface, matches: outInterface),
-                  rule.source?.contains(source) ?? true, rule.destination?.contains(destination) ?? true,
-                  rule.states?.contains(state) ?? true,
-                  rule.proto.map({ $0 == "all" || $0 == proto || (proto == "icmp" && $0 == "1") }) ?? true
+                Self.interface(rule.outInterface, matches: outInterface),
+                rule.source?.contains(source) ?? true, rule.destination?.contains(destination) ?? true,
+                rule.states?.contains(state) ?? true,
+                rule.proto.map({ $0 == "all" || $0 == proto || (proto == "icmp" && $0 == "1") }) ?? true
             else { continue }
             return FilterDecision(action: rule.action, rule: rule, policy: forwardPolicy(family))
         }

@@ -48,8 +48,10 @@ public struct HookCommand: Hashable, Sendable {
             endWord()
             let t = text.trimmingChars(" \t")
             if !words.isEmpty {
-                commands.append(HookCommand(text: t, words: words, location: location, interface: interface,
-                                            hook: hook))
+                commands.append(
+                    HookCommand(
+                        text: t, words: words, location: location, interface: interface,
+                        hook: hook))
             }
             words = []
             text = ""

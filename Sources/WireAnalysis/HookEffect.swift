@@ -97,12 +97,19 @@ extension HookCommand {
             if ["-p", "--load", "--system", "-f"].contains(a) || a.hasPrefix("-p") && a.count > 2 {
                 return [.unknown("`sysctl \(a)` loads settings from files the analysis cannot see")]
             }
-            if a.hasPrefix("-") { i += 1; continue }
-            var key = a, value: String? = nil
+            if a.hasPrefix("-") {
+                i += 1
+                continue
+            }
+            var key = a
+            var value: String? = nil
             if let eq = a.firstIndex(of: "=") {
                 key = String(a[..<eq])
                 value = String(a[a.index(after: eq)...])
-                if value!.isEmpty, i + 1 < args.count { value = args[i + 1]; i += 1 }
+                if value!.isEmpty, i + 1 < args.count {
+                    value = args[i + 1]
+                    i += 1
+                }
             } else if i + 2 < args.count, args[i + 1] == "=" {
                 value = args[i + 2]
                 i += 2
@@ -151,7 +158,11 @@ extension HookCommand {
         var a = args[...]
         var family: IPFamily? = nil
         while let f = a.first, f.hasPrefix("-") {
-            if f == "-4" { family = .ipv4 } else if f == "-6" { family = .ipv6 } else {
+            if f == "-4" {
+                family = .ipv4
+            } else if f == "-6" {
+                family = .ipv6
+            } else {
                 return .unknown("`ip \(f)` is not modelled")
             }
             a = a.dropFirst()
@@ -173,11 +184,13 @@ extension HookCommand {
             prefix = IPPrefix(dest)
         }
         guard let prefix else { return .unknown("`\(dest)` is not a prefix") }
-        var device: String?, table: String?
+        var device: String?
+        var table: String?
         let words = Array(a)
         var i = 0
         while i < words.count {
-            let k = words[i], v = i + 1 < words.count ? words[i + 1] : nil
+            let k = words[i]
+            let v = i + 1 < words.count ? words[i + 1] : nil
             switch k {
             case "dev": device = v
             case "table": table = v == "main" ? nil : v

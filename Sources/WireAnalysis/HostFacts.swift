@@ -94,8 +94,10 @@ public struct LAN: Hashable, Sendable {
 
     /// The host's address on the LAN, stated or the first usable one.
     public var hostAddress: IPAddress {
-        address ?? prefix.network.address.withLeftAligned(prefix.network.address.leftAligned
-            + (UInt128(1) << UInt128(128 - prefix.address.bitWidth)))
+        address
+            ?? prefix.network.address.withLeftAligned(
+                prefix.network.address.leftAligned
+                    + (UInt128(1) << UInt128(128 - prefix.address.bitWidth)))
     }
 }
 
@@ -115,8 +117,10 @@ public struct MasqueradeRule: Hashable, Sendable {
     /// The address family the rule applies to (`iptables` v4, `ip6tables` v6); nil for both (facts, nft inet).
     public var family: IPFamily?
 
-    public init(outInterface: String?, source: IPPrefix? = nil, location: SourceLocation? = nil,
-                family: IPFamily? = nil) {
+    public init(
+        outInterface: String?, source: IPPrefix? = nil, location: SourceLocation? = nil,
+        family: IPFamily? = nil
+    ) {
         self.outInterface = outInterface
         self.source = source
         self.location = location
@@ -139,9 +143,11 @@ public struct ForwardRule: Hashable, Sendable {
     /// The protocol matched (`-p icmp`, `-p tcp`); nil for any.
     public var proto: String?
 
-    public init(inInterface: String? = nil, outInterface: String? = nil, source: IPPrefix? = nil,
-                destination: IPPrefix? = nil, action: FilterAction, location: SourceLocation? = nil,
-                family: IPFamily? = nil, states: Set<ConnectionState>? = nil, proto: String? = nil) {
+    public init(
+        inInterface: String? = nil, outInterface: String? = nil, source: IPPrefix? = nil,
+        destination: IPPrefix? = nil, action: FilterAction, location: SourceLocation? = nil,
+        family: IPFamily? = nil, states: Set<ConnectionState>? = nil, proto: String? = nil
+    ) {
         self.inInterface = inInterface
         self.outInterface = outInterface
         self.source = source

@@ -9,10 +9,16 @@ import WireConfig
 enum IptablesCommand {
     static func effects(_ args: [String], family: IPFamily, location: SourceLocation) -> [HookEffect] {
         var table = "filter"
-        var op: String?, chain: String?, position = 1
+        var op: String?
+        var chain: String?
+        var position = 1
         var policy: String?
-        var inIf: String?, outIf: String?, proto: String?, target: String?
-        var sources: [IPPrefix]? = nil, destinations: [IPPrefix]? = nil
+        var inIf: String?
+        var outIf: String?
+        var proto: String?
+        var target: String?
+        var sources: [IPPrefix]? = nil
+        var destinations: [IPPrefix]? = nil
         var states: Set<ConnectionState>?
         var i = 0
         func value() -> String? {
@@ -71,13 +77,15 @@ enum IptablesCommand {
                 states = s
             case "--comment": _ = value()
             case "--dport", "--sport", "--destination-port", "--source-port", "--dports", "--sports",
-                 "--tcp-flags", "--clamp-mss-to-pmtu", "--set-mss", "--icmp-type", "--reject-with",
-                 "--log-prefix":
+                "--tcp-flags", "--clamp-mss-to-pmtu", "--set-mss", "--icmp-type", "--reject-with",
+                "--log-prefix":
                 // Options of tcp/udp/icmp matches and targets: keep the rule (its -p decides what it matches).
                 if a == "--tcp-flags" { _ = value() }
                 if a != "--clamp-mss-to-pmtu" { _ = value() }
-                if ["--dport", "--sport", "--destination-port", "--source-port", "--dports", "--sports",
-                    "--icmp-type"].contains(a), proto == nil {
+                if [
+                    "--dport", "--sport", "--destination-port", "--source-port", "--dports", "--sports",
+                    "--icmp-type",
+                ].contains(a), proto == nil {
                     return [.unknown("`\(a)` without `-p`")]
                 }
                 if a == "--icmp-type" { return [.unknown("`--icmp-type` is not modelled")] }
@@ -130,9 +138,10 @@ enum IptablesCommand {
         var out: [HookEffect] = []
         for s in sources.map({ $0.map(Optional.some) }) ?? [nil] {
             for d in destinations.map({ $0.map(Optional.some) }) ?? [nil] {
-                let rule = ForwardRule(inInterface: inIf, outInterface: outIf, source: s, destination: d,
-                                       action: action, location: location, family: family, states: states,
-                                       proto: proto)
+                let rule = ForwardRule(
+                    inInterface: inIf, outInterface: outIf, source: s, destination: d,
+                    action: action, location: location, family: family, states: states,
+                    proto: proto)
                 switch op {
                 case "-A": out.append(.appendForwardRule(rule))
                 case "-I": out.append(.insertForwardRule(rule, position: position + out.count))

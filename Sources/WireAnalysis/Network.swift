@@ -20,8 +20,10 @@ public struct TunnelInterface: Hashable, Sendable {
     /// (the parser keeps only the last line of a key; hooks need each one). Empty for a model built in code.
     public var hookLines: [ConfigKey: [Int]]
 
-    public init(host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
-                hookLines: [ConfigKey: [Int]] = [:]) {
+    public init(
+        host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
+        hookLines: [ConfigKey: [Int]] = [:]
+    ) {
         self.host = host
         self.name = name
         self.file = file

@@ -71,14 +71,18 @@ public struct NetworkLoader: Sendable {
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                diagnostics.append(.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil,
-                                         "cannot read the file: \(error.localizedDescription)"))
+                diagnostics.append(
+                    .init(
+                        .error, .unreadable, at: .init(file: path, line: 1), key: nil,
+                        "cannot read the file: \(error.localizedDescription)"))
                 continue
             }
             let result = ConfigParser().parse(text, file: path)
-            byHost[host, default: []].append(TunnelInterface(host: host, name: iface, file: path,
-                                                             config: result.config, diagnostics: result.diagnostics,
-                                                             hookLines: HookLines.scan(text)))
+            byHost[host, default: []].append(
+                TunnelInterface(
+                    host: host, name: iface, file: path,
+                    config: result.config, diagnostics: result.diagnostics,
+                    hookLines: HookLines.scan(text)))
         }
         var hosts: [Host] = []
         for name in Set(byHost.keys).union(facts.keys).sorted() {
@@ -99,8 +103,14 @@ public enum HostFactsReader {
     /// Reads and validates the file; unknown or malformed fields become diagnostics, never a crash.
     public static func read(path: String) -> (HostFacts, [ConfigDiagnostic]) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            return (HostFacts(file: path), [.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil,
-                                                  "cannot read the facts file")])
+            return (
+                HostFacts(file: path),
+                [
+                    .init(
+                        .error, .unreadable, at: .init(file: path, line: 1), key: nil,
+                        "cannot read the facts file")
+                ]
+            )
         }
         return parse(text, file: path)
     }
@@ -112,8 +122,10 @@ public enum HostFactsReader {
         func bad(_ node: Node?, _ key: String, _ message: String) {
             let line = node?.mark.map { $0.line } ?? 1
             let col = node?.mark.map { $0.column } ?? 1
-            diags.append(.init(.error, .invalidValue, at: .init(file: file, line: line, column: col), key: key,
-                               message))
+            diags.append(
+                .init(
+                    .error, .invalidValue, at: .init(file: file, line: line, column: col), key: key,
+                    message))
         }
         let root: Node?
         do {
@@ -135,9 +147,15 @@ public enum HostFactsReader {
         }
         func strings(_ n: Node, _ key: String) -> [String] {
             if let s = n.scalar { return [s.string] }
-            guard let seq = n.sequence else { bad(n, key, "expected a list"); return [] }
+            guard let seq = n.sequence else {
+                bad(n, key, "expected a list")
+                return []
+            }
             return seq.compactMap { item in
-                guard let s = item.scalar?.string else { bad(item, key, "expected a string"); return nil }
+                guard let s = item.scalar?.string else {
+                    bad(item, key, "expected a string")
+                    return nil
+                }
                 return s
             }
         }
@@ -179,7 +197,9 @@ public enum HostFactsReader {
                 facts.behindNAT = bool(v, key)
             case "public_addresses", "public_address":
                 for s in strings(v, key) {
-                    if let a = IPAddress(s) { facts.publicAddresses.append(a) } else {
+                    if let a = IPAddress(s) {
+                        facts.publicAddresses.append(a)
+                    } else {
                         bad(v, key, "`\(s)` is not an IP address")
                     }
                 }
@@ -189,7 +209,10 @@ public enum HostFactsReader {
                 facts.uplink = v.scalar?.string
             case "lans":
                 for item in v.sequence ?? [] {
-                    guard let m = item.mapping else { bad(item, key, "expected {name, prefix, interface}"); continue }
+                    guard let m = item.mapping else {
+                        bad(item, key, "expected {name, prefix, interface}")
+                        continue
+                    }
                     guard let p = prefix(m["prefix"], "lans.prefix") else {
                         if m["prefix"] == nil { bad(item, key, "a LAN needs a prefix") }
                         continue
@@ -202,31 +225,43 @@ public enum HostFactsReader {
                 }
             case "masquerade":
                 for item in v.sequence ?? [] {
-                    guard let m = item.mapping else { bad(item, key, "expected {out, source}"); continue }
-                    facts.masquerade.append(MasqueradeRule(outInterface: m["out"]?.scalar?.string,
-                                                           source: prefix(m["source"], "masquerade.source"),
-                                                           location: SourceLocation(file: file,
-                                                                                    line: item.mark?.line ?? 1)))
+                    guard let m = item.mapping else {
+                        bad(item, key, "expected {out, source}")
+                        continue
+                    }
+                    facts.masquerade.append(
+                        MasqueradeRule(
+                            outInterface: m["out"]?.scalar?.string,
+                            source: prefix(m["source"], "masquerade.source"),
+                            location: SourceLocation(
+                                file: file,
+                                line: item.mark?.line ?? 1)))
                 }
             case "forward_policy":
                 facts.forwardPolicy = action(v, key)
             case "forward_rules":
                 for item in v.sequence ?? [] {
-                    guard let m = item.mapping else { bad(item, key, "expected {in, out, action}"); continue }
+                    guard let m = item.mapping else {
+                        bad(item, key, "expected {in, out, action}")
+                        continue
+                    }
                     guard let a = action(m["action"], "forward_rules.action") else {
                         if m["action"] == nil { bad(item, key, "a rule needs an action") }
                         continue
                     }
-                    facts.forwardRules.append(ForwardRule(
-                        inInterface: m["in"]?.scalar?.string, outInterface: m["out"]?.scalar?.string,
-                        source: prefix(m["source"], "forward_rules.source"),
-                        destination: prefix(m["destination"], "forward_rules.destination"), action: a,
-                        location: SourceLocation(file: file, line: item.mark?.line ?? 1)))
+                    facts.forwardRules.append(
+                        ForwardRule(
+                            inInterface: m["in"]?.scalar?.string, outInterface: m["out"]?.scalar?.string,
+                            source: prefix(m["source"], "forward_rules.source"),
+                            destination: prefix(m["destination"], "forward_rules.destination"), action: a,
+                            location: SourceLocation(file: file, line: item.mark?.line ?? 1)))
                 }
             default:
-                diags.append(.init(.error, .unknownKey, at: loc, key: key,
-                                   "unknown fact (known: forwarding, behind_nat, public_addresses, names, uplink, "
-                                       + "lans, masquerade, forward_policy, forward_rules)"))
+                diags.append(
+                    .init(
+                        .error, .unknownKey, at: loc, key: key,
+                        "unknown fact (known: forwarding, behind_nat, public_addresses, names, uplink, "
+                            + "lans, masquerade, forward_policy, forward_rules)"))
             }
         }
         return (facts, diags)

@@ -41,7 +41,11 @@ enum NftCommand {
         }
         guard object == "rule" else { return [.unknown("`nft \(verb) \(object)` is not modelled")] }
 
-        var inIf: String?, outIf: String?, proto: String?, source: IPPrefix?, destination: IPPrefix?
+        var inIf: String?
+        var outIf: String?
+        var proto: String?
+        var source: IPPrefix?
+        var destination: IPPrefix?
         var states: Set<ConnectionState>?
         var verdict: String?
         var ruleFamily = family
@@ -64,7 +68,10 @@ enum NftCommand {
                 if let r = ruleFamily, r != f { return [.unknown("`\(w)` match in a \(nftFamily) chain")] }
                 ruleFamily = f
                 guard let field = next() else { return [.unknown("`\(w)` without a field")] }
-                if field == "protocol" || field == "nexthdr" { proto = next(); break }
+                if field == "protocol" || field == "nexthdr" {
+                    proto = next()
+                    break
+                }
                 guard field == "saddr" || field == "daddr" else {
                     return [.unknown("`\(w) \(field)` is not modelled")]
                 }
@@ -78,7 +85,10 @@ enum NftCommand {
                 while let v = next() {
                     if v == "{" || v == "}" || v == "," { continue }
                     let parts = v.split(separator: ",").map { ConnectionState(rawValue: String($0)) }
-                    if parts.isEmpty || parts.contains(where: { $0 == nil }) { i -= 1; break }
+                    if parts.isEmpty || parts.contains(where: { $0 == nil }) {
+                        i -= 1
+                        break
+                    }
                     set.formUnion(parts.map { $0! })
                 }
                 guard !set.isEmpty else { return [.unknown("`ct state` without states")] }
@@ -100,15 +110,20 @@ enum NftCommand {
             guard verdict == "masquerade", inIf == nil, destination == nil, states == nil, proto == nil else {
                 return [.unknown("nft postrouting rule other than a plain masquerade")]
             }
-            return [.masquerade(MasqueradeRule(outInterface: outIf, source: source, location: location,
-                                               family: ruleFamily))]
+            return [
+                .masquerade(
+                    MasqueradeRule(
+                        outInterface: outIf, source: source, location: location,
+                        family: ruleFamily))
+            ]
         }
         guard chain == "forward" else { return [.unknown("nft chain `\(chain)` is not modelled (only forward)")] }
         guard let action = FilterAction(rawValue: verdict) else {
             return [.unknown("`\(verdict)` in a forward chain")]
         }
-        let rule = ForwardRule(inInterface: inIf, outInterface: outIf, source: source, destination: destination,
-                               action: action, location: location, family: ruleFamily, states: states, proto: proto)
+        let rule = ForwardRule(
+            inInterface: inIf, outInterface: outIf, source: source, destination: destination,
+            action: action, location: location, family: ruleFamily, states: states, proto: proto)
         return [verb == "insert" ? .insertForwardRule(rule, position: 1) : .appendForwardRule(rule)]
     }
 

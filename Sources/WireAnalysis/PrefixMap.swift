@@ -18,10 +18,16 @@ public struct PrefixMap<Value: Sendable>: Sendable {
     public mutating func insert(_ prefix: IPPrefix, _ value: Value) {
         let net = prefix.network.address.leftAligned
         if prefix.address.isIPv4 {
-            if v4[prefix.length] == nil { v4Lengths.append(prefix.length); v4Lengths.sort(by: >) }
+            if v4[prefix.length] == nil {
+                v4Lengths.append(prefix.length)
+                v4Lengths.sort(by: >)
+            }
             v4[prefix.length, default: [:]][net] = value
         } else {
-            if v6[prefix.length] == nil { v6Lengths.append(prefix.length); v6Lengths.sort(by: >) }
+            if v6[prefix.length] == nil {
+                v6Lengths.append(prefix.length)
+                v6Lengths.sort(by: >)
+            }
             v6[prefix.length, default: [:]][net] = value
         }
     }

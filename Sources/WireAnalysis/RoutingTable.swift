@@ -29,8 +29,10 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
     public var location: SourceLocation?
 
     /// A route; host bits of `prefix` are cleared.
-    public init(prefix: IPPrefix, device: String, origin: Origin, table: String? = nil,
-                location: SourceLocation? = nil) {
+    public init(
+        prefix: IPPrefix, device: String, origin: Origin, table: String? = nil,
+        location: SourceLocation? = nil
+    ) {
         self.prefix = prefix.network
         self.device = device
         self.origin = origin
@@ -68,19 +70,25 @@ public struct RoutingTable: Sendable {
     /// Builds the table of `host` with its effective facts.
     public init(host: Host, facts: EffectiveFacts) {
         for p in ["0.0.0.0/0", "::/0"] {
-            add(Route(prefix: IPPrefix(p)!, device: facts.uplink, origin: .uplink,
-                      location: facts.facts.location(of: "uplink")))
+            add(
+                Route(
+                    prefix: IPPrefix(p)!, device: facts.uplink, origin: .uplink,
+                    location: facts.facts.location(of: "uplink")))
         }
         for lan in facts.lans {
-            add(Route(prefix: lan.prefix, device: lan.interface, origin: .lan,
-                      location: facts.facts.location(of: "lans")))
+            add(
+                Route(
+                    prefix: lan.prefix, device: lan.interface, origin: .lan,
+                    location: facts.facts.location(of: "lans")))
         }
         for iface in host.interfaces where iface.isValid {
             let cfg = iface.config
             for a in cfg.interface.addresses where a.length < a.address.bitWidth {
-                add(Route(prefix: a, device: iface.name, origin: .address,
-                          location: cfg.interface.origin?.location(of: a, key: .address)
-                              ?? iface.location(of: .address)))
+                add(
+                    Route(
+                        prefix: a, device: iface.name, origin: .address,
+                        location: cfg.interface.origin?.location(of: a, key: .address)
+                            ?? iface.location(of: .address)))
             }
             let table = cfg.interface.table?.lowercased()
             if table == "off" { continue }
@@ -103,7 +111,7 @@ public struct RoutingTable: Sendable {
                     tunnelDefaults.insert(routes.count - 1, at: 0)
                     continue
                 } else if let hit = main.lookup(p.address), routes[hit.value].device == iface.name,
-                          routes[hit.value].prefix.contains(p), routes[hit.value].origin != .uplink
+                    routes[hit.value].prefix.contains(p), routes[hit.value].origin != .uplink
                 {
                     continue  // `ip route show dev IF match P` finds a covering route: wg-quick adds none
                 }
@@ -114,12 +122,17 @@ public struct RoutingTable: Sendable {
     }
 
     private mutating func add(hook: HookRoute) {
-        add(Route(prefix: hook.prefix, device: hook.device, origin: .hook, table: hook.table,
-                  location: hook.location))
+        add(
+            Route(
+                prefix: hook.prefix, device: hook.device, origin: .hook, table: hook.table,
+                location: hook.location))
     }
 
     private mutating func add(_ route: Route) {
-        guard route.table == nil else { routes.append(route); return }
+        guard route.table == nil else {
+            routes.append(route)
+            return
+        }
         if main.exact(route.prefix) != nil {
             conflicts.append(route)
             return
@@ -141,8 +154,9 @@ public struct RoutingTable: Sendable {
     /// Routes for `destination` that exist but are never consulted (a `Table = N` other than main).
     public func unconsultedRoutes(for destination: IPAddress) -> [Route] {
         routes.filter { r in
-            r.table != nil && r.prefix.contains(destination) && !(r.origin == .allowedIPs && r.prefix.length == 0
-                && tunnelDefaults.contains { routes[$0] == r })
+            r.table != nil && r.prefix.contains(destination)
+                && !(r.origin == .allowedIPs && r.prefix.length == 0
+                    && tunnelDefaults.contains { routes[$0] == r })
         }
     }
 }

@@ -77,8 +77,10 @@ public struct TraceStep: Hashable, Sendable, Codable {
     public var fix: String?
 
     /// A step; `location` loses its column.
-    public init(_ check: TraceCheck, ok: Bool, _ detail: String, setting: String? = nil,
-                location: SourceLocation? = nil, notSetIn: String? = nil, fix: String? = nil) {
+    public init(
+        _ check: TraceCheck, ok: Bool, _ detail: String, setting: String? = nil,
+        location: SourceLocation? = nil, notSetIn: String? = nil, fix: String? = nil
+    ) {
         self.check = check
         self.ok = ok
         self.detail = detail

@@ -15,7 +15,8 @@ public enum TraceReport {
                 out += "\n" + paint(hop.direction.rawValue, "1") + "\n"
             }
             let arrival = hop.arrivedOn.map { ", in on \($0)" } ?? ""
-            out += "  " + paint("hop \(hop.number)  \(hop.node)", "1")
+            out +=
+                "  " + paint("hop \(hop.number)  \(hop.node)", "1")
                 + "  (\(hop.packet.source) -> \(hop.packet.destination)\(arrival))\n"
             for step in hop.steps {
                 let mark = step.ok ? paint("ok  ", "32") : paint("FAIL", "31;1")

@@ -25,28 +25,30 @@ public struct TraceVerdict: Hashable, Sendable, Codable {
 
     /// The verdict of a trace whose packet and reply both arrived.
     public static func deliveredBothWays(_ reason: String) -> TraceVerdict {
-        TraceVerdict(delivered: true, hop: nil, direction: nil, host: nil, check: nil, setting: nil, location: nil,
-                     notSetIn: nil, reason: reason, fix: nil)
+        TraceVerdict(
+            delivered: true, hop: nil, direction: nil, host: nil, check: nil, setting: nil, location: nil,
+            notSetIn: nil, reason: reason, fix: nil)
     }
 
     /// The verdict for a failed step of a hop.
     public static func dropped(at hop: TraceHop, step: TraceStep) -> TraceVerdict {
-        TraceVerdict(delivered: false, hop: hop.number, direction: hop.direction, host: hop.host,
-                     check: step.check, setting: step.setting, location: step.location, notSetIn: step.notSetIn,
-                     reason: step.detail, fix: step.fix)
+        TraceVerdict(
+            delivered: false, hop: hop.number, direction: hop.direction, host: hop.host,
+            check: step.check, setting: step.setting, location: step.location, notSetIn: step.notSetIn,
+            reason: step.detail, fix: step.fix)
     }
 
     /// `dropped at hop 2 (hub, forward) by AllowedIPs in hub/wg0.conf:12: ...`, or `delivered: ...`.
     public var summary: String {
         guard !delivered, let hop, let direction, let host else { return "delivered: \(reason)" }
-        var where_ = ""
-        if let setting { where_ += " by \(setting)" }
+        var place = ""
+        if let setting { place += " by \(setting)" }
         if let location {
-            where_ += " in \(location)"
+            place += " in \(location)"
         } else if let notSetIn {
-            where_ += " (not set; belongs in \(notSetIn))"
+            place += " (not set; belongs in \(notSetIn))"
         }
-        return "dropped at hop \(hop) (\(host), \(direction.rawValue))\(where_): \(reason)"
+        return "dropped at hop \(hop) (\(host), \(direction.rawValue))\(place): \(reason)"
     }
 }
 

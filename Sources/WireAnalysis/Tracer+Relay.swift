@@ -28,54 +28,75 @@ extension Tracer {
         let fact = facts[h].forwarding(family)
         let setting = family == .ipv4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding"
         if fact.value {
-            steps.append(TraceStep(.forwarding, ok: true, "\(setting) = 1: \(name) forwards from \(inIf) to \(outIf)",
-                                   setting: setting, location: fact.source.location))
+            steps.append(
+                TraceStep(
+                    .forwarding, ok: true, "\(setting) = 1: \(name) forwards from \(inIf) to \(outIf)",
+                    setting: setting, location: fact.source.location))
             return true
         }
         // Forwarding is host-wide: its PostUp goes in the host's first config, the one lint's fix names too.
-        let file = hookFile(h, [(network.hosts[h].interfaces.first { $0.isValid } ?? network.hosts[h].interfaces.first)
-            .map(\.name) ?? inIf])
+        let file = hookFile(
+            h,
+            [
+                (network.hosts[h].interfaces.first { $0.isValid } ?? network.hosts[h].interfaces.first)
+                    .map(\.name) ?? inIf
+            ])
         let yaml = family == .ipv4 ? "ipv4" : "ipv6"
         if let loc = fact.source.location {
-            steps.append(TraceStep(.forwarding, ok: false, "\(setting) = 0 on \(name): it does not forward from "
-                                       + "\(inIf) to \(outIf)", setting: setting, location: loc,
-                                   fix: "set \(setting)=1 instead of 0 at \(loc.file):\(loc.line)"))
+            steps.append(
+                TraceStep(
+                    .forwarding, ok: false,
+                    "\(setting) = 0 on \(name): it does not forward from "
+                        + "\(inIf) to \(outIf)", setting: setting, location: loc,
+                    fix: "set \(setting)=1 instead of 0 at \(loc.file):\(loc.line)"))
         } else {
-            steps.append(TraceStep(.forwarding, ok: false, "\(setting) is not set on \(name) (Linux's default is 0): "
-                                       + "it does not forward from \(inIf) to \(outIf)", setting: setting,
-                                   notSetIn: file,
-                                   fix: "add `PostUp = sysctl -w \(setting)=1` to the [Interface] of \(file) (or "
-                                       + "`forwarding: { \(yaml): true }` in \(factsFile(h)))"))
+            steps.append(
+                TraceStep(
+                    .forwarding, ok: false,
+                    "\(setting) is not set on \(name) (Linux's default is 0): "
+                        + "it does not forward from \(inIf) to \(outIf)", setting: setting,
+                    notSetIn: file,
+                    fix: "add `PostUp = sysctl -w \(setting)=1` to the [Interface] of \(file) (or "
+                        + "`forwarding: { \(yaml): true }` in \(factsFile(h)))"))
         }
         return false
     }
 
-    func filterStep(_ h: Int, family: IPFamily, inIf: String, outIf: String, _ pkt: Packet, state: ConnectionState,
-                    _ steps: inout [TraceStep]) -> Bool
-    {
-        let d = facts[h].forwardDecision(family: family, inInterface: inIf, outInterface: outIf,
-                                         source: pkt.source, destination: pkt.destination, state: state)
+    func filterStep(
+        _ h: Int, family: IPFamily, inIf: String, outIf: String, _ pkt: Packet, state: ConnectionState,
+        _ steps: inout [TraceStep]
+    ) -> Bool {
+        let d = facts[h].forwardDecision(
+            family: family, inInterface: inIf, outInterface: outIf,
+            source: pkt.source, destination: pkt.destination, state: state)
         let byDefault = d.policy.source.isDefault ? " (Linux's default)" : ""
-        let what = d.rule == nil
+        let what =
+            d.rule == nil
             ? "the FORWARD policy \(d.action.rawValue.uppercased())\(byDefault)" : "the FORWARD rule"
         let setting = d.rule == nil ? "FORWARD policy" : "FORWARD rule"
         if d.action == .accept {
-            steps.append(TraceStep(.filter, ok: true, "\(what) accepts \(inIf) -> \(outIf)", setting: setting,
-                                   location: d.location))
+            steps.append(
+                TraceStep(
+                    .filter, ok: true, "\(what) accepts \(inIf) -> \(outIf)", setting: setting,
+                    location: d.location))
             return true
         }
         let tool = family == .ipv4 ? "iptables" : "ip6tables"
         let ct = state == .new ? "" : " -m conntrack --ctstate RELATED,ESTABLISHED"
         let accept = "\(tool) -I FORWARD -i \(inIf) -o \(outIf)\(ct) -j ACCEPT"
         let file = hookFile(h, [inIf, outIf])
-        let fix = d.rule == nil
+        let fix =
+            d.rule == nil
             ? "add `PostUp = \(accept)` to the [Interface] of \(file)"
             : "remove or narrow the rule at \(d.location.map { "\($0.file):\($0.line)" } ?? "?"), or add "
                 + "`PostUp = \(accept)` to \(file) so an ACCEPT comes first"
-        steps.append(TraceStep(.filter, ok: false, "\(what) \(d.action == .drop ? "drops" : "rejects") "
-                                   + "\(pkt.source) -> \(pkt.destination) from \(inIf) to \(outIf)"
-                                   + (state == .new ? "" : " (a reply)"),
-                               setting: setting, location: d.location, fix: fix))
+        steps.append(
+            TraceStep(
+                .filter, ok: false,
+                "\(what) \(d.action == .drop ? "drops" : "rejects") "
+                    + "\(pkt.source) -> \(pkt.destination) from \(inIf) to \(outIf)"
+                    + (state == .new ? "" : " (a reply)"),
+                setting: setting, location: d.location, fix: fix))
         return false
     }
 
@@ -85,9 +106,11 @@ extension Tracer {
     func allowedIPsSuggestion(for destination: IPAddress, on h: Int)
         -> (iface: TunnelInterface, peer: PeerConfig, prefix: IPPrefix)?
     {
-        let targetHost = addressOwners[destination]?.host ?? facts.firstIndex { f in
-            f.lans.contains { $0.prefix.contains(destination) }
-        }
+        let targetHost =
+            addressOwners[destination]?.host
+            ?? facts.firstIndex { f in
+                f.lans.contains { $0.prefix.contains(destination) }
+            }
         var best: (score: Int, iface: TunnelInterface, peer: PeerConfig, prefix: IPPrefix)?
         for iface in network.hosts[h].interfaces where iface.isValid {
             for peer in iface.config.peers {
@@ -116,24 +139,29 @@ extension Tracer {
             let table = iface.config.interface.table ?? "auto"
             let loc = iface.location(of: .table)
             let peer = iface.config.peers[hit.value]
-            return TraceStep(.route, ok: false, "\(destination) is in AllowedIPs of [Peer] \(peerName(peer)) on "
-                                 + "\(iface.qualifiedName), but `Table = \(table)` keeps wg-quick's route out of the "
-                                 + "main table, so it leaves through \(uplink)", setting: "Table", location: loc,
-                             fix: "remove `Table = \(table)` at \(loc.file):\(loc.line), or add `PostUp = ip route add "
-                                 + "\(IPPrefix.host(destination).description) dev %i` to \(iface.file)")
+            return TraceStep(
+                .route, ok: false,
+                "\(destination) is in AllowedIPs of [Peer] \(peerName(peer)) on "
+                    + "\(iface.qualifiedName), but `Table = \(table)` keeps wg-quick's route out of the "
+                    + "main table, so it leaves through \(uplink)", setting: "Table", location: loc,
+                fix: "remove `Table = \(table)` at \(loc.file):\(loc.line), or add `PostUp = ip route add "
+                    + "\(IPPrefix.host(destination).description) dev %i` to \(iface.file)")
         }
-        let detail = "no route of \(host.name) covers \(destination): it leaves through \(uplink) (the default "
+        let detail =
+            "no route of \(host.name) covers \(destination): it leaves through \(uplink) (the default "
             + "route), not into a tunnel"
         if let s = allowedIPsSuggestion(for: destination, on: h) {
             let loc = s.peer.origin?.location(of: .allowedIPs) ?? s.iface.location(of: .publicKey)
-            return TraceStep(.route, ok: false, detail, setting: "AllowedIPs", location: loc,
-                             fix: "add \(s.prefix) to AllowedIPs of [Peer] \(peerName(s.peer)) at "
-                                 + "\(loc.file):\(loc.line)")
+            return TraceStep(
+                .route, ok: false, detail, setting: "AllowedIPs", location: loc,
+                fix: "add \(s.prefix) to AllowedIPs of [Peer] \(peerName(s.peer)) at "
+                    + "\(loc.file):\(loc.line)")
         }
         let file = host.interfaces.first?.file ?? factsFile(h)
-        return TraceStep(.route, ok: false, detail, setting: "AllowedIPs", notSetIn: file,
-                         fix: "add \(destination) (or its subnet) to AllowedIPs of the [Peer] that leads to it in "
-                             + "\(file)")
+        return TraceStep(
+            .route, ok: false, detail, setting: "AllowedIPs", notSetIn: file,
+            fix: "add \(destination) (or its subnet) to AllowedIPs of the [Peer] that leads to it in "
+                + "\(file)")
     }
 
     /// A peer's name for messages: the interface owning its key (`hub/wg0`), else its key's first characters.

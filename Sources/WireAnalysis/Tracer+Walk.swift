@@ -44,19 +44,23 @@ extension Tracer {
         var carried: [TraceStep] = []
         let state: ConnectionState = direction == .forward ? .new : .established
         while true {
-            var hop = TraceHop(number: w.hops.count + 1, direction: direction, host: network.hosts[node.host].name,
-                               node: label(node), arrivedOn: arrivedOn,
-                               packet: TracePacket(source: pkt.source, destination: pkt.destination), steps: carried)
+            var hop = TraceHop(
+                number: w.hops.count + 1, direction: direction, host: network.hosts[node.host].name,
+                node: label(node), arrivedOn: arrivedOn,
+                packet: TracePacket(source: pkt.source, destination: pkt.destination), steps: carried)
             w.visited.insert(node.host)
             if let failed = carried.first(where: { !$0.ok }) {
                 w.hops.append(hop)
                 return .dropped(.dropped(at: hop, step: failed))
             }
             if hop.number > Self.maxHops {
-                hop.steps.append(TraceStep(.route, ok: false, "the packet has gone through \(Self.maxHops) hops: "
-                                               + "a routing loop", setting: "AllowedIPs",
-                                           fix: "follow the hops above and remove the AllowedIPs or route that "
-                                               + "sends the packet back"))
+                hop.steps.append(
+                    TraceStep(
+                        .route, ok: false,
+                        "the packet has gone through \(Self.maxHops) hops: "
+                            + "a routing loop", setting: "AllowedIPs",
+                        fix: "follow the hops above and remove the AllowedIPs or route that "
+                            + "sends the packet back"))
                 w.hops.append(hop)
                 return .dropped(.dropped(at: hop, step: Self.failure(of: hop)))
             }
@@ -64,11 +68,13 @@ extension Tracer {
             let next: Next
             switch node {
             case .host(let h):
-                next = hostHop(h, &pkt, arrivedOn: arrivedOn, state: state, direction: direction, target: target,
-                               &w, &steps)
+                next = hostHop(
+                    h, &pkt, arrivedOn: arrivedOn, state: state, direction: direction, target: target,
+                    &w, &steps)
             case .lanMachine(let h, let l, let address):
-                next = lanHop(h, l, address, pkt, arrivedOn: arrivedOn, direction: direction, target: target,
-                              &w, &steps)
+                next = lanHop(
+                    h, l, address, pkt, arrivedOn: arrivedOn, direction: direction, target: target,
+                    &w, &steps)
             }
             hop.steps += steps
             w.hops.append(hop)
@@ -98,9 +104,10 @@ extension Tracer {
     }
 
     /// A machine on a host's LAN: receives the packet, or sends it to its gateway.
-    func lanHop(_ h: Int, _ l: Int, _ address: IPAddress, _ pkt: Packet, arrivedOn: String?,
-                direction: TraceDirection, target: Node, _ w: inout Walk, _ steps: inout [TraceStep]) -> Next
-    {
+    func lanHop(
+        _ h: Int, _ l: Int, _ address: IPAddress, _ pkt: Packet, arrivedOn: String?,
+        direction: TraceDirection, target: Node, _ w: inout Walk, _ steps: inout [TraceStep]
+    ) -> Next {
         let lan = facts[h].lans[l]
         let hostName = network.hosts[h].name
         if arrivedOn != nil {
@@ -113,41 +120,53 @@ extension Tracer {
             if pkt.destination == lan.hostAddress {
                 return .forward(to: .host(h), arrivedOn: lan.interface, carried: [])
             }
-            return .forward(to: .lanMachine(host: h, lan: l, address: pkt.destination), arrivedOn: lan.interface,
-                            carried: [])
+            return .forward(
+                to: .lanMachine(host: h, lan: l, address: pkt.destination), arrivedOn: lan.interface,
+                carried: [])
         }
         let factsLine = facts[h].facts.location(of: "lans")
         switch lan.gateway {
         case false?:
-            let fix = direction == .reply
+            let fix =
+                direction == .reply
                 ? "add `PostUp = iptables -t nat -A POSTROUTING -o \(lan.interface) -j MASQUERADE` on \(hostName) so "
                     + "replies go to its LAN address, or a route for \(pkt.destination) via \(lan.hostAddress) on "
                     + "the LAN's router"
                 : "add a route for \(pkt.destination) via \(lan.hostAddress) on the LAN's router"
-            steps.append(TraceStep(.gateway, ok: false, "machines on LAN \(lan.name) send \(pkt.destination) to "
-                                       + "their own router, not to \(hostName) (gateway: false)",
-                                   setting: "lans.gateway", location: factsLine, fix: fix))
+            steps.append(
+                TraceStep(
+                    .gateway, ok: false,
+                    "machines on LAN \(lan.name) send \(pkt.destination) to "
+                        + "their own router, not to \(hostName) (gateway: false)",
+                    setting: "lans.gateway", location: factsLine, fix: fix))
             return .dropped
         case nil:
-            w.note("\(hostName) is assumed to be the gateway of LAN \(lan.name); say `gateway: false` in its "
-                   + "host.yaml when the LAN uses another router")
+            w.note(
+                "\(hostName) is assumed to be the gateway of LAN \(lan.name); say `gateway: false` in its "
+                    + "host.yaml when the LAN uses another router")
         case true?:
             break
         }
-        steps.append(TraceStep(.gateway, ok: true, "sent to its gateway \(hostName) (\(lan.hostAddress))",
-                               setting: "lans.gateway", location: factsLine))
+        steps.append(
+            TraceStep(
+                .gateway, ok: true, "sent to its gateway \(hostName) (\(lan.hostAddress))",
+                setting: "lans.gateway", location: factsLine))
         return .forward(to: .host(h), arrivedOn: lan.interface, carried: [])
     }
 
     /// A host: delivers a packet for one of its addresses, else routes, forwards, filters, NATs and sends it on.
-    func hostHop(_ h: Int, _ pkt: inout Packet, arrivedOn: String?, state: ConnectionState,
-                 direction: TraceDirection, target: Node, _ w: inout Walk, _ steps: inout [TraceStep]) -> Next
-    {
+    func hostHop(
+        _ h: Int, _ pkt: inout Packet, arrivedOn: String?, state: ConnectionState,
+        direction: TraceDirection, target: Node, _ w: inout Walk, _ steps: inout [TraceStep]
+    ) -> Next {
         let host = network.hosts[h]
         let f = facts[h]
         if direction == .reply, let original = w.nat[h]?[pkt.destination] {
-            steps.append(TraceStep(.unnat, ok: true, "conntrack undoes the MASQUERADE: destination "
-                                       + "\(pkt.destination) becomes \(original) again"))
+            steps.append(
+                TraceStep(
+                    .unnat, ok: true,
+                    "conntrack undoes the MASQUERADE: destination "
+                        + "\(pkt.destination) becomes \(original) again"))
             pkt.destination = original
         }
         if localAddresses[h].contains(pkt.destination) {
@@ -157,10 +176,13 @@ extension Tracer {
                     i.config.interface.addresses.contains { $0.address == pkt.destination }
                 }
                 let loc = own.map { $0.config.interface.origin?.location(of: .address) ?? $0.location(of: .address) }
-                steps.append(TraceStep(.deliver, ok: false, "\(host.name) also has \(pkt.destination), so the packet "
-                                           + "ends here instead of at \(label(target))", setting: "Address",
-                                       location: loc ?? facts[h].facts.location(of: "lans"),
-                                       fix: "give \(host.name) an address of its own instead of \(pkt.destination)"))
+                steps.append(
+                    TraceStep(
+                        .deliver, ok: false,
+                        "\(host.name) also has \(pkt.destination), so the packet "
+                            + "ends here instead of at \(label(target))", setting: "Address",
+                        location: loc ?? facts[h].facts.location(of: "lans"),
+                        fix: "give \(host.name) an address of its own instead of \(pkt.destination)"))
                 return .dropped
             }
             let on = addressOwners[pkt.destination].map { " on \(network.hosts[$0.host].interfaces[$0.iface].name)" }
@@ -175,28 +197,37 @@ extension Tracer {
         switch route.origin {
         case .address: how = "the connected route of Address"
         case .allowedIPs:
-            how = route.table == nil ? "wg-quick's route for AllowedIPs"
+            how =
+                route.table == nil
+                ? "wg-quick's route for AllowedIPs"
                 : "wg-quick's rule `not fwmark \(route.table!) table \(route.table!)` for AllowedIPs 0/0"
         case .lan: how = "the LAN \(f.lans.first { $0.interface == route.device }?.name ?? route.device)"
         case .hook: how = "a PostUp `ip route add`"
         case .uplink: how = "the default route"
         }
-        steps.append(TraceStep(.route, ok: true, "route \(route) (\(how))",
-                               setting: route.origin == .allowedIPs ? "AllowedIPs" : route.origin == .address
-                                   ? "Address" : nil,
-                               location: route.location))
+        steps.append(
+            TraceStep(
+                .route, ok: true, "route \(route) (\(how))",
+                setting: route.origin == .allowedIPs
+                    ? "AllowedIPs"
+                    : route.origin == .address
+                        ? "Address" : nil,
+                location: route.location))
         let family = IPFamily(pkt.destination)
         if let inIf = arrivedOn {
             guard forwardingStep(h, family: family, inIf: inIf, outIf: route.device, &steps),
-                  filterStep(h, family: family, inIf: inIf, outIf: route.device, pkt, state: state, &steps)
+                filterStep(h, family: family, inIf: inIf, outIf: route.device, pkt, state: state, &steps)
             else { return .dropped }
             if state == .new,
-               let m = f.masqueradeRule(family: family, outInterface: route.device, source: pkt.source),
-               let natAddress = address(of: h, device: route.device, family: family), natAddress != pkt.source
+                let m = f.masqueradeRule(family: family, outInterface: route.device, source: pkt.source),
+                let natAddress = address(of: h, device: route.device, family: family), natAddress != pkt.source
             {
-                steps.append(TraceStep(.masquerade, ok: true, "MASQUERADE on \(route.device) rewrites the source "
-                                           + "\(pkt.source) to \(natAddress)", setting: "MASQUERADE",
-                                       location: m.location))
+                steps.append(
+                    TraceStep(
+                        .masquerade, ok: true,
+                        "MASQUERADE on \(route.device) rewrites the source "
+                            + "\(pkt.source) to \(natAddress)", setting: "MASQUERADE",
+                        location: m.location))
                 w.nat[h, default: [:]][natAddress] = pkt.source
                 pkt.source = natAddress
             }
@@ -209,9 +240,11 @@ extension Tracer {
             let node = Node.lanMachine(host: h, lan: l, address: pkt.destination)
             return .forward(to: node, arrivedOn: route.device, carried: [])
         }
-        steps.append(TraceStep(.route, ok: false, "\(route.device) is not a tunnel or LAN of \(host.name) that is up",
-                               setting: "route", location: route.location,
-                               fix: "route \(pkt.destination) through a WireGuard interface or a LAN of \(host.name)"))
+        steps.append(
+            TraceStep(
+                .route, ok: false, "\(route.device) is not a tunnel or LAN of \(host.name) that is up",
+                setting: "route", location: route.location,
+                fix: "route \(pkt.destination) through a WireGuard interface or a LAN of \(host.name)"))
         return .dropped
     }
 }

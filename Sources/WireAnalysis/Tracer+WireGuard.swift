@@ -23,8 +23,9 @@ extension Tracer {
             return (false, "\(iface(sender).qualifiedName) has no Endpoint for \(rName)")
         }
         guard let target = endpointHost(ep) else {
-            w.note("Endpoint \(ep) is not a public address or name of a host of the network; it is assumed to "
-                   + "reach \(rName)")
+            w.note(
+                "Endpoint \(ep) is not a public address or name of a host of the network; it is assumed to "
+                    + "reach \(rName)")
             return (true, "Endpoint \(ep) (assumed to reach \(rName))")
         }
         let rHost = network.hosts[receiver.host]
@@ -39,21 +40,28 @@ extension Tracer {
         }
         guard port == ep.port else {
             let other = rHost.interfaces.first { $0.config.interface.listenPort == ep.port }
-            return (false, "Endpoint \(ep) reaches port \(ep.port)"
-                        + (other.map { " (\($0.qualifiedName))" } ?? " (nothing listens there)")
-                        + ", but \(rName) listens on \(port)")
+            return (
+                false,
+                "Endpoint \(ep) reaches port \(ep.port)"
+                    + (other.map { " (\($0.qualifiedName))" } ?? " (nothing listens there)")
+                    + ", but \(rName) listens on \(port)"
+            )
         }
         return (true, "Endpoint \(ep) reaches \(rName) (ListenPort \(port))")
     }
 
     /// The endpoint step: the sender knows the receiver's endpoint, or learns it from the receiver's keepalives.
-    func endpointStep(_ sender: IfaceRef, _ entry: PeerConfig, to receiver: IfaceRef, back: PeerConfig?,
-                      _ w: inout Walk) -> TraceStep
-    {
-        let s = iface(sender), r = iface(receiver)
+    func endpointStep(
+        _ sender: IfaceRef, _ entry: PeerConfig, to receiver: IfaceRef, back: PeerConfig?,
+        _ w: inout Walk
+    ) -> TraceStep {
+        let s = iface(sender)
+        let r = iface(receiver)
         if w.sessions.contains([sender, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) }) {
-            return TraceStep(.endpoint, ok: true, "the session from the earlier packet is up: \(s.qualifiedName) "
-                                 + "knows \(r.qualifiedName)'s endpoint")
+            return TraceStep(
+                .endpoint, ok: true,
+                "the session from the earlier packet is up: \(s.qualifiedName) "
+                    + "knows \(r.qualifiedName)'s endpoint")
         }
         let epLoc = entry.origin?.location(of: .endpoint)
         let d = direct(sender, entry, to: receiver, &w)
@@ -62,9 +70,11 @@ extension Tracer {
         var reverse: (ok: Bool, detail: String)? = nil
         if let back { reverse = direct(receiver, back, to: sender, &w) }
         if let back, let keepalive = back.persistentKeepalive, reverse?.ok == true {
-            return TraceStep(.endpoint, ok: true, "\(d.detail); but \(r.qualifiedName) sends keepalives every "
-                                 + "\(keepalive) s, so \(s.qualifiedName) learns its endpoint",
-                             setting: "PersistentKeepalive", location: back.origin?.location(of: .persistentKeepalive))
+            return TraceStep(
+                .endpoint, ok: true,
+                "\(d.detail); but \(r.qualifiedName) sends keepalives every "
+                    + "\(keepalive) s, so \(s.qualifiedName) learns its endpoint",
+                setting: "PersistentKeepalive", location: back.origin?.location(of: .persistentKeepalive))
         }
         // Dropped: say which setting would fix it.
         let recvHost = network.hosts[receiver.host]
@@ -74,25 +84,29 @@ extension Tracer {
         let header = entry.origin?.location(of: .publicKey) ?? s.location(of: .publicKey)
         if let back, reverse?.ok == true {
             let at = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
-            return TraceStep(.endpoint, ok: false, "\(d.detail); \(r.qualifiedName) knows \(s.qualifiedName)'s "
-                                 + "endpoint but sends only when it has traffic (no PersistentKeepalive), so "
-                                 + "\(s.qualifiedName) cannot reach it until it does",
-                             setting: "PersistentKeepalive", notSetIn: r.file,
-                             fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.file):\(at.line)"
-                                 + (suggested.map { ", or set `Endpoint = \($0)` in \(s.file)" } ?? ""))
+            return TraceStep(
+                .endpoint, ok: false,
+                "\(d.detail); \(r.qualifiedName) knows \(s.qualifiedName)'s "
+                    + "endpoint but sends only when it has traffic (no PersistentKeepalive), so "
+                    + "\(s.qualifiedName) cannot reach it until it does",
+                setting: "PersistentKeepalive", notSetIn: r.file,
+                fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.file):\(at.line)"
+                    + (suggested.map { ", or set `Endpoint = \($0)` in \(s.file)" } ?? ""))
         }
         let why = reverse.map { "; nor can \(r.qualifiedName) initiate: \($0.detail)" } ?? ""
         if let epLoc, entry.endpoint != nil {
-            return TraceStep(.endpoint, ok: false, d.detail + why, setting: "Endpoint", location: epLoc,
-                             fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
-                                 ?? "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
-                                     + "address and \(r.qualifiedName)'s ListenPort")
+            return TraceStep(
+                .endpoint, ok: false, d.detail + why, setting: "Endpoint", location: epLoc,
+                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
+                    ?? "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                    + "address and \(r.qualifiedName)'s ListenPort")
         }
-        return TraceStep(.endpoint, ok: false, d.detail + why + ": neither side can start the handshake",
-                         setting: "Endpoint", notSetIn: s.file,
-                         fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.file):\(header.line)" }
-                             ?? "give \(r.qualifiedName) a ListenPort and a reachable address, then add it as "
-                                 + "Endpoint to [Peer] at \(header.file):\(header.line)")
+        return TraceStep(
+            .endpoint, ok: false, d.detail + why + ": neither side can start the handshake",
+            setting: "Endpoint", notSetIn: s.file,
+            fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.file):\(header.line)" }
+                ?? "give \(r.qualifiedName) a ListenPort and a reachable address, then add it as "
+                + "Endpoint to [Peer] at \(header.file):\(header.line)")
     }
 
     /// When the Endpoint reaches another interface of the receiver's host, one that has a [Peer] for the sender,
@@ -100,17 +114,21 @@ extension Tracer {
     /// the initiation. Returns the failed key step then, else nil.
     func wrongInterfaceKey(_ sender: IfaceRef, _ entry: PeerConfig, _ receiver: IfaceRef) -> TraceStep? {
         guard let ep = entry.endpoint, endpointHost(ep) == receiver.host,
-              let senderKey = publicKeys[sender.host][sender.iface] else { return nil }
+            let senderKey = publicKeys[sender.host][sender.iface]
+        else { return nil }
         let host = network.hosts[receiver.host]
         guard let o = host.interfaces.firstIndex(where: { $0.config.interface.listenPort == ep.port }),
-              o != receiver.iface, peerByKey[receiver.host][o][senderKey] != nil,
-              let meant = publicKeys[receiver.host][o] else { return nil }
+            o != receiver.iface, peerByKey[receiver.host][o][senderKey] != nil,
+            let meant = publicKeys[receiver.host][o]
+        else { return nil }
         let other = host.interfaces[o].qualifiedName
         let at = entry.origin?.location(of: .publicKey) ?? iface(sender).location(of: .publicKey)
-        return TraceStep(.key, ok: false, "Endpoint \(ep) reaches \(other), which has [Peer] "
-                             + "\(iface(sender).qualifiedName), but PublicKey is \(iface(receiver).qualifiedName)'s: "
-                             + "\(other) cannot decrypt the handshake", setting: "PublicKey", location: at,
-                         fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.file):\(at.line)")
+        return TraceStep(
+            .key, ok: false,
+            "Endpoint \(ep) reaches \(other), which has [Peer] "
+                + "\(iface(sender).qualifiedName), but PublicKey is \(iface(receiver).qualifiedName)'s: "
+                + "\(other) cannot decrypt the handshake", setting: "PublicKey", location: at,
+            fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.file):\(at.line)")
     }
 
     /// Sends the packet into interface `out`: picks the peer, checks its key and endpoint, and hands the packet
@@ -122,23 +140,32 @@ extension Tracer {
         guard let hit = peerMaps[out.host][out.iface].lookup(pkt.destination) else {
             let sug = allowedIPsSuggestion(for: pkt.destination, on: out.host)
             let loc = sug.flatMap { $0.iface.name == s.name ? $0.peer.origin?.location(of: .allowedIPs) : nil }
-            steps.append(TraceStep(.peer, ok: false, "no [Peer] of \(s.qualifiedName) has AllowedIPs covering "
-                                       + "\(pkt.destination): WireGuard drops it", setting: "AllowedIPs",
-                                   location: loc, notSetIn: loc == nil ? s.file : nil,
-                                   fix: sug.map { "add \($0.prefix) to AllowedIPs of [Peer] \(peerName($0.peer))"
-                                       + (loc.map { " at \($0.file):\($0.line)" } ?? " in \($0.iface.file)") }
-                                       ?? "add \(pkt.destination) to AllowedIPs of the [Peer] that leads to it in "
-                                       + s.file))
+            steps.append(
+                TraceStep(
+                    .peer, ok: false,
+                    "no [Peer] of \(s.qualifiedName) has AllowedIPs covering "
+                        + "\(pkt.destination): WireGuard drops it", setting: "AllowedIPs",
+                    location: loc, notSetIn: loc == nil ? s.file : nil,
+                    fix: sug.map {
+                        "add \($0.prefix) to AllowedIPs of [Peer] \(peerName($0.peer))"
+                            + (loc.map { " at \($0.file):\($0.line)" } ?? " in \($0.iface.file)")
+                    }
+                        ?? "add \(pkt.destination) to AllowedIPs of the [Peer] that leads to it in "
+                        + s.file))
             return .dropped
         }
         let entry = s.config.peers[hit.value]
         let prefix = IPPrefix(address: pkt.destination, length: hit.length)!.network
         let entryLoc = entry.origin?.location(of: prefix, key: .allowedIPs)
-        steps.append(TraceStep(.peer, ok: true, "cryptokey routing picks [Peer] \(peerName(entry)) (AllowedIPs "
-                                   + "\(prefix))", setting: "AllowedIPs", location: entryLoc))
+        steps.append(
+            TraceStep(
+                .peer, ok: true,
+                "cryptokey routing picks [Peer] \(peerName(entry)) (AllowedIPs "
+                    + "\(prefix))", setting: "AllowedIPs", location: entryLoc))
         let keyLoc = entry.origin?.location(of: .publicKey) ?? s.location(of: .publicKey)
         guard let owners = byKey[entry.publicKey], owners.count == 1, owners[0] != out,
-              iface(owners[0]).isValid else {
+            iface(owners[0]).isValid
+        else {
             steps.append(keyStep(entry, s, owners: byKey[entry.publicKey] ?? [], out: out, at: keyLoc))
             return .dropped
         }
@@ -149,8 +176,10 @@ extension Tracer {
         let ep = endpointStep(out, entry, to: receiver, back: back, &w)
         steps.append(ep)
         guard ep.ok else { return .dropped }
-        steps.append(TraceStep(.key, ok: true, "PublicKey is \(r.qualifiedName)'s", setting: "PublicKey",
-                               location: keyLoc))
+        steps.append(
+            TraceStep(
+                .key, ok: true, "PublicKey is \(r.qualifiedName)'s", setting: "PublicKey",
+                location: keyLoc))
         var carried: [TraceStep] = []
         guard let back, let backIndex else {
             carried.append(missingBackPeer(sender: out, receiver: receiver, source: pkt.source))
@@ -159,23 +188,32 @@ extension Tracer {
         let backLoc = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
         if entry.presharedKey != back.presharedKey {
             let bad = (back.presharedKey != nil ? back.origin : entry.origin)?.location(of: .presharedKey) ?? backLoc
-            carried.append(TraceStep(.handshake, ok: false, "the PresharedKey of [Peer] \(s.qualifiedName) on "
-                                         + "\(r.qualifiedName) differs from \(s.qualifiedName)'s for it: the "
-                                         + "handshake fails", setting: "PresharedKey", location: bad,
-                                     fix: "use the same PresharedKey on both sides (or none on both)"))
+            carried.append(
+                TraceStep(
+                    .handshake, ok: false,
+                    "the PresharedKey of [Peer] \(s.qualifiedName) on "
+                        + "\(r.qualifiedName) differs from \(s.qualifiedName)'s for it: the "
+                        + "handshake fails", setting: "PresharedKey", location: bad,
+                    fix: "use the same PresharedKey on both sides (or none on both)"))
             return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
         }
         let pair = [out, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) }
-        carried.append(TraceStep(.handshake, ok: true, "\(r.qualifiedName) has [Peer] \(s.qualifiedName): "
-                                     + (w.sessions.contains(pair) ? "the session is up" : "the handshake completes"),
-                                 setting: "PublicKey", location: backLoc))
+        carried.append(
+            TraceStep(
+                .handshake, ok: true,
+                "\(r.qualifiedName) has [Peer] \(s.qualifiedName): "
+                    + (w.sessions.contains(pair) ? "the session is up" : "the handshake completes"),
+                setting: "PublicKey", location: backLoc))
         w.sessions.insert(pair)
         let check = peerMaps[receiver.host][receiver.iface].lookup(pkt.source)
         if let check, check.value == backIndex {
             let p = IPPrefix(address: pkt.source, length: check.length)!.network
-            carried.append(TraceStep(.source, ok: true, "source \(pkt.source) is inside AllowedIPs \(p) of [Peer] "
-                                         + "\(s.qualifiedName)", setting: "AllowedIPs",
-                                     location: back.origin?.location(of: p, key: .allowedIPs)))
+            carried.append(
+                TraceStep(
+                    .source, ok: true,
+                    "source \(pkt.source) is inside AllowedIPs \(p) of [Peer] "
+                        + "\(s.qualifiedName)", setting: "AllowedIPs",
+                    location: back.origin?.location(of: p, key: .allowedIPs)))
         } else {
             let at = back.origin?.location(of: .allowedIPs) ?? backLoc
             var other = ""
@@ -184,11 +222,14 @@ extension Tracer {
                 let p = IPPrefix(address: pkt.source, length: check.length)!.network
                 other = " (\(p) belongs to [Peer] \(peerName(owner)))"
             }
-            carried.append(TraceStep(.source, ok: false, "source \(pkt.source) is not in AllowedIPs of [Peer] "
-                                         + "\(s.qualifiedName) on \(r.qualifiedName)\(other): dropped on arrival",
-                                     setting: "AllowedIPs", location: at,
-                                     fix: "add \(IPPrefix.host(pkt.source)) (or its subnet) to AllowedIPs of [Peer] "
-                                         + "\(s.qualifiedName) at \(at.file):\(at.line)"))
+            carried.append(
+                TraceStep(
+                    .source, ok: false,
+                    "source \(pkt.source) is not in AllowedIPs of [Peer] "
+                        + "\(s.qualifiedName) on \(r.qualifiedName)\(other): dropped on arrival",
+                    setting: "AllowedIPs", location: at,
+                    fix: "add \(IPPrefix.host(pkt.source)) (or its subnet) to AllowedIPs of [Peer] "
+                        + "\(s.qualifiedName) at \(at.file):\(at.line)"))
         }
         return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
     }
@@ -200,25 +241,30 @@ extension Tracer {
     {
         let short = entry.publicKey.shortBase64
         if owners.count > 1 {
-            return TraceStep(.key, ok: false, "PublicKey \(short) is the key of several interfaces ("
-                                 + owners.map { iface($0).qualifiedName }.joined(separator: ", ") + ")",
-                             setting: "PublicKey", location: at,
-                             fix: "give each interface its own PrivateKey (`wg genkey`) and update its peers")
+            return TraceStep(
+                .key, ok: false,
+                "PublicKey \(short) is the key of several interfaces ("
+                    + owners.map { iface($0).qualifiedName }.joined(separator: ", ") + ")",
+                setting: "PublicKey", location: at,
+                fix: "give each interface its own PrivateKey (`wg genkey`) and update its peers")
         }
         if owners.first == out {
-            return TraceStep(.key, ok: false, "PublicKey \(short) is \(s.qualifiedName)'s own key",
-                             setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
+            return TraceStep(
+                .key, ok: false, "PublicKey \(short) is \(s.qualifiedName)'s own key",
+                setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
         }
         if let o = owners.first {
             let r = iface(o)
             let err = r.diagnostics.first { $0.severity == .error }
             let why = err?.description ?? "its config has errors"
-            return TraceStep(.key, ok: false, "\(r.qualifiedName) does not come up: \(why)",
-                             setting: err?.key ?? "config", location: err?.location ?? at,
-                             fix: "fix the error in \(r.file) so wg-quick can bring \(r.qualifiedName) up")
+            return TraceStep(
+                .key, ok: false, "\(r.qualifiedName) does not come up: \(why)",
+                setting: err?.key ?? "config", location: err?.location ?? at,
+                fix: "fix the error in \(r.file) so wg-quick can bring \(r.qualifiedName) up")
         }
-        return TraceStep(.key, ok: false, "PublicKey \(short) of [Peer] is no interface's key: no handshake",
-                         setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
+        return TraceStep(
+            .key, ok: false, "PublicKey \(short) of [Peer] is no interface's key: no handshake",
+            setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
     }
 
     /// Names the key probably meant: that of the interface owning an address inside the peer's AllowedIPs.
@@ -235,19 +281,24 @@ extension Tracer {
 
     /// The receiver has no [Peer] with the sender's key: initiations are ignored.
     func missingBackPeer(sender: IfaceRef, receiver: IfaceRef, source: IPAddress) -> TraceStep {
-        let r = iface(receiver), s = iface(sender)
+        let r = iface(receiver)
+        let s = iface(sender)
         let key = publicKeys[sender.host][sender.iface]?.base64 ?? "?"
         if let idx = peerMaps[receiver.host][receiver.iface].lookup(source)?.value,
-           let loc = r.config.peers[idx].origin?.location(of: .publicKey)
+            let loc = r.config.peers[idx].origin?.location(of: .publicKey)
         {
-            return TraceStep(.handshake, ok: false, "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s "
-                                 + "public key; the [Peer] for \(source) has another key, so the handshake is ignored",
-                             setting: "PublicKey", location: loc,
-                             fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.file):\(loc.line)")
+            return TraceStep(
+                .handshake, ok: false,
+                "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s "
+                    + "public key; the [Peer] for \(source) has another key, so the handshake is ignored",
+                setting: "PublicKey", location: loc,
+                fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.file):\(loc.line)")
         }
-        return TraceStep(.handshake, ok: false, "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s public "
-                             + "key: the handshake is ignored", setting: "PublicKey", notSetIn: r.file,
-                         fix: "add a [Peer] with `PublicKey = \(key)` and `AllowedIPs = \(IPPrefix.host(source))` to "
-                             + r.file)
+        return TraceStep(
+            .handshake, ok: false,
+            "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s public "
+                + "key: the handshake is ignored", setting: "PublicKey", notSetIn: r.file,
+            fix: "add a [Peer] with `PublicKey = \(key)` and `AllowedIPs = \(IPPrefix.host(source))` to "
+                + r.file)
     }
 }

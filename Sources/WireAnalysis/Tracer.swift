@@ -131,17 +131,21 @@ public struct Tracer: Sendable {
         if let a = src.address, IPFamily(a) != IPFamily(dstAddress) { throw .familyMismatch(from: from, to: to) }
         var walk = Walk()
         let srcAddress = try sourceAddress(src, to: dstAddress)
-        let forward = self.walk(&walk, from: src.node, to: dst.node, packet: Packet(source: srcAddress,
-                                                                                     destination: dstAddress),
-                                direction: .forward)
+        let forward = self.walk(
+            &walk, from: src.node, to: dst.node,
+            packet: Packet(
+                source: srcAddress,
+                destination: dstAddress),
+            direction: .forward)
         let verdict: TraceVerdict
         switch forward {
         case .dropped(let v):
             verdict = v
         case .delivered(let seen):
-            let back = self.walk(&walk, from: dst.node, to: src.node,
-                                 packet: Packet(source: seen.destination, destination: seen.source),
-                                 direction: .reply)
+            let back = self.walk(
+                &walk, from: dst.node, to: src.node,
+                packet: Packet(source: seen.destination, destination: seen.source),
+                direction: .reply)
             switch back {
             case .dropped(let v): verdict = v
             case .delivered:
@@ -152,17 +156,20 @@ public struct Tracer: Sendable {
         for h in walk.visited.sorted() {
             for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
                 let at = c.location.map { " (\($0.file):\($0.line))" } ?? ""
-                notes.append("on \(network.hosts[h].name), `ip route add \(c)`\(at) fails with File exists: "
-                             + "\(c.prefix) is already routed; wg-quick up \(c.device) would then fail and remove "
-                             + "the interface, which this trace does not assume")
+                notes.append(
+                    "on \(network.hosts[h].name), `ip route add \(c)`\(at) fails with File exists: "
+                        + "\(c.prefix) is already routed; wg-quick up \(c.device) would then fail and remove "
+                        + "the interface, which this trace does not assume")
             }
             for u in facts[h].unknownEffects {
-                notes.append("\(u.location.file):\(u.location.line): `\(u.command)` on \(network.hosts[h].name) "
-                             + "was not understood (\(u.reason)); its effect is not modelled")
+                notes.append(
+                    "\(u.location.file):\(u.location.line): `\(u.command)` on \(network.hosts[h].name) "
+                        + "was not understood (\(u.reason)); its effect is not modelled")
             }
         }
-        return TraceResult(from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
-                           hops: walk.hops, verdict: verdict, notes: notes)
+        return TraceResult(
+            from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
+            hops: walk.hops, verdict: verdict, notes: notes)
     }
 
     /// A machine a packet can be at: a host of the network, or a machine on a host's LAN.

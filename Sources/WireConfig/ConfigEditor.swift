@@ -108,17 +108,23 @@ public struct ConfigEditor: Sendable {
     public func write(to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).wiresmith-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: tmp, contents: Data(text.utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: tmp])
         }
         // rename(2) replaces the original in one step: a reader sees the old file or the new one, never half.
         guard rename(tmp, path) == 0 else {
             let code = errno
             try? FileManager.default.removeItem(atPath: tmp)
-            throw CocoaError(.fileWriteUnknown, userInfo: [
-                NSFilePathErrorKey: path, NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code)),
-            ])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [
+                    NSFilePathErrorKey: path,
+                    NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code)),
+                ])
         }
     }
 

@@ -22,7 +22,10 @@ public enum ConfigKey: String, CaseIterable, Hashable, Sendable {
     case persistentKeepalive = "PersistentKeepalive"
 
     /// The section a key belongs to.
-    public enum Section: String, Sendable { case interface = "Interface", peer = "Peer" }
+    public enum Section: String, Sendable {
+        case interface = "Interface"
+        case peer = "Peer"
+    }
 
     /// The section the key is valid in.
     public var section: Section {

@@ -53,7 +53,8 @@ struct ConfigLine {
     }
 
     private static func trimmed(_ chars: [Unicode.Scalar], _ from: Int, _ to: Int) -> (String, Int) {
-        var a = from, b = to
+        var a = from
+        var b = to
         while a < b && isSpace(chars[a]) { a += 1 }
         while b > a && isSpace(chars[b - 1]) { b -= 1 }
         return (string(chars[a..<b]), a + 1)

@@ -14,8 +14,9 @@ extension ParseState {
         case .listenPort:
             guard let p = parseNumber(text, max: 65535) else {
                 let wrapped = text.allSatisfy(\.isASCIIDigit) ? wrappedPortNote(text) : ""
-                error(.invalidPort, line: n, column: value.column, key: name,
-                      "`\(text)` is not a port from 0 to 65535 (0 picks a random port)\(wrapped)")
+                error(
+                    .invalidPort, line: n, column: value.column, key: name,
+                    "`\(text)` is not a port from 0 to 65535 (0 picks a random port)\(wrapped)")
                 return
             }
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])
@@ -23,8 +24,9 @@ extension ParseState {
             interfaceOrigin?.keyLines[key] = n
         case .fwMark:
             guard let m = parseFwMark(text) else {
-                error(.invalidNumber, line: n, column: value.column, key: name,
-                      "`\(text)` is not `off` or a mark from 0 to 0xffffffff (decimal, or hex after `0x`)")
+                error(
+                    .invalidNumber, line: n, column: value.column, key: name,
+                    "`\(text)` is not `off` or a mark from 0 to 0xffffffff (decimal, or hex after `0x`)")
                 return
             }
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])
@@ -33,9 +35,10 @@ extension ParseState {
         case .publicKey:
             guard let k = parseKey(value, key: name, line: n) else { return }
             if let first = peer?.origin.keyLines[.publicKey] {
-                error(.duplicatePublicKey, line: n, column: line.firstColumn, key: name,
-                      "a second PublicKey in one [Peer] section (the first is on line \(first)); "
-                          + "wg would silently keep only this one: start a new [Peer] section before it")
+                error(
+                    .duplicatePublicKey, line: n, column: line.firstColumn, key: name,
+                    "a second PublicKey in one [Peer] section (the first is on line \(first)); "
+                        + "wg would silently keep only this one: start a new [Peer] section before it")
                 return
             }
             peer?.publicKey = k
@@ -49,14 +52,16 @@ extension ParseState {
             for item in value.split(separator: ",") {
                 guard let p = parseAllowedIP(item.text) else {
                     let what = item.isEmpty ? "an empty entry (a stray comma)" : "`\(item.text)`"
-                    error(.invalidPrefix, line: n, column: item.column, key: name,
-                          "\(what) is not an IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH, LENGTH at most 32 or 128)")
+                    error(
+                        .invalidPrefix, line: n, column: item.column, key: name,
+                        "\(what) is not an IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH, LENGTH at most 32 or 128)")
                     continue
                 }
                 let net = p.network
                 if net != p {
-                    warning(.hostBitsSet, line: n, column: item.column, key: name,
-                            "`\(item.text)` has host bits set; it is taken as \(net), as wg does")
+                    warning(
+                        .hostBitsSet, line: n, column: item.column, key: name,
+                        "`\(item.text)` has host bits set; it is taken as \(net), as wg does")
                 }
                 // A repeated entry moves to the end, as the kernel and wireguard-go re-insert it.
                 if peer?.allowedSet.contains(net) == true { peer?.allowedIPs.removeAll { $0 == net } }
@@ -69,8 +74,9 @@ extension ParseState {
             switch Endpoint.parse(text) {
             case .success(let e):
                 if case .address = e.host, e.port == 0 {
-                    warning(.invalidPort, line: n, column: value.column, key: name,
-                            "port 0: the peer can never be reached there")
+                    warning(
+                        .invalidPort, line: n, column: value.column, key: name,
+                        "port 0: the peer can never be reached there")
                 }
                 noteRepeat(key, name: name, line: line, previous: peer?.origin.keyLines[key])
                 if let previous = peer?.origin.keyLines[key], let replaced = peer?.endpoint {
@@ -90,8 +96,9 @@ extension ParseState {
             let seconds: Int?
             if text.lowercased() == "off" { seconds = 0 } else { seconds = parseNumber(text, max: 65535) }
             guard let seconds else {
-                error(.invalidNumber, line: n, column: value.column, key: name,
-                      "`\(text)` is not `off` or a number of seconds from 0 to 65535")
+                error(
+                    .invalidNumber, line: n, column: value.column, key: name,
+                    "`\(text)` is not `off` or a number of seconds from 0 to 65535")
                 return
             }
             noteRepeat(key, name: name, line: line, previous: peer?.origin.keyLines[key])
@@ -113,8 +120,9 @@ extension ParseState {
         case .address:
             for (item, col) in quickWords(value, column: column) {
                 guard let p = IPPrefix(item) else {
-                    error(.invalidPrefix, line: n, column: col, key: name,
-                          "`\(item)` is not an address with an optional /prefix")
+                    error(
+                        .invalidPrefix, line: n, column: col, key: name,
+                        "`\(item)` is not an address with an optional /prefix")
                     continue
                 }
                 if !config.interface.addresses.contains(p) { config.interface.addresses.append(p) }
@@ -129,15 +137,17 @@ extension ParseState {
             } else if let m = parseNumber(value, max: 65535), m >= 576 || m == 0 {
                 config.interface.mtu = m == 0 ? nil : m
             } else {
-                error(.invalidNumber, line: n, column: column, key: name,
-                      "`\(value)` is not an MTU (a number from 576 to 65535)")
+                error(
+                    .invalidNumber, line: n, column: column, key: name,
+                    "`\(value)` is not an MTU (a number from 576 to 65535)")
                 return
             }
         case .table:
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])
             if value.contains(where: ConfigLine.isSpace) {
-                error(.invalidValue, line: n, column: column, key: name,
-                      "expected `off`, `auto` or a routing table name or number")
+                error(
+                    .invalidValue, line: n, column: column, key: name,
+                    "expected `off`, `auto` or a routing table name or number")
                 return
             }
             config.interface.table = value.isEmpty ? nil : value
@@ -162,15 +172,17 @@ extension ParseState {
     /// A warning when a single-valued key is set again: the later line wins, silently in wg.
     mutating func noteRepeat(_ key: ConfigKey, name: String, line: ConfigLine, previous: Int?) {
         guard let previous, previous != line.number else { return }
-        warning(.duplicateKey, line: line.number, column: line.firstColumn, key: name,
-                "set again; this replaces the value on line \(previous)")
+        warning(
+            .duplicateKey, line: line.number, column: line.firstColumn, key: name,
+            "set again; this replaces the value on line \(previous)")
     }
 
     mutating func parseKey(_ value: WgValue, key: String, line: Int) -> WireKey? {
         if let k = WireKey(base64: value.text) { return k }
-        error(.invalidKey, line: line, column: value.column, key: key,
-              "not a key: expected 44 characters of base64 encoding exactly 32 bytes, as `wg genkey` prints "
-                  + "(\(value.text.count) characters given)")
+        error(
+            .invalidKey, line: line, column: value.column, key: key,
+            "not a key: expected 44 characters of base64 encoding exactly 32 bytes, as `wg genkey` prints "
+                + "(\(value.text.count) characters given)")
         return nil
     }
 

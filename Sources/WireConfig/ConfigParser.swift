@@ -119,15 +119,17 @@ struct ParseState {
     mutating func consume(_ line: ConfigLine) {
         if let column = line.nulColumn {
             // wg's C strings end at the NUL, while bash's `read` drops it: the two would read different lines.
-            error(.syntax, line: line.number, column: column, key: nil,
-                  "holds a NUL byte (wg would cut the line there, wg-quick would delete it)")
+            error(
+                .syntax, line: line.number, column: column, key: nil,
+                "holds a NUL byte (wg would cut the line there, wg-quick would delete it)")
             return
         }
         if line.isBlank { return }
         // wg-quick's view first: it tracks [Interface] by the trimmed key and takes its own keys out of the file.
         if line.quickKey.hasPrefix("[") { quickInInterface = line.quickKey.lowercased() == "[interface]" }
         if dialect == .wgQuick, quickInInterface, let key = ConfigKey(caseInsensitive: line.quickKey),
-           key.isWgQuickOnly {
+            key.isWgQuickOnly
+        {
             consumeWgQuick(key, line: line)
             return
         }
@@ -139,8 +141,9 @@ struct ParseState {
             return
         }
         guard let (keyText, value) = line.wgKeyValue else {
-            error(.syntax, line: line.number, column: line.firstColumn, key: nil,
-                  "expected `Key = Value` or a section header, found `\(Self.redacted(line.quickKey))`")
+            error(
+                .syntax, line: line.number, column: line.firstColumn, key: nil,
+                "expected `Key = Value` or a section header, found `\(Self.redacted(line.quickKey))`")
             return
         }
         let column = line.firstColumn
@@ -148,34 +151,40 @@ struct ParseState {
             let lower = keyText.lowercased()
             if let glued = ConfigKey.allCases.first(where: { lower.hasPrefix($0.rawValue.lowercased()) }) {
                 // `PrivateKey: abc...=` or `PrivateKey abc...=`: the value ran into the key; never echo it.
-                error(.unknownKey, line: line.number, column: column, key: glued.rawValue + "…",
-                      "unknown key: the text after `\(glued.rawValue)` runs into the key (a space or `:` where `=` "
-                          + "belongs?)")
+                error(
+                    .unknownKey, line: line.number, column: column, key: glued.rawValue + "…",
+                    "unknown key: the text after `\(glued.rawValue)` runs into the key (a space or `:` where `=` "
+                        + "belongs?)")
             } else {
-                error(.unknownKey, line: line.number, column: column, key: Self.redacted(keyText),
-                      "unknown key" + suggestion(for: keyText))
+                error(
+                    .unknownKey, line: line.number, column: column, key: Self.redacted(keyText),
+                    "unknown key" + suggestion(for: keyText))
             }
             return
         }
         if key.isWgQuickOnly {
-            error(section == .peer || section == .none ? .keyOutsideSection : .unknownKey,
-                  line: line.number, column: column, key: keyText, wgQuickKeyRejection(key, line: line))
+            error(
+                section == .peer || section == .none ? .keyOutsideSection : .unknownKey,
+                line: line.number, column: column, key: keyText, wgQuickKeyRejection(key, line: line))
             return
         }
         switch (section, key.section) {
         case (.none, _):
-            error(.keyOutsideSection, line: line.number, column: column, key: keyText,
-                  "appears before any [Interface] or [Peer] section")
+            error(
+                .keyOutsideSection, line: line.number, column: column, key: keyText,
+                "appears before any [Interface] or [Peer] section")
             return
         case (.unknown, _):
             return  // already reported at the section header
         case (.interface, .peer):
-            error(.keyOutsideSection, line: line.number, column: column, key: keyText,
-                  "belongs in a [Peer] section, not [Interface]")
+            error(
+                .keyOutsideSection, line: line.number, column: column, key: keyText,
+                "belongs in a [Peer] section, not [Interface]")
             return
         case (.peer, .interface):
-            error(.keyOutsideSection, line: line.number, column: column, key: keyText,
-                  "belongs in the [Interface] section, not [Peer]")
+            error(
+                .keyOutsideSection, line: line.number, column: column, key: keyText,
+                "belongs in the [Interface] section, not [Peer]")
             return
         default:
             break
@@ -218,8 +227,9 @@ struct ParseState {
             peer = PendingPeer(origin: SectionOrigin(file: file, line: line.number))
         default:
             section = .unknown
-            error(.unknownSection, line: line.number, column: line.firstColumn, key: nil,
-                  "unknown section `\(Self.redacted(line.quickKey))`; expected [Interface] or [Peer]")
+            error(
+                .unknownSection, line: line.number, column: line.firstColumn, key: nil,
+                "unknown section `\(Self.redacted(line.quickKey))`; expected [Interface] or [Peer]")
         }
     }
 
@@ -246,24 +256,28 @@ struct ParseState {
         }
         let index = config.peers.count
         if let earlier = firstSection[key] {
-            warning(.duplicatePeer, line: p.origin.keyLines[.publicKey] ?? p.origin.line, column: 1, key: "PublicKey",
-                    "this peer already has a [Peer] section at line \(config.peers[earlier].origin?.line ?? 0); "
-                        + "wg merges them (settings given here win, AllowedIPs are replaced)")
+            warning(
+                .duplicatePeer, line: p.origin.keyLines[.publicKey] ?? p.origin.line, column: 1, key: "PublicKey",
+                "this peer already has a [Peer] section at line \(config.peers[earlier].origin?.line ?? 0); "
+                    + "wg merges them (settings given here win, AllowedIPs are replaced)")
         } else {
             firstSection[key] = index
         }
         for prefix in p.allowedIPs {
             if let other = prefixOwner[prefix], config.peers[other].publicKey != key {
                 let line = p.origin.prefixLines[prefix] ?? p.origin.line
-                warning(.duplicateAllowedIP, line: line, column: 1, key: "AllowedIPs",
-                        "\(prefix) is also listed by the [Peer] at line \(config.peers[other].origin?.line ?? 0); "
-                            + "wg gives it to this later peer only")
+                warning(
+                    .duplicateAllowedIP, line: line, column: 1, key: "AllowedIPs",
+                    "\(prefix) is also listed by the [Peer] at line \(config.peers[other].origin?.line ?? 0); "
+                        + "wg gives it to this later peer only")
             }
             prefixOwner[prefix] = index
         }
-        config.peers.append(PeerConfig(publicKey: key, presharedKey: p.presharedKey, allowedIPs: p.allowedIPs,
-                                       endpoint: p.endpoint, persistentKeepalive: p.persistentKeepalive,
-                                       origin: p.origin))
+        config.peers.append(
+            PeerConfig(
+                publicKey: key, presharedKey: p.presharedKey, allowedIPs: p.allowedIPs,
+                endpoint: p.endpoint, persistentKeepalive: p.persistentKeepalive,
+                origin: p.origin))
     }
 
     mutating func finish() {
@@ -272,9 +286,11 @@ struct ParseState {
         // Checked at the end, so that peers written before the PrivateKey line are seen too.
         if let own = config.interface.privateKey?.publicKey {
             for p in config.peers where p.publicKey == own {
-                error(.ownPublicKey, line: p.origin?.keyLines[.publicKey] ?? p.origin?.line ?? 0, column: 1,
-                      key: "PublicKey", "is this interface's own public key; a peer must be another host's key "
-                          + "(wg would silently ignore this peer)")
+                error(
+                    .ownPublicKey, line: p.origin?.keyLines[.publicKey] ?? p.origin?.line ?? 0, column: 1,
+                    key: "PublicKey",
+                    "is this interface's own public key; a peer must be another host's key "
+                        + "(wg would silently ignore this peer)")
             }
         }
         diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }

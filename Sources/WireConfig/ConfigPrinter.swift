@@ -45,8 +45,10 @@ public enum ConfigPrinter {
                         failed[endpoint] = f
                     }
                 }
-                failures.append(ConfigDiagnostic(.error, .unresolvableEndpoint, at: location, key: "Endpoint",
-                                                 failure.description))
+                failures.append(
+                    ConfigDiagnostic(
+                        .error, .unresolvableEndpoint, at: location, key: "Endpoint",
+                        failure.description))
             }
         }
         guard failures.isEmpty else { throw ConfigError(diagnostics: failures) }

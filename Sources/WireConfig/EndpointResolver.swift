@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns an Endpoint name into the address `wg setconf` would set, the only host lookup in this module.
@@ -45,9 +45,9 @@ public struct EndpointResolver: Sendable {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_DGRAM
+            hints.ai_socktype = SOCK_DGRAM
         #endif
         hints.ai_protocol = Int32(IPPROTO_UDP)
         var result: UnsafeMutablePointer<addrinfo>?

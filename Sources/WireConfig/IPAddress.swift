@@ -98,7 +98,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             let group = bytes[i..<j]
             if group.contains(UInt8(ascii: ".")) {
                 guard j == bytes.count, words.count <= 6,
-                      let v4 = parseV4(Substring(String(decoding: group, as: UTF8.self)))
+                    let v4 = parseV4(Substring(String(decoding: group, as: UTF8.self)))
                 else { return nil }
                 words.append(UInt16(v4 >> 16))
                 words.append(UInt16(v4 & 0xffff))
@@ -113,7 +113,10 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             }
             words.append(w)
             guard words.count <= 8 else { return nil }
-            if j == bytes.count { i = j; break }
+            if j == bytes.count {
+                i = j
+                break
+            }
             // j is at ':'
             if j + 1 < bytes.count && bytes[j + 1] == UInt8(ascii: ":") {
                 guard gap == nil else { return nil }
@@ -142,12 +145,21 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .v6(let v):
             let words = (0..<8).map { UInt16(truncatingIfNeeded: v >> UInt128(112 - 16 * $0)) }
             // Longest run of at least two zero words, first one wins on ties (RFC 5952 §4.2).
-            var bestStart = -1, bestLen = 0, curStart = -1, curLen = 0
+            var bestStart = -1
+            var bestLen = 0
+            var curStart = -1
+            var curLen = 0
             for (i, w) in words.enumerated() {
                 if w == 0 {
-                    if curStart < 0 { curStart = i; curLen = 0 }
+                    if curStart < 0 {
+                        curStart = i
+                        curLen = 0
+                    }
                     curLen += 1
-                    if curLen > bestLen { bestStart = curStart; bestLen = curLen }
+                    if curLen > bestLen {
+                        bestStart = curStart
+                        bestLen = curLen
+                    }
                 } else {
                     curStart = -1
                 }

@@ -22,7 +22,7 @@ public struct IPPrefix: Hashable, Sendable, Comparable, CustomStringConvertible 
             guard let addr = IPAddress(s[..<slash]) else { return nil }
             let lenText = s[s.index(after: slash)...]
             guard !lenText.isEmpty, lenText.count <= 3, lenText.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let len = Int(lenText)
+                let len = Int(lenText)
             else { return nil }
             self.init(address: addr, length: len)
         } else {

@@ -1,6 +1,6 @@
 import Crypto
-import WireCrypto
 import Foundation
+import WireCrypto
 
 /// A 32-byte Curve25519 key or preshared key, as WireGuard carries them.
 ///

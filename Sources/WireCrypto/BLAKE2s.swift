@@ -236,8 +236,14 @@ public struct BLAKE2s: Sendable {
         mix(&v1, &v6, &v11, &v12, m9, m14)
         mix(&v2, &v7, &v8, &v13, m3, m12)
         mix(&v3, &v4, &v9, &v14, m13, m0)
-        h[0] ^= v0 ^ v8; h[1] ^= v1 ^ v9; h[2] ^= v2 ^ v10; h[3] ^= v3 ^ v11
-        h[4] ^= v4 ^ v12; h[5] ^= v5 ^ v13; h[6] ^= v6 ^ v14; h[7] ^= v7 ^ v15
+        h[0] ^= v0 ^ v8
+        h[1] ^= v1 ^ v9
+        h[2] ^= v2 ^ v10
+        h[3] ^= v3 ^ v11
+        h[4] ^= v4 ^ v12
+        h[5] ^= v5 ^ v13
+        h[6] ^= v6 ^ v14
+        h[7] ^= v7 ^ v15
     }
 
     /// The mixing function G (RFC 7693 §3.1) with rotations 16, 12, 8, 7.
@@ -265,7 +271,7 @@ private struct Block: Sendable {
     }
 }
 
-fileprivate extension UInt32 {
+extension UInt32 {
     @inline(__always)
-    func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
+    fileprivate func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }

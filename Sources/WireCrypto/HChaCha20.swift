@@ -39,10 +39,14 @@ public enum HChaCha20 {
     /// The ChaCha quarter round (RFC 8439 §2.1).
     @inline(__always)
     private static func quarterRound(_ s: inout [UInt32], _ a: Int, _ b: Int, _ c: Int, _ d: Int) {
-        s[a] = s[a] &+ s[b]; s[d] = rotl(s[d] ^ s[a], 16)
-        s[c] = s[c] &+ s[d]; s[b] = rotl(s[b] ^ s[c], 12)
-        s[a] = s[a] &+ s[b]; s[d] = rotl(s[d] ^ s[a], 8)
-        s[c] = s[c] &+ s[d]; s[b] = rotl(s[b] ^ s[c], 7)
+        s[a] = s[a] &+ s[b]
+        s[d] = rotl(s[d] ^ s[a], 16)
+        s[c] = s[c] &+ s[d]
+        s[b] = rotl(s[b] ^ s[c], 12)
+        s[a] = s[a] &+ s[b]
+        s[d] = rotl(s[d] ^ s[a], 8)
+        s[c] = s[c] &+ s[d]
+        s[b] = rotl(s[b] ^ s[c], 7)
     }
 
     @inline(__always)

@@ -13,7 +13,7 @@ public enum X25519 {
     /// DH-Pubkey(private): the public key of a 32-byte private key.
     public static func publicKey(privateKey: [UInt8]) throws(CryptoError) -> [UInt8] {
         guard privateKey.count == keyLength,
-              let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
+            let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey)
         else { throw .invalidKeyLength(privateKey.count) }
         return [UInt8](key.publicKey.rawRepresentation)
     }
@@ -38,7 +38,7 @@ public enum X25519 {
         /// Loads 32 raw bytes (clamped inside the scalar multiplication).
         public init(rawRepresentation: [UInt8]) throws(CryptoError) {
             guard rawRepresentation.count == keyLength,
-                  let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: rawRepresentation)
+                let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: rawRepresentation)
             else { throw .invalidKeyLength(rawRepresentation.count) }
             self.key = key
             publicKey = [UInt8](key.publicKey.rawRepresentation)
@@ -47,7 +47,7 @@ public enum X25519 {
         /// DH(self, public): the 32-byte shared secret; throws `.zeroSharedSecret` when it is all zeros.
         public func sharedSecret(with publicKey: [UInt8]) throws(CryptoError) -> [UInt8] {
             guard publicKey.count == keyLength,
-                  let theirs = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey)
+                let theirs = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: publicKey)
             else { throw .invalidKeyLength(publicKey.count) }
             guard let secret = try? key.sharedSecretFromKeyAgreement(with: theirs) else { throw .zeroSharedSecret }
             let bytes = secret.withUnsafeBytes { [UInt8]($0) }

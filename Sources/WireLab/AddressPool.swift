@@ -21,7 +21,10 @@ struct AddressPool: Sendable {
         while true {
             let a = IPAddress.v4(nextPublic4)
             nextPublic4 = nextPublic4 == 0xCB00_71FE ? 0x647F_0001 : nextPublic4 + 1  // then 100.127.0.1...
-            if free(.host(a)) { reserve(a); return a }
+            if free(.host(a)) {
+                reserve(a)
+                return a
+            }
         }
     }
 
@@ -30,7 +33,10 @@ struct AddressPool: Sendable {
         while true {
             let a = IPAddress.v6(nextPublic6)
             nextPublic6 += 1
-            if free(.host(a)) { reserve(a); return a }
+            if free(.host(a)) {
+                reserve(a)
+                return a
+            }
         }
     }
 

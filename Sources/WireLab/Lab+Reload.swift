@@ -10,19 +10,23 @@ extension Lab {
     /// reloaded; a changed host set, interface set or `host.yaml` needs `down` and `up` (`.noSuchLab` says so).
     /// Returns the updated plan (tunnel addresses may have changed) and saves it as the run's state.
     @discardableResult
-    public static func reload(_ plan: LabPlan, options: LabOptions = LabOptions(),
-                              progress: @escaping (String) -> Void = { _ in }) throws(LabError) -> LabPlan {
+    public static func reload(
+        _ plan: LabPlan, options: LabOptions = LabOptions(),
+        progress: @escaping (String) -> Void = { _ in }
+    ) throws(LabError) -> LabPlan {
         try preflight(options)
         let network = try load(directory: plan.directory)
         let shape = { (p: LabPlan) in p.hosts.map { "\($0.name):" + $0.interfaces.map(\.name).joined(separator: ",") } }
         let current = network.hosts.map { "\($0.name):" + $0.interfaces.map(\.name).joined(separator: ",") }
         guard current == shape(plan) else {
-            throw .noSuchLab("the hosts or interfaces of \(plan.directory) changed since lab \(plan.id) was built; "
-                             + "run lab down and lab up")
+            throw .noSuchLab(
+                "the hosts or interfaces of \(plan.directory) changed since lab \(plan.id) was built; "
+                    + "run lab down and lab up")
         }
         var updated = plan
-        let shell = Shell(searchPath: "\(plan.runDirectory)/bin:\(options.searchPath)",
-                          environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
+        let shell = Shell(
+            searchPath: "\(plan.runDirectory)/bin:\(options.searchPath)",
+            environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
         let builder = LabBuilder(plan: plan, shell: shell, progress: progress, cancellation: options.cancellation)
         var restarted = false
         // Hosts others dial first, as in `up`.

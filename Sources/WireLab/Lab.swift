@@ -16,9 +16,11 @@ public struct LabOptions: Sendable {
     public var cancellation: LabCancellation?
 
     /// Options with defaults: wireguard-go, a fresh id, the caller's PATH, /run/wiresmith-lab.
-    public init(implementation: String = "wireguard-go", id: String? = nil,
-                searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin",
-                runRoot: String = Lab.defaultRunRoot, cancellation: LabCancellation? = nil) {
+    public init(
+        implementation: String = "wireguard-go", id: String? = nil,
+        searchPath: String = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin",
+        runRoot: String = Lab.defaultRunRoot, cancellation: LabCancellation? = nil
+    ) {
         self.implementation = implementation
         self.id = id
         self.searchPath = searchPath
@@ -37,8 +39,10 @@ public enum Lab {
 
     /// The tools a lab needs, the implementation included.
     public static func requiredTools(implementation: String) -> [String] {
-        ["ip", "wg", "wg-quick", implementation, "iptables", "ip6tables", "ping", "nsenter", "unshare", "setsid",
-         "sysctl", "sh", "sleep", "mount"]
+        [
+            "ip", "wg", "wg-quick", implementation, "iptables", "ip6tables", "ping", "nsenter", "unshare", "setsid",
+            "sysctl", "sh", "sleep", "mount",
+        ]
     }
 
     /// True for a usable run id: 1 to 8 lowercase letters or digits.
@@ -60,7 +64,8 @@ public enum Lab {
         do throws(NetworkLoader.LoadError) { network = try NetworkLoader().load(directory: directory) } catch {
             throw .unreadable(error.description)
         }
-        let errors = network.diagnostics.filter { $0.severity == .error }
+        let errors =
+            network.diagnostics.filter { $0.severity == .error }
             + network.allInterfaces.flatMap { $0.diagnostics.filter { $0.severity == .error } }
         if !errors.isEmpty { throw .invalidConfigs(errors) }
         return network
@@ -70,8 +75,10 @@ public enum Lab {
     ///
     /// `progress` gets one line per step as hosts come up. On any failure everything made is removed before the
     /// error is thrown.
-    public static func up(directory: String, options: LabOptions = LabOptions(),
-                          progress: @escaping (String) -> Void = { _ in }) throws(LabError) -> LabPlan {
+    public static func up(
+        directory: String, options: LabOptions = LabOptions(),
+        progress: @escaping (String) -> Void = { _ in }
+    ) throws(LabError) -> LabPlan {
         try preflight(options)
         let network = try load(directory: directory)
         let absolute = URL(fileURLWithPath: directory).standardizedFileURL.path
@@ -79,15 +86,18 @@ public enum Lab {
     }
 
     /// Brings up an already loaded network (see `up(directory:options:progress:)`).
-    public static func up(network: Network, directory: String, options: LabOptions = LabOptions(),
-                          progress: @escaping (String) -> Void = { _ in }) throws(LabError) -> LabPlan {
+    public static func up(
+        network: Network, directory: String, options: LabOptions = LabOptions(),
+        progress: @escaping (String) -> Void = { _ in }
+    ) throws(LabError) -> LabPlan {
         try preflight(options)
         let id: String
         if let given = options.id { id = given } else { id = try freshID(options) }
         guard isValidID(id) else { throw .noSuchLab("bad lab id \(id): use 1 to 8 lowercase letters or digits") }
         let teardown = LabTeardown(shell: Shell(searchPath: options.searchPath), runRoot: options.runRoot)
         if LabState.load(id: id, runRoot: options.runRoot) != nil
-            || !teardown.namespaces(prefix: LabPlan.prefix(id: id)).isEmpty {
+            || !teardown.namespaces(prefix: LabPlan.prefix(id: id)).isEmpty
+        {
             throw .noSuchLab("lab \(id) already exists; run `wiresmith lab down --id \(id)` first")
         }
         let plan = try LabPlanner(id: id, implementation: options.implementation, runRoot: options.runRoot)
@@ -109,19 +119,25 @@ public enum Lab {
     ///
     /// `verdicts`, when given, is asked for the analysis's prediction on each probe; the matrix then names every
     /// disagreement.
-    public static func check(_ plan: LabPlan, options: LabOptions = LabOptions(), verdicts: VerdictProvider? = nil,
-                             progress: @escaping (String) -> Void = { _ in }) throws(LabError) -> ReachabilityMatrix {
+    public static func check(
+        _ plan: LabPlan, options: LabOptions = LabOptions(), verdicts: VerdictProvider? = nil,
+        progress: @escaping (String) -> Void = { _ in }
+    ) throws(LabError) -> ReachabilityMatrix {
         try preflight(options)
-        return try LabCheck(plan: plan, shell: buildShell(plan, options), progress: progress,
-                            cancellation: options.cancellation).run(verdicts: verdicts)
+        return try LabCheck(
+            plan: plan, shell: buildShell(plan, options), progress: progress,
+            cancellation: options.cancellation
+        ).run(verdicts: verdicts)
     }
 
     /// Runs `command` inside a lab node with the terminal attached; returns its exit status.
     ///
     /// `node` is a host name (its network and private mount namespaces), `HOST/LAN` (the LAN machine),
     /// `HOST/nat` (its NAT router) or `internet` (the router).
-    public static func exec(_ plan: LabPlan, node: String, command: [String],
-                            options: LabOptions = LabOptions()) throws(LabError) -> Int32 {
+    public static func exec(
+        _ plan: LabPlan, node: String, command: [String],
+        options: LabOptions = LabOptions()
+    ) throws(LabError) -> Int32 {
         try preflight(options)
         let prefix = try enter(plan, node: node)
         return buildShell(plan, options).runAttached(prefix + command)
@@ -129,8 +145,10 @@ public enum Lab {
 
     /// Runs `command` inside a lab node (as `exec`) and returns its status and output instead of printing it;
     /// killed after `timeout` seconds. For callers that present the output themselves, such as `wiresmith demo`.
-    public static func run(_ plan: LabPlan, node: String, command: [String], timeout: Double = 30,
-                           options: LabOptions = LabOptions()) throws(LabError) -> CommandResult {
+    public static func run(
+        _ plan: LabPlan, node: String, command: [String], timeout: Double = 30,
+        options: LabOptions = LabOptions()
+    ) throws(LabError) -> CommandResult {
         try preflight(options)
         let prefix = try enter(plan, node: node)
         var r = buildShell(plan, options).run(prefix + command, timeout: timeout)
@@ -191,15 +209,18 @@ public enum Lab {
         }
         let ids = LabState.runs(runRoot: options.runRoot)
         guard ids.count == 1, let p = LabState.load(id: ids[0], runRoot: options.runRoot) else {
-            throw .noSuchLab(ids.isEmpty ? "no lab is up (wiresmith lab up DIR)"
-                                         : "several labs are up (\(ids.joined(separator: ", "))): name one with --id")
+            throw .noSuchLab(
+                ids.isEmpty
+                    ? "no lab is up (wiresmith lab up DIR)"
+                    : "several labs are up (\(ids.joined(separator: ", "))): name one with --id")
         }
         return p
     }
 
     private static func buildShell(_ plan: LabPlan, _ options: LabOptions) -> Shell {
-        Shell(searchPath: "\(plan.runDirectory)/bin:\(options.searchPath)",
-              environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
+        Shell(
+            searchPath: "\(plan.runDirectory)/bin:\(options.searchPath)",
+            environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
     }
 
     /// A run id no lab on this machine uses: 4 random hex digits.

@@ -37,16 +37,18 @@ struct LabBuilder {
     private func writeRunDirectory() throws(LabError) {
         let fm = FileManager.default
         do {
-            try fm.createDirectory(atPath: "\(plan.runDirectory)/bin", withIntermediateDirectories: true,
-                                   attributes: [.posixPermissions: 0o700])
+            try fm.createDirectory(
+                atPath: "\(plan.runDirectory)/bin", withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             try LabState.save(plan)
             let stub = "\(plan.runDirectory)/bin/resolvconf"
             try ResolvconfStub.script.write(toFile: stub, atomically: true, encoding: .utf8)
             try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: stub)
             for h in plan.hosts {
                 let dir = hostDirectory(h)
-                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                       attributes: [.posixPermissions: 0o700])
+                try fm.createDirectory(
+                    atPath: dir, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
                 try plan.hostsFile.write(toFile: "\(dir)/hosts", atomically: true, encoding: .utf8)
                 try "# wiresmith lab \(plan.id): \(h.name) has no DNS until a DNS = line sets one\n"
                     .write(toFile: "\(dir)/resolv.conf", atomically: true, encoding: .utf8)
@@ -96,8 +98,11 @@ struct LabBuilder {
         let inet = plan.internetNamespace
         try ip(ns, "link", "add", dev, "type", "veth", "peer", "name", link, "netns", inet)
         for a in addresses {
-            if a.contains(":") { try ip(ns, "-6", "addr", "add", "\(a)/128", "dev", dev, "nodad") }
-            else { try ip(ns, "addr", "add", "\(a)/32", "dev", dev) }
+            if a.contains(":") {
+                try ip(ns, "-6", "addr", "add", "\(a)/128", "dev", dev, "nodad")
+            } else {
+                try ip(ns, "addr", "add", "\(a)/32", "dev", dev)
+            }
         }
         try ip(ns, "link", "set", dev, "up")
         try ip(inet, "addr", "add", "\(LabBuilder.gateway4)/32", "dev", link)
@@ -111,8 +116,11 @@ struct LabBuilder {
             try ip(ns, "-6", "route", "add", "default", "via", LabBuilder.gateway6, "dev", dev)
         }
         for a in addresses {
-            if a.contains(":") { try ip(inet, "-6", "route", "add", "\(a)/128", "dev", link) }
-            else { try ip(inet, "route", "add", "\(a)/32", "dev", link) }
+            if a.contains(":") {
+                try ip(inet, "-6", "route", "add", "\(a)/128", "dev", link)
+            } else {
+                try ip(inet, "route", "add", "\(a)/32", "dev", link)
+            }
         }
     }
 
@@ -137,17 +145,26 @@ struct LabBuilder {
             }
             try inside(nat.namespace, ["iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"])
             if nat.hostIPv6 != nil {
-                try inside(nat.namespace,
-                           ["ip6tables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"])
+                try inside(
+                    nat.namespace,
+                    ["ip6tables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"])
             }
             for port in nat.forwardedPorts {
-                try inside(nat.namespace, ["iptables", "-t", "nat", "-A", "PREROUTING", "-i", "eth0", "-p", "udp",
-                                           "--dport", "\(port)", "-j", "DNAT", "--to-destination",
-                                           String(nat.hostIPv4.prefix { $0 != "/" })])
+                try inside(
+                    nat.namespace,
+                    [
+                        "iptables", "-t", "nat", "-A", "PREROUTING", "-i", "eth0", "-p", "udp",
+                        "--dport", "\(port)", "-j", "DNAT", "--to-destination",
+                        String(nat.hostIPv4.prefix { $0 != "/" }),
+                    ])
                 if let h6 = nat.hostIPv6 {
-                    try inside(nat.namespace, ["ip6tables", "-t", "nat", "-A", "PREROUTING", "-i", "eth0", "-p",
-                                               "udp", "--dport", "\(port)", "-j", "DNAT", "--to-destination",
-                                               String(h6.prefix { $0 != "/" })])
+                    try inside(
+                        nat.namespace,
+                        [
+                            "ip6tables", "-t", "nat", "-A", "PREROUTING", "-i", "eth0", "-p",
+                            "udp", "--dport", "\(port)", "-j", "DNAT", "--to-destination",
+                            String(h6.prefix { $0 != "/" }),
+                        ])
                 }
             }
             let publics = h.publicAddresses.joined(separator: ", ")
@@ -158,16 +175,19 @@ struct LabBuilder {
         }
         for lan in h.lans {
             try addNamespace(lan.namespace, forwarding: false)
-            try ip(h.namespace, "link", "add", lan.interface, "type", "veth", "peer", "name", "eth0",
-                   "netns", lan.namespace)
+            try ip(
+                h.namespace, "link", "add", lan.interface, "type", "veth", "peer", "name", "eth0",
+                "netns", lan.namespace)
             let six = lan.hostAddress.contains(":")
             let fam = six ? ["-6"] : []
-            try must(["ip", "-n", h.namespace] + fam
-                     + ["addr", "add", "\(lan.hostAddress)/\(lan.prefixLength)", "dev", lan.interface]
-                     + (six ? ["nodad"] : []))
-            try must(["ip", "-n", lan.namespace] + fam
-                     + ["addr", "add", "\(lan.machineAddress)/\(lan.prefixLength)", "dev", "eth0"]
-                     + (six ? ["nodad"] : []))
+            try must(
+                ["ip", "-n", h.namespace] + fam
+                    + ["addr", "add", "\(lan.hostAddress)/\(lan.prefixLength)", "dev", lan.interface]
+                    + (six ? ["nodad"] : []))
+            try must(
+                ["ip", "-n", lan.namespace] + fam
+                    + ["addr", "add", "\(lan.machineAddress)/\(lan.prefixLength)", "dev", "eth0"]
+                    + (six ? ["nodad"] : []))
             try ip(h.namespace, "link", "set", lan.interface, "up")
             try ip(lan.namespace, "link", "set", "eth0", "up")
             try must(["ip", "-n", lan.namespace] + fam + ["route", "add", "default", "via", lan.hostAddress])
@@ -193,14 +213,17 @@ struct LabBuilder {
             if [ -e /etc/resolv.conf ]; then mount --bind '\(dir)/resolv.conf' /etc/resolv.conf; fi; \
             echo $$ > '\(pidFile).tmp'; mv '\(pidFile).tmp' '\(pidFile)'; exec sleep infinity
             """
-        try must(["setsid", "-f", "ip", "netns", "exec", h.namespace,
-                  "unshare", "--mount", "--propagation", "private", "sh", "-c", script])
+        try must([
+            "setsid", "-f", "ip", "netns", "exec", h.namespace,
+            "unshare", "--mount", "--propagation", "private", "sh", "-c", script,
+        ])
         for _ in 0..<500 {
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), Int32(text.trimmed) != nil { return }
             usleep(10_000)
         }
-        throw .commandFailed(command: "mount namespace holder for \(h.name)", status: -1,
-                             output: "no pid file after 5 s")
+        throw .commandFailed(
+            command: "mount namespace holder for \(h.name)", status: -1,
+            output: "no pid file after 5 s")
     }
 
     // MARK: wg-quick
@@ -210,13 +233,17 @@ struct LabBuilder {
             throw .commandFailed(command: "enter \(h.name)", status: -1, output: "the holder process is gone")
         }
         if cancellation?.isCancelled == true { throw .interrupted }
-        let r = shell.run(enter + ["env", "WIRESMITH_LAB_RESOLV=\(hostDirectory(h))/resolv.conf",
-                                   "wg-quick", "up", i.labFile], timeout: 30)
+        let r = shell.run(
+            enter + [
+                "env", "WIRESMITH_LAB_RESOLV=\(hostDirectory(h))/resolv.conf",
+                "wg-quick", "up", i.labFile,
+            ], timeout: 30)
         guard r.succeeded else {
             if cancellation?.isCancelled == true { throw .interrupted }
-            throw .wgQuickFailed(interface: "\(h.name)/\(i.name)", file: i.sourceFile,
-                                 location: WgQuickOutput.location(of: r.output, in: i.sourceFile),
-                                 output: r.output)
+            throw .wgQuickFailed(
+                interface: "\(h.name)/\(i.name)", file: i.sourceFile,
+                location: WgQuickOutput.location(of: r.output, in: i.sourceFile),
+                output: r.output)
         }
     }
 }

@@ -22,8 +22,10 @@ struct LabCheck {
                 i.addresses.map { ProbeTarget(host: h.name, label: i.name, address: $0, kind: .tunnel) }
             }
                 + h.lans.flatMap { l in
-                    [ProbeTarget(host: h.name, label: l.name, address: l.hostAddress, kind: .lanHost),
-                     ProbeTarget(host: h.name, label: l.name, address: l.machineAddress, kind: .lanMachine)]
+                    [
+                        ProbeTarget(host: h.name, label: l.name, address: l.hostAddress, kind: .lanHost),
+                        ProbeTarget(host: h.name, label: l.name, address: l.machineAddress, kind: .lanMachine),
+                    ]
                 }
         }
     }
@@ -32,8 +34,9 @@ struct LabCheck {
         var enters: [String: [String]] = [:]
         for h in plan.hosts {
             guard let e = LabState.enter(plan, host: h) else {
-                throw .commandFailed(command: "enter \(h.name)", status: -1,
-                                     output: "the lab's holder process for \(h.name) is gone; run lab down and up")
+                throw .commandFailed(
+                    command: "enter \(h.name)", status: -1,
+                    output: "the lab's holder process for \(h.name) is gone; run lab down and up")
             }
             enters[h.name] = e
         }
@@ -59,15 +62,19 @@ struct LabCheck {
             guard !batch.isEmpty else { continue }
             // One echo with a generous wait answers almost every reachable pair in milliseconds (the handshake
             // included); only the silent ones get a second try, so a failing pair costs about 3.5 s, in parallel.
-            var counts = LabCheck.ping(batch.map { enters[$0.source]! }, batch.map(\.target.address),
-                                       ["-c", "1", "-W", "2"], shell)
+            var counts = LabCheck.ping(
+                batch.map { enters[$0.source]! }, batch.map(\.target.address),
+                ["-c", "1", "-W", "2"], shell)
             let retry = counts.indices.filter { counts[$0].received == 0 }
-            let again = LabCheck.ping(retry.map { enters[batch[$0].source]! }, retry.map { batch[$0].target.address },
-                                      ["-c", "2", "-i", "0.2", "-W", "1"], shell)
+            let again = LabCheck.ping(
+                retry.map { enters[batch[$0].source]! }, retry.map { batch[$0].target.address },
+                ["-c", "2", "-i", "0.2", "-W", "1"], shell)
             for (i, c) in zip(retry, again) { counts[i] = (counts[i].sent + c.sent, c.received) }
             for (p, c) in zip(batch, counts) {
-                results.append(ProbeResult(source: p.source, target: p.target, sent: c.sent, received: c.received,
-                                           verdict: verdicts?(p.source, p.target)))
+                results.append(
+                    ProbeResult(
+                        source: p.source, target: p.target, sent: c.sent, received: c.received,
+                        verdict: verdicts?(p.source, p.target)))
             }
             progress("probed \(results.count)/\(probes.count) pairs")
         }
@@ -103,7 +110,9 @@ struct LabCheck {
         for line in dump.split(separator: "\n") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard f.count == 9 else { continue }  // peer lines; interface lines have 5 fields
-            let endpoint = f[3], handshake = f[5], keepalive = f[8]
+            let endpoint = f[3]
+            let handshake = f[5]
+            let keepalive = f[8]
             if keepalive != "off" && keepalive != "0" && endpoint != "(none)" && handshake == "0" { return false }
         }
         return true

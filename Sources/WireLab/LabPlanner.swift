@@ -43,7 +43,7 @@ public struct LabPlanner: Sendable {
                 for p in i.config.peers {
                     guard let e = p.endpoint else { continue }
                     guard let owner = network.owner(of: p.publicKey)?.host ?? network.host(for: e)?.name,
-                          owner != h.name
+                        owner != h.name
                     else { continue }
                     switch e.host {
                     case .address(let a): claim(owner, a)
@@ -77,30 +77,35 @@ public struct LabPlanner: Sendable {
                 if usesIPv6 && !publics.contains(where: \.isIPv6) { publics.append(pool.nextPublicV6()) }
                 let (host4, router4) = pool.nextPrivateV4()
                 let six = usesIPv6 ? pool.nextPrivateV6() : nil
-                nat = NATPlan(namespace: "\(prefix)n-\(safe)", hostIPv4: host4, routerIPv4: router4,
-                              hostIPv6: six?.0, routerIPv6: six?.1, forwardedPorts: forwarded.sorted())
+                nat = NATPlan(
+                    namespace: "\(prefix)n-\(safe)", hostIPv4: host4, routerIPv4: router4,
+                    hostIPv6: six?.0, routerIPv6: six?.1, forwardedPorts: forwarded.sorted())
             }
             let lans = h.facts.lans.map { lan in
                 let hostAddr = lan.hostAddress
                 let one = UInt128(1) << UInt128(128 - hostAddr.bitWidth)
                 var machine = hostAddr.withLeftAligned(hostAddr.leftAligned + one)
                 if !lan.prefix.contains(machine) || machine == lan.prefix.network.address {
-                    machine = lan.prefix.network.address.withLeftAligned(lan.prefix.network.address.leftAligned
-                        + 2 * one)
+                    machine = lan.prefix.network.address.withLeftAligned(
+                        lan.prefix.network.address.leftAligned
+                            + 2 * one)
                 }
-                return LANPlan(name: lan.name, namespace: "\(prefix)l-\(safe)-\(LabPlanner.safeName(lan.name))",
-                               interface: lan.interface, hostAddress: "\(hostAddr)", machineAddress: "\(machine)",
-                               prefixLength: lan.prefix.length)
+                return LANPlan(
+                    name: lan.name, namespace: "\(prefix)l-\(safe)-\(LabPlanner.safeName(lan.name))",
+                    interface: lan.interface, hostAddress: "\(hostAddr)", machineAddress: "\(machine)",
+                    prefixLength: lan.prefix.length)
             }
             let interfaces = h.interfaces.map { i in
-                InterfacePlan(name: i.name, sourceFile: i.file, labFile: "\(runDir)/hosts/\(safe)/\(i.name).conf",
-                              addresses: i.config.interface.addresses.map { "\($0.address)" })
+                InterfacePlan(
+                    name: i.name, sourceFile: i.file, labFile: "\(runDir)/hosts/\(safe)/\(i.name).conf",
+                    addresses: i.config.interface.addresses.map { "\($0.address)" })
             }
-            hosts.append(HostPlan(
-                name: h.name, namespace: ns, uplink: h.facts.uplink ?? "eth0", internetLink: "h\(index)",
-                publicAddresses: publics.sorted().map { "\($0)" }, nat: nat, lans: lans, interfaces: interfaces,
-                forwardingIPv4: h.facts.ipv4Forwarding, forwardingIPv6: h.facts.ipv6Forwarding,
-                firewall: LabPlanner.firewall(h.facts)))
+            hosts.append(
+                HostPlan(
+                    name: h.name, namespace: ns, uplink: h.facts.uplink ?? "eth0", internetLink: "h\(index)",
+                    publicAddresses: publics.sorted().map { "\($0)" }, nat: nat, lans: lans, interfaces: interfaces,
+                    forwardingIPv4: h.facts.ipv4Forwarding, forwardingIPv6: h.facts.ipv6Forwarding,
+                    firewall: LabPlanner.firewall(h.facts)))
         }
 
         var hostsFile = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -108,9 +113,10 @@ public struct LabPlanner: Sendable {
             guard let ns = names[h.name], let plan = hosts.first(where: { $0.name == h.name }) else { continue }
             for a in plan.publicAddresses { hostsFile += "\(a)\t\(ns.joined(separator: " "))\n" }
         }
-        return LabPlan(id: id, directory: directory, implementation: implementation,
-                       internetNamespace: "\(prefix)internet", hosts: hosts, hostsFile: hostsFile,
-                       runDirectory: runDir)
+        return LabPlan(
+            id: id, directory: directory, implementation: implementation,
+            internetNamespace: "\(prefix)internet", hosts: hosts, hostsFile: hostsFile,
+            runDirectory: runDir)
     }
 
     /// Every prefix the configs and facts name, which the lab's own addresses must stay clear of.

@@ -27,17 +27,23 @@ enum LabSessions {
                 throw .commandFailed(command: "\(what) \(name)", status: r.status, output: r.output)
             }
         }
-        try run(work.map { w in
-            ("\(w.host.name)/\(w.iface.name)",
-             w.enter + ["wg", "set", w.iface.name] + w.config.peers.flatMap { ["peer", $0.publicKey.base64, "remove"] })
-        }, "remove the peers of")
+        try run(
+            work.map { w in
+                (
+                    "\(w.host.name)/\(w.iface.name)",
+                    w.enter + ["wg", "set", w.iface.name]
+                        + w.config.peers.flatMap { ["peer", $0.publicKey.base64, "remove"] }
+                )
+            }, "remove the peers of")
         for initiators in [false, true] {
-            try run(work.filter { $0.config.peers.contains { $0.endpoint != nil } == initiators }.map { w in
-                let stripped = "\(w.iface.labFile).stripped"
-                let script = "umask 077; set -e; wg-quick strip '\(w.iface.labFile)' > '\(stripped)'"
-                    + "; wg addconf \(w.iface.name) '\(stripped)'; rm -f '\(stripped)'"
-                return ("\(w.host.name)/\(w.iface.name)", w.enter + ["sh", "-c", script])
-            }, "add back the peers of")
+            try run(
+                work.filter { $0.config.peers.contains { $0.endpoint != nil } == initiators }.map { w in
+                    let stripped = "\(w.iface.labFile).stripped"
+                    let script =
+                        "umask 077; set -e; wg-quick strip '\(w.iface.labFile)' > '\(stripped)'"
+                        + "; wg addconf \(w.iface.name) '\(stripped)'; rm -f '\(stripped)'"
+                    return ("\(w.host.name)/\(w.iface.name)", w.enter + ["sh", "-c", script])
+                }, "add back the peers of")
         }
     }
 }

@@ -28,7 +28,7 @@ public enum LabState {
     static func holderPID(_ plan: LabPlan, host: HostPlan) -> Int32? {
         let file = "\(plan.runDirectory)/hosts/\(LabPlanner.safeName(host.name))/holder.pid"
         guard let text = try? String(contentsOfFile: file, encoding: .utf8), let pid = Int32(text.trimmed),
-              FileManager.default.fileExists(atPath: "/proc/\(pid)/ns/mnt")
+            FileManager.default.fileExists(atPath: "/proc/\(pid)/ns/mnt")
         else { return nil }
         return pid
     }

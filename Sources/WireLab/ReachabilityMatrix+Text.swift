@@ -19,19 +19,22 @@ extension ReachabilityMatrix {
             out += row.trimmingTrailing() + "\n"
         }
         for (i, t) in targets.enumerated() { out += "  \(pad("\(i + 1)", 3)) \(t.title)\n" }
-        out += "  (ok answered, -- no answer, . own address, blank: no address of that family to ping from"
+        out +=
+            "  (ok answered, -- no answer, . own address, blank: no address of that family to ping from"
             + (hasVerdicts ? ", ! trace predicted otherwise)\n" : ")\n")
         let bad = disagreements
         if !bad.isEmpty {
             out += "trace disagrees with the lab on \(bad.count) pair(s):\n"
             for r in bad {
                 let seen = r.answered ? "answered" : "no answer"
-                out += "  \(r.source) -> \(r.target.title): \(seen); trace: "
+                out +=
+                    "  \(r.source) -> \(r.target.title): \(seen); trace: "
                     + "\(r.verdict!.reachable ? "reachable" : "unreachable") (\(r.verdict!.explanation))\n"
             }
         }
         let expectedCount = results.filter(\.isAsExpected).count
-        out += "\(expectedCount)/\(results.count) probes "
+        out +=
+            "\(expectedCount)/\(results.count) probes "
             + (hasVerdicts ? "as trace predicted" : "answered")
         if hasVerdicts { out += " (\(results.filter(\.answered).count) answered)" }
         out += passed ? "\n" : "; FAILED\n"

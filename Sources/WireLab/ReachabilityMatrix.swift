@@ -81,10 +81,11 @@ public struct ProbeResult: Codable, Sendable, Hashable {
     /// Decodes what `encode(to:)` wrote (the derived fields are recomputed, not read).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(source: try c.decode(String.self, forKey: .source),
-                  target: try c.decode(ProbeTarget.self, forKey: .target),
-                  sent: try c.decode(Int.self, forKey: .sent), received: try c.decode(Int.self, forKey: .received),
-                  verdict: try c.decodeIfPresent(Verdict.self, forKey: .verdict))
+        self.init(
+            source: try c.decode(String.self, forKey: .source),
+            target: try c.decode(ProbeTarget.self, forKey: .target),
+            sent: try c.decode(Int.self, forKey: .sent), received: try c.decode(Int.self, forKey: .received),
+            verdict: try c.decodeIfPresent(Verdict.self, forKey: .verdict))
     }
 
     /// Encodes the stored fields plus `answered` and, with a verdict, `agrees`, for readers of `--json`.
@@ -130,10 +131,11 @@ public struct ReachabilityMatrix: Codable, Sendable {
     /// Decodes what `encode(to:)` wrote (`passed` and `disagreements` are recomputed, not read).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(labID: try c.decode(String.self, forKey: .labID),
-                  sources: try c.decode([String].self, forKey: .sources),
-                  targets: try c.decode([ProbeTarget].self, forKey: .targets),
-                  results: try c.decode([ProbeResult].self, forKey: .results))
+        self.init(
+            labID: try c.decode(String.self, forKey: .labID),
+            sources: try c.decode([String].self, forKey: .sources),
+            targets: try c.decode([ProbeTarget].self, forKey: .targets),
+            results: try c.decode([ProbeResult].self, forKey: .results))
     }
 
     /// Encodes the matrix plus `passed` (exit status 0) and `disagreements` (a count), for readers of `--json`.

@@ -26,11 +26,6 @@ struct Shell: Sendable {
     /// Extra environment for every command (e.g. WG_QUICK_USERSPACE_IMPLEMENTATION).
     var environment: [String: String] = [:]
 
-    init(searchPath: String, environment: [String: String] = [:]) {
-        self.searchPath = searchPath
-        self.environment = environment
-    }
-
     /// The full path of `tool` in `searchPath`, or nil when it is not there or not executable.
     func which(_ tool: String) -> String? {
         if tool.contains("/") { return FileManager.default.isExecutableFile(atPath: tool) ? tool : nil }
@@ -100,8 +95,8 @@ struct Shell: Sendable {
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
         }
         // The lab may ignore SIGINT/SIGTERM itself (see LabCancellation); its commands get the defaults back.
         var attr = posix_spawnattr_t()
@@ -191,6 +186,14 @@ private final class ResultBox: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [CommandResult?]
     init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: CommandResult) { lock.lock(); storage[i] = r; lock.unlock() }
-    var values: [CommandResult?] { lock.lock(); defer { lock.unlock() }; return storage }
+    func set(_ i: Int, _ r: CommandResult) {
+        lock.lock()
+        storage[i] = r
+        lock.unlock()
+    }
+    var values: [CommandResult?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
 }

@@ -18,9 +18,9 @@ public struct AllowedIPs<Peer: Hashable & Sendable>: Sendable {
     static var none: Index { -1 }
 
     struct Node: Sendable {
-        var key: UInt128          // left-aligned, masked to `cidr`
+        var key: UInt128  // left-aligned, masked to `cidr`
         var cidr: UInt8
-        var family: UInt8         // 32 or 128
+        var family: UInt8  // 32 or 128
         var parent: Index
         var child0: Index = -1
         var child1: Index = -1
@@ -136,8 +136,10 @@ public struct AllowedIPs<Peer: Hashable & Sendable>: Sendable {
             setChild(fresh, Self.bit(other.key, at: cidr), node)
         } else {
             // A junction at the common prefix holds both.
-            let junction = allocate(Node(key: key & Self.mask(common), cidr: common, family: UInt8(family),
-                                         parent: Self.none))
+            let junction = allocate(
+                Node(
+                    key: key & Self.mask(common), cidr: common, family: UInt8(family),
+                    parent: Self.none))
             replace(node, with: junction, family: family)
             setChild(junction, Self.bit(other.key, at: common), node)
             setChild(junction, Self.bit(key, at: common), fresh)

@@ -60,7 +60,8 @@ public struct CookieChecker: Sendable {
         let cookie = NoiseHash.mac(key: secret!, source)
         let nonce = RandomBytes.make(count: XChaCha20Poly1305.nonceLength, using: &generator)
         // The key is 32 bytes and the nonce 24 by construction, so sealing cannot fail.
-        let sealed = (try? XChaCha20Poly1305.seal(key: cookieKey, nonce: nonce, plaintext: cookie, aad: message.mac1))
+        let sealed =
+            (try? XChaCha20Poly1305.seal(key: cookieKey, nonce: nonce, plaintext: cookie, aad: message.mac1))
             ?? []
         return CookieReply(receiverIndex: message.senderIndex, nonce: nonce, encryptedCookie: sealed)
     }

@@ -41,9 +41,11 @@ public struct CookieGenerator: Sendable {
     /// The tunnel routes a reply here by its receiver index (our index of the message that was answered).
     public mutating func consumeCookieReply(_ reply: CookieReply, now: Duration) throws(CookieError) {
         guard let lastMAC1 else { throw .noOutstandingMAC1 }
-        guard let opened = try? XChaCha20Poly1305.open(
-            key: cookieKey, nonce: reply.nonce, sealed: reply.encryptedCookie, aad: lastMAC1
-        ) else { throw .decryptionFailed }
+        guard
+            let opened = try? XChaCha20Poly1305.open(
+                key: cookieKey, nonce: reply.nonce, sealed: reply.encryptedCookie, aad: lastMAC1
+            )
+        else { throw .decryptionFailed }
         cookie = opened
         cookieReceived = now
     }

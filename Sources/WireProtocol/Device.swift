@@ -3,19 +3,25 @@
 /// static key live behind this, with the interface's private key.
 public protocol InitiationRouter: Sendable {
     /// Routes one 148-byte initiation received from `source`; under load, only messages with a valid mac2 pass.
-    mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                        underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute
+    mutating func route(
+        initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        underLoad: Bool, random: inout some RandomNumberGenerator
+    ) -> InitiationRoute
 
     /// Checks the MACs of a 92-byte response before it reaches its tunnel, as the kernel does for every
     /// handshake message: nil lets it through; otherwise a cookie reply (under load without mac2) or a drop.
-    mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                        underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute?
+    mutating func admit(
+        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        underLoad: Bool, random: inout some RandomNumberGenerator
+    ) -> InitiationRoute?
 }
 
 extension InitiationRouter {
     /// Lets every response through: for routers whose handshake checks its own MACs.
-    public mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute? {
+    public mutating func admit(
+        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        underLoad: Bool, random: inout some RandomNumberGenerator
+    ) -> InitiationRoute? {
         nil
     }
 }
@@ -54,14 +60,16 @@ public struct Device: Sendable {
     }
 
     /// Adds (or replaces) a peer and routes `allowedIPs` to it; a prefix held by another peer moves to it.
-    public mutating func addPeer(_ tunnel: Tunnel,
-                                 allowedIPs prefixes: [(address: InternetAddress, prefixLength: Int)]) throws {
+    public mutating func addPeer(
+        _ tunnel: Tunnel,
+        allowedIPs prefixes: [(address: InternetAddress, prefixLength: Int)]
+    ) throws {
         let peer = tunnel.peerIndex
         for index in registeredIndices.removeValue(forKey: peer) ?? [] where indexTable[index] == peer {
             indexTable[index] = nil
         }
         var added = tunnel
-        added.syncedIndexEpoch = nil   // this device has none of its indices yet
+        added.syncedIndexEpoch = nil  // this device has none of its indices yet
         tunnels[peer] = added
         syncIndices(tunnels.index(forKey: peer)!)
         for prefix in prefixes {
@@ -110,8 +118,10 @@ public struct Device: Sendable {
     }
 
     /// Routes an IP packet from the TUN device to the peer owning its destination and encapsulates it.
-    public mutating func encapsulate(_ packet: [UInt8], now: ProtocolInstant,
-                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    public mutating func encapsulate(
+        _ packet: [UInt8], now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         let header: IPPacket.Header
         do {
             header = try IPPacket.header(of: packet)
@@ -130,8 +140,10 @@ public struct Device: Sendable {
     }
 
     /// Handles one UDP datagram from `source`.
-    public mutating func decapsulate(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    public mutating func decapsulate(
+        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         guard datagram.count >= 8, let type = try? MessageType(of: datagram) else {
             actions.append(.dropped(.malformedMessage(type: datagram.first ?? 0, length: datagram.count)))
             return
@@ -156,8 +168,11 @@ public struct Device: Sendable {
                 return
             }
         } else {
-            if type == .handshakeResponse, let verdict = router.admit(response: datagram, from: source, now: now,
-                                                                      underLoad: underLoad, random: &random) {
+            if type == .handshakeResponse,
+                let verdict = router.admit(
+                    response: datagram, from: source, now: now,
+                    underLoad: underLoad, random: &random)
+            {
                 switch verdict {
                 case .cookieReply(let reply):
                     actions.append(.writeToNetwork(datagram: reply, endpoint: source))
@@ -189,8 +204,9 @@ public struct Device: Sendable {
         let first = actions.count
         reserveIndex(slot, random: &random)
         if type == .handshakeInitiation {
-            tunnels.values[slot].receiveInitiation(datagram, consumed: consumed, from: source, now: now,
-                                                   random: &random, into: &actions)
+            tunnels.values[slot].receiveInitiation(
+                datagram, consumed: consumed, from: source, now: now,
+                random: &random, into: &actions)
         } else {
             tunnels.values[slot].decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
         }
@@ -204,8 +220,10 @@ public struct Device: Sendable {
     }
 
     /// Fires every peer's due timers.
-    public mutating func tick(now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                              into actions: inout [TunnelAction]) {
+    public mutating func tick(
+        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         var index = tunnels.startIndex
         while index != tunnels.endIndex {
             if let deadline = tunnels.values[index].nextDeadline, deadline <= now {

@@ -33,14 +33,16 @@ public enum IPPacket {
             let length = Int(packet[2]) << 8 | Int(packet[3])
             guard length <= packet.count else { throw .lengthBeyondBuffer(claimed: length, available: packet.count) }
             guard length >= 20 else { throw .truncatedHeader(length: length) }
-            return Header(source: .v4(readV4(packet, at: 12)), destination: .v4(readV4(packet, at: 16)),
-                          length: length)
+            return Header(
+                source: .v4(readV4(packet, at: 12)), destination: .v4(readV4(packet, at: 16)),
+                length: length)
         case 6:
             guard packet.count >= 40 else { throw .truncatedHeader(length: packet.count) }
             let length = 40 + (Int(packet[4]) << 8 | Int(packet[5]))
             guard length <= packet.count else { throw .lengthBeyondBuffer(claimed: length, available: packet.count) }
-            return Header(source: .v6(readV6(packet, at: 8)), destination: .v6(readV6(packet, at: 24)),
-                          length: length)
+            return Header(
+                source: .v6(readV6(packet, at: 8)), destination: .v6(readV6(packet, at: 24)),
+                length: length)
         default:
             throw .unknownVersion(version)
         }

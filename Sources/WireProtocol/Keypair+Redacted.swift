@@ -26,7 +26,11 @@ extension Tunnel: CustomStringConvertible, CustomReflectable {
     }
     /// Timers, statistics and the endpoint only.
     public var customMirror: Mirror {
-        Mirror(self, children: ["peerIndex": peerIndex, "endpoint": endpoint as Any, "timers": timers,
-                                "statistics": statistics, "staged": staged.count])
+        Mirror(
+            self,
+            children: [
+                "peerIndex": peerIndex, "endpoint": endpoint as Any, "timers": timers,
+                "statistics": statistics, "staged": staged.count,
+            ])
     }
 }

@@ -83,8 +83,9 @@ public struct Keypair: Sendable {
                 }
             }
             (buffer.baseAddress! + body + packet.count).initialize(repeating: 0, count: padded - packet.count)
-            sealed = sendingKey.seal(UnsafeMutableRawBufferPointer(buffer), plaintext: body..<(body + padded),
-                                     counter: counter)
+            sealed = sendingKey.seal(
+                UnsafeMutableRawBufferPointer(buffer), plaintext: body..<(body + padded),
+                counter: counter)
             initialized = total
         }
         return sealed ? out : nil
@@ -101,8 +102,9 @@ public struct Keypair: Sendable {
         var opened = false
         let plain = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
             opened = datagram.withUnsafeBytes { d in
-                receivingKey.open(UnsafeRawBufferPointer(rebasing: d[Self.headerLength...]),
-                                  into: UnsafeMutableRawBufferPointer(buffer), counter: counter)
+                receivingKey.open(
+                    UnsafeRawBufferPointer(rebasing: d[Self.headerLength...]),
+                    into: UnsafeMutableRawBufferPointer(buffer), counter: counter)
             }
             initialized = length
         }

@@ -137,7 +137,7 @@ public struct PeerHandshake: Sendable {
     /// Valid in `.responseConsumed` (initiator) and `.responseCreated` (responder); throws otherwise.
     public mutating func deriveSessionKeys() throws(HandshakeError) -> SessionKeys {
         guard state == .responseConsumed || state == .responseCreated, let noise,
-              let keys = noise.transportKeys()
+            let keys = noise.transportKeys()
         else { throw .unexpectedState(state) }
         let session = SessionKeys(
             sendingKey: keys.sending, receivingKey: keys.receiving, localIndex: localIndex,

@@ -52,8 +52,9 @@ public struct NoiseIKpsk2: Sendable {
         initiatorStatic localStatic: X25519.PrivateKey, remoteStatic: [UInt8], presharedKey: [UInt8],
         prologue: [UInt8], protocolName: String, precomputedStaticStatic: [UInt8]?
     ) throws(HandshakeError) {
-        self.init(role: .initiator, localStatic: localStatic, presharedKey: presharedKey, prologue: prologue,
-                  protocolName: protocolName, precomputedStaticStatic: precomputedStaticStatic)
+        self.init(
+            role: .initiator, localStatic: localStatic, presharedKey: presharedKey, prologue: prologue,
+            protocolName: protocolName, precomputedStaticStatic: precomputedStaticStatic)
         self.remoteStatic = remoteStatic
         symmetric.mixHash(remoteStatic)
     }
@@ -63,8 +64,9 @@ public struct NoiseIKpsk2: Sendable {
         responderStatic localStaticPrivate: [UInt8], presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
         prologue: [UInt8], protocolName: String = ProtocolConstants.construction
     ) throws(HandshakeError) {
-        self.init(responderStatic: try Self.load(localStaticPrivate), presharedKey: presharedKey, prologue: prologue,
-                  protocolName: protocolName)
+        self.init(
+            responderStatic: try Self.load(localStaticPrivate), presharedKey: presharedKey, prologue: prologue,
+            protocolName: protocolName)
     }
 
     /// A responder with its static key already loaded.
@@ -72,8 +74,9 @@ public struct NoiseIKpsk2: Sendable {
         responderStatic localStatic: X25519.PrivateKey, presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
         prologue: [UInt8], protocolName: String
     ) {
-        self.init(role: .responder, localStatic: localStatic, presharedKey: presharedKey, prologue: prologue,
-                  protocolName: protocolName, precomputedStaticStatic: nil)
+        self.init(
+            role: .responder, localStatic: localStatic, presharedKey: presharedKey, prologue: prologue,
+            protocolName: protocolName, precomputedStaticStatic: nil)
         symmetric.mixHash(localStaticPublic)
     }
 
@@ -100,7 +103,9 @@ public struct NoiseIKpsk2: Sendable {
         symmetric.mixKey(try Self.dh(ephemeral, remoteStatic))
         let sealedStatic = try symmetric.encryptAndHash(localStaticPublic)
         let staticStatic: [UInt8]
-        if let precomputedStaticStatic { staticStatic = precomputedStaticStatic } else {
+        if let precomputedStaticStatic {
+            staticStatic = precomputedStaticStatic
+        } else {
             staticStatic = try Self.dh(localStatic, remoteStatic)
         }
         symmetric.mixKey(staticStatic)

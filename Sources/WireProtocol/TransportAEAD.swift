@@ -1,8 +1,9 @@
-#if canImport(CCryptoBoringSSL)
-import CCryptoBoringSSL
-#endif
 import Crypto
 import Foundation
+
+#if canImport(CCryptoBoringSSL)
+    import CCryptoBoringSSL
+#endif
 
 /// ChaCha20-Poly1305 for transport messages (whitepaper §5.4.6), in place on the caller's buffer.
 ///
@@ -13,25 +14,26 @@ import Foundation
 final class TransportAEAD: @unchecked Sendable {
     // The context is written only in init and deinit; BoringSSL's seal/open read it and are thread-safe.
     #if canImport(CCryptoBoringSSL)
-    private var context = EVP_AEAD_CTX()
+        private var context = EVP_AEAD_CTX()
     #endif
     private let fallbackKey: SymmetricKey
 
     init(key: [UInt8]) {
         fallbackKey = SymmetricKey(data: key)
         #if canImport(CCryptoBoringSSL)
-        let rc = key.withUnsafeBufferPointer { k in
-            CCryptoBoringSSL_EVP_AEAD_CTX_init(&context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
-                                               k.baseAddress, k.count, 16, nil)
-        }
-        precondition(rc == 1, "EVP_AEAD_CTX_init failed for a 32-byte ChaCha20-Poly1305 key")
+            let rc = key.withUnsafeBufferPointer { k in
+                CCryptoBoringSSL_EVP_AEAD_CTX_init(
+                    &context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
+                    k.baseAddress, k.count, 16, nil)
+            }
+            precondition(rc == 1, "EVP_AEAD_CTX_init failed for a 32-byte ChaCha20-Poly1305 key")
         #endif
     }
 
     deinit {
         #if canImport(CCryptoBoringSSL)
-        CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context)
-        withUnsafeMutableBytes(of: &context) { CCryptoBoringSSL_OPENSSL_cleanse($0.baseAddress, $0.count) }
+            CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context)
+            withUnsafeMutableBytes(of: &context) { CCryptoBoringSSL_OPENSSL_cleanse($0.baseAddress, $0.count) }
         #endif
     }
 
@@ -45,21 +47,25 @@ final class TransportAEAD: @unchecked Sendable {
     func seal(_ buffer: UnsafeMutableRawBufferPointer, plaintext range: Range<Int>, counter: UInt64) -> Bool {
         var nonce = Self.nonce(counter)
         #if canImport(CCryptoBoringSSL)
-        return withUnsafeBytes(of: &nonce) { n in
-            let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            var tagLength = 0
-            return CCryptoBoringSSL_EVP_AEAD_CTX_seal_scatter(
-                &context, base + range.lowerBound, base + range.upperBound, &tagLength, 16,
-                n.baseAddress!.assumingMemoryBound(to: UInt8.self), 12,
-                base + range.lowerBound, range.count, nil, 0, nil, 0) == 1
-        }
+            return withUnsafeBytes(of: &nonce) { n in
+                let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var tagLength = 0
+                return CCryptoBoringSSL_EVP_AEAD_CTX_seal_scatter(
+                    &context, base + range.lowerBound, base + range.upperBound, &tagLength, 16,
+                    n.baseAddress!.assumingMemoryBound(to: UInt8.self), 12,
+                    base + range.lowerBound, range.count, nil, 0, nil, 0) == 1
+            }
         #else
-        let nonceData = withUnsafeBytes(of: &nonce) { Data($0) }
-        guard let box = try? ChaChaPoly.seal(UnsafeRawBufferPointer(rebasing: buffer[range]), using: fallbackKey,
-                                             nonce: ChaChaPoly.Nonce(data: nonceData)) else { return false }
-        box.ciphertext.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: buffer[range]))
-        box.tag.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: buffer[range.upperBound..<range.upperBound + 16]))
-        return true
+            let nonceData = withUnsafeBytes(of: &nonce) { Data($0) }
+            guard
+                let box = try? ChaChaPoly.seal(
+                    UnsafeRawBufferPointer(rebasing: buffer[range]), using: fallbackKey,
+                    nonce: ChaChaPoly.Nonce(data: nonceData))
+            else { return false }
+            box.ciphertext.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: buffer[range]))
+            box.tag.copyBytes(
+                to: UnsafeMutableRawBufferPointer(rebasing: buffer[range.upperBound..<range.upperBound + 16]))
+            return true
         #endif
     }
 
@@ -70,27 +76,30 @@ final class TransportAEAD: @unchecked Sendable {
         var nonce = Self.nonce(counter)
         let length = input.count - 16
         #if canImport(CCryptoBoringSSL)
-        if output.baseAddress == nil {
-            // An empty plaintext (a keepalive): BoringSSL still wants an output pointer.
-            var spare = [UInt8](repeating: 0, count: 1)
-            return spare.withUnsafeMutableBytes { open(input, into: $0, counter: counter) }
-        }
-        return withUnsafeBytes(of: &nonce) { n in
-            let inBase = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let outBase = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            return CCryptoBoringSSL_EVP_AEAD_CTX_open_gather(
-                &context, outBase,
-                n.baseAddress!.assumingMemoryBound(to: UInt8.self), 12,
-                inBase, length, inBase + length, 16, nil, 0) == 1
-        }
+            if output.baseAddress == nil {
+                // An empty plaintext (a keepalive): BoringSSL still wants an output pointer.
+                var spare = [UInt8](repeating: 0, count: 1)
+                return spare.withUnsafeMutableBytes { open(input, into: $0, counter: counter) }
+            }
+            return withUnsafeBytes(of: &nonce) { n in
+                let inBase = input.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let outBase = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                return CCryptoBoringSSL_EVP_AEAD_CTX_open_gather(
+                    &context, outBase,
+                    n.baseAddress!.assumingMemoryBound(to: UInt8.self), 12,
+                    inBase, length, inBase + length, 16, nil, 0) == 1
+            }
         #else
-        let nonceData = withUnsafeBytes(of: &nonce) { Data($0) }
-        guard let box = try? ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonceData),
-                                                  ciphertext: UnsafeRawBufferPointer(rebasing: input[..<length]),
-                                                  tag: UnsafeRawBufferPointer(rebasing: input[length...])),
-              let plain = try? ChaChaPoly.open(box, using: fallbackKey) else { return false }
-        plain.copyBytes(to: output)
-        return true
+            let nonceData = withUnsafeBytes(of: &nonce) { Data($0) }
+            guard
+                let box = try? ChaChaPoly.SealedBox(
+                    nonce: ChaChaPoly.Nonce(data: nonceData),
+                    ciphertext: UnsafeRawBufferPointer(rebasing: input[..<length]),
+                    tag: UnsafeRawBufferPointer(rebasing: input[length...])),
+                let plain = try? ChaChaPoly.open(box, using: fallbackKey)
+            else { return false }
+            plain.copyBytes(to: output)
+            return true
         #endif
     }
 }

@@ -15,9 +15,11 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     public var wallClockAtOrigin: Duration
 
     /// The handshake of `identity` with the peer whose static public key is `peerPublicKey`.
-    public init(identity: HandshakeIdentity, peerPublicKey: [UInt8],
-                presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
-                wallClockAtOrigin: Duration) throws(HandshakeError) {
+    public init(
+        identity: HandshakeIdentity, peerPublicKey: [UInt8],
+        presharedKey: [UInt8] = [UInt8](repeating: 0, count: 32),
+        wallClockAtOrigin: Duration
+    ) throws(HandshakeError) {
         self.identity = identity
         peer = try PeerHandshake(identity: identity, remotePublicKey: peerPublicKey, presharedKey: presharedKey)
         cookies = CookieGenerator(remotePublicKey: peerPublicKey)
@@ -28,8 +30,10 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     static func monotonic(_ now: ProtocolInstant) -> Duration { .nanoseconds(now.nanoseconds) }
 
     /// Creates the initiation with a TAI64N timestamp of `wallClockAtOrigin + now`, then fills mac1/mac2.
-    public mutating func createInitiation(localIndex: UInt32, now: ProtocolInstant,
-                                          random: inout some RandomNumberGenerator) throws -> [UInt8] {
+    public mutating func createInitiation(
+        localIndex: UInt32, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator
+    ) throws -> [UInt8] {
         let timestamp = TAI64N(sinceUnixEpoch: wallClockAtOrigin + Self.monotonic(now))
         var message = try peer.createInitiation(senderIndex: localIndex, timestamp: timestamp, using: &random)
         cookies.addMACs(to: &message, now: Self.monotonic(now))
@@ -45,9 +49,12 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     }
 
     /// Accepts the initiation (timestamp replay and 20 ms flood checks) and creates the response with MACs.
-    public mutating func respond(toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
-                                 now: ProtocolInstant, random: inout some RandomNumberGenerator)
-        throws -> (response: [UInt8], keys: SessionKeys) {
+    public mutating func respond(
+        toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
+        now: ProtocolInstant, random: inout some RandomNumberGenerator
+    )
+        throws -> (response: [UInt8], keys: SessionKeys)
+    {
         let opened: ConsumedInitiation
         if let consumed {
             opened = consumed
@@ -112,8 +119,10 @@ public struct NoiseInitiationRouter: InitiationRouter {
 
     /// Checks the MACs (answering with a cookie reply under load without mac2), opens the initiation and
     /// finds the peer by the initiator's static key.
-    public mutating func route(initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute {
+    public mutating func route(
+        initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        underLoad: Bool, random: inout some RandomNumberGenerator
+    ) -> InitiationRoute {
         let initiation: HandshakeInitiation
         do {
             initiation = try HandshakeInitiation(decoding: message)
@@ -126,8 +135,11 @@ public struct NoiseInitiationRouter: InitiationRouter {
         case .invalidMAC1:
             return .drop(.handshakeRejected(.invalidMAC1))
         case .cookieRequired:
-            return .cookieReply(checker.createReply(to: initiation, source: sourceBytes, now: monotonic,
-                                                    using: &random).encoded)
+            return .cookieReply(
+                checker.createReply(
+                    to: initiation, source: sourceBytes, now: monotonic,
+                    using: &random
+                ).encoded)
         case .valid:
             break
         }
@@ -142,8 +154,10 @@ public struct NoiseInitiationRouter: InitiationRouter {
     }
 
     /// Checks mac1 of a response, and under load its mac2, answering with a cookie reply when it is missing.
-    public mutating func admit(response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                               underLoad: Bool, random: inout some RandomNumberGenerator) -> InitiationRoute? {
+    public mutating func admit(
+        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        underLoad: Bool, random: inout some RandomNumberGenerator
+    ) -> InitiationRoute? {
         let response: HandshakeResponse
         do {
             response = try HandshakeResponse(decoding: message)
@@ -156,8 +170,11 @@ public struct NoiseInitiationRouter: InitiationRouter {
         case .invalidMAC1:
             return .drop(.handshakeRejected(.invalidMAC1))
         case .cookieRequired:
-            return .cookieReply(checker.createReply(to: response, source: sourceBytes, now: monotonic,
-                                                    using: &random).encoded)
+            return .cookieReply(
+                checker.createReply(
+                    to: response, source: sourceBytes, now: monotonic,
+                    using: &random
+                ).encoded)
         case .valid:
             return nil
         }

@@ -4,10 +4,13 @@ extension Tunnel {
     ///
     /// Appends the responses to send, the decrypted packet for the TUN device (`writeToTunnel`, not yet checked
     /// against AllowedIPs: `Device` does that), staged packets released by a new session, or a typed drop.
-    public mutating func decapsulate(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    public mutating func decapsulate(
+        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         guard let first = datagram.first, let type = MessageType(rawValue: first),
-              datagram.count >= 4, datagram[1] == 0, datagram[2] == 0, datagram[3] == 0 else {
+            datagram.count >= 4, datagram[1] == 0, datagram[2] == 0, datagram[3] == 0
+        else {
             actions.append(.dropped(.malformedMessage(type: datagram.first ?? 0, length: datagram.count)))
             return
         }
@@ -39,14 +42,17 @@ extension Tunnel {
 
     /// Answers an initiation from this peer; `consumed` is the initiation already opened by the device's
     /// `InitiationRouter` (nil to let the handshake open it).
-    public mutating func receiveInitiation(_ message: [UInt8], consumed: ConsumedInitiation?, from source: UDPEndpoint,
-                                           now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                                           into actions: inout [TunnelAction]) {
+    public mutating func receiveInitiation(
+        _ message: [UInt8], consumed: ConsumedInitiation?, from source: UDPEndpoint,
+        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         let index = nextLocalIndex(random: &random)
         let answer: (response: [UInt8], keys: SessionKeys)
         do {
-            answer = try handshake.respond(toInitiation: message, consumed: consumed, localIndex: index, now: now,
-                                           random: &random)
+            answer = try handshake.respond(
+                toInitiation: message, consumed: consumed, localIndex: index, now: now,
+                random: &random)
         } catch {
             actions.append(.dropped(.handshakeRejected(HandshakeRejection(error))))
             return
@@ -66,8 +72,10 @@ extension Tunnel {
         statistics.txBytes += UInt64(answer.response.count)
     }
 
-    mutating func receiveResponse(_ message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                                  random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    mutating func receiveResponse(
+        _ message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         let keys: SessionKeys
         do {
             keys = try handshake.consumeResponse(message, now: now)
@@ -89,8 +97,10 @@ extension Tunnel {
         sendKeepalive(now: now, random: &random, into: &actions)
     }
 
-    mutating func receiveTransport(_ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
-                                   random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    mutating func receiveTransport(
+        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: 4, bytes: 4))
         guard let slot = keypairs.slot(ofLocalIndex: receiver) else {
             actions.append(.dropped(.unknownReceiverIndex(receiver)))
@@ -139,10 +149,13 @@ extension Tunnel {
 
     /// The initiator starts a handshake when its session nears Reject-After-Time while it only receives
     /// (Reject-After-Time - Keepalive-Timeout - Rekey-Timeout = 165 s), once per session (§6.2).
-    mutating func keepKeyFreshReceiving(now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                                        into actions: inout [TunnelAction]) {
+    mutating func keepKeyFreshReceiving(
+        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         guard !timers.sentLastMinuteHandshake, let current = keypairs.current, current.isInitiator else { return }
-        let limit = ProtocolConstants.rejectAfterTime - ProtocolConstants.keepaliveTimeout
+        let limit =
+            ProtocolConstants.rejectAfterTime - ProtocolConstants.keepaliveTimeout
             - ProtocolConstants.rekeyTimeout
         guard current.createdAt.hasExpired(after: limit, now: now) else { return }
         timers.sentLastMinuteHandshake = true

@@ -64,8 +64,10 @@ public struct Tunnel: Sendable {
     var syncedIndexEpoch: UInt64?
 
     /// A tunnel to one peer; `peerIndex` must be unique in its device.
-    public init(peerIndex: UInt32, handshake: any TunnelHandshake, endpoint: UDPEndpoint? = nil,
-                configuration: Configuration = Configuration()) {
+    public init(
+        peerIndex: UInt32, handshake: any TunnelHandshake, endpoint: UDPEndpoint? = nil,
+        configuration: Configuration = Configuration()
+    ) {
         self.peerIndex = peerIndex
         self.handshake = handshake
         self.endpoint = endpoint
@@ -87,22 +89,27 @@ public struct Tunnel: Sendable {
 
     /// The indices incoming messages for this tunnel carry: its sessions' and the initiation in flight's.
     public var localIndices: [UInt32] {
-        [initiationIndex, keypairs.previous?.localIndex, keypairs.current?.localIndex, keypairs.next?.localIndex,
-         reservedIndex].compactMap { $0 }
+        [
+            initiationIndex, keypairs.previous?.localIndex, keypairs.current?.localIndex, keypairs.next?.localIndex,
+            reservedIndex,
+        ].compactMap { $0 }
     }
 
     // MARK: Sending (§5.4.6; the kernel's send.c)
 
     /// Encrypts an IP packet from the TUN device for this peer, or stages it and starts a handshake.
-    public mutating func encapsulate(_ packet: [UInt8], now: ProtocolInstant,
-                                     random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    public mutating func encapsulate(
+        _ packet: [UInt8], now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         guard endpoint != nil else {
             actions.append(.dropped(.noEndpoint))
             return
         }
         // Fast path: nothing waits and the current session can send.
         if staged.isEmpty, let endpoint, keypairs.current?.canSend(now: now) == true,
-           let datagram = keypairs.current!.seal(packet, mtu: configuration.mtu) {
+            let datagram = keypairs.current!.seal(packet, mtu: configuration.mtu)
+        {
             sent(datagram, to: endpoint, isData: !packet.isEmpty, now: now, random: &random, into: &actions)
             if keypairs.current!.needsRekeyForSending(now: now) {
                 sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
@@ -115,8 +122,10 @@ public struct Tunnel: Sendable {
     }
 
     /// Emits a sealed transport message and runs the timer hooks of a sent packet.
-    mutating func sent(_ datagram: [UInt8], to endpoint: UDPEndpoint, isData: Bool, now: ProtocolInstant,
-                       random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]) {
+    mutating func sent(
+        _ datagram: [UInt8], to endpoint: UDPEndpoint, isData: Bool, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
+    ) {
         actions.append(.writeToNetwork(datagram: datagram, endpoint: endpoint))
         statistics.txBytes += UInt64(datagram.count)
         timers.anyAuthenticatedPacketTraversal(now: now, persistentInterval: configuration.persistentKeepalive)
@@ -133,8 +142,10 @@ public struct Tunnel: Sendable {
     }
 
     /// Sends every staged packet with the current session, or starts a handshake when there is none usable.
-    mutating func sendStaged(now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                             into actions: inout [TunnelAction]) {
+    mutating func sendStaged(
+        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         guard !staged.isEmpty else { return }
         guard let endpoint, keypairs.current?.canSend(now: now) == true else {
             sendInitiation(isRetry: false, now: now, random: &random, into: &actions)
@@ -158,15 +169,19 @@ public struct Tunnel: Sendable {
     }
 
     /// Sends a keepalive (an empty transport message) unless data is staged anyway (§6.5).
-    mutating func sendKeepalive(now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                                into actions: inout [TunnelAction]) {
+    mutating func sendKeepalive(
+        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         if staged.isEmpty { staged.append([]) }
         sendStaged(now: now, random: &random, into: &actions)
     }
 
     /// Sends a handshake initiation, at most one per Rekey-Timeout (§6.4).
-    mutating func sendInitiation(isRetry: Bool, now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                                 into actions: inout [TunnelAction]) {
+    mutating func sendInitiation(
+        isRetry: Bool, now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         if !isRetry { timers.handshakeAttempts = 0 }
         if let last = lastSentHandshake, !last.hasExpired(after: ProtocolConstants.rekeyTimeout, now: now) {
             return
@@ -194,9 +209,11 @@ public struct Tunnel: Sendable {
 
     /// Changes the persistent keepalive interval; turning it on sends a keepalive at once, as wg(8) and
     /// the kernel do when `persistent-keepalive` is set on a running interface.
-    public mutating func setPersistentKeepalive(_ interval: Duration?, now: ProtocolInstant,
-                                                random: inout some RandomNumberGenerator,
-                                                into actions: inout [TunnelAction]) {
+    public mutating func setPersistentKeepalive(
+        _ interval: Duration?, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         configuration.persistentKeepalive = interval
         timers.persistentKeepalive = nil
         if let interval, interval > .zero, endpoint != nil {
@@ -207,8 +224,10 @@ public struct Tunnel: Sendable {
     // MARK: Timers (§6; the kernel's timers.c expiry functions)
 
     /// Fires every timer whose deadline is at or before `now`.
-    public mutating func tick(now: ProtocolInstant, random: inout some RandomNumberGenerator,
-                              into actions: inout [TunnelAction]) {
+    public mutating func tick(
+        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        into actions: inout [TunnelAction]
+    ) {
         if let at = timers.retransmitHandshake, at <= now {
             timers.retransmitHandshake = nil
             if timers.handshakeAttempts > Timers.maxHandshakeAttempts {

@@ -41,7 +41,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let out = DemoOutput(color: Terminal(disabled: noColor).colour)
         let source: String
-        do { source = try locateNetwork() } catch { out.fail(error.localizedDescription); throw ExitCode(2) }
+        do { source = try locateNetwork() } catch {
+            out.fail(error.localizedDescription)
+            throw ExitCode(2)
+        }
         let cancellation = LabCancellation()
         cancellation.installSignalHandlers()
         let options = LabOptions(implementation: impl, cancellation: cancellation)
@@ -50,14 +53,16 @@ struct DemoCommand: ParsableCommand {
             throw ExitCode(2)
         }
         // Work on a private copy: the configs hold private keys (0700 folder, 0600 files), and the fix edits them.
-        let scratch: String, work: String
+        let scratch: String
+        let work: String
         do { (scratch, work) = try copyNetwork(source) } catch {
             out.fail("cannot copy \(source): \(error.localizedDescription)")
             throw ExitCode(2)
         }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         // Findings name files inside the private copy; show them as paths of the network instead.
-        let shown = DemoOutput(color: out.color, strip: URL(fileURLWithPath: work).deletingLastPathComponent().path + "/")
+        let shown = DemoOutput(
+            color: out.color, strip: URL(fileURLWithPath: work).deletingLastPathComponent().path + "/")
         let steps = DemoSteps(out: shown, options: options, directory: work, from: from, to: to)
         let ok = steps.run(displayedSource: source)
         if !ok { throw ExitCode(1) }
@@ -75,8 +80,9 @@ struct DemoCommand: ParsableCommand {
         var candidates = [relative]
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         candidates.append(exe.deletingLastPathComponent().appendingPathComponent("../../../\(relative)").path)
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../\(relative)").standardizedFileURL.path)
+        candidates.append(
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+                .appendingPathComponent("../../\(relative)").standardizedFileURL.path)
         for c in candidates where fm.fileExists(atPath: c + "/hub/wg0.conf") {
             return c == relative ? c : URL(fileURLWithPath: c).standardizedFileURL.path
         }

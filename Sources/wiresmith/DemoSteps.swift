@@ -15,7 +15,8 @@ struct DemoSteps {
     /// Runs every step; returns true when the demo went as expected. The lab is always torn down.
     func run(displayedSource: String) -> Bool {
         out.title("wiresmith demo: two WireGuard clients of one hub that cannot reach each other")
-        out.say("""
+        out.say(
+            """
             The hub has two WireGuard interfaces: wg0 (UDP 51820, 10.0.0.0/24) with client \(from),
             and wg1 (UDP 51821, 10.1.0.0/24) with client \(to). Every host is a network namespace on
             this machine; every interface is brought up by the real wg-quick on \(options.implementation).
@@ -59,8 +60,9 @@ struct DemoSteps {
         let report = Linter().lint(network)
         let errors = report.findings.filter { $0.severity == .error }
         for f in errors {
-            out.finding(code: f.code.rawValue, where: f.primaryLocation?.description ?? f.primaryHost,
-                        message: f.message, fix: f.fix)
+            out.finding(
+                code: f.code.rawValue, where: f.primaryLocation?.description ?? f.primaryHost,
+                message: f.message, fix: f.fix)
         }
         if errors.isEmpty { out.detail("lint: no error-severity findings") }
         traceBothWays(network)
@@ -123,8 +125,9 @@ struct DemoSteps {
     func ping(_ plan: LabPlan, _ target: String) -> Bool {
         let result: CommandResult
         do {
-            result = try Lab.run(plan, node: from, command: ["ping", "-n", "-c", "3", "-i", "0.3", "-W", "1", target],
-                                 timeout: 15, options: options)
+            result = try Lab.run(
+                plan, node: from, command: ["ping", "-n", "-c", "3", "-i", "0.3", "-W", "1", target],
+                timeout: 15, options: options)
         } catch {
             out.fail("ping: \(error)")
             return false
@@ -172,7 +175,8 @@ struct DemoSteps {
             guard let new = try? String(contentsOfFile: file, encoding: .utf8), new != old else { continue }
             let name = String(file.dropFirst(directory.count + 1))
             out.detail("\(name):")
-            let a = old.components(separatedBy: "\n"), b = new.components(separatedBy: "\n")
+            let a = old.components(separatedBy: "\n")
+            let b = new.components(separatedBy: "\n")
             for line in a where !b.contains(line) { out.removed(line) }
             for line in b where !a.contains(line) { out.added(line) }
         }

@@ -3,7 +3,7 @@ import Foundation
 import WireConfig
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `wiresmith genkey`: a new private key, as `wg genkey` prints it.
@@ -23,11 +23,11 @@ struct GenkeyCommand: ParsableCommand {
     }
 }
 
-
 /// What `wg genkey`, `genpsk` and `pubkey` share: the key on stdout, the world-readable warning, stdin parsing.
 enum KeyIO {
     /// wg's genkey.c warning, printed when stdout is a regular file that others may read or write.
-    static let worldAccessibleWarning = "Warning: writing to world accessible file.\n"
+    static let worldAccessibleWarning =
+        "Warning: writing to world accessible file.\n"
         + "Consider setting the umask to 077 and trying again.\n"
 
     /// Writes wg's warning to stderr when stdout is a regular file with any permission bit for others.

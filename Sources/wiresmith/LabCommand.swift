@@ -53,10 +53,12 @@ struct LabCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let plan = try Lab.up(directory: directory, options: common.interruptibleOptions(implementation: impl),
-                                      progress: LabCommand.say)
-                LabCommand.say("lab \(plan.id) is up: wiresmith lab check --id \(plan.id); "
-                    + "wiresmith lab exec --id \(plan.id) HOST -- CMD; wiresmith lab down --id \(plan.id)")
+                let plan = try Lab.up(
+                    directory: directory, options: common.interruptibleOptions(implementation: impl),
+                    progress: LabCommand.say)
+                LabCommand.say(
+                    "lab \(plan.id) is up: wiresmith lab check --id \(plan.id); "
+                        + "wiresmith lab exec --id \(plan.id) HOST -- CMD; wiresmith lab down --id \(plan.id)")
             } catch { throw LabCommand.fail(error) }
         }
     }
@@ -85,12 +87,14 @@ struct LabCommand: ParsableCommand {
                 if let directory {
                     let plan = try Lab.up(directory: directory, options: options, progress: progress)
                     defer { _ = try? Lab.down(id: plan.id, options: options) }
-                    matrix = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
-                                           progress: progress)
+                    matrix = try Lab.check(
+                        plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
+                        progress: progress)
                 } else {
                     let plan = try Lab.plan(id: common.id, options: options)
-                    matrix = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
-                                           progress: progress)
+                    matrix = try Lab.check(
+                        plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
+                        progress: progress)
                 }
             } catch { throw LabCommand.fail(error) }
             if json {

@@ -15,7 +15,9 @@ struct LintCommand: ParsableCommand {
             DIR holds one folder per host (HOST/wg0.conf, HOST/host.yaml) or flat files (HOST.wg0.conf, \
             HOST.host.yaml). Exit status: 0 no errors, 1 error findings, 2 unusable input. Codes: docs/lint.md.
 
-            --fix applies the fixes that are plain edits (an AllowedIPs entry to add, a PostUp line to add), keeping             comments and layout; each file is written atomically and only when all its edits apply. The report             printed afterwards is of the fixed network.
+            --fix applies the fixes that are plain edits (an AllowedIPs entry to add, a PostUp line to add), keeping \
+            comments and layout; each file is written atomically and only when all its edits apply. The report \
+            printed afterwards is of the fixed network.
             """
     )
 
@@ -69,16 +71,17 @@ struct LintCommand: ParsableCommand {
             print(shown.json())
         } else {
             let term = Terminal(disabled: noColor)
-            print(shown.text { text, tone in
-                switch tone {
-                case .host: return term.paint(text, .bold)
-                case .error: return term.paint(text, .red)
-                case .warning: return term.paint(text, .yellow)
-                case .info: return term.paint(text, .cyan)
-                case .location, .fix: return term.paint(text, .dim)
-                case .summary: return term.paint(text, .bold)
-                }
-            }, terminator: "")
+            print(
+                shown.text { text, tone in
+                    switch tone {
+                    case .host: return term.paint(text, .bold)
+                    case .error: return term.paint(text, .red)
+                    case .warning: return term.paint(text, .yellow)
+                    case .info: return term.paint(text, .cyan)
+                    case .location, .fix: return term.paint(text, .dim)
+                    case .summary: return term.paint(text, .bold)
+                    }
+                }, terminator: "")
             let hidden = report.findings.count - shown.findings.count
             if hidden > 0 {
                 print("(\(hidden) finding\(hidden == 1 ? "" : "s") below --severity \(severity) not shown)")

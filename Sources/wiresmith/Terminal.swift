@@ -5,15 +5,21 @@ import Foundation
 struct Terminal: Sendable {
     /// ANSI SGR styles the CLI uses.
     enum Style: String, Sendable {
-        case red = "31", yellow = "33", cyan = "36", bold = "1", dim = "2"
+        case red = "31"
+        case yellow = "33"
+        case cyan = "36"
+        case bold = "1"
+        case dim = "2"
     }
 
     /// Whether to emit escape codes.
     var colour: Bool
 
     /// Decides from the environment: a TTY on stdout, NO_COLOR unset or empty, and not disabled by a flag.
-    init(disabled: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
-         isTTY: Bool = isatty(STDOUT_FILENO) != 0) {
+    init(
+        disabled: Bool = false, environment: [String: String] = ProcessInfo.processInfo.environment,
+        isTTY: Bool = isatty(STDOUT_FILENO) != 0
+    ) {
         colour = !disabled && isTTY && (environment["NO_COLOR"] ?? "").isEmpty
     }
 

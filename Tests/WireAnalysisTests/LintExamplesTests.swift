@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WireConfig
+
 @testable import WireAnalysis
 
 /// The repository's examples/ networks lint as their READMEs say, and the demo network's fixes, applied as edits,

@@ -7,7 +7,8 @@ import Testing
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
         .standardizedFileURL
     static let binary = root.appendingPathComponent(".build/debug/wiresmith").path
-    static let built = FileManager.default.isExecutableFile(atPath: binary)
+    static let built =
+        FileManager.default.isExecutableFile(atPath: binary)
         || ProcessInfo.processInfo.environment["WIRESMITH_REQUIRE_LAB"] == "1"
 
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
@@ -15,11 +16,13 @@ import Testing
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = args
         p.environment = ["NO_COLOR": "1"]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }

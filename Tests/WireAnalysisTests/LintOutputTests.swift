@@ -8,12 +8,17 @@ import WireConfig
     typealias Edit = LintFixtures.Edit
 
     static func broken() throws -> LintReport {
-        LintFixtures.lint(try LintFixtures.load("lint-two-hub", [
-            Edit("hub/wg0.conf", "PostUp = sysctl -w net.ipv4.ip_forward=1\n", ""),
-            Edit("alice/wg0.conf", "Address = 10.0.0.2/32", "Address = 10.0.0.2/32\nMTU = 1500"),
-            Edit("hub/wg0.conf", "", "\n[Peer]\nPublicKey = wssOtGNCxU4jx5pW6O2BIEfmD+pqPHtz5eO/+td4IF4=\n"
-                + "AllowedIPs = 172.31.0.5/32\n"),
-        ]))
+        LintFixtures.lint(
+            try LintFixtures.load(
+                "lint-two-hub",
+                [
+                    Edit("hub/wg0.conf", "PostUp = sysctl -w net.ipv4.ip_forward=1\n", ""),
+                    Edit("alice/wg0.conf", "Address = 10.0.0.2/32", "Address = 10.0.0.2/32\nMTU = 1500"),
+                    Edit(
+                        "hub/wg0.conf", "",
+                        "\n[Peer]\nPublicKey = wssOtGNCxU4jx5pW6O2BIEfmD+pqPHtz5eO/+td4IF4=\n"
+                            + "AllowedIPs = 172.31.0.5/32\n"),
+                ]))
     }
 
     @Test func textGroupsByHostWithCodeSeverityLocationAndFix() throws {
@@ -33,8 +38,9 @@ import WireConfig
         let report = try Self.broken()
         let painted = report.text { s, tone in tone == .error ? "<\(s)>" : s }
         #expect(painted.contains("<forwarding-disabled> <error>"))
-        #expect(painted.replacingOccurrences(of: "<", with: "").replacingOccurrences(of: ">", with: "")
-            == report.text())
+        #expect(
+            painted.replacingOccurrences(of: "<", with: "").replacingOccurrences(of: ">", with: "")
+                == report.text())
     }
 
     @Test func severityFilterKeepsAtLeastTheMinimum() throws {
@@ -76,13 +82,17 @@ import WireConfig
     /// Private keys never reach a report: findings print public keys only (and never a PresharedKey).
     @Test func reportsNeverHoldPrivateOrPresharedKeys() throws {
         let psk = "uDvEjbHX6nz4lANmr0HBiV29mySGerzVCu6pNUuWdGo="
-        let network = try LintFixtures.load("lint-two-hub", [
-            Edit("bob/wg0.conf", "KESczRnD0VlivlMxtQage9qV7C/WM98xGxcvENnzcGQ=",
-                 "qK28qzAiIdkydSvmZOmeuJVl/RLg8NMsypt2bK0kynk="),
-            Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 25\nPresharedKey = \(psk)"),
-            Edit("alice/wg0.conf", "PublicKey = wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk=",
-                 "PublicKey = AS40mhftfg7QSPLoZessWjmDf+QiW3zT5nmLlbbgfAk="),
-        ])
+        let network = try LintFixtures.load(
+            "lint-two-hub",
+            [
+                Edit(
+                    "bob/wg0.conf", "KESczRnD0VlivlMxtQage9qV7C/WM98xGxcvENnzcGQ=",
+                    "qK28qzAiIdkydSvmZOmeuJVl/RLg8NMsypt2bK0kynk="),
+                Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 25\nPresharedKey = \(psk)"),
+                Edit(
+                    "alice/wg0.conf", "PublicKey = wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk=",
+                    "PublicKey = AS40mhftfg7QSPLoZessWjmDf+QiW3zT5nmLlbbgfAk="),
+            ])
         let report = LintFixtures.lint(network)
         #expect(!report.findings.isEmpty)
         let secrets = network.allInterfaces.compactMap { $0.config.interface.privateKey?.base64 } + [psk]

@@ -19,8 +19,10 @@ import WireConfig
     @Test(arguments: [
         ("lint-two-hub-missing-subnet", FindingCode.asymmetricAllowedIPs, "alice/wg0.conf:10", "add 10.1.0.0/24"),
         ("lint-two-hub-no-forwarding", .forwardingDisabled, "hub/wg0.conf:2", "sysctl -w net.ipv4.ip_forward=1"),
-        ("lint-two-hub-swapped-key", .keyMismatch, "alice/wg0.conf:8",
-         "PublicKey = wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk="),
+        (
+            "lint-two-hub-swapped-key", .keyMismatch, "alice/wg0.conf:8",
+            "PublicKey = wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk="
+        ),
     ])
     func brokenTwoHubNamesItsFault(name: String, code: FindingCode, at: String, fix: String) throws {
         let report = LintFixtures.lint(try LintFixtures.load(name))
@@ -51,10 +53,13 @@ import WireConfig
 
     /// A config that does not parse is reported, and the rest of the network is still analysed.
     @Test func invalidConfigDoesNotStopTheRest() throws {
-        let report = LintFixtures.lint(try LintFixtures.load("lint-two-hub", [
-            Edit("bob/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = often"),
-            Edit("alice/wg0.conf", "192.0.2.1:51820", "192.0.2.1:51829"),
-        ]))
+        let report = LintFixtures.lint(
+            try LintFixtures.load(
+                "lint-two-hub",
+                [
+                    Edit("bob/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = often"),
+                    Edit("alice/wg0.conf", "192.0.2.1:51820", "192.0.2.1:51829"),
+                ]))
         #expect(Set(report.findings.map(\.code)) == [.configInvalid, .endpointPortMismatch], "\(report.text())")
         #expect(report.findings(.configInvalid).first?.primaryLocation?.short == "bob/wg0.conf:11")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WireAnalysis
 
 /// The repository's examples/ networks trace as their READMEs say.

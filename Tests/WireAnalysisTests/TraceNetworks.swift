@@ -1,5 +1,6 @@
 import Foundation
 import WireConfig
+
 @testable import WireAnalysis
 
 /// The trace test networks (Tests/WireAnalysisTests/Networks/trace-*), copied to a temp dir with edits applied.
@@ -41,8 +42,11 @@ enum TraceNetworks {
         var result = try Tracer(network: network).trace(from: from, to: to)
         let prefix = dir.path + "/"
         func strip(_ l: TraceLocation?) -> TraceLocation? {
-            l.map { TraceLocation(file: $0.file.hasPrefix(prefix) ? String($0.file.dropFirst(prefix.count)) : $0.file,
-                                  line: $0.line) }
+            l.map {
+                TraceLocation(
+                    file: $0.file.hasPrefix(prefix) ? String($0.file.dropFirst(prefix.count)) : $0.file,
+                    line: $0.line)
+            }
         }
         func strip(_ s: String?) -> String? { s?.replacingOccurrences(of: prefix, with: "") }
         result.verdict.location = strip(result.verdict.location)

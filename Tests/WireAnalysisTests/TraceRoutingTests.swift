@@ -1,5 +1,6 @@
 import Testing
 import WireConfig
+
 @testable import WireAnalysis
 
 /// RoutingTable (wg-quick's routes and rules) and PrefixMap (longest prefix, last claim wins).
@@ -11,8 +12,9 @@ import WireConfig
     func host(_ conf: String, facts: String = "") -> Host {
         let text = "[Interface]\nPrivateKey = \(Self.key)\n" + conf
         let parsed = ConfigParser().parse(text, file: "h/wg0.conf")
-        let iface = TunnelInterface(host: "h", name: "wg0", file: "h/wg0.conf", config: parsed.config,
-                                    diagnostics: parsed.diagnostics, hookLines: HookLines.scan(text))
+        let iface = TunnelInterface(
+            host: "h", name: "wg0", file: "h/wg0.conf", config: parsed.config,
+            diagnostics: parsed.diagnostics, hookLines: HookLines.scan(text))
         return Host(name: "h", interfaces: [iface], facts: HostFactsReader.parse(facts, file: "h/host.yaml").0)
     }
 
@@ -23,8 +25,9 @@ import WireConfig
     static let lan = "lans:\n  - { name: home, prefix: 192.168.1.0/24, interface: eth1 }\n"
 
     @Test func tableAutoAddsAllowedIPsRoutesAndConnectedRoutes() throws {
-        let h = host("Address = 10.0.0.2/24\n[Peer]\nPublicKey = \(Self.peerKey)\n"
-                         + "AllowedIPs = 10.0.0.0/24, 10.1.0.0/16\n")
+        let h = host(
+            "Address = 10.0.0.2/24\n[Peer]\nPublicKey = \(Self.peerKey)\n"
+                + "AllowedIPs = 10.0.0.0/24, 10.1.0.0/16\n")
         let r = try #require(lookup(h, "10.1.2.3"))
         #expect(r.device == "wg0" && r.origin == .allowedIPs && r.location?.line == 6)
         // 10.0.0.0/24 is covered by the Address route on the same interface: wg-quick adds none.
@@ -33,8 +36,9 @@ import WireConfig
     }
 
     @Test func fullTunnelUsesTheFwmarkTableButKeepsSpecificRoutes() throws {
-        let h = host("Address = 10.0.0.2/32\n[Peer]\nPublicKey = \(Self.peerKey)\nAllowedIPs = 0.0.0.0/0\n",
-                     facts: Self.lan)
+        let h = host(
+            "Address = 10.0.0.2/32\n[Peer]\nPublicKey = \(Self.peerKey)\nAllowedIPs = 0.0.0.0/0\n",
+            facts: Self.lan)
         let r = try #require(lookup(h, "8.8.8.8"))
         #expect(r.device == "wg0" && r.table == "51820")
         #expect(lookup(h, "192.168.1.7")?.device == "eth1")  // suppress_prefixlength 0 lets the LAN route win

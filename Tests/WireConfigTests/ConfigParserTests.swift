@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireConfig
 
 /// Fixed keys for readable vectors (public keys are any 32 bytes to wg; the private key's public key is derived).
@@ -19,25 +20,43 @@ enum TestKeys {
 
     /// Each bad line alone in an otherwise valid file, and the exact diagnostic it gets.
     @Test(arguments: [
-        ("Foo = bar", "t.conf:2:1: Foo: unknown key (known keys: PrivateKey, ListenPort, FwMark, Address, DNS, MTU, "
-            + "Table, PreUp, PostUp, PreDown, PostDown, SaveConfig, PublicKey, PresharedKey, AllowedIPs, Endpoint, "
-            + "PersistentKeepalive)"),
+        (
+            "Foo = bar",
+            "t.conf:2:1: Foo: unknown key (known keys: PrivateKey, ListenPort, FwMark, Address, DNS, MTU, "
+                + "Table, PreUp, PostUp, PreDown, PostDown, SaveConfig, PublicKey, PresharedKey, AllowedIPs, Endpoint, "
+                + "PersistentKeepalive)"
+        ),
         ("Listen_Port = 1", "t.conf:2:1: Listen_Port: unknown key; did you mean `ListenPort`?"),
-        ("PrivateKey = abc=", "t.conf:2:14: PrivateKey: not a key: expected 44 characters of base64 encoding exactly "
-            + "32 bytes, as `wg genkey` prints (4 characters given)"),
-        ("ListenPort = 70000", "t.conf:2:14: ListenPort: `70000` is not a port from 0 to 65535 (0 picks a random "
-            + "port); wg would silently use 4464"),
+        (
+            "PrivateKey = abc=",
+            "t.conf:2:14: PrivateKey: not a key: expected 44 characters of base64 encoding exactly "
+                + "32 bytes, as `wg genkey` prints (4 characters given)"
+        ),
+        (
+            "ListenPort = 70000",
+            "t.conf:2:14: ListenPort: `70000` is not a port from 0 to 65535 (0 picks a random "
+                + "port); wg would silently use 4464"
+        ),
         ("ListenPort = http", "t.conf:2:14: ListenPort: `http` is not a port from 0 to 65535 (0 picks a random port)"),
         ("ListenPort =", "t.conf:2:13: ListenPort: has no value (wg rejects the line)"),
-        ("FwMark = 0XFF", "t.conf:2:10: FwMark: `0XFF` is not `off` or a mark from 0 to 0xffffffff (decimal, or hex "
-            + "after `0x`)"),
-        ("FwMark = 4294967296", "t.conf:2:10: FwMark: `4294967296` is not `off` or a mark from 0 to 0xffffffff "
-            + "(decimal, or hex after `0x`)"),
+        (
+            "FwMark = 0XFF",
+            "t.conf:2:10: FwMark: `0XFF` is not `off` or a mark from 0 to 0xffffffff (decimal, or hex "
+                + "after `0x`)"
+        ),
+        (
+            "FwMark = 4294967296",
+            "t.conf:2:10: FwMark: `4294967296` is not `off` or a mark from 0 to 0xffffffff "
+                + "(decimal, or hex after `0x`)"
+        ),
         ("PublicKey = x", "t.conf:2:1: PublicKey: belongs in a [Peer] section, not [Interface]"),
         ("[Peers]", "t.conf:2:1: unknown section `[Peers]`; expected [Interface] or [Peer]"),
         ("Just words", "t.conf:2:1: expected `Key = Value` or a section header, found `Just words`"),
-        ("Post Up = x", "t.conf:2:1: PostUp: wg-quick only knows `PostUp` written without spaces inside; it passes "
-            + "the line to wg, which rejects it"),
+        (
+            "Post Up = x",
+            "t.conf:2:1: PostUp: wg-quick only knows `PostUp` written without spaces inside; it passes "
+                + "the line to wg, which rejects it"
+        ),
         ("SaveConfig = yes", "t.conf:2:14: SaveConfig: must be `true` or `false` (wg-quick stops)"),
         ("MTU = 100", "t.conf:2:7: MTU: `100` is not an MTU (a number from 576 to 65535)"),
     ])
@@ -47,32 +66,59 @@ enum TestKeys {
     }
 
     @Test(arguments: [
-        ("AllowedIPs = 10.0.0.0/33", "t.conf:4:14: AllowedIPs: `10.0.0.0/33` is not an IPv4 or IPv6 prefix (ADDRESS "
-            + "or ADDRESS/LENGTH, LENGTH at most 32 or 128)"),
-        ("AllowedIPs = 10.0.0.0/8, , fd00::/8", "t.conf:4:25: AllowedIPs: an empty entry (a stray comma) is not an "
-            + "IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH, LENGTH at most 32 or 128)"),
-        ("AllowedIPs = 0/0", "t.conf:4:14: AllowedIPs: `0/0` is not an IPv4 or IPv6 prefix (ADDRESS or "
-            + "ADDRESS/LENGTH, LENGTH at most 32 or 128)"),
+        (
+            "AllowedIPs = 10.0.0.0/33",
+            "t.conf:4:14: AllowedIPs: `10.0.0.0/33` is not an IPv4 or IPv6 prefix (ADDRESS "
+                + "or ADDRESS/LENGTH, LENGTH at most 32 or 128)"
+        ),
+        (
+            "AllowedIPs = 10.0.0.0/8, , fd00::/8",
+            "t.conf:4:25: AllowedIPs: an empty entry (a stray comma) is not an "
+                + "IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH, LENGTH at most 32 or 128)"
+        ),
+        (
+            "AllowedIPs = 0/0",
+            "t.conf:4:14: AllowedIPs: `0/0` is not an IPv4 or IPv6 prefix (ADDRESS or "
+                + "ADDRESS/LENGTH, LENGTH at most 32 or 128)"
+        ),
         ("Endpoint = 192.0.2.1", "t.conf:4:12: Endpoint: needs a port: HOST:PORT, [IPV6]:PORT or NAME:PORT"),
         ("Endpoint = 192.0.2.1:70000", "t.conf:4:12: Endpoint: port 70000 is over 65535 (wg would silently use 4464)"),
         ("Endpoint = 192.0.2.1:domain", "t.conf:4:12: Endpoint: port `domain` is not a number from 0 to 65535"),
-        ("Endpoint = fd00::1:51820", "t.conf:4:12: Endpoint: IPv6 address `fd00::1` needs brackets: [ADDRESS]:PORT "
-            + "(wg would split at the last `:`)"),
+        (
+            "Endpoint = fd00::1:51820",
+            "t.conf:4:12: Endpoint: IPv6 address `fd00::1` needs brackets: [ADDRESS]:PORT "
+                + "(wg would split at the last `:`)"
+        ),
         ("Endpoint = [fd00::1]51820", "t.conf:4:12: Endpoint: needs a port: HOST:PORT, [IPV6]:PORT or NAME:PORT"),
         ("Endpoint = [fd00::1:51820", "t.conf:4:12: Endpoint: `[` has no matching `]`"),
-        ("Endpoint = 127.1:51820", "t.conf:4:12: Endpoint: `127.1` is not a dotted-quad IPv4 address (the resolver "
-            + "would read legacy forms such as octal)"),
-        ("Endpoint = [fe80::1%eth0]:1", "t.conf:4:12: Endpoint: `fe80::1%eth0`: scoped addresses (%zone) are not "
-            + "supported; wg drops the zone"),
+        (
+            "Endpoint = 127.1:51820",
+            "t.conf:4:12: Endpoint: `127.1` is not a dotted-quad IPv4 address (the resolver "
+                + "would read legacy forms such as octal)"
+        ),
+        (
+            "Endpoint = [fe80::1%eth0]:1",
+            "t.conf:4:12: Endpoint: `fe80::1%eth0`: scoped addresses (%zone) are not "
+                + "supported; wg drops the zone"
+        ),
         ("Endpoint = host!name:1", "t.conf:4:12: Endpoint: `host!name` is neither an IP address nor a DNS name"),
-        ("PersistentKeepalive = 65536", "t.conf:4:23: PersistentKeepalive: `65536` is not `off` or a number of "
-            + "seconds from 0 to 65535"),
-        ("PersistentKeepalive = 0x19", "t.conf:4:23: PersistentKeepalive: `0x19` is not `off` or a number of seconds "
-            + "from 0 to 65535"),
+        (
+            "PersistentKeepalive = 65536",
+            "t.conf:4:23: PersistentKeepalive: `65536` is not `off` or a number of "
+                + "seconds from 0 to 65535"
+        ),
+        (
+            "PersistentKeepalive = 0x19",
+            "t.conf:4:23: PersistentKeepalive: `0x19` is not `off` or a number of seconds "
+                + "from 0 to 65535"
+        ),
         ("ListenPort = 1", "t.conf:4:1: ListenPort: belongs in the [Interface] section, not [Peer]"),
         ("MTU = 1420", "t.conf:4:1: MTU: belongs in the [Interface] section, not [Peer]"),
-        ("PublicKey = \(TestKeys.b.base64)", "t.conf:4:1: PublicKey: a second PublicKey in one [Peer] section (the "
-            + "first is on line 3); wg would silently keep only this one: start a new [Peer] section before it"),
+        (
+            "PublicKey = \(TestKeys.b.base64)",
+            "t.conf:4:1: PublicKey: a second PublicKey in one [Peer] section (the "
+                + "first is on line 3); wg would silently keep only this one: start a new [Peer] section before it"
+        ),
     ])
     func peerLineErrors(line: String, expected: String) {
         let result = parse("[Interface]\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n\(line)\n")
@@ -92,9 +138,11 @@ enum TestKeys {
             Endpoint = nowhere
             """
         let result = parse(text)
-        #expect(result.errors.map { "\($0.location.line):\($0.location.column) \($0.kind)" } == [
-            "1:1 keyOutsideSection", "3:14 invalidKey", "4:14 invalidPort", "5:1 missingPublicKey", "9:12 invalidPort",
-        ])
+        #expect(
+            result.errors.map { "\($0.location.line):\($0.location.column) \($0.kind)" } == [
+                "1:1 keyOutsideSection", "3:14 invalidKey", "4:14 invalidPort", "5:1 missingPublicKey",
+                "9:12 invalidPort",
+            ])
         #expect(throws: ConfigError.self) { try ConfigParser().parseStrict(text, file: "t.conf") }
         do {
             _ = try WireGuardConfig(parsing: text, file: "t.conf")
@@ -105,12 +153,15 @@ enum TestKeys {
     }
 
     @Test func ownPublicKeyIsAnErrorEvenWhenThePeerComesFirst() {
-        let text = "[Peer]\nPublicKey = \(TestKeys.priv.publicKey.base64)\n[Interface]\nPrivateKey = "
+        let text =
+            "[Peer]\nPublicKey = \(TestKeys.priv.publicKey.base64)\n[Interface]\nPrivateKey = "
             + "\(TestKeys.priv.base64)\n"
-        #expect(parse(text).errors.map(\.description) == [
-            "t.conf:2:1: PublicKey: is this interface's own public key; a peer must be another host's key (wg would "
-                + "silently ignore this peer)"
-        ])
+        #expect(
+            parse(text).errors.map(\.description) == [
+                "t.conf:2:1: PublicKey: is this interface's own public key; a peer must be another host's key "
+                    + "(wg would "
+                    + "silently ignore this peer)"
+            ])
     }
 
     @Test func acceptsWhatWgAccepts() throws {
@@ -140,23 +191,30 @@ enum TestKeys {
         #expect(peer.allowedIPs.map(\.description) == ["10.1.2.0/24", "fd00::/64", "10.0.0.0/8", "192.0.2.1/32"])
         #expect(peer.endpoint?.description == "[2001:db8::1]:51820")
         #expect(peer.persistentKeepalive == 25)
-        #expect(result.warnings.map(\.description) == [
-            "t.conf:7:15: warning: AllowedIPs: `10.1.2.3/24` has host bits set; it is taken as 10.1.2.0/24, as wg does",
-            "t.conf:7:31: warning: AllowedIPs: `fd00::1/64` has host bits set; it is taken as fd00::/64, as wg does",
-        ])
+        #expect(
+            result.warnings.map(\.description) == [
+                "t.conf:7:15: warning: AllowedIPs: `10.1.2.3/24` has host bits set; it is taken as 10.1.2.0/24, "
+                    + "as wg does",
+                "t.conf:7:31: warning: AllowedIPs: `fd00::1/64` has host bits set; it is taken as fd00::/64, as "
+                    + "wg does",
+            ])
         #expect(peer.origin?.prefixLines[IPPrefix("10.0.0.0/8")!] == 8)
     }
 
-    @Test(arguments: [("off", nil), ("OFF", nil), ("0", nil), ("0x0", nil), ("0x10", 16), ("000042", 42),
-                      ("4294967295", 4_294_967_295)] as [(String, UInt32?)])
+    @Test(
+        arguments: [
+            ("off", nil), ("OFF", nil), ("0", nil), ("0x0", nil), ("0x10", 16), ("000042", 42),
+            ("4294967295", 4_294_967_295),
+        ] as [(String, UInt32?)])
     func fwMarkForms(text: String, mark: UInt32?) {
         let result = parse("[Interface]\nFwMark = \(text)\n")
         #expect(result.isValid)
         #expect(result.config.interface.fwMark == mark)
     }
 
-    @Test(arguments: [("off", nil), ("Off", nil), ("0", nil), ("25", 25), ("0025", 25), ("65535", 65535)]
-          as [(String, UInt16?)])
+    @Test(
+        arguments: [("off", nil), ("Off", nil), ("0", nil), ("25", 25), ("0025", 25), ("65535", 65535)]
+            as [(String, UInt16?)])
     func keepaliveForms(text: String, seconds: UInt16?) {
         let result = parse("[Peer]\nPublicKey = \(TestKeys.a.base64)\nPersistentKeepalive = \(text)\n")
         #expect(result.isValid)
@@ -172,9 +230,11 @@ enum TestKeys {
 
     @Test func wgQuickKeysAreRejectedByTheWgDialect() {
         let result = parse("[Interface]\nAddress = 10.0.0.1/24\n", dialect: .wg)
-        #expect(result.errors.map(\.description) == [
-            "t.conf:2:1: Address: is a wg-quick(8) setting; `wg setconf` rejects it (use `wg-quick strip` or wg-quick)"
-        ])
+        #expect(
+            result.errors.map(\.description) == [
+                "t.conf:2:1: Address: is a wg-quick(8) setting; `wg setconf` rejects it (use `wg-quick strip` "
+                    + "or wg-quick)"
+            ])
     }
 
     @Test func wgQuickKeysAccumulate() {
@@ -204,9 +264,10 @@ enum TestKeys {
         let result = parse("[Interface]\nListenPort = 1\nListenPort = 2\n")
         #expect(result.isValid)
         #expect(result.config.interface.listenPort == 2)
-        #expect(result.warnings.map(\.description) == [
-            "t.conf:3:1: warning: ListenPort: set again; this replaces the value on line 2"
-        ])
+        #expect(
+            result.warnings.map(\.description) == [
+                "t.conf:3:1: warning: ListenPort: set again; this replaces the value on line 2"
+            ])
     }
 
     @Test func zeroKeysMeanNoKey() {
@@ -231,8 +292,10 @@ enum TestKeys {
 
 extension ConfigParserTests {
     /// A private key typed with a space or colon instead of `=` must not reach a message.
-    @Test(arguments: ["PrivateKey \(TestKeys.priv.base64)", "PrivateKey: \(TestKeys.priv.base64)",
-                      "\(TestKeys.priv.base64)", "Private_Key \(TestKeys.priv.base64)", "[\(TestKeys.priv.base64)]"])
+    @Test(arguments: [
+        "PrivateKey \(TestKeys.priv.base64)", "PrivateKey: \(TestKeys.priv.base64)",
+        "\(TestKeys.priv.base64)", "Private_Key \(TestKeys.priv.base64)", "[\(TestKeys.priv.base64)]",
+    ])
     func messagesNeverCarryAKey(line: String) {
         let result = parse("[Interface]\n\(line)\n")
         #expect(result.errors.count == 1)
@@ -246,8 +309,9 @@ extension ConfigParserTests {
 
 extension ConfigParserTests {
     @Test func nulBytesAreErrors() {
-        #expect(parse("[Interface]\nListenPort = 51\u{0}20\n").errors.map(\.description) == [
-            "t.conf:2:16: holds a NUL byte (wg would cut the line there, wg-quick would delete it)"
-        ])
+        #expect(
+            parse("[Interface]\nListenPort = 51\u{0}20\n").errors.map(\.description) == [
+                "t.conf:2:16: holds a NUL byte (wg would cut the line there, wg-quick would delete it)"
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireConfig
 
 @Suite struct IPAddressTests {

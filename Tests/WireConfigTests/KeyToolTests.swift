@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WireConfig
 
 /// `wiresmith genkey`, `genpsk` and `pubkey`, run as built, against wg's genkey.c and pubkey.c behaviour.
@@ -20,20 +21,26 @@ import Testing
     }
 
     @Test(.enabled(if: binaryBuilt)) func genpskPrintsThirtyTwoRandomBytes() throws {
-        let one = try wiresmith(["genpsk"]), two = try wiresmith(["genpsk"])
+        let one = try wiresmith(["genpsk"])
+        let two = try wiresmith(["genpsk"])
         #expect(one.status == 0 && WireKey(base64: String(one.stdout.dropLast())) != nil)
         #expect(one.stdout != two.stdout)
     }
 
     /// The same message wg prints for each input (checked against `wg pubkey` 1.0.20210914), after our own prefix.
-    @Test(.enabled(if: binaryBuilt), arguments: [
-        ("", "wiresmith pubkey: Key is not the correct length or format\n"),
-        ("abc\n", "wiresmith pubkey: Key is not the correct length or format\n"),
-        // wg reads exactly 44 characters first, so a leading space leaves the final `=` as a trailing character.
-        (" " + TestKeys.a.base64, "wiresmith pubkey: Trailing characters found after key\n"),
-        (TestKeys.a.base64 + "\nextra", "wiresmith pubkey: Trailing characters found after key\n"),
-        (String(TestKeys.a.base64.dropLast(2)) + "B=", "wiresmith pubkey: Key is not the correct length or format\n"),
-    ])
+    @Test(
+        .enabled(if: binaryBuilt),
+        arguments: [
+            ("", "wiresmith pubkey: Key is not the correct length or format\n"),
+            ("abc\n", "wiresmith pubkey: Key is not the correct length or format\n"),
+            // wg reads exactly 44 characters first, so a leading space leaves the final `=` as a trailing character.
+            (" " + TestKeys.a.base64, "wiresmith pubkey: Trailing characters found after key\n"),
+            (TestKeys.a.base64 + "\nextra", "wiresmith pubkey: Trailing characters found after key\n"),
+            (
+                String(TestKeys.a.base64.dropLast(2)) + "B=",
+                "wiresmith pubkey: Key is not the correct length or format\n"
+            ),
+        ])
     func pubkeyRejectsBadInput(input: String, message: String) throws {
         let out = try wiresmith(["pubkey"], input: input)
         #expect(out.status == 1)
@@ -48,8 +55,12 @@ import Testing
     }
 
     /// genkey.c: "Warning: writing to world accessible file." when stdout is a regular file with any bit for others.
-    @Test(.enabled(if: binaryBuilt), arguments: [("genkey", 0o644, true), ("genkey", 0o600, false),
-                                                 ("genpsk", 0o604, true), ("genpsk", 0o640, false)])
+    @Test(
+        .enabled(if: binaryBuilt),
+        arguments: [
+            ("genkey", 0o644, true), ("genkey", 0o600, false),
+            ("genpsk", 0o604, true), ("genpsk", 0o640, false),
+        ])
     func warnsWhenStdoutIsWorldAccessible(command: String, mode: Int, warns: Bool) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiresmith-key-\(UUID())").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: mode]))
@@ -63,8 +74,11 @@ import Testing
         try process.run()
         process.waitUntilExit()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(stderr == (warns ? "Warning: writing to world accessible file.\n"
-            + "Consider setting the umask to 077 and trying again.\n" : ""))
+        #expect(
+            stderr
+                == (warns
+                    ? "Warning: writing to world accessible file.\n"
+                        + "Consider setting the umask to 077 and trying again.\n" : ""))
         #expect(try String(contentsOfFile: path, encoding: .utf8).utf8.count == 45)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WireConfig
 
 /// `wiresmith showconf FILE` as built: output on stdout, every problem on stderr as FILE:LINE:COL, exit status.
@@ -9,22 +10,27 @@ import Testing
 
     func withFile(_ text: String, _ body: (String) throws -> Void) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiresmith-\(UUID()).conf").path
-        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8),
-                                               attributes: [.posixPermissions: 0o600]))
+        #expect(
+            FileManager.default.createFile(
+                atPath: path, contents: Data(text.utf8),
+                attributes: [.posixPermissions: 0o600]))
         defer { try? FileManager.default.removeItem(atPath: path) }
         try body(path)
     }
 
     @Test(.enabled(if: binaryBuilt)) func printsTheDeviceViewAndWarnings() throws {
-        let text = "[Interface]\nListenPort = 51820\nAddress = 10.0.0.1/24\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
+        let text =
+            "[Interface]\nListenPort = 51820\nAddress = 10.0.0.1/24\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
             + "AllowedIPs = 10.0.0.9/24\n"
         try withFile(text) { path in
             let out = try Tools.run([Tools.wiresmith, "showconf", path])
             #expect(out.status == 0)
-            #expect(out.stdout == "[Interface]\nListenPort = 51820\n\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
-                + "AllowedIPs = 10.0.0.0/24\n")
-            #expect(out.stderr == "\(path):6:14: warning: AllowedIPs: `10.0.0.9/24` has host bits set; it is taken "
-                + "as 10.0.0.0/24, as wg does\n")
+            #expect(
+                out.stdout == "[Interface]\nListenPort = 51820\n\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
+                    + "AllowedIPs = 10.0.0.0/24\n")
+            #expect(
+                out.stderr == "\(path):6:14: warning: AllowedIPs: `10.0.0.9/24` has host bits set; it is taken "
+                    + "as 10.0.0.0/24, as wg does\n")
         }
     }
 
@@ -34,8 +40,9 @@ import Testing
             #expect(out.status == 1)
             #expect(out.stdout.isEmpty)
             let lines = out.stderr.split(separator: "\n").map(String.init)
-            #expect(lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") }
-                        == ["\(path):2:14", "\(path):3:1", "\(path):4:1", "\(path):5:13"])
+            #expect(
+                lines.map { $0.split(separator: ":").prefix(3).joined(separator: ":") }
+                    == ["\(path):2:14", "\(path):3:1", "\(path):4:1", "\(path):5:13"])
         }
     }
 
@@ -59,8 +66,10 @@ extension ShowconfCommandTests {
     /// A 64-character label is not a DNS name, so the resolver fails at once, without asking any server.
     @Test(.enabled(if: binaryBuilt)) func unresolvableNamesAreReportedWithParseErrors() throws {
         let name = String(repeating: "a", count: 64) + ".test"
-        try withFile("[Interface]\nListenPort = x\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
-                     + "Endpoint = \(name):1\n") { path in
+        try withFile(
+            "[Interface]\nListenPort = x\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
+                + "Endpoint = \(name):1\n"
+        ) { path in
             let out = try Tools.run([Tools.wiresmith, "showconf", path])
             #expect(out.status == 1)
             let lines = out.stderr.split(separator: "\n")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireConfig
 
 /// `ConfigPrinter.showconf` and `asSetByWg`: the device state after `wg setconf`, printed as showconf.c prints it.
@@ -27,23 +28,24 @@ import Testing
             [Peer]
             PublicKey = \(b)
             """
-        #expect(try showconf(text) == """
-            [Interface]
-            ListenPort = 51820
-            FwMark = 0xca6c
-            PrivateKey = \(TestKeys.priv.base64)
+        #expect(
+            try showconf(text) == """
+                [Interface]
+                ListenPort = 51820
+                FwMark = 0xca6c
+                PrivateKey = \(TestKeys.priv.base64)
 
-            [Peer]
-            PublicKey = \(a)
-            PresharedKey = \(TestKeys.psk.base64)
-            AllowedIPs = 10.0.0.2/32, fd00::2/128
-            Endpoint = 192.0.2.1:51820
-            PersistentKeepalive = 25
+                [Peer]
+                PublicKey = \(a)
+                PresharedKey = \(TestKeys.psk.base64)
+                AllowedIPs = 10.0.0.2/32, fd00::2/128
+                Endpoint = 192.0.2.1:51820
+                PersistentKeepalive = 25
 
-            [Peer]
-            PublicKey = \(b)
+                [Peer]
+                PublicKey = \(b)
 
-            """)
+                """)
     }
 
     @Test func noPeersEndsWithAnEmptyLine() throws {
@@ -59,7 +61,8 @@ import Testing
 
     /// FIELD-NOTES: peer A `10.0.0.0/24, 10.0.0.0/25`, peer B `10.0.0.0/24` -> A keeps only `10.0.0.0/25`.
     @Test func laterPeerTakesAPrefix() throws {
-        let out = try showconf("""
+        let out = try showconf(
+            """
             [Peer]
             PublicKey = \(a)
             AllowedIPs = 10.0.0.0/24, 10.0.0.0/25
@@ -72,13 +75,15 @@ import Testing
     }
 
     @Test func prefixInsertedAgainMovesToTheEnd() throws {
-        let out = try showconf("[Peer]\nPublicKey = \(a)\nAllowedIPs = 10.0.0.0/8\n"
-            + "AllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n")
+        let out = try showconf(
+            "[Peer]\nPublicKey = \(a)\nAllowedIPs = 10.0.0.0/8\n"
+                + "AllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n")
         #expect(out.contains("AllowedIPs = 10.2.0.0/16, 10.0.0.0/8\n"))
     }
 
     @Test func duplicatePeerSectionsMerge() throws {
-        let out = try showconf("""
+        let out = try showconf(
+            """
             [Peer]
             PublicKey = \(a)
             PresharedKey = \(TestKeys.psk.base64)
@@ -93,23 +98,25 @@ import Testing
             AllowedIPs = 10.9.0.0/16, 10.5.0.0/16
             PersistentKeepalive = off
             """)
-        #expect(out == """
-            [Interface]
+        #expect(
+            out == """
+                [Interface]
 
-            [Peer]
-            PublicKey = \(a)
-            PresharedKey = \(TestKeys.psk.base64)
-            AllowedIPs = 10.9.0.0/16, 10.5.0.0/16
-            Endpoint = 192.0.2.1:5
+                [Peer]
+                PublicKey = \(a)
+                PresharedKey = \(TestKeys.psk.base64)
+                AllowedIPs = 10.9.0.0/16, 10.5.0.0/16
+                Endpoint = 192.0.2.1:5
 
-            [Peer]
-            PublicKey = \(b)
+                [Peer]
+                PublicKey = \(b)
 
-            """)
+                """)
     }
 
     @Test func wgQuickKeysAndZeroValuesAreNotShown() throws {
-        let out = try showconf("""
+        let out = try showconf(
+            """
             [Interface]
             Address = 10.0.0.1/24
             DNS = 10.0.0.53
@@ -122,16 +129,18 @@ import Testing
     }
 
     @Test func endpointNamesAreResolvedOrReportedAtTheirLine() throws {
-        let text = "[Peer]\nPublicKey = \(a)\nEndpoint = vpn.test:51820\n"
+        let text =
+            "[Peer]\nPublicKey = \(a)\nEndpoint = vpn.test:51820\n"
             + "[Peer]\nPublicKey = \(b)\nEndpoint = gone.test:1\n"
         let resolver = EndpointResolver.table(["vpn.test": IPAddress("2001:db8::7")!])
         do {
             _ = try showconf(text, resolver: resolver)
             Issue.record("expected the unresolvable name to fail")
         } catch {
-            #expect(error.diagnostics.map(\.description) == [
-                "t.conf:6:1: Endpoint: cannot resolve `gone.test`: not in the table"
-            ])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "t.conf:6:1: Endpoint: cannot resolve `gone.test`: not in the table"
+                ])
         }
         let resolved = try showconf(text.replacingOccurrences(of: "gone.test", with: "vpn.test"), resolver: resolver)
         #expect(resolved.contains("Endpoint = [2001:db8::7]:51820\n"))
@@ -140,16 +149,18 @@ import Testing
 
     /// wg resolves every Endpoint line, also one a later line or a later section replaces.
     @Test func replacedEndpointNamesMustResolveToo() throws {
-        let text = "[Peer]\nPublicKey = \(a)\nEndpoint = gone.test:1\nEndpoint = vpn.test:2\n"
+        let text =
+            "[Peer]\nPublicKey = \(a)\nEndpoint = gone.test:1\nEndpoint = vpn.test:2\n"
             + "[Peer]\nPublicKey = \(b)\nEndpoint = lost.test:3\n[Peer]\nPublicKey = \(b)\nEndpoint = 192.0.2.1:4\n"
         do {
             _ = try showconf(text, resolver: .table(["vpn.test": IPAddress("192.0.2.7")!]))
             Issue.record("expected the replaced, unresolvable names to fail")
         } catch {
-            #expect(error.diagnostics.map(\.description) == [
-                "t.conf:3:1: Endpoint: cannot resolve `gone.test`: not in the table",
-                "t.conf:7:1: Endpoint: cannot resolve `lost.test`: not in the table",
-            ])
+            #expect(
+                error.diagnostics.map(\.description) == [
+                    "t.conf:3:1: Endpoint: cannot resolve `gone.test`: not in the table",
+                    "t.conf:7:1: Endpoint: cannot resolve `lost.test`: not in the table",
+                ])
         }
     }
 
@@ -168,8 +179,9 @@ import Testing
 
     @Test func ownKeyPeerIsDroppedFromTheDeviceView() {
         let own = TestKeys.priv.publicKey
-        let config = WireGuardConfig(interface: InterfaceConfig(privateKey: TestKeys.priv),
-                                     peers: [PeerConfig(publicKey: own), PeerConfig(publicKey: TestKeys.a)])
+        let config = WireGuardConfig(
+            interface: InterfaceConfig(privateKey: TestKeys.priv),
+            peers: [PeerConfig(publicKey: own), PeerConfig(publicKey: TestKeys.a)])
         #expect(config.asSetByWg.peers.map(\.publicKey) == [TestKeys.a])
     }
 }
@@ -185,7 +197,8 @@ import Testing
             keys.append(key)
             text += "[Peer]\nPublicKey = \(key.base64)\nAllowedIPs = 10.\(i / 256).\(i % 256).0/24, fd00::\(i)/128\n"
         }
-        text += "[Peer]\nPublicKey = \(TestKeys.a.base64)\nAllowedIPs = "
+        text +=
+            "[Peer]\nPublicKey = \(TestKeys.a.base64)\nAllowedIPs = "
             + (0..<10_000).map { "172.16.\($0 / 256).\($0 % 256)/32" }.joined(separator: ",") + ", 10.0.0.0/24\n"
         let result = ConfigParser().parse(text, file: "hub.conf")
         #expect(result.isValid)

@@ -13,7 +13,10 @@ struct AEADTests {
         var counts = (valid: 0, invalid: 0)
         for group in vectors.testGroups {
             for t in group.tests {
-                let key = cryptoHex(t.key), iv = cryptoHex(t.iv), aad = cryptoHex(t.aad), msg = cryptoHex(t.msg)
+                let key = cryptoHex(t.key)
+                let iv = cryptoHex(t.iv)
+                let aad = cryptoHex(t.aad)
+                let msg = cryptoHex(t.msg)
                 let sealed = cryptoHex(t.ct) + cryptoHex(t.tag)
                 if t.result == "valid" {
                     #expect(try seal(key, iv, msg, aad) == sealed, "tcId \(t.tcId) \(t.comment)")
@@ -60,8 +63,9 @@ struct AEADTests {
     func hchacha20() throws {
         let key = Array(0..<32).map(UInt8.init)
         let nonce = cryptoHex("000000090000004a0000000031415927")
-        #expect(try HChaCha20.subkey(key: key, nonce: nonce)
-            == cryptoHex("82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc"))
+        #expect(
+            try HChaCha20.subkey(key: key, nonce: nonce)
+                == cryptoHex("82413b4227b27bfed30e42508a877d73a0f9e4d58a74a853c12ec41326d3ecdc"))
     }
 
     @Test("a WireGuard counter nonce is four zero bytes and the counter little-endian")

@@ -6,8 +6,10 @@ import WireCrypto
 struct BLAKE2sTests {
     @Test("RFC 7693 Appendix B: BLAKE2s-256(\"abc\")")
     func appendixB() {
-        #expect(BLAKE2s.hash(Array("abc".utf8)) == cryptoHex(
-            "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982"))
+        #expect(
+            BLAKE2s.hash(Array("abc".utf8))
+                == cryptoHex(
+                    "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982"))
     }
 
     @Test("unkeyed digests of the empty input")

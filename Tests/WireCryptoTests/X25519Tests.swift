@@ -10,7 +10,8 @@ struct X25519Tests {
     func wycheproof() throws {
         let vectors = try JSONDecoder().decode(
             CryptoVectorFiles.XDHFile.self, from: CryptoVectorFiles.data("wycheproof-x25519.json"))
-        var agreed = 0, refused = 0
+        var agreed = 0
+        var refused = 0
         for t in vectors.testGroups.flatMap(\.tests) {
             let shared = cryptoHex(t.shared)
             if shared.allSatisfy({ $0 == 0 }) {
@@ -32,8 +33,9 @@ struct X25519Tests {
     func rfc7748() throws {
         let alice = cryptoHex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
         let bob = cryptoHex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb")
-        #expect(try X25519.publicKey(privateKey: alice)
-            == cryptoHex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"))
+        #expect(
+            try X25519.publicKey(privateKey: alice)
+                == cryptoHex("8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"))
         let shared = cryptoHex("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
         #expect(try X25519.sharedSecret(privateKey: alice, publicKey: X25519.publicKey(privateKey: bob)) == shared)
         #expect(try X25519.sharedSecret(privateKey: bob, publicKey: X25519.publicKey(privateKey: alice)) == shared)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WireLab
 
 extension NamespaceLabs {
@@ -40,8 +41,9 @@ extension NamespaceLabs {
             #expect(text.contains("probes as trace predicted"))
             // Torn down: no run of its own is left, and the example itself was not edited.
             #expect(Set(Lab.runningIDs()).subtracting(runsBefore).isEmpty)
-            let original = try String(contentsOfFile: LabEnvironment.example("two-hub-broken/alice/wg0.conf"),
-                                      encoding: .utf8)
+            let original = try String(
+                contentsOfFile: LabEnvironment.example("two-hub-broken/alice/wg0.conf"),
+                encoding: .utf8)
             #expect(original.contains("AllowedIPs = 10.0.0.0/24\n"))
         }
     }

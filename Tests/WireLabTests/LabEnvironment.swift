@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WireLab
 
 /// Whether namespace labs can run here: root and every tool. CI sets WIRESMITH_REQUIRE_LAB=1 to turn a skip into

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WireAnalysis
 import WireConfig
+
 @testable import WireLab
 
 /// The plan is pure: who owns which public address, who is behind NAT, what the lab's /etc/hosts says.
@@ -55,8 +56,12 @@ import WireConfig
         let gw = try #require(p.host("gw"))
         #expect(gw.nat == nil)
         #expect(gw.publicAddresses == ["198.51.100.7"])
-        #expect(gw.lans == [LANPlan(name: "office", namespace: "wst2-l-gw-office", interface: "eth1",
-                                    hostAddress: "192.168.10.1", machineAddress: "192.168.10.2", prefixLength: 24)])
+        #expect(
+            gw.lans == [
+                LANPlan(
+                    name: "office", namespace: "wst2-l-gw-office", interface: "eth1",
+                    hostAddress: "192.168.10.1", machineAddress: "192.168.10.2", prefixLength: 24)
+            ])
         #expect(gw.forwardingIPv4 == true && gw.forwardingIPv6 == true)
         #expect(gw.firewall.contains(["iptables", "-P", "FORWARD", "DROP"]))
         #expect(gw.firewall.contains(["iptables", "-A", "FORWARD", "-i", "wg0", "-o", "eth1", "-j", "ACCEPT"]))
@@ -65,8 +70,10 @@ import WireConfig
     @Test func twoHostsClaimingOneAddressIsAnError() throws {
         let (a, _) = HostFactsReader.parse("public_addresses: [192.0.2.1]", file: "a/host.yaml")
         let (b, _) = HostFactsReader.parse("public_addresses: [192.0.2.1]", file: "b/host.yaml")
-        let network = Network(hosts: [Host(name: "a", interfaces: [], facts: a),
-                                      Host(name: "b", interfaces: [], facts: b)])
+        let network = Network(hosts: [
+            Host(name: "a", interfaces: [], facts: a),
+            Host(name: "b", interfaces: [], facts: b),
+        ])
         #expect(throws: LabError.self) { try LabPlanner(id: "t3").plan(network: network, directory: "/d") }
     }
 
@@ -106,7 +113,8 @@ import WireConfig
         defer { try? FileManager.default.removeItem(atPath: file) }
         try "[Interface]\nPrivateKey = x\nAddress = 10.6.0.2/32\nPostUp = ip route add 10.99.0.0/16 dev nope\n"
             .write(toFile: file, atomically: true, encoding: .utf8)
-        let output = "[#] ip -4 address add 10.6.0.2/32 dev wg0\n[#] ip route add 10.99.0.0/16 dev nope\n"
+        let output =
+            "[#] ip -4 address add 10.6.0.2/32 dev wg0\n[#] ip route add 10.99.0.0/16 dev nope\n"
             + "Cannot find device \"nope\"\n[#] ip link delete dev wg0\n"
         // wg-quick's own cleanup line comes last; the failing command is the one before it.
         let loc = WgQuickOutput.location(of: output, in: file)
@@ -117,10 +125,12 @@ import WireConfig
         let t = ProbeTarget(host: "bob", label: "wg0", address: "10.1.0.2", kind: .tunnel)
         let answered = ProbeResult(source: "alice", target: t, sent: 3, received: 2, verdict: nil)
         let silent = ProbeResult(source: "alice", target: t, sent: 3, received: 0, verdict: nil)
-        let predictedSilent = ProbeResult(source: "alice", target: t, sent: 3, received: 0,
-                                          verdict: Verdict(reachable: false, explanation: "no route"))
-        let surprise = ProbeResult(source: "alice", target: t, sent: 3, received: 3,
-                                   verdict: Verdict(reachable: false, explanation: "no route"))
+        let predictedSilent = ProbeResult(
+            source: "alice", target: t, sent: 3, received: 0,
+            verdict: Verdict(reachable: false, explanation: "no route"))
+        let surprise = ProbeResult(
+            source: "alice", target: t, sent: 3, received: 3,
+            verdict: Verdict(reachable: false, explanation: "no route"))
         func m(_ r: ProbeResult) -> ReachabilityMatrix {
             ReachabilityMatrix(labID: "x", sources: ["alice"], targets: [t], results: [r])
         }
@@ -136,8 +146,9 @@ import WireConfig
 @Suite struct ReachabilityJSONTests {
     @Test func jsonCarriesPassedAnsweredAndAgreementAndRoundTrips() throws {
         let t = ProbeTarget(host: "bob", label: "wg0", address: "10.1.0.2", kind: .tunnel)
-        let r = ProbeResult(source: "alice", target: t, sent: 1, received: 0,
-                            verdict: Verdict(reachable: true, explanation: "delivered"))
+        let r = ProbeResult(
+            source: "alice", target: t, sent: 1, received: 0,
+            verdict: Verdict(reachable: true, explanation: "delivered"))
         let m = ReachabilityMatrix(labID: "ab12", sources: ["alice"], targets: [t], results: [r])
         let data = try JSONEncoder().encode(m)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WireAnalysis
 import WireConfig
+
 @testable import WireLab
 
 /// Real labs: namespaces, wg-quick, wireguard-go. Root only; one lab at a time (every suite inside is serial);
@@ -82,8 +83,9 @@ extension NamespaceLabs {
             defer { try? FileManager.default.removeItem(at: bin) }
             let real = Shell(searchPath: LabOptions().searchPath)
             for tool in Lab.requiredTools(implementation: "wireguard-go") where tool != "wg-quick" {
-                try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path,
-                                                           withDestinationPath: try #require(real.which(tool)))
+                try FileManager.default.createSymbolicLink(
+                    atPath: bin.appendingPathComponent(tool).path,
+                    withDestinationPath: try #require(real.which(tool)))
             }
             let id = LabEnvironment.freshID()
             let options = LabOptions(id: id, searchPath: bin.path)
@@ -156,8 +158,9 @@ extension NamespaceLabs {
             try FileManager.default.copyItem(atPath: LabEnvironment.example("two-hub-broken"), toPath: dir.path)
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
             for f in ["alice/wg0.conf", "bob/wg0.conf", "hub/wg0.conf", "hub/wg1.conf"] {
-                try FileManager.default.setAttributes([.posixPermissions: 0o600],
-                                                      ofItemAtPath: dir.appendingPathComponent(f).path)
+                try FileManager.default.setAttributes(
+                    [.posixPermissions: 0o600],
+                    ofItemAtPath: dir.appendingPathComponent(f).path)
             }
             let id = LabEnvironment.freshID()
             let options = LabOptions(id: id)
@@ -170,7 +173,8 @@ extension NamespaceLabs {
             // The fixes lint proposes, applied as edits (what `lint --fix` and the demo do).
             let findings = Linter().lint(try NetworkLoader().load(directory: dir.path)).findings
             let edits = findings.flatMap(\.edits)
-            #expect(Set(findings.filter { !$0.edits.isEmpty }.map(\.code)) == [.asymmetricAllowedIPs, .forwardingDisabled])
+            #expect(
+                Set(findings.filter { !$0.edits.isEmpty }.map(\.code)) == [.asymmetricAllowedIPs, .forwardingDisabled])
             let changed = try ConfigEdit.apply(edits)
             #expect(changed.count == 2)  // alice/wg0.conf and hub/wg0.conf
             var lines: [String] = []
@@ -206,8 +210,10 @@ extension NamespaceLabs {
             defer { try? FileManager.default.removeItem(at: out) }
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = ["--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "lab", "up",
-                           LabEnvironment.network("two-hub"), "--id", "tnoroot"]
+            p.arguments = [
+                "--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "lab", "up",
+                LabEnvironment.network("two-hub"), "--id", "tnoroot",
+            ]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = try FileHandle(forWritingTo: out)
             try p.run()
@@ -232,8 +238,10 @@ extension NamespaceLabs {
         }()
 
         /// What the demo rests on, beyond agreement: the healthy hub carries alice to bob, the broken one does not.
-        static let aliceToBob: [String: Bool] = ["two-hub": true, "two-hub-broken": false,
-                                                 "two-hub-missing-subnet": false, "two-hub-no-forwarding": false]
+        static let aliceToBob: [String: Bool] = [
+            "two-hub": true, "two-hub-broken": false,
+            "two-hub-missing-subnet": false, "two-hub-no-forwarding": false,
+        ]
 
         @Test func thereAreExamples() {
             #expect(LabAgreesWithTraceTests.examples.count >= 6)
@@ -247,8 +255,9 @@ extension NamespaceLabs {
             let id = LabEnvironment.freshID()
             defer { _ = try? Lab.down(id: id) }
             let plan = try Lab.up(network: network, directory: dir, options: LabOptions(id: id))
-            let matrix = try Lab.check(plan, options: LabOptions(id: id),
-                                       verdicts: TraceVerdicts.provider(for: network))
+            let matrix = try Lab.check(
+                plan, options: LabOptions(id: id),
+                verdicts: TraceVerdicts.provider(for: network))
             #expect(!matrix.results.isEmpty)
             #expect(matrix.results.allSatisfy { $0.verdict != nil }, "trace gave no verdict on some probe")
             #expect(matrix.disagreements.isEmpty, "\(matrix.rendered())")

@@ -1,10 +1,11 @@
-import WireCrypto
 import Testing
+import WireCrypto
+
 @testable import WireProtocol
 
 /// The obviously-correct model: one dictionary per (family, prefix length), tried longest first.
 struct ReferenceRoutes {
-    var tables: [Int: [UInt128: Int]] = [:]   // key: family * 1000 + prefix length
+    var tables: [Int: [UInt128: Int]] = [:]  // key: family * 1000 + prefix length
 
     static func mask(_ length: Int) -> UInt128 { length == 0 ? 0 : ~UInt128(0) << (128 - length) }
 
@@ -19,7 +20,8 @@ struct ReferenceRoutes {
     func lookup(_ address: InternetAddress) -> Int? {
         for length in stride(from: address.bitWidth, through: 0, by: -1) {
             if let table = tables[address.bitWidth * 1000 + length],
-               let peer = table[address.leftAligned & Self.mask(length)] {
+                let peer = table[address.leftAligned & Self.mask(length)]
+            {
                 return peer
             }
         }
@@ -62,10 +64,12 @@ struct AllowedIPsRandomTests {
             }
         }
         func compare(_ queries: Int) {
-            var mismatches = 0, routed = 0
+            var mismatches = 0
+            var routed = 0
             for i in 0..<queries {
                 let base = bases[Int.random(in: 0..<bases.count, using: &rng)]
-                let address = i % 4 == 0
+                let address =
+                    i % 4 == 0
                     ? Self.randomAddress(v6: base.bitWidth == 128, &rng)
                     : Self.mutate(base, keep: Int.random(in: 0...base.bitWidth, using: &rng), &rng)
                 let expected = model.lookup(address)
@@ -84,7 +88,7 @@ struct AllowedIPsRandomTests {
         compare(5000)
         for peer in 0..<peers { trie.removeAll(of: peer) }
         #expect(trie.isEmpty)
-        #expect(trie.lookup(.v4(0x0a000001)) == nil)
+        #expect(trie.lookup(.v4(0x0a00_0001)) == nil)
         #expect(trie.lookup(.v6(1)) == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireProtocol
 
 /// The kernel's allowedips selftest (drivers/net/wireguard/selftest/allowedips.c) and a randomized comparison.
@@ -20,16 +21,16 @@ struct AllowedIPsTests {
         try t.insert(ip4(192, 168, 0, 0), prefixLength: 16, peer: "c")
         try t.insert(ip4(192, 95, 5, 64), prefixLength: 27, peer: "d")
         try t.insert(ip4(192, 95, 5, 65), prefixLength: 27, peer: "c")  // replaces, host bits masked
-        try t.insert(ip6(0x26075300, 0x60006b00, 0, 0xc05f0543), prefixLength: 128, peer: "d")
-        try t.insert(ip6(0x26075300, 0x60006b00, 0, 0), prefixLength: 64, peer: "c")
+        try t.insert(ip6(0x2607_5300, 0x6000_6b00, 0, 0xc05f_0543), prefixLength: 128, peer: "d")
+        try t.insert(ip6(0x2607_5300, 0x6000_6b00, 0, 0), prefixLength: 64, peer: "c")
         try t.insert(ip4(0, 0, 0, 0), prefixLength: 0, peer: "e")
         try t.insert(ip6(0, 0, 0, 0), prefixLength: 0, peer: "e")
         try t.insert(ip6(0, 0, 0, 0), prefixLength: 0, peer: "f")  // replaces
-        try t.insert(ip6(0x24046800, 0, 0, 0), prefixLength: 32, peer: "g")
-        try t.insert(ip6(0x24046800, 0x40040800, 0xdeadbeef, 0xdeadbeef), prefixLength: 64, peer: "h")
-        try t.insert(ip6(0x24046800, 0x40040800, 0xdeadbeef, 0xdeadbeef), prefixLength: 128, peer: "a")
-        try t.insert(ip6(0x24446800, 0x40e40800, 0xdeaebeef, 0xdefbeef), prefixLength: 128, peer: "c")
-        try t.insert(ip6(0x24446800, 0xf0e40800, 0xeeaebeef, 0), prefixLength: 98, peer: "b")
+        try t.insert(ip6(0x2404_6800, 0, 0, 0), prefixLength: 32, peer: "g")
+        try t.insert(ip6(0x2404_6800, 0x4004_0800, 0xdead_beef, 0xdead_beef), prefixLength: 64, peer: "h")
+        try t.insert(ip6(0x2404_6800, 0x4004_0800, 0xdead_beef, 0xdead_beef), prefixLength: 128, peer: "a")
+        try t.insert(ip6(0x2444_6800, 0x40e4_0800, 0xdeae_beef, 0xdefbeef), prefixLength: 128, peer: "c")
+        try t.insert(ip6(0x2444_6800, 0xf0e4_0800, 0xeeae_beef, 0), prefixLength: 98, peer: "b")
         try t.insert(ip4(64, 15, 112, 0), prefixLength: 20, peer: "g")
         try t.insert(ip4(64, 15, 123, 211), prefixLength: 25, peer: "h")
         try t.insert(ip4(10, 0, 0, 0), prefixLength: 25, peer: "a")
@@ -44,12 +45,12 @@ struct AllowedIPsTests {
     static let lookups: [(InternetAddress, Character)] = [
         (ip4(192, 168, 4, 20), "a"), (ip4(192, 168, 4, 0), "a"), (ip4(192, 168, 4, 4), "b"),
         (ip4(192, 168, 200, 182), "c"), (ip4(192, 95, 5, 68), "c"), (ip4(192, 95, 5, 96), "e"),
-        (ip6(0x26075300, 0x60006b00, 0, 0xc05f0543), "d"), (ip6(0x26075300, 0x60006b00, 0, 0xc02e01ee), "c"),
-        (ip6(0x26075300, 0x60006b01, 0, 0), "f"), (ip6(0x24046800, 0x40040806, 0, 0x1006), "g"),
-        (ip6(0x24046800, 0x40040806, 0x1234, 0x5678), "g"), (ip6(0x240467ff, 0x40040806, 0x1234, 0x5678), "f"),
-        (ip6(0x24046801, 0x40040806, 0x1234, 0x5678), "f"), (ip6(0x24046800, 0x40040800, 0x1234, 0x5678), "h"),
-        (ip6(0x24046800, 0x40040800, 0, 0), "h"), (ip6(0x24046800, 0x40040800, 0x10101010, 0x10101010), "h"),
-        (ip6(0x24046800, 0x40040800, 0xdeadbeef, 0xdeadbeef), "a"),
+        (ip6(0x2607_5300, 0x6000_6b00, 0, 0xc05f_0543), "d"), (ip6(0x2607_5300, 0x6000_6b00, 0, 0xc02e_01ee), "c"),
+        (ip6(0x2607_5300, 0x6000_6b01, 0, 0), "f"), (ip6(0x2404_6800, 0x4004_0806, 0, 0x1006), "g"),
+        (ip6(0x2404_6800, 0x4004_0806, 0x1234, 0x5678), "g"), (ip6(0x2404_67ff, 0x4004_0806, 0x1234, 0x5678), "f"),
+        (ip6(0x2404_6801, 0x4004_0806, 0x1234, 0x5678), "f"), (ip6(0x2404_6800, 0x4004_0800, 0x1234, 0x5678), "h"),
+        (ip6(0x2404_6800, 0x4004_0800, 0, 0), "h"), (ip6(0x2404_6800, 0x4004_0800, 0x1010_1010, 0x1010_1010), "h"),
+        (ip6(0x2404_6800, 0x4004_0800, 0xdead_beef, 0xdead_beef), "a"),
         (ip4(64, 15, 116, 26), "g"), (ip4(64, 15, 127, 3), "g"), (ip4(64, 15, 123, 1), "g"),
         (ip4(64, 15, 123, 128), "h"), (ip4(64, 15, 123, 129), "h"),
         (ip4(10, 0, 0, 52), "a"), (ip4(10, 0, 0, 220), "b"), (ip4(10, 1, 0, 2), "a"),
@@ -96,8 +97,10 @@ struct AllowedIPsTests {
         var t = AllowedIPs<Character>()
         for i in 0..<128 {
             let part = ~(UInt64(1) << UInt64(i % 64))
-            let value: UInt128 = i < 64 ? (UInt128(UInt64.max) << 64 | UInt128(part))
-                                        : (UInt128(part) << 64 | UInt128(UInt64.max))
+            let value: UInt128 =
+                i < 64
+                ? (UInt128(UInt64.max) << 64 | UInt128(part))
+                : (UInt128(part) << 64 | UInt128(UInt64.max))
             try t.insert(.v6(value), prefixLength: 128, peer: "a")
         }
         #expect(t.count == 128)
@@ -110,17 +113,17 @@ struct AllowedIPsTests {
     func listing() throws {
         var t = AllowedIPs<Character>()
         try t.insert(Self.ip4(192, 95, 5, 93), prefixLength: 27, peer: "a")
-        try t.insert(Self.ip6(0x26075300, 0x60006b00, 0, 0xc05f0543), prefixLength: 128, peer: "a")
+        try t.insert(Self.ip6(0x2607_5300, 0x6000_6b00, 0, 0xc05f_0543), prefixLength: 128, peer: "a")
         try t.insert(Self.ip4(10, 1, 0, 20), prefixLength: 29, peer: "a")
-        try t.insert(Self.ip6(0x26075300, 0x6d8a6bf8, 0xdab1f1df, 0xc05f1523), prefixLength: 83, peer: "a")
-        try t.insert(Self.ip6(0x26075300, 0x6d8a6bf8, 0xdab1f1df, 0xc05f1523), prefixLength: 21, peer: "a")
+        try t.insert(Self.ip6(0x2607_5300, 0x6d8a_6bf8, 0xdab1_f1df, 0xc05f_1523), prefixLength: 83, peer: "a")
+        try t.insert(Self.ip6(0x2607_5300, 0x6d8a_6bf8, 0xdab1_f1df, 0xc05f_1523), prefixLength: 21, peer: "a")
         let listed = Set(t.prefixes(of: "a").map { "\($0.address)/\($0.prefixLength)" })
         let expected: Set<String> = [
             "\(Self.ip4(192, 95, 5, 64))/27",
-            "\(Self.ip6(0x26075300, 0x60006b00, 0, 0xc05f0543))/128",
+            "\(Self.ip6(0x2607_5300, 0x6000_6b00, 0, 0xc05f_0543))/128",
             "\(Self.ip4(10, 1, 0, 16))/29",
-            "\(Self.ip6(0x26075300, 0x6d8a6bf8, 0xdab1e000, 0))/83",
-            "\(Self.ip6(0x26075000, 0, 0, 0))/21",
+            "\(Self.ip6(0x2607_5300, 0x6d8a_6bf8, 0xdab1_e000, 0))/83",
+            "\(Self.ip6(0x2607_5000, 0, 0, 0))/21",
         ]
         #expect(listed == expected)
     }

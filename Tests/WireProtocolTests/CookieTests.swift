@@ -1,5 +1,6 @@
 import Testing
 import WireCrypto
+
 @testable import WireProtocol
 
 @Suite("Cookies and mac2 under load (whitepaper §5.4.7)")
@@ -25,8 +26,10 @@ struct CookieTests {
         #expect(second.mac2 != [UInt8](repeating: 0, count: 16))
         #expect(pair.responderChecker.verify(second, source: Self.source, now: .seconds(2), underLoad: true) == .valid)
         // The cookie is bound to the source address.
-        #expect(pair.responderChecker.verify(second, source: [192, 0, 2, 2, 0xCA, 0x6C], now: .seconds(2),
-                                             underLoad: true) == .cookieRequired)
+        #expect(
+            pair.responderChecker.verify(
+                second, source: [192, 0, 2, 2, 0xCA, 0x6C], now: .seconds(2),
+                underLoad: true) == .cookieRequired)
         // Not under load, mac2 is not consulted.
         #expect(pair.responderChecker.verify(first, source: Self.source, now: now, underLoad: false) == .valid)
     }
@@ -66,8 +69,9 @@ struct CookieTests {
         var pair = try Support.Pair()
         #expect(throws: CookieError.noOutstandingMAC1) {
             try pair.initiatorCookies.consumeCookieReply(
-                CookieReply(receiverIndex: 0, nonce: .init(repeating: 0, count: 24),
-                            encryptedCookie: .init(repeating: 0, count: 32)), now: .zero)
+                CookieReply(
+                    receiverIndex: 0, nonce: .init(repeating: 0, count: 24),
+                    encryptedCookie: .init(repeating: 0, count: 32)), now: .zero)
         }
         let first = try pair.initiation()
         let reply = pair.responderChecker.createReply(to: first, source: Self.source, now: .zero, using: &pair.rng)

@@ -1,5 +1,6 @@
-import WireCrypto
 import Testing
+import WireCrypto
+
 @testable import WireProtocol
 
 /// Cryptokey routing and the handshake between two devices with real keys (whitepaper §2, §5.4, §5.4.7).
@@ -9,8 +10,10 @@ struct DeviceTests {
     static let endpointB = UDPEndpoint(address: .v4(0xc000_0202), port: 2)
 
     /// Delivers datagrams back and forth until quiet; returns every action with the device that produced it.
-    static func run(_ devices: inout NoiseDevices, _ start: [TunnelAction], fromA: Bool, now: ProtocolInstant,
-                    random: inout SeededRandom) -> [(atA: Bool, action: TunnelAction)] {
+    static func run(
+        _ devices: inout NoiseDevices, _ start: [TunnelAction], fromA: Bool, now: ProtocolInstant,
+        random: inout SeededRandom
+    ) -> [(atA: Bool, action: TunnelAction)] {
         var queue: [(toA: Bool, datagram: [UInt8])] = start.compactMap {
             if case .writeToNetwork(let d, _) = $0 { return (!fromA, d) } else { return nil }
         }
@@ -43,7 +46,7 @@ struct DeviceTests {
         let rest = Self.run(&devices, actions, fromA: true, now: .zero, random: &random)
         #expect(rest.map(\.action).types == [2, 4])
         #expect(rest.map(\.action).delivered == [packet])
-        #expect(devices.b.tunnels[9]!.endpoint == Self.endpointA)   // learned from the authenticated initiation
+        #expect(devices.b.tunnels[9]!.endpoint == Self.endpointA)  // learned from the authenticated initiation
     }
 
     @Test("a decrypted packet whose source is not in the sender's AllowedIPs is dropped")
@@ -51,13 +54,15 @@ struct DeviceTests {
         var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
         var random = SeededRandom(seed: 2)
         var actions: [TunnelAction] = []
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
-                              random: &random, into: &actions)
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
+            random: &random, into: &actions)
         _ = Self.run(&devices, actions, fromA: true, now: .zero, random: &random)
         actions.removeAll()
         // A is allowed 10.0.0.1/32 at B; it sends from 10.0.0.66.
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0042, to: 0x0a00_0002, payload: 1), now: .zero,
-                              random: &random, into: &actions)
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0042, to: 0x0a00_0002, payload: 1), now: .zero,
+            random: &random, into: &actions)
         let result = Self.run(&devices, actions, fromA: true, now: .zero, random: &random).map(\.action)
         #expect(result == [.dropped(.sourceNotAllowed(.v4(0x0a00_0042)))])
     }
@@ -67,13 +72,15 @@ struct DeviceTests {
         var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
         var random = SeededRandom(seed: 2)
         var actions: [TunnelAction] = []
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0063, payload: 1), now: .zero,
-                              random: &random, into: &actions)
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0063, payload: 1), now: .zero,
+            random: &random, into: &actions)
         #expect(actions == [.dropped(.noRouteToDestination(.v4(0x0a00_0063)))])
         devices.a.removePeer(7)
         actions.removeAll()
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
-                              random: &random, into: &actions)
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
+            random: &random, into: &actions)
         #expect(actions == [.dropped(.noRouteToDestination(.v4(0x0a00_0002)))])
         actions.removeAll()
         devices.a.encapsulate([0x60, 0, 0], now: .zero, random: &random, into: &actions)
@@ -83,21 +90,29 @@ struct DeviceTests {
     @Test("an initiation from a key that is not a peer is dropped, and so is a replayed initiation")
     func unknownAndReplayedInitiations() throws {
         var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
-        var stranger = try NoiseDevices(seed: 3, endpointB: Self.endpointB)   // another A, unknown to B
+        var stranger = try NoiseDevices(seed: 3, endpointB: Self.endpointB)  // another A, unknown to B
         var random = SeededRandom(seed: 2)
         var actions: [TunnelAction] = []
         // The stranger's initiation is addressed to its own B: mac1 fails at our B.
-        stranger.a.encapsulate(ipv4Packet(from: 1, to: 0x0a00_0002, payload: 1), now: .zero, random: &random,
-                               into: &actions)
-        guard case .writeToNetwork(let foreign, _) = actions[0] else { Issue.record("no initiation"); return }
+        stranger.a.encapsulate(
+            ipv4Packet(from: 1, to: 0x0a00_0002, payload: 1), now: .zero, random: &random,
+            into: &actions)
+        guard case .writeToNetwork(let foreign, _) = actions[0] else {
+            Issue.record("no initiation")
+            return
+        }
         var out: [TunnelAction] = []
         devices.b.decapsulate(foreign, from: Self.endpointA, now: .zero, random: &random, into: &out)
         #expect(out == [.dropped(.handshakeRejected(.invalidMAC1))])
 
         actions.removeAll()
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
-                              random: &random, into: &actions)
-        guard case .writeToNetwork(let initiation, _) = actions[0] else { Issue.record("no initiation"); return }
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
+            random: &random, into: &actions)
+        guard case .writeToNetwork(let initiation, _) = actions[0] else {
+            Issue.record("no initiation")
+            return
+        }
         out.removeAll()
         devices.b.decapsulate(initiation, from: Self.endpointA, now: .zero, random: &random, into: &out)
         #expect(out.types == [2])
@@ -112,8 +127,9 @@ struct DeviceTests {
         var random = SeededRandom(seed: 2)
         devices.b.underLoad = true
         var actions: [TunnelAction] = []
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
-                              random: &random, into: &actions)
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
+            random: &random, into: &actions)
         let first = Self.run(&devices, actions, fromA: true, now: .zero, random: &random).map(\.action)
         #expect(first.types == [3])
         #expect(first.contains(.dropped(.underLoad)))
@@ -132,10 +148,11 @@ struct DeviceTests {
     func cookieForResponseUnderLoad() throws {
         var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
         var random = SeededRandom(seed: 2)
-        devices.a.underLoad = true   // the initiator is the one under load
+        devices.a.underLoad = true  // the initiator is the one under load
         var actions: [TunnelAction] = []
-        devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
-                              random: &random, into: &actions)
+        devices.a.encapsulate(
+            ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: .zero,
+            random: &random, into: &actions)
         let first = Self.run(&devices, actions, fromA: true, now: .zero, random: &random)
         #expect(first.map(\.action).types == [2, 3])
         #expect(first.contains { $0.atA && $0.action == .dropped(.underLoad) })
@@ -156,8 +173,9 @@ struct DeviceTests {
         var now = ProtocolInstant.zero
         for round in 0..<5 {
             var actions: [TunnelAction] = []
-            devices.a.encapsulate(ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: now,
-                                  random: &random, into: &actions)
+            devices.a.encapsulate(
+                ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 1), now: now,
+                random: &random, into: &actions)
             let result = Self.run(&devices, actions, fromA: true, now: now, random: &random).map(\.action)
             #expect(result.delivered.count == 1, "round \(round)")
             for device in [devices.a, devices.b] {
@@ -166,12 +184,11 @@ struct DeviceTests {
                 #expect(device.indexTable.count <= 4)
                 seen.formUnion(tunnel.localIndices)
             }
-            now = now + .seconds(121)   // the next packet from A rekeys
+            now = now + .seconds(121)  // the next packet from A rekeys
         }
         // Fresh random indices each session: no structure, no reuse.
-        #expect(seen.count >= 10)   // a new index per side per handshake, plus each one reserved ahead
+        #expect(seen.count >= 10)  // a new index per side per handshake, plus each one reserved ahead
         devices.a.removePeer(7)
         #expect(devices.a.indexTable.isEmpty)
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WireCrypto
+
 @testable import WireProtocol
 
 /// The cacophony Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s vector, run through the same NoiseIKpsk2 core the
@@ -13,18 +14,33 @@ struct HandshakeNoiseVectorTests {
                 let payload: String
                 let ciphertext: String
             }
-            let protocol_name: String
-            let init_prologue: String
-            let init_psks: [String]
-            let init_static: String
-            let init_ephemeral: String
-            let init_remote_static: String
-            let resp_prologue: String
-            let resp_psks: [String]
-            let resp_static: String
-            let resp_ephemeral: String
-            let handshake_hash: String
+            let protocolName: String
+            let initPrologue: String
+            let initPsks: [String]
+            let initStatic: String
+            let initEphemeral: String
+            let initRemoteStatic: String
+            let respPrologue: String
+            let respPsks: [String]
+            let respStatic: String
+            let respEphemeral: String
+            let handshakeHash: String
             let messages: [Message]
+
+            enum CodingKeys: String, CodingKey {
+                case protocolName = "protocol_name"
+                case initPrologue = "init_prologue"
+                case initPsks = "init_psks"
+                case initStatic = "init_static"
+                case initEphemeral = "init_ephemeral"
+                case initRemoteStatic = "init_remote_static"
+                case respPrologue = "resp_prologue"
+                case respPsks = "resp_psks"
+                case respStatic = "resp_static"
+                case respEphemeral = "resp_ephemeral"
+                case handshakeHash = "handshake_hash"
+                case messages
+            }
         }
         let vectors: [Vector]
     }
@@ -36,29 +52,29 @@ struct HandshakeNoiseVectorTests {
         #expect(!file.vectors.isEmpty)
         for v in file.vectors {
             let hex = HandshakeTestSupport.hex
-            #expect(v.protocol_name == ProtocolConstants.construction)
+            #expect(v.protocolName == ProtocolConstants.construction)
             var initiator = try NoiseIKpsk2(
-                initiatorStatic: hex(v.init_static), remoteStatic: hex(v.init_remote_static),
-                presharedKey: hex(v.init_psks[0]), prologue: hex(v.init_prologue), protocolName: v.protocol_name
+                initiatorStatic: hex(v.initStatic), remoteStatic: hex(v.initRemoteStatic),
+                presharedKey: hex(v.initPsks[0]), prologue: hex(v.initPrologue), protocolName: v.protocolName
             )
             var responder = try NoiseIKpsk2(
-                responderStatic: hex(v.resp_static), presharedKey: hex(v.resp_psks[0]),
-                prologue: hex(v.resp_prologue), protocolName: v.protocol_name
+                responderStatic: hex(v.respStatic), presharedKey: hex(v.respPsks[0]),
+                prologue: hex(v.respPrologue), protocolName: v.protocolName
             )
             let m = v.messages
             let message1 = try initiator.writeMessage1(
-                ephemeralPrivate: hex(v.init_ephemeral), payload: hex(m[0].payload))
+                ephemeralPrivate: hex(v.initEphemeral), payload: hex(m[0].payload))
             #expect(message1 == hex(m[0].ciphertext))
             #expect(try responder.readMessage1(message1) == hex(m[0].payload))
-            #expect(responder.remoteStatic == (try X25519.publicKey(privateKey: hex(v.init_static))))
+            #expect(responder.remoteStatic == (try X25519.publicKey(privateKey: hex(v.initStatic))))
 
             let message2 = try responder.writeMessage2(
-                ephemeralPrivate: hex(v.resp_ephemeral), payload: hex(m[1].payload))
+                ephemeralPrivate: hex(v.respEphemeral), payload: hex(m[1].payload))
             #expect(message2 == hex(m[1].ciphertext))
             #expect(try initiator.readMessage2(message2) == hex(m[1].payload))
 
-            #expect(initiator.handshakeHash == hex(v.handshake_hash))
-            #expect(responder.handshakeHash == hex(v.handshake_hash))
+            #expect(initiator.handshakeHash == hex(v.handshakeHash))
+            #expect(responder.handshakeHash == hex(v.handshakeHash))
 
             // Transport: initiator and responder alternate, each side's nonce counting from zero.
             let initiatorKeys = try #require(initiator.transportKeys())

@@ -1,5 +1,6 @@
 import Testing
 import WireCrypto
+
 @testable import WireProtocol
 
 @Suite("WireGuard handshake (whitepaper §5.4.2-5.4.5)")
@@ -10,8 +11,9 @@ struct HandshakeTests {
     private func respond(
         _ pair: inout Support.Pair, to initiation: HandshakeInitiation, now: Duration = .zero, index: UInt32 = 0x2222
     ) throws -> HandshakeResponse {
-        #expect(pair.responderChecker.verify(initiation, source: [10, 0, 0, 1, 0, 51], now: now, underLoad: false)
-            == .valid)
+        #expect(
+            pair.responderChecker.verify(initiation, source: [10, 0, 0, 1, 0, 51], now: now, underLoad: false)
+                == .valid)
         let consumed = try pair.responderIdentity.consumeInitiation(initiation)
         #expect(consumed.remoteStatic == pair.initiatorIdentity.publicKey)
         try pair.responder.accept(consumed, now: now)

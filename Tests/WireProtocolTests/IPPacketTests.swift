@@ -1,5 +1,6 @@
-import WireCrypto
 import Testing
+import WireCrypto
+
 @testable import WireProtocol
 
 @Suite("IP headers read for cryptokey routing")
@@ -28,8 +29,11 @@ struct IPPacketTests {
     func ipv6() throws {
         let packet = Self.ipv6Packet(source: 0xfd00 << 112 | 1, destination: 0xfd00 << 112 | 2, payload: 8)
         let header = try IPPacket.header(of: packet)
-        #expect(header == IPPacket.Header(source: .v6(0xfd00 << 112 | 1), destination: .v6(0xfd00 << 112 | 2),
-                                          length: 48))
+        #expect(
+            header
+                == IPPacket.Header(
+                    source: .v6(0xfd00 << 112 | 1), destination: .v6(0xfd00 << 112 | 2),
+                    length: 48))
     }
 
     static let malformed: [([UInt8], IPPacket.Malformed)] = [

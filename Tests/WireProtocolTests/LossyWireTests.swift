@@ -1,5 +1,6 @@
-import WireCrypto
 import Testing
+import WireCrypto
+
 @testable import WireProtocol
 
 /// An in-memory network between two devices that loses, delays (and so reorders) and duplicates datagrams.
@@ -11,12 +12,21 @@ struct LossyWire {
     var lost = 0, duplicated = 0, reordered = 0
 
     mutating func send(_ datagram: [UInt8], toA: Bool, at ms: Int) {
-        if random.next() % 100 < lossPercent { lost += 1; return }
+        if random.next() % 100 < lossPercent {
+            lost += 1
+            return
+        }
         var copies = 1
-        if random.next() % 100 < duplicatePercent { copies = 2; duplicated += 1 }
+        if random.next() % 100 < duplicatePercent {
+            copies = 2
+            duplicated += 1
+        }
         for _ in 0..<copies {
             var delay = 1
-            if random.next() % 100 < reorderPercent { delay += Int(random.next() % 60); reordered += 1 }
+            if random.next() % 100 < reorderPercent {
+                delay += Int(random.next() % 60)
+                reordered += 1
+            }
             slots[(ms + delay) % slots.count].append((toA, datagram))
         }
     }
@@ -41,8 +51,12 @@ struct LossyWireTests {
         var random = SeededRandom(seed: seed)
         var wire = LossyWire(random: SeededRandom(seed: seed ^ 0xffff))
         var actions: [TunnelAction] = []
-        var acceptedAtA = Set<UInt64>(), acceptedAtB = Set<UInt64>()
-        var duplicatesAccepted = 0, spoofAccepted = 0, spoofDropped = 0, replayDrops = 0
+        var acceptedAtA = Set<UInt64>()
+        var acceptedAtB = Set<UInt64>()
+        var duplicatesAccepted = 0
+        var spoofAccepted = 0
+        var spoofDropped = 0
+        var replayDrops = 0
         var handshakesA: [ProtocolInstant] = []
         var packet = ipv4Packet(from: addressA, to: addressB, payload: 12)
 
@@ -125,8 +139,9 @@ struct LossyWireTests {
         #expect(rekeys.count == expectedRekeys, "handshakes at \(handshakesA)")
         for (earlier, later) in zip(rekeys, rekeys.dropFirst()) {
             #expect(later - earlier >= ProtocolConstants.rekeyAfterTime, "rekeyed early: \(earlier) -> \(later)")
-            #expect(later - earlier < ProtocolConstants.rejectAfterTime - .seconds(15),
-                    "rekeyed late: \(earlier) -> \(later)")
+            #expect(
+                later - earlier < ProtocolConstants.rejectAfterTime - .seconds(15),
+                "rekeyed late: \(earlier) -> \(later)")
         }
     }
 

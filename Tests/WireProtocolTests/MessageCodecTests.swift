@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireProtocol
 
 @Suite("Message codecs (whitepaper §5.4): strict lengths, typed drop reasons")
@@ -45,9 +46,11 @@ struct MessageCodecTests {
         #expect(Self.initiation.bytesBeforeMAC2 == Array(Self.initiation.encoded[0..<132]))
     }
 
-    @Test("one byte too many or too few is dropped with the lengths", arguments: [
-        (MessageType.handshakeInitiation, 148), (.handshakeResponse, 92), (.cookieReply, 64),
-    ])
+    @Test(
+        "one byte too many or too few is dropped with the lengths",
+        arguments: [
+            (MessageType.handshakeInitiation, 148), (.handshakeResponse, 92), (.cookieReply, 64),
+        ])
     func wrongLengths(type: MessageType, length: Int) {
         for actual in [length - 1, length + 1, 4] {
             let datagram = [type.rawValue, 0, 0, 0] + [UInt8](repeating: 0, count: actual - 4)
@@ -66,14 +69,16 @@ struct MessageCodecTests {
         #expect(try TransportHeader(decoding: header + [UInt8](repeating: 0, count: 16)).counter == 2)
     }
 
-    @Test("unknown types, nonzero reserved bytes and runts are dropped", arguments: [
-        ([UInt8](), MessageDropReason.truncatedType(0)),
-        ([1, 0, 0], .truncatedType(3)),
-        ([0, 0, 0, 0], .unknownType(0)),
-        ([5, 0, 0, 0], .unknownType(5)),
-        ([1, 1, 0, 0], .unknownType(0x101)),
-        ([4, 0, 0, 0x80], .unknownType(0x8000_0004)),
-    ])
+    @Test(
+        "unknown types, nonzero reserved bytes and runts are dropped",
+        arguments: [
+            ([UInt8](), MessageDropReason.truncatedType(0)),
+            ([1, 0, 0], .truncatedType(3)),
+            ([0, 0, 0, 0], .unknownType(0)),
+            ([5, 0, 0, 0], .unknownType(5)),
+            ([1, 1, 0, 0], .unknownType(0x101)),
+            ([4, 0, 0, 0x80], .unknownType(0x8000_0004)),
+        ])
     func dropped(datagram: [UInt8], reason: MessageDropReason) {
         #expect(throws: reason) { try Message(decoding: datagram) }
     }
@@ -96,7 +101,12 @@ struct MessageCodecTests {
         for length in 0...200 {
             for type in UInt8(0)...5 {
                 var datagram = (0..<length).map { _ in next() }
-                if length >= 4 { datagram[0] = type; datagram[1] = 0; datagram[2] = 0; datagram[3] = 0 }
+                if length >= 4 {
+                    datagram[0] = type
+                    datagram[1] = 0
+                    datagram[2] = 0
+                    datagram[3] = 0
+                }
                 if (try? Message(decoding: datagram)) != nil { decoded += 1 }
             }
         }

@@ -1,4 +1,5 @@
 import WireCrypto
+
 @testable import WireProtocol
 
 /// Two devices with real identities and the Noise handshake (`NoiseTunnelHandshake`, `NoiseInitiationRouter`).
@@ -20,11 +21,17 @@ struct NoiseDevices {
         routerB.register(publicKey: identityA.publicKey, peerIndex: 9)
         a = Device(router: routerA)
         b = Device(router: routerB)
-        try a.addPeer(Tunnel(peerIndex: 7, handshake: NoiseTunnelHandshake(
-            identity: identityA, peerPublicKey: identityB.publicKey, wallClockAtOrigin: Self.wallClock),
-            endpoint: endpointB), allowedIPs: [(.v4(0x0a00_0002), 32)])
-        try b.addPeer(Tunnel(peerIndex: 9, handshake: NoiseTunnelHandshake(
-            identity: identityB, peerPublicKey: identityA.publicKey, wallClockAtOrigin: Self.wallClock),
-            endpoint: nil), allowedIPs: [(.v4(0x0a00_0001), 32)])
+        try a.addPeer(
+            Tunnel(
+                peerIndex: 7,
+                handshake: NoiseTunnelHandshake(
+                    identity: identityA, peerPublicKey: identityB.publicKey, wallClockAtOrigin: Self.wallClock),
+                endpoint: endpointB), allowedIPs: [(.v4(0x0a00_0002), 32)])
+        try b.addPeer(
+            Tunnel(
+                peerIndex: 9,
+                handshake: NoiseTunnelHandshake(
+                    identity: identityB, peerPublicKey: identityA.publicKey, wallClockAtOrigin: Self.wallClock),
+                endpoint: nil), allowedIPs: [(.v4(0x0a00_0001), 32)])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireProtocol
 
 /// The kernel's nonce counter selftest (drivers/net/wireguard/selftest/counter.c), case for case.
@@ -10,8 +11,8 @@ func accepts(_ filter: inout ReplayFilter, _ counter: UInt64) -> Bool {
 @Suite("ReplayFilter (RFC 6479, kernel counter selftest)")
 struct ReplayFilterTests {
     static let window = UInt64(ReplayFilter.windowSize)
-    static let lim = window + 1                                  // T_LIM
-    static let reject = ProtocolConstants.rejectAfterMessages    // REJECT_AFTER_MESSAGES
+    static let lim = window + 1  // T_LIM
+    static let reject = ProtocolConstants.rejectAfterMessages  // REJECT_AFTER_MESSAGES
 
     @Test("window is 8128 packets, as the kernel's 8192 bits less one redundant word")
     func windowSize() {

@@ -1,4 +1,5 @@
 import WireCrypto
+
 @testable import WireProtocol
 
 /// A stand-in for the Noise handshake with the same message sizes and index handling but no cryptography, so
@@ -23,8 +24,10 @@ struct FakeHandshake: TunnelHandshake {
         return (0..<32).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     }
 
-    mutating func createInitiation(localIndex: UInt32, now: ProtocolInstant,
-                                   random: inout some RandomNumberGenerator) throws -> [UInt8] {
+    mutating func createInitiation(
+        localIndex: UInt32, now: ProtocolInstant,
+        random: inout some RandomNumberGenerator
+    ) throws -> [UInt8] {
         let ephemeral = random.next()
         pending = (localIndex, ephemeral)
         initiationsCreated += 1
@@ -40,15 +43,19 @@ struct FakeHandshake: TunnelHandshake {
         guard let pending, pending.index == receiver else { throw Rejected(why: "no initiation \(receiver)") }
         self.pending = nil
         let theirs = Self.read(message, at: 12, 8)
-        return SessionKeys(sendingKey: Self.key(pending.ephemeral, theirs, direction: 0),
-                           receivingKey: Self.key(pending.ephemeral, theirs, direction: 1),
-                           localIndex: pending.index, remoteIndex: UInt32(Self.read(message, at: 4, 4)),
-                           isInitiator: true, handshakeHash: [])
+        return SessionKeys(
+            sendingKey: Self.key(pending.ephemeral, theirs, direction: 0),
+            receivingKey: Self.key(pending.ephemeral, theirs, direction: 1),
+            localIndex: pending.index, remoteIndex: UInt32(Self.read(message, at: 4, 4)),
+            isInitiator: true, handshakeHash: [])
     }
 
-    mutating func respond(toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
-                          now: ProtocolInstant, random: inout some RandomNumberGenerator)
-        throws -> (response: [UInt8], keys: SessionKeys) {
+    mutating func respond(
+        toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
+        now: ProtocolInstant, random: inout some RandomNumberGenerator
+    )
+        throws -> (response: [UInt8], keys: SessionKeys)
+    {
         let theirIndex = UInt32(Self.read(message, at: 4, 4))
         let theirs = Self.read(message, at: 8, 8)
         let ours = random.next()
@@ -57,10 +64,11 @@ struct FakeHandshake: TunnelHandshake {
         Self.write(UInt64(localIndex), 4, into: &m, at: 4)
         Self.write(UInt64(theirIndex), 4, into: &m, at: 8)
         Self.write(ours, 8, into: &m, at: 12)
-        let keys = SessionKeys(sendingKey: Self.key(theirs, ours, direction: 1),
-                               receivingKey: Self.key(theirs, ours, direction: 0),
-                               localIndex: localIndex, remoteIndex: theirIndex, isInitiator: false,
-                               handshakeHash: [])
+        let keys = SessionKeys(
+            sendingKey: Self.key(theirs, ours, direction: 1),
+            receivingKey: Self.key(theirs, ours, direction: 0),
+            localIndex: localIndex, remoteIndex: theirIndex, isInitiator: false,
+            handshakeHash: [])
         return (m, keys)
     }
 
@@ -162,8 +170,10 @@ struct TunnelPair {
     /// A sends one packet to B and everything is delivered: completes a handshake when there is none.
     @discardableResult
     mutating func exchange(_ side: Side = .a, payload: Int = 32) -> [(Side, TunnelAction)] {
-        let packet = side == .a ? ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: payload)
-                                : ipv4Packet(from: 0x0a00_0002, to: 0x0a00_0001, payload: payload)
+        let packet =
+            side == .a
+            ? ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: payload)
+            : ipv4Packet(from: 0x0a00_0002, to: 0x0a00_0001, payload: payload)
         return deliver(send(side, packet), from: side)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireProtocol
 
 /// The timer rules of whitepaper §6, each on a manual clock.
@@ -52,8 +53,11 @@ struct TimersTests {
         #expect(pair.tick(.b).isEmpty)
         pair.clock.advance(by: .milliseconds(1))
         let keepalive = pair.tick(.b)
-        guard case .writeToNetwork(let datagram, _) = keepalive.first else { Issue.record("no keepalive"); return }
-        #expect(datagram.count == 32)   // header + empty padded payload + tag
+        guard case .writeToNetwork(let datagram, _) = keepalive.first else {
+            Issue.record("no keepalive")
+            return
+        }
+        #expect(datagram.count == 32)  // header + empty padded payload + tag
         // A keepalive does not call for an answer.
         let answer = pair.deliver(keepalive, from: .b)
         #expect(answer.isEmpty)
@@ -74,9 +78,9 @@ struct TimersTests {
     func newHandshakeAfterFifteenSeconds() {
         var pair = TunnelPair()
         pair.exchange()
-        pair.run(until: pair.now + .seconds(20))   // B's keepalive at 10 s answers A's data
+        pair.run(until: pair.now + .seconds(20))  // B's keepalive at 10 s answers A's data
         #expect(pair.a.timers.newHandshake == nil)
-        _ = pair.send(.a, ipv4Packet(from: 1, to: 2, payload: 1))   // lost: B never answers
+        _ = pair.send(.a, ipv4Packet(from: 1, to: 2, payload: 1))  // lost: B never answers
         let sent = pair.now
         let deadline = pair.a.timers.newHandshake!
         #expect(deadline - sent >= .seconds(15) && deadline - sent < .milliseconds(15333))
@@ -181,4 +185,3 @@ struct TimersTests {
         #expect(actions.isEmpty && pair.a.timers.persistentKeepalive == nil)
     }
 }
-

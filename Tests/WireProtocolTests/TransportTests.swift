@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Testing
+
 @testable import WireProtocol
 
 /// Transport messages (whitepaper §5.4.6) checked against swift-crypto's ChaChaPoly as an independent reference.
@@ -10,14 +11,17 @@ struct TransportTests {
     static let receiveKey: [UInt8] = (0..<32).map { UInt8(255 - $0) }
 
     static func keypair(counter: UInt64 = 0) -> Keypair {
-        var k = Keypair(SessionKeys(sendingKey: sendKey, receivingKey: receiveKey, localIndex: 0x0102_0304,
-                                    remoteIndex: 0xa1b2_c3d4, isInitiator: true, handshakeHash: []), now: .zero)
+        var k = Keypair(
+            SessionKeys(
+                sendingKey: sendKey, receivingKey: receiveKey, localIndex: 0x0102_0304,
+                remoteIndex: 0xa1b2_c3d4, isInitiator: true, handshakeHash: []), now: .zero)
         k.sendCounter = counter
         return k
     }
 
-    @Test("header is type 4, zeros, receiver index and counter little-endian; body opens with the reference AEAD",
-          arguments: [(UInt64(0), 0), (1, 1), (0x0102_0304_0506_0708, 13), (UInt64(1) << 40, 1420)])
+    @Test(
+        "header is type 4, zeros, receiver index and counter little-endian; body opens with the reference AEAD",
+        arguments: [(UInt64(0), 0), (1, 1), (0x0102_0304_0506_0708, 13), (UInt64(1) << 40, 1420)])
     func layoutAgainstReference(counter: UInt64, length: Int) throws {
         var k = Self.keypair(counter: counter)
         let packet = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 3) }
@@ -27,9 +31,10 @@ struct TransportTests {
         #expect(Keypair.readLittleEndian(message, at: 8, bytes: 8) == counter)
         var nonce = [UInt8](repeating: 0, count: 4)
         for i in 0..<8 { nonce.append(UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i)))) }
-        let box = try ChaChaPoly.SealedBox(nonce: ChaChaPoly.Nonce(data: nonce),
-                                           ciphertext: message[16..<(message.count - 16)],
-                                           tag: message[(message.count - 16)...])
+        let box = try ChaChaPoly.SealedBox(
+            nonce: ChaChaPoly.Nonce(data: nonce),
+            ciphertext: message[16..<(message.count - 16)],
+            tag: message[(message.count - 16)...])
         let plain = try ChaChaPoly.open(box, using: SymmetricKey(data: Self.sendKey))
         let padded = (length + 15) / 16 * 16
         #expect([UInt8](plain) == packet + [UInt8](repeating: 0, count: padded - length))
@@ -42,8 +47,9 @@ struct TransportTests {
         var nonce = [UInt8](repeating: 0, count: 4)
         for i in 0..<8 { nonce.append(UInt8(truncatingIfNeeded: counter >> (8 * UInt64(i)))) }
         let body = [UInt8](repeating: 0x42, count: 32)
-        let box = try ChaChaPoly.seal(body, using: SymmetricKey(data: Self.receiveKey),
-                                      nonce: ChaChaPoly.Nonce(data: nonce))
+        let box = try ChaChaPoly.seal(
+            body, using: SymmetricKey(data: Self.receiveKey),
+            nonce: ChaChaPoly.Nonce(data: nonce))
         var message: [UInt8] = [4, 0, 0, 0, 4, 3, 2, 1, 77, 0, 0, 0, 0, 0, 0, 0]
         message += box.ciphertext
         message += box.tag

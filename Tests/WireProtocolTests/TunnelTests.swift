@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WireProtocol
 
 extension Array where Element == TunnelAction {
@@ -35,9 +36,11 @@ struct TunnelTests {
     func responderWaitsForConfirmation() {
         var pair = TunnelPair()
         let initiation = pair.send(.a, ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 8))
-        let response = pair.receive(.b, initiation.compactMap {
-            if case .writeToNetwork(let d, _) = $0 { return d } else { return nil }
-        }[0])
+        let response = pair.receive(
+            .b,
+            initiation.compactMap {
+                if case .writeToNetwork(let d, _) = $0 { return d } else { return nil }
+            }[0])
         #expect(response.types == [2])
         #expect(pair.b.keypairs.next != nil && pair.b.keypairs.current == nil)
         // B has data of its own now: it must not use the unconfirmed session.
@@ -58,7 +61,10 @@ struct TunnelTests {
         for payload in [0, 1, 12, 13, 100] {
             let packet = ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: payload)
             let sent = pair.send(.a, packet)
-            guard case .writeToNetwork(let datagram, _) = sent[0] else { Issue.record("nothing sent"); return }
+            guard case .writeToNetwork(let datagram, _) = sent[0] else {
+                Issue.record("nothing sent")
+                return
+            }
             let padded = (packet.count + 15) / 16 * 16
             #expect(datagram.count == 16 + padded + 16)
             #expect(pair.deliver(sent, from: .a).actions.delivered == [packet])
@@ -77,7 +83,10 @@ struct TunnelTests {
         let counterBefore = pair.a.keypairs.current!.sendCounter
         let sent = pair.send(.a, ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 4))
         #expect(pair.a.keypairs.current!.sendCounter == counterBefore + 1)
-        guard case .writeToNetwork(let datagram, _) = sent[0] else { Issue.record("nothing sent"); return }
+        guard case .writeToNetwork(let datagram, _) = sent[0] else {
+            Issue.record("nothing sent")
+            return
+        }
         #expect(Keypair.readLittleEndian(datagram, at: 8, bytes: 8) == counterBefore)
         #expect(pair.receive(.b, datagram).delivered.count == 1)
         #expect(pair.receive(.b, datagram) == [.dropped(.replayed(counter: counterBefore))])
@@ -88,12 +97,16 @@ struct TunnelTests {
         var pair = TunnelPair()
         pair.exchange()
         let sent = pair.send(.a, ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 4))
-        guard case .writeToNetwork(var datagram, _) = sent[0] else { Issue.record("nothing sent"); return }
+        guard case .writeToNetwork(var datagram, _) = sent[0] else {
+            Issue.record("nothing sent")
+            return
+        }
         datagram[20] ^= 1
         #expect(pair.receive(.b, datagram) == [.dropped(.authenticationFailed)])
         datagram[4] ^= 0xff
         #expect(pair.receive(.b, datagram).drops.count == 1)
-        if case .dropped(.unknownReceiverIndex) = pair.receive(.b, datagram)[0] {} else {
+        if case .dropped(.unknownReceiverIndex) = pair.receive(.b, datagram)[0] {
+        } else {
             Issue.record("expected unknownReceiverIndex")
         }
         #expect(pair.receive(.b, [4, 0, 0, 0, 1]) == [.dropped(.malformedMessage(type: 4, length: 5))])
@@ -141,7 +154,7 @@ struct TunnelTests {
         pair.exchange()
         let inFlight = pair.send(.b, ipv4Packet(from: 0x0a00_0002, to: 0x0a00_0001, payload: 4))
         pair.clock.advance(by: .seconds(121))
-        pair.exchange()   // A rekeys on time; the new handshake completes.
+        pair.exchange()  // A rekeys on time; the new handshake completes.
         #expect(pair.a.keypairs.previous != nil)
         #expect(pair.deliver(inFlight, from: .b).actions.delivered.count == 1)
     }
@@ -152,15 +165,17 @@ struct TunnelTests {
         pair.exchange()
         let moved = UDPEndpoint(address: .v4(0xc633_6401), port: 4000)
         let sent = pair.send(.a, ipv4Packet(from: 0x0a00_0001, to: 0x0a00_0002, payload: 4))
-        guard case .writeToNetwork(var datagram, _) = sent[0] else { Issue.record("nothing sent"); return }
+        guard case .writeToNetwork(var datagram, _) = sent[0] else {
+            Issue.record("nothing sent")
+            return
+        }
         var actions: [TunnelAction] = []
         pair.b.decapsulate(datagram, from: moved, now: pair.now, random: &pair.random, into: &actions)
         #expect(pair.b.endpoint == moved)
-        datagram[8] &+= 1   // a forged counter: fails authentication, must not move the endpoint back
+        datagram[8] &+= 1  // a forged counter: fails authentication, must not move the endpoint back
         actions.removeAll()
         pair.b.decapsulate(datagram, from: pair.endpointA, now: pair.now, random: &pair.random, into: &actions)
         #expect(actions == [.dropped(.authenticationFailed)])
         #expect(pair.b.endpoint == moved)
     }
 }
-

@@ -10,20 +10,21 @@ struct AddressNotAllowedRule: LintRule {
         var out: [Finding] = []
         for link in context.links where link.reverse != nil && !link.peer.allowedIPs.isEmpty {
             guard let remote = link.remote,
-                  context.hostAddresses(remote).contains(where: { !link.peer.allowedIPs.covers($0) }),
-                  let r = context.interface(remote)
+                context.hostAddresses(remote).contains(where: { !link.peer.allowedIPs.covers($0) }),
+                let r = context.interface(remote)
             else { continue }
             for a in r.config.interface.addresses where !link.peer.allowedIPs.covers(a.address) {
                 let at = context.location(link, .allowedIPs)
                 let addrAt = r.config.interface.origin?.location(of: a, key: .address) ?? r.location(of: .address)
-                out.append(Finding(
-                    .addressNotAllowed, .error, hosts: [link.local.host, remote.host],
-                    interfaces: [link.local, remote], locations: [at, addrAt],
-                    message: "\(remote)'s Address \(a.address) (\(addrAt.fileLine)) is not in the AllowedIPs "
-                        + "\(link.local) keeps for it (\(link.peer.allowedIPs.listed)): packets from "
-                        + "\(a.address) are dropped on arrival at \(link.local)",
-                    fix: "add \(IPPrefix.host(a.address)) to AllowedIPs at \(at.fileLine) (or correct "
-                        + "\(remote)'s Address)"))
+                out.append(
+                    Finding(
+                        .addressNotAllowed, .error, hosts: [link.local.host, remote.host],
+                        interfaces: [link.local, remote], locations: [at, addrAt],
+                        message: "\(remote)'s Address \(a.address) (\(addrAt.fileLine)) is not in the AllowedIPs "
+                            + "\(link.local) keeps for it (\(link.peer.allowedIPs.listed)): packets from "
+                            + "\(a.address) are dropped on arrival at \(link.local)",
+                        fix: "add \(IPPrefix.host(a.address)) to AllowedIPs at \(at.fileLine) (or correct "
+                            + "\(remote)'s Address)"))
             }
         }
         return out

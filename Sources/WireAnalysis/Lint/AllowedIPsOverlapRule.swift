@@ -22,8 +22,10 @@ struct AllowedIPsOverlapRule: LintRule {
                     groups[p, default: []].append(n)
                 }
             }
-            let sorted = groups.keys.sorted { ($0.address.isIPv6 ? 1 : 0, $0.address.leftAligned, $0.length)
-                < ($1.address.isIPv6 ? 1 : 0, $1.address.leftAligned, $1.length) }
+            let sorted = groups.keys.sorted {
+                ($0.address.isIPv6 ? 1 : 0, $0.address.leftAligned, $0.length)
+                    < ($1.address.isIPv6 ? 1 : 0, $1.address.leftAligned, $1.length)
+            }
             var stack: [IPPrefix] = []
             for p in sorted {
                 let owners = groups[p]!
@@ -33,8 +35,10 @@ struct AllowedIPsOverlapRule: LintRule {
                 }
                 while let top = stack.last, !top.contains(p) { stack.removeLast() }
                 if let outer = stack.last(where: { groups[$0]!.last! != winner }), !outer.isDefaultRoute {
-                    out.append(nested(context, i, inner: p, innerLink: linkIdx[winner], outer: outer,
-                                      outerLink: linkIdx[groups[outer]!.last!]))
+                    out.append(
+                        nested(
+                            context, i, inner: p, innerLink: linkIdx[winner], outer: outer,
+                            outerLink: linkIdx[groups[outer]!.last!]))
                 }
                 stack.append(p)
             }
@@ -43,8 +47,10 @@ struct AllowedIPsOverlapRule: LintRule {
     }
 
     func identical(_ c: LintContext, _ i: TunnelInterface, _ p: IPPrefix, loser: Int, winner: Int) -> Finding {
-        let l = c.links[loser], w = c.links[winner]
-        let lat = c.location(l, prefix: p), wat = c.location(w, prefix: p)
+        let l = c.links[loser]
+        let w = c.links[winner]
+        let lat = c.location(l, prefix: p)
+        let wat = c.location(w, prefix: p)
         if p.isDefaultRoute {
             return Finding(
                 .fullTunnelConflict, .error, hosts: [i.host],
@@ -64,10 +70,14 @@ struct AllowedIPsOverlapRule: LintRule {
             fix: "remove \(p) from one of the two sections (\(lat.fileLine) or \(wat.fileLine))")
     }
 
-    func nested(_ c: LintContext, _ i: TunnelInterface, inner: IPPrefix, innerLink: Int, outer: IPPrefix,
-                outerLink: Int) -> Finding {
-        let a = c.links[innerLink], b = c.links[outerLink]
-        let aat = c.location(a, prefix: inner), bat = c.location(b, prefix: outer)
+    func nested(
+        _ c: LintContext, _ i: TunnelInterface, inner: IPPrefix, innerLink: Int, outer: IPPrefix,
+        outerLink: Int
+    ) -> Finding {
+        let a = c.links[innerLink]
+        let b = c.links[outerLink]
+        let aat = c.location(a, prefix: inner)
+        let bat = c.location(b, prefix: outer)
         return Finding(
             .allowedIPsOverlap, .warning, hosts: [i.host], interfaces: [i.id] + [a.remote, b.remote].compactMap { $0 },
             locations: [aat, bat],

@@ -39,27 +39,31 @@ struct AsymmetricAllowedIPsRule: LintRule {
                 for li in context.linksByInterface[i.id] ?? [] {
                     let out1 = context.links[li]
                     guard let c = out1.remote, let accept = out1.reverse, !accept.allowedIPs.isEmpty else { continue }
-                    var self_: Set<IPAddress>? = nil
+                    var cachedOwn: Set<IPAddress>? = nil
                     for d in out1.peer.allowedIPs {
                         for g in groups.overlapping(d, limit: 64) {
-                            if self_ == nil { self_ = Set(context.hostAddresses(c)) }
-                            let self_ = self_!
+                            if cachedOwn == nil { cachedOwn = Set(context.hostAddresses(c)) }
+                            let own = cachedOwn ?? []
                             let sources = g.value.sources
                             let maximal = accept.allowedIPs.filter { p in
                                 !accept.allowedIPs.contains { $0 != p && $0.contains(p) }
                             }
                             var covered = 0
                             for p in maximal { covered += sources.countWithin(p) }
-                            let ownInGroup = self_.reduce(0) { $0 + sources.exactly(IPPrefix.host($1)).count }
-                            let ownCovered = self_.filter { accept.allowedIPs.covers($0) }
+                            let ownInGroup = own.reduce(0) { $0 + sources.exactly(IPPrefix.host($1)).count }
+                            let ownCovered = own.filter { accept.allowedIPs.covers($0) }
                                 .reduce(0) { $0 + sources.exactly(IPPrefix.host($1)).count }
                             guard covered - ownCovered < sources.entries.count - ownInGroup else { continue }
-                            for s in sources.entries where !self_.contains(s.prefix.address)
-                                && !accept.allowedIPs.covers(s.prefix.address) {
+                            for s in sources.entries
+                            where !own.contains(s.prefix.address)
+                                && !accept.allowedIPs.covers(s.prefix.address)
+                            {
                                 guard reported.insert([li, s.value]).inserted, reported.count < 10_000 else { continue }
-                                out.append(finding(context, relay: host, source: context.links[s.value],
-                                                   address: s.prefix.address, routed: g.prefix, out: out1, to: c,
-                                                   accept: accept, dest: d))
+                                out.append(
+                                    finding(
+                                        context, relay: host, source: context.links[s.value],
+                                        address: s.prefix.address, routed: g.prefix, out: out1, to: c,
+                                        accept: accept, dest: d))
                             }
                         }
                     }
@@ -69,9 +73,11 @@ struct AsymmetricAllowedIPsRule: LintRule {
         return out
     }
 
-    func finding(_ context: LintContext, relay: Host, source: LintContext.PeerLink, address: IPAddress,
-                 routed: IPPrefix, out: LintContext.PeerLink, to c: Network.InterfaceID, accept: PeerConfig,
-                 dest: IPPrefix) -> Finding {
+    func finding(
+        _ context: LintContext, relay: Host, source: LintContext.PeerLink, address: IPAddress,
+        routed: IPPrefix, out: LintContext.PeerLink, to c: Network.InterfaceID, accept: PeerConfig,
+        dest: IPPrefix
+    ) -> Finding {
         let at = accept.origin?.location(of: .allowedIPs) ?? SourceLocation(file: "", line: 1)
         // Suggest the subnet the source sits in on the relay's interface, else its own address.
         let subnet = source.remote.flatMap { context.interface($0) }?.config.interface.addresses

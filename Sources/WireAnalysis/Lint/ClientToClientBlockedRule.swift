@@ -18,27 +18,29 @@ struct ClientToClientBlockedRule: LintRule {
             let facts = context.facts(hub.host)
             for link in spokes {
                 guard let spoke = link.remote, let back = link.reverse, !back.allowedIPs.isEmpty,
-                      back.allowedIPs.allSatisfy({ p in
-                          own.contains { p.contains($0) } && p.length == p.address.bitWidth
-                      })
+                    back.allowedIPs.allSatisfy({ p in
+                        own.contains { p.contains($0) } && p.length == p.address.bitWidth
+                    })
                 else { continue }
                 let family = IPFamily(own[0])
                 let forwards = facts.forwarding(family).value
                 let subnets = hub.config.interface.addresses.map(\.network).filter { $0.length < $0.address.bitWidth }
                 let at = back.origin?.location(of: .allowedIPs) ?? SourceLocation(file: "", line: 1)
                 let others = spokes.filter { $0.remote != spoke }.prefix(3).compactMap(\.remote)
-                out.append(Finding(
-                    .clientToClientBlocked, forwards ? .warning : .info, hosts: [spoke.host, hub.host],
-                    interfaces: [spoke, hub.id], locations: [at],
-                    message: "\(spoke) routes only \(back.allowedIPs.listed) (\(hub.qualifiedName) itself) into the "
-                        + "tunnel: it cannot reach the other peers of \(hub.qualifiedName) ("
-                        + others.map(\.description).joined(separator: ", ")
-                        + (spokes.count - 1 > others.count ? ", ..." : "") + ")"
-                        + (forwards ? " although \(hub.host) forwards" : ""),
-                    fix: subnets.isEmpty
-                        ? "add the other peers' addresses to AllowedIPs at \(at.fileLine) if they should be reached"
-                        : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each "
-                            + "other"))
+                out.append(
+                    Finding(
+                        .clientToClientBlocked, forwards ? .warning : .info, hosts: [spoke.host, hub.host],
+                        interfaces: [spoke, hub.id], locations: [at],
+                        message:
+                            "\(spoke) routes only \(back.allowedIPs.listed) (\(hub.qualifiedName) itself) into the "
+                            + "tunnel: it cannot reach the other peers of \(hub.qualifiedName) ("
+                            + others.map(\.description).joined(separator: ", ")
+                            + (spokes.count - 1 > others.count ? ", ..." : "") + ")"
+                            + (forwards ? " although \(hub.host) forwards" : ""),
+                        fix: subnets.isEmpty
+                            ? "add the other peers' addresses to AllowedIPs at \(at.fileLine) if they should be reached"
+                            : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each "
+                                + "other"))
             }
         }
         return out

@@ -19,33 +19,40 @@ struct ConfigInvalidRule: LintRule {
                 case (_, .duplicatePublicKey), (_, .ownPublicKey), (_, .duplicatePeer), (_, .duplicateAllowedIP):
                     continue
                 case (.warning, .hostBitsSet):
-                    out.append(Finding(
-                        .allowedIPsHostBits, .warning, hosts: [i.host], interfaces: [i.id],
-                        locations: [d.location], message: "\(d.key ?? "AllowedIPs") \(d.message)",
-                        fix: "write the network address with its length (or a /32 for one host) so the config says "
-                            + "what wg does"))
+                    out.append(
+                        Finding(
+                            .allowedIPsHostBits, .warning, hosts: [i.host], interfaces: [i.id],
+                            locations: [d.location], message: "\(d.key ?? "AllowedIPs") \(d.message)",
+                            fix: "write the network address with its length (or a /32 for one host) so the config says "
+                                + "what wg does"))
                 case (.warning, _):
-                    out.append(Finding(
-                        .configInvalid, .warning, hosts: [i.host], interfaces: [i.id], locations: [d.location],
-                        message: Self.text(d), fix: "correct the setting at \(d.location.fileLine)"))
+                    out.append(
+                        Finding(
+                            .configInvalid, .warning, hosts: [i.host], interfaces: [i.id], locations: [d.location],
+                            message: Self.text(d), fix: "correct the setting at \(d.location.fileLine)"))
                 case (.error, _):
-                    out.append(Finding(
-                        .configInvalid, .error, hosts: [i.host], interfaces: [i.id], locations: [d.location],
-                        message: Self.text(d) + "; wg-quick refuses the file, so \(i.qualifiedName) does not come up",
-                        fix: "correct the setting at \(d.location.fileLine); the rest of this interface is not "
-                            + "checked until it parses"))
+                    out.append(
+                        Finding(
+                            .configInvalid, .error, hosts: [i.host], interfaces: [i.id], locations: [d.location],
+                            message: Self.text(d)
+                                + "; wg-quick refuses the file, so \(i.qualifiedName) does not come up",
+                            fix: "correct the setting at \(d.location.fileLine); the rest of this interface is not "
+                                + "checked until it parses"))
                 }
             }
         }
         for d in context.network.diagnostics {
-            let host = context.network.hosts.first { $0.facts.file == d.location.file }?.name
+            let host =
+                context.network.hosts.first { $0.facts.file == d.location.file }?.name
                 ?? context.network.allInterfaces.first { $0.file == d.location.file }?.host ?? ""
             let isFacts = context.network.hosts.contains { $0.facts.file == d.location.file }
-            out.append(Finding(
-                isFacts ? .factsInvalid : .configInvalid, d.severity == .error ? .error : .warning,
-                hosts: host.isEmpty ? [] : [host], locations: [d.location], message: Self.text(d),
-                fix: isFacts ? "correct the fact at \(d.location.fileLine); until then it counts as unknown"
-                    : "make the file readable"))
+            out.append(
+                Finding(
+                    isFacts ? .factsInvalid : .configInvalid, d.severity == .error ? .error : .warning,
+                    hosts: host.isEmpty ? [] : [host], locations: [d.location], message: Self.text(d),
+                    fix: isFacts
+                        ? "correct the fact at \(d.location.fileLine); until then it counts as unknown"
+                        : "make the file readable"))
         }
         return out
     }

@@ -23,12 +23,14 @@ struct DuplicateAddressRule: LintRule {
                             }
                     }
                 }
-                out.append(Finding(
-                    .duplicateAddress, .error, hosts: ids.map(\.host), interfaces: ids, locations: locs,
-                    message: "\(a) is the Address of \(ids.map(\.description).joined(separator: " and ")): "
-                        + "peers route it to only one of them",
-                    fix: "give \(ids.dropFirst().map(\.description).joined(separator: ", ")) an address of its own, "
-                        + "and update the AllowedIPs its peers keep for it"))
+                out.append(
+                    Finding(
+                        .duplicateAddress, .error, hosts: ids.map(\.host), interfaces: ids, locations: locs,
+                        message: "\(a) is the Address of \(ids.map(\.description).joined(separator: " and ")): "
+                            + "peers route it to only one of them",
+                        fix:
+                            "give \(ids.dropFirst().map(\.description).joined(separator: ", ")) an address of its own, "
+                            + "and update the AllowedIPs its peers keep for it"))
             }
             i = j
         }

@@ -18,11 +18,13 @@ struct DuplicatePeerRule: LintRule {
                 let at = p.origin?.location(of: .publicKey) ?? SourceLocation(file: i.file, line: 1)
                 let was = earlier.origin?.location(of: .publicKey) ?? SourceLocation(file: i.file, line: 1)
                 let who = context.network.owner(of: p.publicKey)?.id.description ?? p.publicKey.shortBase64
-                out.append(Finding(
-                    .duplicatePeer, .warning, hosts: [i.host], interfaces: [i.id], locations: [at, was],
-                    message: "a second [Peer] section for \(who) (first at \(was.fileLine)); wg merges them into one "
-                        + "peer: the later section's settings win and its AllowedIPs replace the earlier ones",
-                    fix: "merge the two sections into one, or put the intended peer's key at \(at.fileLine)"))
+                out.append(
+                    Finding(
+                        .duplicatePeer, .warning, hosts: [i.host], interfaces: [i.id], locations: [at, was],
+                        message:
+                            "a second [Peer] section for \(who) (first at \(was.fileLine)); wg merges them into one "
+                            + "peer: the later section's settings win and its AllowedIPs replace the earlier ones",
+                        fix: "merge the two sections into one, or put the intended peer's key at \(at.fileLine)"))
             }
         }
         return out

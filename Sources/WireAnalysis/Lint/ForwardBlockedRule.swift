@@ -14,8 +14,10 @@ struct ForwardBlockedRule: LintRule {
             guard let incoming = context.incoming[host.name] else { continue }
             let facts = context.facts(host.name)
             // Nothing to check when no FORWARD rule or policy is stated: Linux accepts.
-            guard !facts.forwardRules.isEmpty || !facts.ipv4ForwardPolicy.source.isDefault
-                || !facts.ipv6ForwardPolicy.source.isDefault else { continue }
+            guard
+                !facts.forwardRules.isEmpty || !facts.ipv4ForwardPolicy.source.isDefault
+                    || !facts.ipv6ForwardPolicy.source.isDefault
+            else { continue }
             var reported = Set<[String]>()
             for li in incoming {
                 let link = context.links[li]
@@ -23,28 +25,32 @@ struct ForwardBlockedRule: LintRule {
                 for q in link.peer.allowedIPs where !context.isOwn(q, of: host.name) {
                     let family = IPFamily(q.address)
                     guard facts.forwarding(family).value,
-                          let onward = context.onward(host: host.name, from: link, prefix: q),
-                          let source = context.hostAddresses(link.local).first(where: { IPFamily($0) == family })
+                        let onward = context.onward(host: host.name, from: link, prefix: q),
+                        let source = context.hostAddresses(link.local).first(where: { IPFamily($0) == family })
                     else { continue }
-                    let d = facts.forwardDecision(family: family, inInterface: inIface,
-                                                  outInterface: onward.outInterface, source: source,
-                                                  destination: onward.destination, state: .new)
+                    let d = facts.forwardDecision(
+                        family: family, inInterface: inIface,
+                        outInterface: onward.outInterface, source: source,
+                        destination: onward.destination, state: .new)
                     guard d.action != .accept, reported.insert([inIface, onward.outInterface]).inserted else {
                         continue
                     }
-                    let by = d.rule.map { _ in "a \(d.action.rawValue.uppercased()) rule" }
+                    let by =
+                        d.rule.map { _ in "a \(d.action.rawValue.uppercased()) rule" }
                         ?? "the chain's policy \(d.action.rawValue.uppercased())"
                     let ipt = family == .ipv4 ? "iptables" : "ip6tables"
-                    out.append(Finding(
-                        .forwardBlocked, .error, hosts: [host.name, link.local.host],
-                        interfaces: [link.remote, link.local].compactMap { $0 },
-                        locations: [d.location].compactMap { $0 } + [context.location(link, prefix: q)],
-                        message: "\(host.name)'s FORWARD chain drops what it relays: \(link.local) (\(source)) routes "
-                            + "\(q) into \(inIface), \(host.name) sends it on \(onward.text) out of "
-                            + "\(onward.outInterface), and \(by)" + (d.location.map { " (\($0.fileLine))" } ?? "")
-                            + " drops it",
-                        fix: "add `PostUp = \(ipt) -I FORWARD -i \(inIface) -o \(onward.outInterface) -j ACCEPT` "
-                            + "(and the matching PostDown with -D), or correct the rule that drops it"))
+                    out.append(
+                        Finding(
+                            .forwardBlocked, .error, hosts: [host.name, link.local.host],
+                            interfaces: [link.remote, link.local].compactMap { $0 },
+                            locations: [d.location].compactMap { $0 } + [context.location(link, prefix: q)],
+                            message:
+                                "\(host.name)'s FORWARD chain drops what it relays: \(link.local) (\(source)) routes "
+                                + "\(q) into \(inIface), \(host.name) sends it on \(onward.text) out of "
+                                + "\(onward.outInterface), and \(by)" + (d.location.map { " (\($0.fileLine))" } ?? "")
+                                + " drops it",
+                            fix: "add `PostUp = \(ipt) -I FORWARD -i \(inIface) -o \(onward.outInterface) -j ACCEPT` "
+                                + "(and the matching PostDown with -D), or correct the rule that drops it"))
                 }
             }
         }

@@ -30,15 +30,22 @@ struct ForwardingDisabledRule: LintRule {
                 let sysctl = family == .ipv4 ? "net.ipv4.ip_forward" : "net.ipv6.conf.all.forwarding"
                 let first = host.interfaces.first { LintContext.isUsable($0) } ?? host.interfaces.first
                 let setAt = fact.source.location
-                let where_ = setAt.map { "turned off at \($0.fileLine)" }
+                let state =
+                    setAt.map { "turned off at \($0.fileLine)" }
                     ?? "off (Linux's default; nothing turns it on)"
                 var finding = Finding(
                     .forwardingDisabled, .error, hosts: [host.name, link.local.host],
                     interfaces: [link.remote, link.local].compactMap { $0 },
-                    locations: (setAt.map { [$0] } ?? []) + (first.map { [SourceLocation(file: $0.file,
-                        line: $0.config.interface.origin?.line ?? 1)] } ?? [])
+                    locations: (setAt.map { [$0] } ?? [])
+                        + (first.map {
+                            [
+                                SourceLocation(
+                                    file: $0.file,
+                                    line: $0.config.interface.origin?.line ?? 1)
+                            ]
+                        } ?? [])
                         + [context.location(link, prefix: e.prefix)],
-                    message: "\(host.name) relays traffic but \(sysctl) is \(where_): \(link.local) routes "
+                    message: "\(host.name) relays traffic but \(sysctl) is \(state): \(link.local) routes "
                         + "\(e.prefix) into \(link.remote?.description ?? host.name) and \(host.name) would send it on "
                         + "\(e.onward); those packets are dropped",
                     fix: "add `PostUp = sysctl -w \(sysctl)=1` to [Interface] of \(first?.file ?? host.name) (or "

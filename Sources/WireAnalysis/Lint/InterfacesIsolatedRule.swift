@@ -21,22 +21,26 @@ struct InterfacesIsolatedRule: LintRule {
                 let link = context.links[li]
                 return link.peer.allowedIPs.contains { q in
                     if context.isOwn(q, of: host.name) { return false }
-                    return q.isDefaultRoute || (context.routes[host.name]?.overlapping(q, limit: 8) ?? []).contains {
-                        context.links[$0.value].local != link.remote && context.links[$0.value].remote != link.local
-                    }
+                    return q.isDefaultRoute
+                        || (context.routes[host.name]?.overlapping(q, limit: 8) ?? []).contains {
+                            context.links[$0.value].local != link.remote && context.links[$0.value].remote != link.local
+                        }
                 }
             }
             guard !crosses else { continue }
             let subnets = ifaces.map { i in
                 "\(i.name) (\(i.config.interface.addresses.map { $0.network.description }.joined(separator: ", ")))"
             }
-            out.append(Finding(
-                .interfacesIsolated, .info, hosts: [host.name], interfaces: ifaces.map(\.id),
-                locations: ifaces.map { SourceLocation(file: $0.file, line: $0.config.interface.origin?.line ?? 1) },
-                message: "the peers of \(subnets.joined(separator: " and ")) on \(host.name) cannot reach each "
-                    + "other: no peer routes another interface's subnet to \(host.name), and it does not forward",
-                fix: "if they should: add the other interfaces' subnets to each client's AllowedIPs for "
-                    + "\(host.name) and turn on forwarding (`PostUp = sysctl -w net.ipv4.ip_forward=1`)"))
+            out.append(
+                Finding(
+                    .interfacesIsolated, .info, hosts: [host.name], interfaces: ifaces.map(\.id),
+                    locations: ifaces.map {
+                        SourceLocation(file: $0.file, line: $0.config.interface.origin?.line ?? 1)
+                    },
+                    message: "the peers of \(subnets.joined(separator: " and ")) on \(host.name) cannot reach each "
+                        + "other: no peer routes another interface's subnet to \(host.name), and it does not forward",
+                    fix: "if they should: add the other interfaces' subnets to each client's AllowedIPs for "
+                        + "\(host.name) and turn on forwarding (`PostUp = sysctl -w net.ipv4.ip_forward=1`)"))
         }
         return out
     }

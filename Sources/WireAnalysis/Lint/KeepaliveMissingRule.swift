@@ -11,20 +11,26 @@ struct KeepaliveMissingRule: LintRule {
         var out: [Finding] = []
         for link in context.links {
             guard let remote = link.remote, let reverse = link.reverse, link.peer.endpoint != nil,
-                  link.peer.persistentKeepalive == nil, reverse.endpoint == nil
+                link.peer.persistentKeepalive == nil, reverse.endpoint == nil
             else { continue }
             let facts = context.facts(link.local.host)
             let stated = facts.behindNAT == true
             let inferred = facts.behindNAT == nil && facts.publicAddresses.isEmpty
             guard stated || inferred else { continue }
             let at = context.location(link, .endpoint)
-            out.append(Finding(
-                .keepaliveMissing, stated ? .warning : .info, hosts: [link.local.host, remote.host],
-                interfaces: [link.local, remote], locations: [at],
-                message: "\(link.local.host) is " + (stated ? "behind NAT" : "probably behind NAT (no public address, "
-                    + "no Endpoint points at it)") + " and sends no keepalive to \(remote), which has no Endpoint "
-                    + "for it: once the NAT mapping expires \(remote) cannot reach \(link.local) until it sends first",
-                fix: "add `PersistentKeepalive = 25` to the section at \(at.fileLine)"))
+            out.append(
+                Finding(
+                    .keepaliveMissing, stated ? .warning : .info, hosts: [link.local.host, remote.host],
+                    interfaces: [link.local, remote], locations: [at],
+                    message: "\(link.local.host) is "
+                        + (stated
+                            ? "behind NAT"
+                            : "probably behind NAT (no public address, "
+                                + "no Endpoint points at it)")
+                        + " and sends no keepalive to \(remote), which has no Endpoint "
+                        + "for it: once the NAT mapping expires \(remote) cannot reach \(link.local) until it "
+                        + "sends first",
+                    fix: "add `PersistentKeepalive = 25` to the section at \(at.fileLine)"))
         }
         return out
     }

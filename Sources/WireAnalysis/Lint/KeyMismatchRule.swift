@@ -37,25 +37,30 @@ struct KeyMismatchRule: LintRule {
                 let targetFile = context.interface(target.id).map {
                     SourceLocation(file: $0.file, line: $0.config.interface.origin?.line ?? 1)
                 }
-                out.append(Finding(
-                    .keyMismatch, .error, hosts: [link.local.host, target.id.host],
-                    interfaces: [link.local, target.id] + (link.remote.map { [$0] } ?? []),
-                    locations: [at] + (targetFile.map { [$0] } ?? []),
-                    message: what + "; it was probably meant to be \(target.id)'s key ("
-                        + target.reasons.joined(separator: "; ") + "). Handshakes with \(target.id) never complete",
-                    fix: "set PublicKey = \(target.key.base64) (\(target.id)'s public key) at \(at.fileLine)"))
+                out.append(
+                    Finding(
+                        .keyMismatch, .error, hosts: [link.local.host, target.id.host],
+                        interfaces: [link.local, target.id] + (link.remote.map { [$0] } ?? []),
+                        locations: [at] + (targetFile.map { [$0] } ?? []),
+                        message: what + "; it was probably meant to be \(target.id)'s key ("
+                            + target.reasons.joined(separator: "; ") + "). Handshakes with \(target.id) never complete",
+                        fix: "set PublicKey = \(target.key.base64) (\(target.id)'s public key) at \(at.fileLine)"))
             } else if isOwn {
-                out.append(Finding(
-                    .keyMismatch, .error, hosts: [link.local.host], interfaces: [link.local], locations: [at],
-                    message: what + "; no interface of the network looks like the intended peer",
-                    fix: "set PublicKey to the peer's public key (`wg pubkey < its private key`) at \(at.fileLine)"))
+                out.append(
+                    Finding(
+                        .keyMismatch, .error, hosts: [link.local.host], interfaces: [link.local], locations: [at],
+                        message: what + "; no interface of the network looks like the intended peer",
+                        fix: "set PublicKey to the peer's public key (`wg pubkey < its private key`) at \(at.fileLine)")
+                )
             } else if owners.isEmpty {
-                out.append(Finding(
-                    .unknownPeer, .info, hosts: [link.local.host], interfaces: [link.local], locations: [at],
-                    message: "PublicKey \(key.base64) matches no interface in the network; its config is not in "
-                        + "the directory, so links to it are not checked",
-                    fix: "add that peer's config to the directory to check both sides (or remove the section if the "
-                        + "peer is gone)"))
+                out.append(
+                    Finding(
+                        .unknownPeer, .info, hosts: [link.local.host], interfaces: [link.local], locations: [at],
+                        message: "PublicKey \(key.base64) matches no interface in the network; its config is not in "
+                            + "the directory, so links to it are not checked",
+                        fix:
+                            "add that peer's config to the directory to check both sides (or remove the section if the "
+                            + "peer is gone)"))
             }
         }
         return out

@@ -17,7 +17,7 @@ extension LintContext {
         var scores: [Network.InterfaceID: (score: Int, reasons: [String])] = [:]
         func eligible(_ id: Network.InterfaceID) -> WireKey? {
             guard id != link.local, id != link.remote, let k = publicKeys[id],
-                  owners(of: k).count == 1, sectionByKey[link.local]?[FastKey(k)] == nil
+                owners(of: k).count == 1, sectionByKey[link.local]?[FastKey(k)] == nil
             else { return nil }
             return k
         }
@@ -40,7 +40,8 @@ extension LintContext {
         }
         for p in link.peer.allowedIPs where !p.isDefaultRoute {
             for entry in addressTable.containing(p) + addressTable.inside(p, limit: 64) {
-                add(entry.value, 2,
+                add(
+                    entry.value, 2,
                     "its Address \(entry.prefix.address) is inside the AllowedIPs")
             }
         }

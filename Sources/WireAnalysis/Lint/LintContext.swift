@@ -26,8 +26,10 @@ public struct LintContext: Sendable {
         /// True when the remote's config is usable (see `isUsable`); false when there is no remote.
         public let remoteUsable: Bool
 
-        init(local: Network.InterfaceID, index: Int, peer: PeerConfig, remote: Network.InterfaceID?,
-             reverse: PeerConfig?, localKey: WireKey?, remoteUsable: Bool) {
+        init(
+            local: Network.InterfaceID, index: Int, peer: PeerConfig, remote: Network.InterfaceID?,
+            reverse: PeerConfig?, localKey: WireKey?, remoteUsable: Bool
+        ) {
             self.local = local
             self.index = index
             self.peer = peer
@@ -134,8 +136,10 @@ public struct LintContext: Sendable {
                     }
                 }
                 mine.append(links.count)
-                links.append(PeerLink(local: id, index: n, peer: p, remote: remote, reverse: reverse, localKey: own,
-                                      remoteUsable: remote.map { usableIDs.contains($0) } ?? false))
+                links.append(
+                    PeerLink(
+                        local: id, index: n, peer: p, remote: remote, reverse: reverse, localKey: own,
+                        remoteUsable: remote.map { usableIDs.contains($0) } ?? false))
             }
             byIface[id] = mine
         }

@@ -50,10 +50,11 @@ private struct JSONReport: Encodable {
     init(_ report: LintReport) {
         summary = Summary(errors: report.count(.error), warnings: report.count(.warning), infos: report.count(.info))
         findings = report.findings.map { f in
-            Item(code: f.code.rawValue, severity: f.severity.rawValue, hosts: f.hosts,
-                 interfaces: f.interfaces.map(\.description),
-                 locations: f.locations.map { Location(file: $0.file, line: $0.line) }, message: f.message, fix: f.fix,
-                 edits: f.edits.isEmpty ? nil : f.edits.map(\.description))
+            Item(
+                code: f.code.rawValue, severity: f.severity.rawValue, hosts: f.hosts,
+                interfaces: f.interfaces.map(\.description),
+                locations: f.locations.map { Location(file: $0.file, line: $0.line) }, message: f.message, fix: f.fix,
+                edits: f.edits.isEmpty ? nil : f.edits.map(\.description))
         }
     }
 }

@@ -17,17 +17,21 @@ extension LintReport {
             }
             let tone: Tone = f.severity == .error ? .error : f.severity == .warning ? .warning : .info
             let loc = f.primaryLocation?.fileLine ?? "-"
-            lines.append("  \(paint(f.code.rawValue, tone)) \(paint(f.severity.rawValue, tone)) "
-                         + "\(paint(loc, .location)) \(f.message)")
+            lines.append(
+                "  \(paint(f.code.rawValue, tone)) \(paint(f.severity.rawValue, tone)) "
+                    + "\(paint(loc, .location)) \(f.message)")
             if f.locations.count > 1 {
                 lines.append("    see: " + f.locations.dropFirst().map(\.fileLine).joined(separator: ", "))
             }
-            lines.append("    " + paint("fix:", .fix) + " \(f.fix)"
-                + (f.edits.isEmpty ? "" : paint(" (lint --fix applies it)", .fix)))
+            lines.append(
+                "    " + paint("fix:", .fix) + " \(f.fix)"
+                    + (f.edits.isEmpty ? "" : paint(" (lint --fix applies it)", .fix)))
         }
         if !findings.isEmpty { lines.append("") }
         let hosts = Set(findings.map(\.primaryHost)).count
-        let summary = findings.isEmpty ? "no findings"
+        let summary =
+            findings.isEmpty
+            ? "no findings"
             : "\(plural(count(.error), "error")), \(plural(count(.warning), "warning")), "
                 + "\(plural(count(.info), "info")) on \(plural(hosts, "host"))"
         lines.append(paint(summary, .summary))

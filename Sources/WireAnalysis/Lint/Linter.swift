@@ -50,7 +50,8 @@ public struct LintReport: Sendable {
     /// Sorts `findings` into report order.
     public init(findings: [Finding]) {
         self.findings = findings.sorted { a, b in
-            let la = a.primaryLocation, lb = b.primaryLocation
+            let la = a.primaryLocation
+            let lb = b.primaryLocation
             return (a.primaryHost, la?.file ?? "", la?.line ?? 0, a.code.rawValue, a.message)
                 < (b.primaryHost, lb?.file ?? "", lb?.line ?? 0, b.code.rawValue, b.message)
         }

@@ -14,11 +14,12 @@ struct MTUTooLargeRule: LintRule {
             let v6 = i.config.peers.contains { $0.endpoint?.address?.isIPv6 == true }
             let limit = v6 ? 1420 : 1440
             guard mtu > limit else { continue }
-            out.append(Finding(
-                .mtuTooLarge, .warning, hosts: [i.host], interfaces: [i.id], locations: [i.location(of: .mtu)],
-                message: "MTU \(mtu) leaves no room for WireGuard's \(v6 ? 80 : 60)-byte overhead on a 1500-byte "
-                    + "path: full-size packets are fragmented or lost (small pings work, bulk transfers hang)",
-                fix: "set MTU = \(limit) or less (or remove the line: wg-quick picks 1420 from the route's MTU)"))
+            out.append(
+                Finding(
+                    .mtuTooLarge, .warning, hosts: [i.host], interfaces: [i.id], locations: [i.location(of: .mtu)],
+                    message: "MTU \(mtu) leaves no room for WireGuard's \(v6 ? 80 : 60)-byte overhead on a 1500-byte "
+                        + "path: full-size packets are fragmented or lost (small pings work, bulk transfers hang)",
+                    fix: "set MTU = \(limit) or less (or remove the line: wg-quick picks 1420 from the route's MTU)"))
         }
         return out
     }

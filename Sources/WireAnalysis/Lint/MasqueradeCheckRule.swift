@@ -30,37 +30,53 @@ struct MasqueradeCheckRule: LintRule {
                 }
                 guard let (addr, li) = unmasked.first else { continue }
                 let link = context.links[li]
-                let others = facts.masquerade.filter { ($0.family == nil || $0.family == family)
-                    && !EffectiveFacts.interface($0.outInterface, matches: facts.uplink) }
+                let others = facts.masquerade.filter {
+                    ($0.family == nil || $0.family == family)
+                        && !EffectiveFacts.interface($0.outInterface, matches: facts.uplink)
+                }
                 let first = host.interfaces.first { LintContext.isUsable($0) } ?? host.interfaces.first
-                let cmd = (family == .ipv4 ? "iptables" : "ip6tables")
+                let cmd =
+                    (family == .ipv4 ? "iptables" : "ip6tables")
                     + " -t nat -A POSTROUTING -o \(facts.uplink) -j MASQUERADE"
-                let clientText = "\(link.local) (\(addr))"
+                let clientText =
+                    "\(link.local) (\(addr))"
                     + (unmasked.count > 1 ? " and \(unmasked.count - 1) more" : "")
                 if let wrong = others.first {
                     if let l = wrong.location { reportedRules.insert(l) }
-                    out.append(Finding(
-                        .masqueradeWrongInterface, .error, hosts: [host.name, link.local.host],
-                        interfaces: [link.remote, link.local].compactMap { $0 },
-                        locations: [wrong.location].compactMap { $0 } + [context.location(link, .allowedIPs)],
-                        message: "\(host.name) is the internet gateway of \(clientText), but its MASQUERADE rule "
-                            + "names -o \(wrong.outInterface ?? "?"), not the uplink \(facts.uplink): their packets "
-                            + "leave \(facts.uplink) with private source addresses and replies never return",
-                        fix: "use `-o \(facts.uplink)` in the rule"
-                            + (wrong.location.map { " at \($0.fileLine)" } ?? "")
-                            + " (set `uplink:` in host.yaml if \(facts.uplink) is not the internet-facing interface)"))
+                    out.append(
+                        Finding(
+                            .masqueradeWrongInterface, .error, hosts: [host.name, link.local.host],
+                            interfaces: [link.remote, link.local].compactMap { $0 },
+                            locations: [wrong.location].compactMap { $0 } + [context.location(link, .allowedIPs)],
+                            message: "\(host.name) is the internet gateway of \(clientText), but its MASQUERADE rule "
+                                + "names -o \(wrong.outInterface ?? "?"), not the uplink \(facts.uplink): their "
+                                + "packets "
+                                + "leave \(facts.uplink) with private source addresses and replies never return",
+                            fix: "use `-o \(facts.uplink)` in the rule"
+                                + (wrong.location.map { " at \($0.fileLine)" } ?? "")
+                                + " (set `uplink:` in host.yaml if \(facts.uplink) is not the internet-facing "
+                                + "interface)"
+                        ))
                 } else {
-                    out.append(Finding(
-                        .masqueradeMissing, .error, hosts: [host.name, link.local.host],
-                        interfaces: [link.remote, link.local].compactMap { $0 },
-                        locations: (first.map { [SourceLocation(file: $0.file, line: $0.config.interface.origin?.line
-                            ?? 1)] } ?? []) + [context.location(link, .allowedIPs)],
-                        message: "\(host.name) is the internet gateway of \(clientText) (a default route into it) but "
-                            + "has no MASQUERADE on its uplink \(facts.uplink): their packets leave with private "
-                            + "source "
-                            + "addresses and replies never return",
-                        fix: "add `PostUp = \(cmd)` (and the matching PostDown with -D) to "
-                            + (first?.file ?? host.name)))
+                    out.append(
+                        Finding(
+                            .masqueradeMissing, .error, hosts: [host.name, link.local.host],
+                            interfaces: [link.remote, link.local].compactMap { $0 },
+                            locations: (first.map {
+                                [
+                                    SourceLocation(
+                                        file: $0.file,
+                                        line: $0.config.interface.origin?.line
+                                            ?? 1)
+                                ]
+                            } ?? []) + [context.location(link, .allowedIPs)],
+                            message:
+                                "\(host.name) is the internet gateway of \(clientText) (a default route into it) but "
+                                + "has no MASQUERADE on its uplink \(facts.uplink): their packets leave with private "
+                                + "source "
+                                + "addresses and replies never return",
+                            fix: "add `PostUp = \(cmd)` (and the matching PostDown with -D) to "
+                                + (first?.file ?? host.name)))
                 }
             }
             // A MASQUERADE out of an interface the host does not have, when the host's interfaces are stated.
@@ -69,12 +85,15 @@ struct MasqueradeCheckRule: LintRule {
             for rule in facts.masquerade {
                 guard let o = rule.outInterface, !o.hasSuffix("+"), !known.contains(o) else { continue }
                 if let l = rule.location, reportedRules.contains(l) { continue }
-                out.append(Finding(
-                    .masqueradeWrongInterface, .error, hosts: [host.name], locations: [rule.location].compactMap { $0 },
-                    message: "MASQUERADE names -o \(o), which \(host.name) does not have (uplink \(facts.uplink), "
-                        + "LANs and tunnels: \(known.subtracting([facts.uplink]).sorted().joined(separator: ", "))): "
-                        + "the rule never matches",
-                    fix: "use the uplink: -o \(facts.uplink)"))
+                out.append(
+                    Finding(
+                        .masqueradeWrongInterface, .error, hosts: [host.name],
+                        locations: [rule.location].compactMap { $0 },
+                        message: "MASQUERADE names -o \(o), which \(host.name) does not have (uplink \(facts.uplink), "
+                            + "LANs and tunnels: "
+                            + "\(known.subtracting([facts.uplink]).sorted().joined(separator: ", "))): "
+                            + "the rule never matches",
+                        fix: "use the uplink: -o \(facts.uplink)"))
             }
         }
         return out

@@ -10,12 +10,13 @@ struct MissingPeerHeaderRule: LintRule {
         var out: [Finding] = []
         for i in context.network.allInterfaces {
             for d in i.diagnostics where d.kind == .duplicatePublicKey {
-                out.append(Finding(
-                    .missingPeerHeader, .error, hosts: [i.host], interfaces: [i.id], locations: [d.location],
-                    message: "a second PublicKey in one [Peer] section: wg keeps only the last one, so the first "
-                        + "peer is dropped and both peers' settings are merged",
-                    fix: "insert a `[Peer]` line before \(d.location.fileLine) and move the settings of that peer "
-                        + "under it"))
+                out.append(
+                    Finding(
+                        .missingPeerHeader, .error, hosts: [i.host], interfaces: [i.id], locations: [d.location],
+                        message: "a second PublicKey in one [Peer] section: wg keeps only the last one, so the first "
+                            + "peer is dropped and both peers' settings are merged",
+                        fix: "insert a `[Peer]` line before \(d.location.fileLine) and move the settings of that peer "
+                            + "under it"))
             }
         }
         return out

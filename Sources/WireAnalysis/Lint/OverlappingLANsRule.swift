@@ -17,8 +17,14 @@ struct OverlappingLANsRule: LintRule {
         var subnets: [(IPPrefix, (host: String, name: String, location: SourceLocation?))] = []
         for i in context.usable {
             for a in i.config.interface.addresses where a.length < a.address.bitWidth && !a.isDefaultRoute {
-                subnets.append((a.network, (i.host, "tunnel subnet of \(i.qualifiedName)",
-                                            i.config.interface.origin?.location(of: a, key: .address))))
+                subnets.append(
+                    (
+                        a.network,
+                        (
+                            i.host, "tunnel subnet of \(i.qualifiedName)",
+                            i.config.interface.origin?.location(of: a, key: .address)
+                        )
+                    ))
             }
         }
         let tunnels = PrefixTable(subnets)
@@ -29,12 +35,15 @@ struct OverlappingLANsRule: LintRule {
                 guard o.value.host != e.value.host || o.value.name.hasPrefix("tunnel") else { continue }
                 let pair = ["\(e.value.host) \(e.prefix)", "\(o.value.host) \(o.prefix) \(o.value.name)"]
                 guard seen.insert(pair.sorted()).inserted else { continue }
-                out.append(Finding(
-                    .overlappingLANs, .warning, hosts: [e.value.host, o.value.host],
-                    locations: [e.value.location, o.value.location].compactMap { $0 },
-                    message: "\(e.value.host)'s \(e.value.name) \(e.prefix) overlaps \(o.value.host)'s "
-                        + "\(o.value.name) \(o.prefix): a host can route that range to one of them only",
-                    fix: "renumber one of the two networks (or translate one with NETMAP) so the ranges are disjoint"))
+                out.append(
+                    Finding(
+                        .overlappingLANs, .warning, hosts: [e.value.host, o.value.host],
+                        locations: [e.value.location, o.value.location].compactMap { $0 },
+                        message: "\(e.value.host)'s \(e.value.name) \(e.prefix) overlaps \(o.value.host)'s "
+                            + "\(o.value.name) \(o.prefix): a host can route that range to one of them only",
+                        fix:
+                            "renumber one of the two networks (or translate one with NETMAP) so the ranges are disjoint"
+                    ))
             }
         }
         return out

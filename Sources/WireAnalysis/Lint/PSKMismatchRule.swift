@@ -10,7 +10,7 @@ struct PSKMismatchRule: LintRule {
         var out: [Finding] = []
         for link in context.links {
             guard let remote = link.remote, let reverse = link.reverse, link.local < remote,
-                  link.peer.presharedKey != reverse.presharedKey
+                link.peer.presharedKey != reverse.presharedKey
             else { continue }
             let at = context.location(link, .presharedKey)
             let rat = reverse.origin?.location(of: .presharedKey) ?? SourceLocation(file: "", line: 1)
@@ -20,11 +20,12 @@ struct PSKMismatchRule: LintRule {
             case (nil, .some): what = "\(remote) sets a PresharedKey for \(link.local) but \(link.local) sets none"
             default: what = "\(link.local) and \(remote) set different PresharedKeys for each other"
             }
-            out.append(Finding(
-                .pskMismatch, .error, hosts: [link.local.host, remote.host], interfaces: [link.local, remote],
-                locations: [at, rat], message: what + ": every handshake between them fails",
-                fix: "use one PresharedKey (`wg genpsk`) in both sections (\(at.fileLine), \(rat.fileLine)), or "
-                    + "remove it from both"))
+            out.append(
+                Finding(
+                    .pskMismatch, .error, hosts: [link.local.host, remote.host], interfaces: [link.local, remote],
+                    locations: [at, rat], message: what + ": every handshake between them fails",
+                    fix: "use one PresharedKey (`wg genpsk`) in both sections (\(at.fileLine), \(rat.fileLine)), or "
+                        + "remove it from both"))
         }
         return out
     }

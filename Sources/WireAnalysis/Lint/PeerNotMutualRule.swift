@@ -17,23 +17,25 @@ struct PeerNotMutualRule: LintRule {
         var out: [Finding] = []
         for link in context.links {
             guard let remote = link.remote, link.reverse == nil, link.remoteUsable, let localKey = link.localKey,
-                  let r = context.interface(remote), let local = context.interface(link.local),
-                  context.owners(of: localKey).count == 1
+                let r = context.interface(remote), let local = context.interface(link.local),
+                context.owners(of: localKey).count == 1
             else { continue }
             if explained.contains([remote, link.local]) { continue }  // remote's wrong key says it
             if let t = context.probableTarget(for: link), t.reasons.contains(where: { $0.hasPrefix("it lists") }) {
                 continue  // key-mismatch on this section says it
             }
             let at = context.location(link, .publicKey)
-            out.append(Finding(
-                .peerNotMutual, .error, hosts: [remote.host, link.local.host], interfaces: [remote, link.local],
-                locations: [r.location(of: .privateKey), at],
-                message: "\(link.local) lists \(remote) as a peer (\(at.fileLine)), but \(remote) has no [Peer] for "
-                    + "\(link.local)'s key \(localKey.base64): \(remote) drops its handshakes, nothing passes",
-                fix: "add to \(r.file): [Peer] PublicKey = \(localKey.base64) with AllowedIPs = "
-                    + (context.hostAddresses(link.local).map { IPPrefix.host($0).description }
-                        .joined(separator: ", ").nonEmpty ?? "its tunnel address")
-                    + " (or remove the section from \(local.file) if the peering is gone)"))
+            out.append(
+                Finding(
+                    .peerNotMutual, .error, hosts: [remote.host, link.local.host], interfaces: [remote, link.local],
+                    locations: [r.location(of: .privateKey), at],
+                    message:
+                        "\(link.local) lists \(remote) as a peer (\(at.fileLine)), but \(remote) has no [Peer] for "
+                        + "\(link.local)'s key \(localKey.base64): \(remote) drops its handshakes, nothing passes",
+                    fix: "add to \(r.file): [Peer] PublicKey = \(localKey.base64) with AllowedIPs = "
+                        + (context.hostAddresses(link.local).map { IPPrefix.host($0).description }
+                            .joined(separator: ", ").nonEmpty ?? "its tunnel address")
+                        + " (or remove the section from \(local.file) if the peering is gone)"))
         }
         return out
     }

@@ -22,13 +22,19 @@ struct PostUpMayFailRule: LintRule {
                     let loc = i.hookLocation(key, index: n)
                     for command in HookCommand.split(line, interface: i.name, hook: key, location: loc) {
                         guard let why = Self.failure(command.words) else { continue }
-                        out.append(Finding(
-                            .postUpMayFail, .warning, hosts: [i.host], interfaces: [i.id], locations: [loc],
-                            message: "\(key.rawValue) `\(command.text)` \(why); wg-quick runs hooks under `set -e`, "
-                                + "so when it fails " + (key == .preUp ? "the interface is not created"
-                                    : "wg-quick tears \(i.qualifiedName) down again"),
-                            fix: "append `|| true` to the command at \(loc.fileLine) (or move it out of wg-quick, e.g. "
-                                + "into a systemd unit ordered after wg-quick@\(i.name))"))
+                        out.append(
+                            Finding(
+                                .postUpMayFail, .warning, hosts: [i.host], interfaces: [i.id], locations: [loc],
+                                message:
+                                    "\(key.rawValue) `\(command.text)` \(why); wg-quick runs hooks under `set -e`, "
+                                    + "so when it fails "
+                                    + (key == .preUp
+                                        ? "the interface is not created"
+                                        : "wg-quick tears \(i.qualifiedName) down again"),
+                                fix:
+                                    "append `|| true` to the command at \(loc.fileLine) (or move it out of "
+                                    + "wg-quick, e.g. "
+                                    + "into a systemd unit ordered after wg-quick@\(i.name))"))
                         break
                     }
                 }
@@ -40,8 +46,10 @@ struct PostUpMayFailRule: LintRule {
     /// Why a command may fail, or nil when it is safe.
     static func failure(_ words: [String]) -> String? {
         var w = words[...]
-        while let f = w.first, ["sudo", "command", "exec", "env", "/usr/bin/env", "timeout"].contains(f)
-            || f.contains("=") || f.first?.isNumber == true {
+        while let f = w.first,
+            ["sudo", "command", "exec", "env", "/usr/bin/env", "timeout"].contains(f)
+                || f.contains("=") || f.first?.isNumber == true
+        {
             w = w.dropFirst()
         }
         guard let name = w.first?.split(separator: "/").last.map(String.init) else { return nil }
@@ -50,7 +58,8 @@ struct PostUpMayFailRule: LintRule {
         if name == "ip" {
             let a = args.filter { !$0.hasPrefix("-") }
             if a.count >= 2, ["route", "r", "rule", "addr", "address", "a", "link", "l"].contains(a[0]),
-               ["add", "a"].contains(a[1]) {
+                ["add", "a"].contains(a[1])
+            {
                 return "fails with \"File exists\" when the \(a[0]) is already there (after an unclean shutdown)"
             }
         }

@@ -76,7 +76,8 @@ struct PrefixTable<Value: Sendable>: Sendable {
     /// How many entries are inside or equal to `prefix` (a count of a sorted range, without building it).
     func countWithin(_ prefix: IPPrefix) -> Int {
         let start = lowerBound(prefix.network)
-        var lo = start, hi = entries.count
+        var lo = start
+        var hi = entries.count
         // The entries within the prefix are contiguous from `start`; find where they end.
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -91,7 +92,8 @@ struct PrefixTable<Value: Sendable>: Sendable {
 
     private func lowerBound(_ p: IPPrefix) -> Int {
         let k = Self.key(p)
-        var lo = 0, hi = entries.count
+        var lo = 0
+        var hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if Self.key(entries[mid].prefix) < k { lo = mid + 1 } else { hi = mid }

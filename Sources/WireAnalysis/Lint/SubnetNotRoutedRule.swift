@@ -37,13 +37,14 @@ struct SubnetNotRoutedRule: LintRule {
                 let others = (routers[x.host]?[lan.prefix] ?? 0) - (partial ? 1 : 0)
                 guard mine || others > 0 || partial else { continue }
                 let at = context.location(link, .allowedIPs)
-                out.append(Finding(
-                    .subnetNotRouted, .warning, hosts: [link.local.host, x.host], interfaces: [link.local, x],
-                    locations: [at] + (context.facts(x.host).facts.location(of: "lans").map { [$0] } ?? []),
-                    message: "\(x.host)'s LAN \(lan.name) \(lan.prefix) is " + (partial ? "only partly" : "not")
-                        + " in the AllowedIPs \(link.local) keeps for \(x) (\(link.peer.allowedIPs.listed)): "
-                        + "packets to it never enter the tunnel and its hosts' packets are dropped on arrival",
-                    fix: "add \(lan.prefix) to AllowedIPs at \(at.fileLine)"))
+                out.append(
+                    Finding(
+                        .subnetNotRouted, .warning, hosts: [link.local.host, x.host], interfaces: [link.local, x],
+                        locations: [at] + (context.facts(x.host).facts.location(of: "lans").map { [$0] } ?? []),
+                        message: "\(x.host)'s LAN \(lan.name) \(lan.prefix) is " + (partial ? "only partly" : "not")
+                            + " in the AllowedIPs \(link.local) keeps for \(x) (\(link.peer.allowedIPs.listed)): "
+                            + "packets to it never enter the tunnel and its hosts' packets are dropped on arrival",
+                        fix: "add \(lan.prefix) to AllowedIPs at \(at.fileLine)"))
             }
             // Through a relay: what this section routes to x that belongs to a third host's LAN.
             for q in link.peer.allowedIPs where !q.isDefaultRoute {
@@ -51,18 +52,25 @@ struct SubnetNotRoutedRule: LintRule {
                     let (owner, lan) = entry.value
                     guard owner != x.host, owner != link.local.host else { continue }
                     let wanted = q.length > lan.prefix.length ? q : lan.prefix
-                    let hasRoute = !(context.routes[x.host]?.containing(wanted).isEmpty ?? true)
+                    let hasRoute =
+                        !(context.routes[x.host]?.containing(wanted).isEmpty ?? true)
                         || context.facts(x.host).lans.contains { $0.prefix.contains(wanted) }
                     guard !hasRoute else { continue }
                     let at = context.location(link, prefix: q)
-                    out.append(Finding(
-                        .subnetNotRouted, .warning, hosts: [x.host, link.local.host, owner],
-                        interfaces: [x, link.local], locations: [SourceLocation(file: context.interface(x)?.file ?? "",
-                                                                                 line: 1), at],
-                        message: "\(link.local) routes \(q) (\(owner)'s LAN \(lan.name) \(lan.prefix)) to \(x) "
-                            + "(\(at.fileLine)), but \(x.host) has no route on to \(wanted): no peer of it has it in "
-                            + "its AllowedIPs",
-                        fix: "add \(wanted) to the AllowedIPs \(x.host) keeps for \(owner)'s interface"))
+                    out.append(
+                        Finding(
+                            .subnetNotRouted, .warning, hosts: [x.host, link.local.host, owner],
+                            interfaces: [x, link.local],
+                            locations: [
+                                SourceLocation(
+                                    file: context.interface(x)?.file ?? "",
+                                    line: 1), at,
+                            ],
+                            message: "\(link.local) routes \(q) (\(owner)'s LAN \(lan.name) \(lan.prefix)) to \(x) "
+                                + "(\(at.fileLine)), but \(x.host) has no route on to \(wanted): no peer of it "
+                                + "has it in "
+                                + "its AllowedIPs",
+                            fix: "add \(wanted) to the AllowedIPs \(x.host) keeps for \(owner)'s interface"))
                 }
             }
         }

@@ -63,7 +63,9 @@ struct CorpusGenerator {
 
     mutating func ipv4Prefix(pool: Bool) -> String {
         let a = pool ? pick([10, 10, 172, 192]) : int(1...223)
-        let b = int(0...3), c = int(0...255), d = chance(0.5) ? 0 : int(0...255)
+        let b = int(0...3)
+        let c = int(0...255)
+        let d = chance(0.5) ? 0 : int(0...255)
         let len = pick([8, 16, 24, 24, 25, 30, 32, 32, 0, 12, 20, 28])
         if len == 32 && chance(0.3) { return "\(a).\(b).\(c).\(d)" }
         return "\(a).\(b).\(c).\(d)/\(chance(0.05) ? "0\(len)" : "\(len)")"
@@ -79,7 +81,13 @@ struct CorpusGenerator {
             default: words.append(String(int(0...0xffff), radix: 16, uppercase: chance(0.2)))
             }
         }
-        if chance(0.1) { words[0] = "0"; words[1] = "0"; words[2] = "0"; words[3] = "0"; words[4] = "0" }
+        if chance(0.1) {
+            words[0] = "0"
+            words[1] = "0"
+            words[2] = "0"
+            words[3] = "0"
+            words[4] = "0"
+        }
         if chance(0.1) {
             words[5] = pick(["0", "ffff"])
             return words[0..<6].joined(separator: ":") + ":192.0.2.\(int(0...255))"
@@ -110,8 +118,10 @@ struct CorpusGenerator {
         let privateKey = key()
         let quickKeys = chance(0.3)
         if chance(0.1) { lines.append("# generated config \(index)") }
-        lines.append(quickKeys ? pick(["[Interface]", "[interface]", "  [INTERFACE]  # header"])
-                               : pick(["[Interface]", "[interface]", "[ Interface ]", "[Interface] # x"]))
+        lines.append(
+            quickKeys
+                ? pick(["[Interface]", "[interface]", "  [INTERFACE]  # header"])
+                : pick(["[Interface]", "[interface]", "[ Interface ]", "[Interface] # x"]))
         if chance(0.85) { lines.append(line("PrivateKey", privateKey.base64)) }
         switch int(0...19) {
         case 0, 1: note.append("no ListenPort")
@@ -121,8 +131,13 @@ struct CorpusGenerator {
         }
         if chance(0.3) {
             let mark = UInt32.random(in: 0...UInt32.max, using: &rng)
-            lines.append(line("FwMark", pick(["0x" + String(mark, radix: 16, uppercase: chance(0.3)), String(mark),
-                                              "off", "0", "0x0", "00\(int(1...99))"])))
+            lines.append(
+                line(
+                    "FwMark",
+                    pick([
+                        "0x" + String(mark, radix: 16, uppercase: chance(0.3)), String(mark),
+                        "off", "0", "0x0", "00\(int(1...99))",
+                    ])))
         }
         if quickKeys {
             lines.append(line("Address", "10.\(int(0...255)).0.1/24, fd00::\(int(1...99))/64", wgKey: false))
@@ -147,7 +162,10 @@ struct CorpusGenerator {
             for _ in 0..<(many ? int(3...6) : int(0...2)) {
                 var items: [String] = []
                 for _ in 0..<(many ? int(3...12) : int(1...4)) {
-                    if !usedPrefixes.isEmpty && chance(0.12) { items.append(pick(usedPrefixes)); continue }
+                    if !usedPrefixes.isEmpty && chance(0.12) {
+                        items.append(pick(usedPrefixes))
+                        continue
+                    }
                     let p = chance(0.6) ? ipv4Prefix(pool: true) : ipv6Prefix()
                     usedPrefixes.append(p)
                     items.append(p)
@@ -156,8 +174,13 @@ struct CorpusGenerator {
             }
             if chance(0.6) { lines.append(line("Endpoint", endpoint())) }
             if chance(0.4) {
-                lines.append(line("PersistentKeepalive", pick(["25", "off", "0", "Off", "025",
-                                                               String(int(1...65535))])))
+                lines.append(
+                    line(
+                        "PersistentKeepalive",
+                        pick([
+                            "25", "off", "0", "Off", "025",
+                            String(int(1...65535)),
+                        ])))
             }
         }
         var expectation = Expectation.match
@@ -169,7 +192,8 @@ struct CorpusGenerator {
         let eol = chance(0.1) ? "\r\n" : "\n"
         let digits = String(index)
         let name = "g" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-        return CorpusConfig(name: name, text: lines.joined(separator: eol) + eol,
-                            expectation: expectation, note: note.joined(separator: "; "))
+        return CorpusConfig(
+            name: name, text: lines.joined(separator: eol) + eol,
+            expectation: expectation, note: note.joined(separator: "; "))
     }
 }

@@ -23,8 +23,9 @@ import Testing
             case "stricter": expectation = .stricter
             default: throw CorpusError(file: name)
             }
-            return CorpusConfig(name: String(name.dropLast(5)), text: text, expectation: expectation,
-                                note: "hand-written")
+            return CorpusConfig(
+                name: String(name.dropLast(5)), text: text, expectation: expectation,
+                note: "hand-written")
         }
     }
 
@@ -64,8 +65,9 @@ import Testing
                 } else if ShowconfText(result.wgOutput).peers.count <= 1 {
                     #expect(result.ourOutput == result.wgOutput, "\(what): not byte for byte")
                 }
-                #expect(outputs.ours == outputs.theirs,
-                        "\(what)\n--- wg:\n\(result.wgOutput)--- wiresmith:\n\(result.ourOutput)")
+                #expect(
+                    outputs.ours == outputs.theirs,
+                    "\(what)\n--- wg:\n\(result.wgOutput)--- wiresmith:\n\(result.ourOutput)")
                 if outputs.ours == outputs.theirs { tally.matched += 1 }
             case .wgRejects:
                 #expect(result.wgStatus != 0, "\(what): wg accepted it")
@@ -80,11 +82,12 @@ import Testing
             }
         }
         let having = { (needle: String) in corpus.filter { $0.text.lowercased().contains(needle) }.count }
-        print("showconf differential: \(corpus.count) configs, wg accepted \(tally.accepted), rejected "
-              + "\(tally.rejected); \(tally.matched) outputs identical, \(tally.stricter) deliberately stricter. "
-              + "Configs with: endpoint names \(having(".test:") + having("localhost:")), IPv6 \(having("::")), "
-              + "PSK \(having("presharedkey")), keepalive \(having("persistentkeepalive")), "
-              + "fwmark \(having("fwmark")), "
-              + "wg-quick keys \(having("address")), CRLF \(having("\r\n"))")
+        print(
+            "showconf differential: \(corpus.count) configs, wg accepted \(tally.accepted), rejected "
+                + "\(tally.rejected); \(tally.matched) outputs identical, \(tally.stricter) deliberately stricter. "
+                + "Configs with: endpoint names \(having(".test:") + having("localhost:")), IPv6 \(having("::")), "
+                + "PSK \(having("presharedkey")), keepalive \(having("persistentkeepalive")), "
+                + "fwmark \(having("fwmark")), "
+                + "wg-quick keys \(having("address")), CRLF \(having("\r\n"))")
     }
 }

@@ -49,8 +49,9 @@ import Testing
             switch (result.wgStatus == 0, result.ourStatus == 0) {
             case (true, true):
                 let outputs = try #require(result.normalizedOutputs)
-                #expect(outputs.ours == outputs.theirs,
-                        "\(what)\n--- wg:\n\(result.wgOutput)--- ours:\n\(result.ourOutput)")
+                #expect(
+                    outputs.ours == outputs.theirs,
+                    "\(what)\n--- wg:\n\(result.wgOutput)--- ours:\n\(result.ourOutput)")
                 counts["both accept", default: 0] += 1
             case (false, _):
                 #expect(result.ourStatus == 1 && result.hasLocatedError, "\(what)\nwg: \(result.wgError)")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs programs for the tests that compare wiresmith with the real wireguard-tools.
@@ -65,13 +65,16 @@ enum Tools {
         env["PATH"] = searchPath
         for (k, v) in environment { env[k] = v }
         process.environment = env
-        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        let inPipe = Pipe()
+        let outPipe = Pipe()
+        let errPipe = Pipe()
         process.standardInput = inPipe
         process.standardOutput = outPipe
         process.standardError = errPipe
         try process.run()
         // Drain both pipes on other threads so that a chatty child never blocks on a full pipe.
-        let outBox = DataBox(), errBox = DataBox()
+        let outBox = DataBox()
+        let errBox = DataBox()
         let group = DispatchGroup()
         for (pipe, box) in [(outPipe, outBox), (errPipe, errBox)] {
             group.enter()
@@ -84,8 +87,9 @@ enum Tools {
         try? inPipe.fileHandleForWriting.close()
         group.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self),
-                      stderr: String(decoding: errBox.data, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self),
+            stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     final class DataBox: @unchecked Sendable { var data = Data() }
