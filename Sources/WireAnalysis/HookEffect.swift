@@ -161,7 +161,9 @@ extension HookCommand {
 
     /// The target of a `ping`: the one argument that is not an option or an option's value.
     func pingEffect(_ args: [String], six: Bool) -> HookEffect {
-        let withValue: Set<String> = ["-c", "-W", "-w", "-i", "-I", "-s", "-t", "-l", "-Q", "-m", "-M", "-p", "-F", "-T"]
+        let withValue: Set<String> = [
+            "-c", "-W", "-w", "-i", "-I", "-s", "-t", "-l", "-Q", "-m", "-M", "-p", "-F", "-T",
+        ]
         var i = 0
         var targets: [String] = []
         while i < args.count {

@@ -10,7 +10,8 @@ public enum IntentPrinter {
         if !intent.groups.isEmpty {
             out += "groups:\n"
             for g in intent.groups {
-                out += "  \(quoted(g.name)): [" + g.members.map { quoted($0.description) }.joined(separator: ", ") + "]\n"
+                out +=
+                    "  \(quoted(g.name)): [" + g.members.map { quoted($0.description) }.joined(separator: ", ") + "]\n"
             }
         }
         if !intent.rules.isEmpty {
@@ -29,7 +30,8 @@ public enum IntentPrinter {
 
     /// A YAML scalar, quoted when a plain one would be read differently (`::1`, `a: b`, `#`, leading `-`).
     static func quoted(_ s: String) -> String {
-        let plain = s.allSatisfy { $0.isLetter || $0.isNumber || "._/-".contains($0) } && !s.hasPrefix("-")
+        let plain =
+            s.allSatisfy { $0.isLetter || $0.isNumber || "._/-".contains($0) } && !s.hasPrefix("-")
             && !["true", "false", "yes", "no", "null", "on", "off", "~"].contains(s.lowercased())
         if plain && !s.isEmpty { return s }
         return "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""

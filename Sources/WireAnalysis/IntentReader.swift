@@ -35,7 +35,8 @@ public enum IntentReader {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            diags.append(.init(.error, .syntax, at: yamlErrorLocation(error, file), key: nil, "not valid YAML: \(error)"))
+            diags.append(
+                .init(.error, .syntax, at: yamlErrorLocation(error, file), key: nil, "not valid YAML: \(error)"))
             return (intent, diags)
         } catch {
             diags.append(.init(.error, .syntax, at: .init(file: file, line: 1), key: nil, "not valid YAML: \(error)"))
@@ -89,14 +90,18 @@ public enum IntentReader {
                         continue
                     }
                     let items = gv.sequence.map(Array.init) ?? (gv.scalar != nil ? [gv] : [])
-                    if gv.sequence == nil && gv.scalar == nil { bad(gv, "groups.\(name)", "expected a list of members") }
+                    if gv.sequence == nil && gv.scalar == nil {
+                        bad(gv, "groups.\(name)", "expected a list of members")
+                    }
                     intent.groups.append(
                         IntentGroup(
                             name: name, members: items.compactMap { member($0, "groups.\(name)") }, location: at(gk)))
                 }
             case "rules":
                 guard let seq = v.sequence else {
-                    bad(v, key, "expected a list of rules (- allow: [A, B], - deny: {from: A, to: B}, - isolate: [A, B])")
+                    bad(
+                        v, key,
+                        "expected a list of rules (- allow: [A, B], - deny: {from: A, to: B}, - isolate: [A, B])")
                     continue
                 }
                 for item in seq {
@@ -118,28 +123,38 @@ public enum IntentReader {
                         guard let a = member(pair[0], "rules.\(word)"), let b = member(pair[1], "rules.\(word)") else {
                             continue
                         }
-                        intent.rules.append(IntentRule(kind, from: a, to: b, bothWays: true, keyword: word, location: at(item)))
+                        intent.rules.append(
+                            IntentRule(kind, from: a, to: b, bothWays: true, keyword: word, location: at(item)))
                     } else if let pm = rv.mapping, word != "isolate", let f = pm["from"], let t = pm["to"] {
                         guard let a = member(f, "rules.\(word).from"), let b = member(t, "rules.\(word).to") else {
                             continue
                         }
                         var both = false
                         if let bw = pm["both_ways"] {
-                            if let b = bw.bool { both = b } else { bad(bw, "rules.\(word).both_ways", "expected true or false") }
+                            if let b = bw.bool {
+                                both = b
+                            } else {
+                                bad(bw, "rules.\(word).both_ways", "expected true or false")
+                            }
                         }
                         for (pk, _) in pm {
                             if let s = pk.scalar?.string, !["from", "to", "both_ways"].contains(s) {
                                 bad(pk, "rules.\(word)", "unknown field `\(s)` (known: from, to, both_ways)")
                             }
                         }
-                        intent.rules.append(IntentRule(kind, from: a, to: b, bothWays: both, keyword: word, location: at(item)))
+                        intent.rules.append(
+                            IntentRule(kind, from: a, to: b, bothWays: both, keyword: word, location: at(item)))
                     } else {
-                        bad(rv, "rules.\(word)", "expected a pair [A, B]" + (word == "isolate" ? "" : " or {from: A, to: B}"))
+                        bad(
+                            rv, "rules.\(word)",
+                            "expected a pair [A, B]" + (word == "isolate" ? "" : " or {from: A, to: B}"))
                     }
                 }
             default:
                 diags.append(
-                    .init(.error, .unknownKey, at: at(k), key: key, "unknown field (known: version, default, groups, rules)"))
+                    .init(
+                        .error, .unknownKey, at: at(k), key: key,
+                        "unknown field (known: version, default, groups, rules)"))
             }
         }
         return (intent, diags)
@@ -167,11 +182,15 @@ extension Intent {
             switch m {
             case .host(let h):
                 if network.host(h) == nil {
-                    out.append(.init(.error, .invalidValue, at: at, key: key, "no host `\(h)` in the network (nor a group of that name)"))
+                    out.append(
+                        .init(
+                            .error, .invalidValue, at: at, key: key,
+                            "no host `\(h)` in the network (nor a group of that name)"))
                 }
             case .interface(let h, let i), .clientsOf(let h, let i):
                 if network.host(h)?.interface(i) == nil {
-                    out.append(.init(.error, .invalidValue, at: at, key: key, "no interface `\(h)/\(i)` in the network"))
+                    out.append(
+                        .init(.error, .invalidValue, at: at, key: key, "no interface `\(h)/\(i)` in the network"))
                 }
             case .group(let g):
                 if group(g) == nil {

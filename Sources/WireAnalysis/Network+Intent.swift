@@ -6,7 +6,9 @@ extension Network {
     /// the default (must reach when the directory has no intent file).
     public func expectation(from: IntentParty, to: IntentParty) -> IntentExpectation {
         for rule in intent.rules {
-            if matches(rule.from, from) && matches(rule.to, to) { return IntentExpectation(rule.expectation, rule: rule) }
+            if matches(rule.from, from) && matches(rule.to, to) {
+                return IntentExpectation(rule.expectation, rule: rule)
+            }
             if rule.bothWays && matches(rule.from, to) && matches(rule.to, from) {
                 return IntentExpectation(rule.expectation, rule: rule)
             }

@@ -49,7 +49,8 @@ public enum TraceReport {
             out += "\n"
         }
         let expect = r.intent.expect == .mustReach ? "must reach" : "must not reach"
-        out += paint("intent", "1") + ": \(expect) (\(r.intent.rule)): "
+        out +=
+            paint("intent", "1") + ": \(expect) (\(r.intent.rule)): "
             + (r.intent.met ? paint("met", "32") : paint("not met", "31;1")) + "\n"
         if !r.notes.isEmpty {
             out += "\nnotes:\n" + r.notes.map { "  - \($0)\n" }.joined()

@@ -25,7 +25,10 @@ extension Tracer {
         }
         guard let target = endpointHost(ep) else {
             if case .name(let n) = ep.host {
-                return (false, "Endpoint name \(n) resolves to no host of the network (no host.yaml lists it in `names`)", true)
+                return (
+                    false, "Endpoint name \(n) resolves to no host of the network (no host.yaml lists it in `names`)",
+                    true
+                )
             }
             w.note(
                 "Endpoint \(ep) is not a public address or name of a host of the network; it is assumed to "
@@ -37,7 +40,9 @@ extension Tracer {
             return (false, "Endpoint \(ep) is \(network.hosts[target].name), not \(rHost.name)", true)
         }
         if facts[receiver.host].behindNAT == true {
-            return (false, "\(rHost.name) is behind NAT: packets to \(ep) are let in only after \(rName) sent first", false)
+            return (
+                false, "\(rHost.name) is behind NAT: packets to \(ep) are let in only after \(rName) sent first", false
+            )
         }
         guard let port = iface(receiver).config.interface.listenPort else {
             return (false, "\(rName) has no ListenPort, so it listens on a random port, not \(ep.port)", true)
@@ -104,7 +109,8 @@ extension Tracer {
                 .endpoint, ok: false, d.detail + (reverse?.ok == true ? "" : why), setting: "Endpoint", location: epLoc,
                 fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
                     ?? (portOnly && listen != nil
-                        ? "set the Endpoint's port at \(epLoc.file):\(epLoc.line) to \(listen!) (\(r.qualifiedName)'s ListenPort)"
+                        ? "set the Endpoint's port at \(epLoc.file):\(epLoc.line) to \(listen!) "
+                            + "(\(r.qualifiedName)'s ListenPort)"
                         : "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
                             + "address and \(r.qualifiedName)'s ListenPort"))
         }

@@ -160,8 +160,10 @@ public struct Tracer: Sendable {
             for n in walk.notes where !notes.contains(n) { notes.append(n) }
             visited.formUnion(walk.visited)
             depends[phase] = walk.dependsOn
-            let extra = verdict.delivered && !walk.dependsOn.isEmpty ? " (" + walk.dependsOn.joined(separator: "; ") + ")" : ""
-            phases.append(PhaseVerdict(phase: phase, condition: phase.condition + extra, verdict: verdict, hops: walk.hops))
+            let extra =
+                verdict.delivered && !walk.dependsOn.isEmpty ? " (" + walk.dependsOn.joined(separator: "; ") + ")" : ""
+            phases.append(
+                PhaseVerdict(phase: phase, condition: phase.condition + extra, verdict: verdict, hops: walk.hops))
         }
         for h in visited.sorted() {
             for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
@@ -189,7 +191,9 @@ public struct Tracer: Sendable {
     }
 
     /// Walks the packet to TO and, when it arrives, the reply back; the verdict of the two.
-    func walkBothWays(_ walk: inout Walk, src: Resolved, dst: Resolved, from srcAddress: IPAddress, to dstAddress: IPAddress)
+    func walkBothWays(
+        _ walk: inout Walk, src: Resolved, dst: Resolved, from srcAddress: IPAddress, to dstAddress: IPAddress
+    )
         -> TraceVerdict
     {
         let forward = self.walk(

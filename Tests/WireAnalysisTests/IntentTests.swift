@@ -24,9 +24,14 @@ import WireConfig
         #expect(diags.isEmpty, "\(diags)")
         #expect(intent.groups.map(\.name) == ["wg0-clients", "wg1-clients", "admins"])
         #expect(intent.group("wg0-clients")?.members == [.clientsOf(host: "hub", name: "wg0")])
-        #expect(intent.group("admins")?.members == [.host("alice"), .prefix(IPPrefix("10.9.0.7/32")!), .prefix(IPPrefix("10.9.1.0/24")!)])
+        #expect(
+            intent.group("admins")?.members == [
+                .host("alice"), .prefix(IPPrefix("10.9.0.7/32")!), .prefix(IPPrefix("10.9.1.0/24")!),
+            ])
         #expect(intent.rules.count == 3)
-        #expect(intent.rules[0].expectation == .mustReach && intent.rules[0].from == .group("admins") && intent.rules[0].bothWays)
+        #expect(
+            intent.rules[0].expectation == .mustReach && intent.rules[0].from == .group("admins")
+                && intent.rules[0].bothWays)
         #expect(intent.rules[1].keyword == "isolate" && intent.rules[1].expectation == .mustNotReach)
         #expect(intent.rules[2].bothWays == false && intent.rules[2].to == .prefix(IPPrefix("fd00::1/128")!))
         #expect(intent.rules[1].location?.line == 9)
@@ -40,7 +45,11 @@ import WireConfig
         func strip(_ i: Intent) -> Intent {
             var i = i
             i.groups = i.groups.map { IntentGroup(name: $0.name, members: $0.members) }
-            i.rules = i.rules.map { var r = $0; r.location = nil; return r }
+            i.rules = i.rules.map {
+                var r = $0
+                r.location = nil
+                return r
+            }
             return i
         }
         #expect(strip(again) == strip(intent), "\(printed)")
