@@ -1,17 +1,19 @@
+import WireNet
+
 /// Which peer a handshake initiation is from, decided before any per-peer state is touched (whitepaper §5.4.2,
 /// §5.4.7): the responder's mac1 check, the under-load cookie decision and the decryption of the initiator's
 /// static key live behind this, with the interface's private key.
 public protocol InitiationRouter: Sendable {
     /// Routes one 148-byte initiation received from `source`; under load, only messages with a valid mac2 pass.
     mutating func route(
-        initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        initiation message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute
 
     /// Checks the MACs of a 92-byte response before it reaches its tunnel, as the kernel does for every
     /// handshake message: nil lets it through; otherwise a cookie reply (under load without mac2) or a drop.
     mutating func admit(
-        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        response message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute?
 }
@@ -19,7 +21,7 @@ public protocol InitiationRouter: Sendable {
 extension InitiationRouter {
     /// Lets every response through: for routers whose handshake checks its own MACs.
     public mutating func admit(
-        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        response message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute? {
         nil
@@ -62,7 +64,7 @@ public struct Device: Sendable {
     /// Adds (or replaces) a peer and routes `allowedIPs` to it; a prefix held by another peer moves to it.
     public mutating func addPeer(
         _ tunnel: Tunnel,
-        allowedIPs prefixes: [(address: InternetAddress, prefixLength: Int)]
+        allowedIPs prefixes: [(address: IPAddress, prefixLength: Int)]
     ) throws {
         let peer = tunnel.peerIndex
         for index in registeredIndices.removeValue(forKey: peer) ?? [] where indexTable[index] == peer {
@@ -113,13 +115,13 @@ public struct Device: Sendable {
     }
 
     /// The earliest timer deadline of any peer.
-    public var nextDeadline: ProtocolInstant? {
+    public var nextDeadline: Instant? {
         tunnels.values.compactMap(\.nextDeadline).min()
     }
 
     /// Routes an IP packet from the TUN device to the peer owning its destination and encapsulates it.
     public mutating func encapsulate(
-        _ packet: [UInt8], now: ProtocolInstant,
+        _ packet: [UInt8], now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         let header: IPPacket.Header
@@ -141,7 +143,7 @@ public struct Device: Sendable {
 
     /// Handles one UDP datagram from `source`.
     public mutating func decapsulate(
-        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        _ datagram: [UInt8], from source: UDPEndpoint, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         guard datagram.count >= 8, let type = try? MessageType(of: datagram) else {
@@ -221,7 +223,7 @@ public struct Device: Sendable {
 
     /// Fires every peer's due timers.
     public mutating func tick(
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         var index = tunnels.startIndex
