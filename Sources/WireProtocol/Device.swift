@@ -47,6 +47,9 @@ public enum InitiationRoute: Sendable {
 public struct Device: Sendable {
     /// The peers, by `Tunnel.peerIndex`.
     public internal(set) var tunnels: [UInt32: Tunnel] = [:]
+    /// The peer indexes in ascending order: `tick` visits peers in this order, never in the dictionary's hash
+    /// order, so a run with a seeded generator draws its random numbers in the same order every time.
+    public private(set) var peerOrder: [UInt32] = []
     /// Cryptokey routing: prefix to peer index.
     public internal(set) var allowedIPs = AllowedIPs<UInt32>()
     var router: any InitiationRouter
@@ -72,7 +75,9 @@ public struct Device: Sendable {
         }
         var added = tunnel
         added.syncedIndexEpoch = nil  // this device has none of its indices yet
-        tunnels[peer] = added
+        if tunnels.updateValue(added, forKey: peer) == nil {
+            peerOrder.insert(peer, at: peerOrder.partitioningIndex(where: { $0 >= peer }))
+        }
         syncIndices(tunnels.index(forKey: peer)!)
         for prefix in prefixes {
             try allowedIPs.insert(prefix.address, prefixLength: prefix.prefixLength, peer: peer)
@@ -81,7 +86,9 @@ public struct Device: Sendable {
 
     /// Removes a peer, its sessions, its indices and its routes.
     public mutating func removePeer(_ peerIndex: UInt32) {
-        tunnels[peerIndex] = nil
+        if tunnels.removeValue(forKey: peerIndex) != nil {
+            peerOrder.remove(at: peerOrder.partitioningIndex(where: { $0 >= peerIndex }))
+        }
         allowedIPs.removeAll(of: peerIndex)
         let registered = registeredIndices.removeValue(forKey: peerIndex) ?? []
         for index in registered where indexTable[index] == peerIndex { indexTable[index] = nil }
@@ -221,19 +228,31 @@ public struct Device: Sendable {
         }
     }
 
-    /// Fires every peer's due timers.
+    /// Fires every peer's due timers, visiting peers in ascending peer index (`peerOrder`).
     public mutating func tick(
         now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
-        var index = tunnels.startIndex
-        while index != tunnels.endIndex {
+        for peer in peerOrder {
+            guard let index = tunnels.index(forKey: peer) else { continue }
             if let deadline = tunnels.values[index].nextDeadline, deadline <= now {
                 reserveIndex(index, random: &random)
                 tunnels.values[index].tick(now: now, random: &random, into: &actions)
                 syncIndices(index)
             }
-            index = tunnels.index(after: index)
         }
+    }
+}
+
+extension Array where Element == UInt32 {
+    /// The first index whose element satisfies `belongs`, for a predicate that is false then true along the array.
+    fileprivate func partitioningIndex(where belongs: (UInt32) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }
