@@ -49,9 +49,10 @@ import Yams
                     continue
                 }
                 let got = TracePhase.allCases.map { r.phase($0)?.delivered == true }
+                let summary = r.verdict.summary
                 #expect(
                     got == want.phases,
-                    "\(name): \(pair.0) -> \(pair.1): cold/warm/idle \(got), expected \(want.phases); \(r.verdict.summary)"
+                    "\(name): \(pair.0) -> \(pair.1): cold/warm/idle \(got), expected \(want.phases); \(summary)"
                 )
                 if let blame = want.blame {
                     #expect(r.verdict.setting == blame, "\(name): \(pair.0) -> \(pair.1) blames \(r.verdict.summary)")

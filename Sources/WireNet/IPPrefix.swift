@@ -31,13 +31,20 @@ public struct IPPrefix: Hashable, Sendable, Comparable, CustomStringConvertible 
         }
     }
 
+    /// A prefix whose length the caller has checked (0...bitWidth); for code that builds prefixes from its own bits.
+    @usableFromInline
+    init(unchecked address: IPAddress, length: Int) {
+        self.address = address
+        self.length = length
+    }
+
     /// A host prefix: /32 for IPv4, /128 for IPv6.
     public static func host(_ address: IPAddress) -> IPPrefix {
         IPPrefix(address: address, length: address.bitWidth)!
     }
 
     /// The mask as a left-aligned 128-bit value.
-    var leftMask: UInt128 { length == 0 ? 0 : ~UInt128(0) << UInt128(128 - length) }
+    public var leftMask: UInt128 { length == 0 ? 0 : ~UInt128(0) << UInt128(128 - length) }
 
     /// The prefix with host bits cleared.
     public var network: IPPrefix {

@@ -1,63 +1,5 @@
 import WireCrypto
-
-/// The local interface's static key pair, as the handshake uses it (whitepaper §5.4: S_priv, S_pub).
-public struct HandshakeIdentity: Sendable {
-    /// The static public key (32 bytes).
-    public var publicKey: [UInt8] { privateKey.publicKey }
-    let privateKey: X25519.PrivateKey
-
-    /// An identity from a 32-byte private key (clamped inside X25519, so any 32 bytes will do).
-    public init(privateKey: [UInt8]) throws(HandshakeError) {
-        do { self.privateKey = try X25519.PrivateKey(rawRepresentation: privateKey) } catch { throw .crypto(error) }
-    }
-}
-
-/// The keys a completed handshake yields for one session (whitepaper §5.4.5: T_send, T_recv).
-///
-/// Hand them to a keypair: `sendingKey` seals transport messages whose header carries `remoteIndex`; packets
-/// arriving with `localIndex` open with `receivingKey`. The counters of both directions start at zero.
-public struct SessionKeys: Sendable {
-    /// T_send (32 bytes).
-    public let sendingKey: [UInt8]
-    /// T_recv (32 bytes).
-    public let receivingKey: [UInt8]
-    /// Our index for the session: the receiver index of incoming transport messages.
-    public let localIndex: UInt32
-    /// The peer's index: the receiver index we put on outgoing transport messages.
-    public let remoteIndex: UInt32
-    /// True on the side that sent the initiation. The responder must not send data on these keys until it has
-    /// received a first transport message (the confirmation rule of §5.4.5/§6.1).
-    public let isInitiator: Bool
-    /// The final handshake hash h, for diagnostics and channel binding.
-    public let handshakeHash: [UInt8]
-
-    /// Session keys from their parts (for tests and for callers that restore a session).
-    public init(
-        sendingKey: [UInt8], receivingKey: [UInt8], localIndex: UInt32, remoteIndex: UInt32, isInitiator: Bool,
-        handshakeHash: [UInt8] = []
-    ) {
-        self.sendingKey = sendingKey
-        self.receivingKey = receivingKey
-        self.localIndex = localIndex
-        self.remoteIndex = remoteIndex
-        self.isInitiator = isInitiator
-        self.handshakeHash = handshakeHash
-    }
-}
-
-/// An initiation whose static key has been decrypted and whose timestamp has been opened, not yet matched to a peer.
-///
-/// Produced by `HandshakeIdentity.consumeInitiation`; the tunnel looks the peer up by `remoteStatic` and passes
-/// this value to that peer's `PeerHandshake.accept(_:now:)`, which applies the replay and flood checks.
-public struct ConsumedInitiation: Sendable {
-    /// The initiator's static public key: the identity to look the peer up by.
-    public let remoteStatic: [UInt8]
-    /// The initiator's timestamp.
-    public let timestamp: TAI64N
-    /// The initiator's sender index (the receiver index of our response).
-    public let senderIndex: UInt32
-    let noise: NoiseIKpsk2
-}
+import WireNet
 
 /// One peer's handshake: WireGuard's Noise IKpsk2 exchange (whitepaper §5.4.2-5.4.5) as a value type.
 ///
@@ -156,7 +98,7 @@ public struct PeerHandshake: Sendable {
         self.remoteIndex = remoteIndex
     }
 
-    mutating func recordAccepted(timestamp: TAI64N, now: Duration) {
+    mutating func recordAccepted(timestamp: TAI64N, now: Instant) {
         latestTimestamp = timestamp
         rateLimiter.record(now: now)
     }

@@ -1,5 +1,3 @@
-import WireCrypto
-
 /// An IPv4 or IPv6 address.
 ///
 /// Parsing follows `inet_pton(3)` (what wg uses for AllowedIPs): dotted quads of exactly four decimal parts with
@@ -11,6 +9,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     case v6(UInt128)
 
     /// The address family's width in bits: 32 or 128.
+    @inlinable
     public var bitWidth: Int {
         switch self {
         case .v4: return 32
@@ -19,12 +18,15 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// True for an IPv4 address.
+    @inlinable
     public var isIPv4: Bool { if case .v4 = self { return true } else { return false } }
     /// True for an IPv6 address.
+    @inlinable
     public var isIPv6: Bool { !isIPv4 }
 
     /// The address as a 128-bit integer aligned to the left (the v4 value occupies the top 32 bits), so that
     /// prefix arithmetic is the same code for both families.
+    @inlinable
     public var leftAligned: UInt128 {
         switch self {
         case .v4(let v): return UInt128(v) << 96
@@ -33,6 +35,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// Builds an address of the same family as `self` from a left-aligned value.
+    @inlinable
     public func withLeftAligned(_ value: UInt128) -> IPAddress {
         switch self {
         case .v4: return .v4(UInt32(truncatingIfNeeded: value >> 96))
@@ -52,8 +55,8 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
-    /// Parses an IPv4 dotted quad as `inet_pton(AF_INET)` does.
-    static func parseV4(_ s: Substring) -> UInt32? {
+    /// Parses an IPv4 dotted quad as `inet_pton(AF_INET)` does; nil on anything else.
+    public static func parseV4(_ s: Substring) -> UInt32? {
         var parts: [UInt32] = []
         var current: UInt32 = 0
         var digits = 0
@@ -77,8 +80,8 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         return parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3]
     }
 
-    /// Parses IPv6 text as `inet_pton(AF_INET6)` does.
-    static func parseV6(_ s: String) -> UInt128? {
+    /// Parses IPv6 text as `inet_pton(AF_INET6)` does; nil on anything else.
+    public static func parseV6(_ s: String) -> UInt128? {
         let bytes = Array(s.utf8)
         guard !bytes.isEmpty else { return nil }
         var words: [UInt16] = []
@@ -108,7 +111,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
             guard !group.isEmpty, group.count <= 4 else { return nil }
             var w: UInt16 = 0
             for c in group {
-                guard let n = Hex.digit(c) else { return nil }
+                guard let n = hexValue(c) else { return nil }
                 w = w << 4 | UInt16(n)
             }
             words.append(w)
@@ -135,6 +138,14 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         guard words.count == 8 else { return nil }
         return words.reduce(UInt128(0)) { $0 << 16 | UInt128($1) }
+    }
+
+    /// One hex digit of an IPv6 group, either case (WireNet is a leaf and does not borrow WireCrypto's `Hex`).
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        let lower = c | 0x20  // ASCII letters to lowercase; digits are unchanged by this bit
+        if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") { return c &- UInt8(ascii: "0") }
+        if lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f") { return lower &- UInt8(ascii: "a") &+ 10 }
+        return nil
     }
 
     /// The text `inet_ntop(3)` prints for this address.
