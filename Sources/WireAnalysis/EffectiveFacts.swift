@@ -191,7 +191,8 @@ public struct EffectiveFacts: Hashable, Sendable {
         sport: UInt16? = nil
     ) -> FilterDecision {
         if chain == .forward, let i = inInterface, let o = outInterface, let s = source, let d = destination {
-            return forwardDecision(family: family, inInterface: i, outInterface: o, source: s, destination: d, state: state, proto: proto)
+            return forwardDecision(
+                family: family, inInterface: i, outInterface: o, source: s, destination: d, state: state, proto: proto)
         }
         let policy = chainPolicies[chain]?[family] ?? Fact(.accept, .linuxDefault)
         for rule in chain == .input ? inputRules : outputRules where rule.family == nil || rule.family == family {

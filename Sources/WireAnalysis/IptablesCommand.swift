@@ -2,8 +2,9 @@ import WireConfig
 
 /// Reads the `iptables`/`ip6tables` command lines that matter for reachability (iptables(8), iptables-extensions(8)).
 ///
-/// Recognized: `[-t filter] -A|-I|-D FORWARD|INPUT|OUTPUT [N]` (with `--dport`/`--sport` of one port) with `-i`, `-o`, `-s`, `-d`, `-p`, `-m state --state`,
-/// `-m conntrack --ctstate`, `-m comment --comment` and `-j ACCEPT|DROP|REJECT|LOG`; `-P FORWARD|INPUT|OUTPUT ACCEPT|DROP`;
+/// Recognized: `[-t filter] -A|-I|-D FORWARD|INPUT|OUTPUT [N]` with `-i`, `-o`, `-s`, `-d`, `-p`, `--dport` and
+/// `--sport` of one port, `-m state --state`, `-m conntrack --ctstate`, `-m comment --comment` and
+/// `-j ACCEPT|DROP|REJECT|LOG`; `-P FORWARD|INPUT|OUTPUT ACCEPT|DROP`;
 /// `-t nat -A|-I|-D POSTROUTING [-s] [-o] -j MASQUERADE`; `-t mangle ... -j TCPMSS` (no effect on reachability).
 /// A negation (`!`), a user chain or any other option makes the command `.unknown`.
 enum IptablesCommand {
@@ -86,10 +87,14 @@ enum IptablesCommand {
                 if a != "--clamp-mss-to-pmtu" {
                     let v = value()
                     if a == "--dport" || a == "--destination-port" {
-                        guard let n = v.flatMap({ UInt16($0) }) else { return [.unknown("`\(a) \(v ?? "")` is not one port")] }
+                        guard let n = v.flatMap({ UInt16($0) }) else {
+                            return [.unknown("`\(a) \(v ?? "")` is not one port")]
+                        }
                         dport = n
                     } else if a == "--sport" || a == "--source-port" {
-                        guard let n = v.flatMap({ UInt16($0) }) else { return [.unknown("`\(a) \(v ?? "")` is not one port")] }
+                        guard let n = v.flatMap({ UInt16($0) }) else {
+                            return [.unknown("`\(a) \(v ?? "")` is not one port")]
+                        }
                         sport = n
                     } else if a == "--dports" || a == "--sports" {
                         return [.unknown("`\(a)` port lists are not modelled")]
@@ -121,7 +126,9 @@ enum IptablesCommand {
             case "DROP": action = .drop
             default: return [.unknown("policy `\(policy ?? "")`")]
             }
-            return [c == .forward ? .forwardPolicy(family, action, location) : .chainPolicy(c, family, action, location)]
+            return [
+                c == .forward ? .forwardPolicy(family, action, location) : .chainPolicy(c, family, action, location)
+            ]
         }
         if table == "nat" {
             guard chain == "POSTROUTING", target == "MASQUERADE" else {

@@ -38,7 +38,9 @@ enum NftCommand {
                 let action: FilterAction? =
                     text.contains("policy drop") ? .drop : text.contains("policy accept") ? .accept : nil
                 guard let action else { return [.none] }
-                return [c == .forward ? .forwardPolicy(family, action, location) : .chainPolicy(c, family, action, location)]
+                return [
+                    c == .forward ? .forwardPolicy(family, action, location) : .chainPolicy(c, family, action, location)
+                ]
             }
             return [.none]
         }

@@ -13,7 +13,8 @@ extension Tracer {
         let uplink = f.uplink
         let family = IPFamily(pkt.destination)
         steps.append(
-            TraceStep(.route, ok: true, "route \(pkt.destination) via the default route out of \(uplink) (the internet)"))
+            TraceStep(
+                .route, ok: true, "route \(pkt.destination) via the default route out of \(uplink) (the internet)"))
         if let inIf = arrivedOn {
             guard forwardingStep(h, family: family, inIf: inIf, outIf: uplink, &steps),
                 filterStep(h, family: family, inIf: inIf, outIf: uplink, pkt, state: state, &steps)

@@ -114,7 +114,9 @@ extension Tracer {
         let err = i.diagnostics.first { $0.severity == .error }
         return InterfaceDown(
             reason: "wg-quick refuses \(i.file)"
-                + (err.map { ": \($0.location.file):\($0.location.line): \($0.key.map { "\($0): " } ?? "")\($0.message)" }
+                + (err.map {
+                    ": \($0.location.file):\($0.location.line): \($0.key.map { "\($0): " } ?? "")\($0.message)"
+                }
                     ?? ""),
             setting: err?.key ?? "config", location: err?.location ?? SourceLocation(file: i.file, line: 1),
             fix: "correct the setting at \(err.map { "\($0.location.file):\($0.location.line)" } ?? i.file) so "

@@ -178,7 +178,9 @@ public struct Tracer: Sendable {
         if src.node == dst.node, let a = dst.address,
             let other = network.hosts.indices.first(where: { h in
                 h != src.node.host
-                    && network.hosts[h].interfaces.contains { $0.config.interface.addresses.contains { $0.address == a } }
+                    && network.hosts[h].interfaces.contains {
+                        $0.config.interface.addresses.contains { $0.address == a }
+                    }
             })
         {
             dst = Resolved(node: .host(other), address: a)
@@ -221,7 +223,8 @@ public struct Tracer: Sendable {
         let headline = phases.first { !$0.delivered } ?? phases[0]
         let expectation = network.expectation(
             from: IntentParty(host: network.hosts[src.node.host].name, address: srcAddress),
-            to: IntentParty(host: dst.node.host >= 0 ? network.hosts[dst.node.host].name : "internet", address: dstAddress))
+            to: IntentParty(
+                host: dst.node.host >= 0 ? network.hosts[dst.node.host].name : "internet", address: dstAddress))
         return TraceResult(
             from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
             hops: headline.hops, verdict: headline.verdict, phases: phases,

@@ -263,9 +263,17 @@ import WireConfig
             clean: [Edit("alice/wg0.conf", "Endpoint = 192.0.2.1:51820", "Endpoint = hub.example:51820")]),
         Case(
             code: .inputBlocked, severity: .error, base: "lint-two-hub",
-            edits: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A INPUT -p udp --dport 51821 -j DROP")],
+            edits: [
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1",
+                    "ip_forward=1\nPostUp = iptables -A INPUT -p udp --dport 51821 -j DROP")
+            ],
             at: "hub/wg0.conf:7",
-            clean: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A INPUT -p udp --dport 51822 -j DROP")]),
+            clean: [
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1",
+                    "ip_forward=1\nPostUp = iptables -A INPUT -p udp --dport 51822 -j DROP")
+            ]),
         Case(
             code: .outputBlocked, severity: .error, base: "lint-two-hub",
             edits: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A OUTPUT -o wg1 -j DROP")],
@@ -280,13 +288,18 @@ import WireConfig
             edits: [Edit("intent.yaml", "", "rules:\n  - isolate: [alice, bob]\n")], at: "lint-two-hub/intent.yaml:2",
             clean: [
                 Edit("intent.yaml", "", "rules:\n  - isolate: [alice, bob]\n"),
-                Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -o wg1 -j DROP; iptables -A FORWARD -i wg1 -o wg0 -j DROP"),
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1",
+                    "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -o wg1 -j DROP; "
+                        + "iptables -A FORWARD -i wg1 -o wg0 -j DROP"
+                ),
             ]),
         Case(
             code: .intentUnreachable, severity: .error, base: "lint-two-hub",
             edits: [
                 Edit("intent.yaml", "", "rules:\n  - allow: [alice, bob]\n"),
-                Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -o wg1 -j DROP"),
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -o wg1 -j DROP"),
             ], at: "lint-two-hub/intent.yaml:2",
             clean: [Edit("intent.yaml", "", "rules:\n  - allow: [alice, bob]\n")]),
     ]

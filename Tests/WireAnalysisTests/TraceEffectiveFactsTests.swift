@@ -120,13 +120,21 @@ import WireConfig
         #expect(e.unknownEffects.isEmpty, "\(e.unknownEffects)")
         #expect(e.inputRules.count == 2 && e.inputRules[0].dport == 51820 && e.inputRules[0].chain == .input)
         #expect(e.chainPolicies[.output]?[.ipv6]?.value == .drop && e.chainPolicies[.output]?[.ipv4] == nil)
-        let udp = e.filterDecision(.input, family: .ipv4, inInterface: "eth0", source: nil, destination: nil, state: .new, proto: "udp", dport: 51820)
+        let udp = e.filterDecision(
+            .input, family: .ipv4, inInterface: "eth0", source: nil, destination: nil, state: .new, proto: "udp",
+            dport: 51820)
         #expect(udp.action == .drop)
-        let other = e.filterDecision(.input, family: .ipv4, inInterface: "eth0", source: nil, destination: nil, state: .new, proto: "udp", dport: 51821)
+        let other = e.filterDecision(
+            .input, family: .ipv4, inInterface: "eth0", source: nil, destination: nil, state: .new, proto: "udp",
+            dport: 51821)
         #expect(other.action == .accept)
-        let ping = e.filterDecision(.input, family: .ipv4, inInterface: "wg0", source: nil, destination: nil, state: .new, proto: "icmp")
+        let ping = e.filterDecision(
+            .input, family: .ipv4, inInterface: "wg0", source: nil, destination: nil, state: .new, proto: "icmp")
         #expect(ping.action == .accept)
-        #expect(e.filterDecision(.output, family: .ipv6, outInterface: "wg0", source: nil, destination: nil, state: .new, proto: "icmp").action == .drop)
+        #expect(
+            e.filterDecision(
+                .output, family: .ipv6, outInterface: "wg0", source: nil, destination: nil, state: .new, proto: "icmp"
+            ).action == .drop)
     }
 
     @Test(

@@ -26,7 +26,9 @@ struct ClientToClientBlockedRule: LintRule {
         return out
     }
 
-    func check(_ hub: TunnelInterface, _ spokes: [LintContext.PeerLink], all: [LintContext.PeerLink], _ context: LintContext)
+    func check(
+        _ hub: TunnelInterface, _ spokes: [LintContext.PeerLink], all: [LintContext.PeerLink], _ context: LintContext
+    )
         -> [Finding]
     {
         var out: [Finding] = []
@@ -61,7 +63,9 @@ struct ClientToClientBlockedRule: LintRule {
                         ? "add the other peers' addresses to AllowedIPs at \(at.fileLine) if they should be reached"
                         : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each "
                             + "other")
-                f.pairs = othersAll.map { IntentPair(from: IntentParty(host: spoke.host), to: IntentParty(host: $0.host)) }
+                f.pairs = othersAll.map {
+                    IntentPair(from: IntentParty(host: spoke.host), to: IntentParty(host: $0.host))
+                }
                 out.append(f)
             }
         }

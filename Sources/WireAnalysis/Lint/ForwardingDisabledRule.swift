@@ -22,10 +22,11 @@ struct ForwardingDisabledRule: LintRule {
                     guard evidence[family] == nil, !facts.forwarding(family).value else { continue }
                     // A peer with no address of the family sends nothing of it through (a full-tunnel client's
                     // `::/0` without IPv6 is a leak guard: its packets die at the relay's source check anyway).
-                    guard context.hostAddresses(link.local).contains(where: { IPFamily($0) == family })
-                        || context.network.host(link.local.host)?.facts.lans.contains(where: {
-                            IPFamily($0.prefix.address) == family
-                        }) == true
+                    guard
+                        context.hostAddresses(link.local).contains(where: { IPFamily($0) == family })
+                            || context.network.host(link.local.host)?.facts.lans.contains(where: {
+                                IPFamily($0.prefix.address) == family
+                            }) == true
                     else { continue }
                     if let onward = context.onward(host: host.name, from: link, prefix: q) {
                         evidence[family] = (li, q, onward.text)

@@ -14,7 +14,8 @@ struct HostFilterRule: LintRule {
             for iface in host.interfaces where LintContext.isUsable(iface) {
                 let port = iface.config.interface.listenPort
                 let families = Set(iface.config.interface.addresses.map { IPFamily($0.address) })
-                let udpFamilies = f.publicAddresses.isEmpty ? [IPFamily.ipv4] : Set(f.publicAddresses.map(IPFamily.init))
+                let udpFamilies =
+                    f.publicAddresses.isEmpty ? [IPFamily.ipv4] : Set(f.publicAddresses.map(IPFamily.init))
                 for family in IPFamily.allCases {
                     let tool = family == .ipv4 ? "iptables" : "ip6tables"
                     var checks: [(FilterChain, FilterDecision, String, String)] = []

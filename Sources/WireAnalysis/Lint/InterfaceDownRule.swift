@@ -11,8 +11,9 @@ struct InterfaceDownRule: LintRule {
         let network = context.network
         var down = Tracer.staticDown(network)
         let pings = network.hosts.contains { h in
-            h.interfaces.contains { i in i.config.interface.postUp.contains { $0.contains("ping") }
-                || i.config.interface.preUp.contains { $0.contains("ping") }
+            h.interfaces.contains { i in
+                i.config.interface.postUp.contains { $0.contains("ping") }
+                    || i.config.interface.preUp.contains { $0.contains("ping") }
             }
         }
         if pings { down = Tracer(network: network).down }

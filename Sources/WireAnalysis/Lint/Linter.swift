@@ -41,7 +41,8 @@ public struct Linter: Sendable {
         if network.intent.isStated {
             // An intended isolation that holds is no fault: drop findings about traffic the intent forbids.
             findings.removeAll { f in
-                !f.pairs.isEmpty && f.pairs.allSatisfy { network.expectation(from: $0.from, to: $0.to).kind == .mustNotReach }
+                !f.pairs.isEmpty
+                    && f.pairs.allSatisfy { network.expectation(from: $0.from, to: $0.to).kind == .mustNotReach }
             }
         }
         return LintReport(findings: findings)
