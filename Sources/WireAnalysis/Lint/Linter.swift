@@ -21,7 +21,8 @@ public struct Linter: Sendable {
             PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(),
             OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
-            InterfacesIsolatedRule(), RouteConflictRule(), InterfaceDownRule(), HostFilterRule(), IntentCheckRule(),
+            InterfacesIsolatedRule(), RouteConflictRule(), InterfaceDownRule(), HostFilterRule(), RpFilterRule(),
+            IntentCheckRule(),
         ]
     }
 
