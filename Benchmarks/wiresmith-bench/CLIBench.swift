@@ -1,4 +1,5 @@
 import Foundation
+import WireAnalysis
 import WireConfig
 
 /// `wiresmith-bench cli [HOSTS...]`: writes a hub-and-spoke network of HOSTS hosts to disk (a hub with one [Peer]
@@ -8,19 +9,32 @@ import WireConfig
 func runCLIBench(_ arguments: [String]) {
     let sizes = arguments.compactMap { Int($0) }
     let fm = FileManager.default
-    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("wiresmith")
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "wiresmith")
     guard fm.isExecutableFile(atPath: exe.path) else {
         print("no wiresmith binary beside wiresmith-bench (\(exe.path)): `swift build -c release` first")
         exit(2)
     }
     print("cores: \(ProcessInfo.processInfo.activeProcessorCount); binary: \(exe.path)")
     for hosts in sizes.isEmpty ? [10_000, 100_000] : sizes {
-        let dir = fm.temporaryDirectory.appendingPathComponent("wiresmith-bench-cli-\(hosts)-\(UUID().uuidString)")
+        // WIRESMITH_BENCH_KEEP=DIR writes the network there and keeps it (for a profiler).
+        let keep = ProcessInfo.processInfo.environment["WIRESMITH_BENCH_KEEP"]
+        let dir =
+            keep.map { URL(fileURLWithPath: $0).appendingPathComponent("\(hosts)") }
+            ?? fm.temporaryDirectory.appendingPathComponent("wiresmith-bench-cli-\(hosts)-\(UUID().uuidString)")
         try? fm.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? fm.removeItem(at: dir) }
+        defer { if keep == nil { try? fm.removeItem(at: dir) } }
         let clock = ContinuousClock()
         let gen = clock.measure { writeHubNetwork(hosts: hosts, to: dir) }
         print("\(hosts) hosts: network written in \(gen)")
+        // In-process breakdown of the same work, to see where the time goes.
+        var network: Network?
+        let load = clock.measure { network = try? NetworkLoader().load(directory: dir.path) }
+        let lint = clock.measure { _ = Linter().lint(network!).json() }
+        var tracer: Tracer?
+        let index = clock.measure { tracer = Tracer(network: network!) }
+        let trace = clock.measure { _ = try? tracer!.trace(from: "client1", to: "client2") }
+        print("  in process: load \(load), lint \(lint), tracer index \(index), trace \(trace)")
         for (name, args) in [
             ("lint", ["lint", dir.path, "--json"]),
             ("trace", ["trace", dir.path, "client1", "client2", "--json"]),
@@ -74,7 +88,9 @@ func writeHubNetwork(hosts: Int, to dir: URL) {
         let fm = FileManager.default
         let h = dir.appendingPathComponent(host)
         try? fm.createDirectory(at: h, withIntermediateDirectories: true)
-        fm.createFile(atPath: h.appendingPathComponent(name).path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        fm.createFile(
+            atPath: h.appendingPathComponent(name).path, contents: Data(text.utf8),
+            attributes: [.posixPermissions: 0o600])
     }
     write("hub", "wg0.conf", hub)
     write("hub", "host.yaml", "public_addresses: [192.0.2.1]\n")

@@ -125,7 +125,8 @@ public struct EffectiveFacts: Hashable, Sendable {
         sentAtUp = []
         rpFilter = [:]
         for (k, v) in f.rpFilter {
-            rpFilter[k] = Fact(v, .factsFile(f.location(of: "rp_filter") ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
+            rpFilter[k] = Fact(
+                v, .factsFile(f.location(of: "rp_filter") ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
         }
         // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
         for iface in host.interfaces where iface.isValid {

@@ -95,7 +95,7 @@ public struct NetworkLoader: Sendable {
                     TunnelInterface(
                         host: host, name: iface, file: path,
                         config: result.config, diagnostics: result.diagnostics,
-                        hookLines: HookLines.scan(text))))
+                        hookLines: HookLines.scan(text), publicKey: result.publicKey)))
         }
         var diagnostics: [ConfigDiagnostic] = []
         var byHost: [String: [TunnelInterface]] = [:]

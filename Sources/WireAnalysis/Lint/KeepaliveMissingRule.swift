@@ -29,8 +29,11 @@ struct KeepaliveMissingRule: LintRule {
                 ?? (link.peer.allowedIPs.contains { $0.contains(mld) }
                     ? "its IPv6 MLD reports at up reach \(remote) (AllowedIPs cover ff02::/16)" : nil)
             let who =
-                "\(remote.host)" + (via.isEmpty ? "" : " (and through it " + via.prefix(3).joined(separator: ", ")
-                    + (via.count > 3 ? ", ..." : "") + ")")
+                "\(remote.host)"
+                + (via.isEmpty
+                    ? ""
+                    : " (and through it " + via.prefix(3).joined(separator: ", ")
+                        + (via.count > 3 ? ", ..." : "") + ")")
             let when =
                 atUp.map { "reachable from up, as \($0), until the NAT mapping expires (idle)" }
                 ?? "unreachable right after up (cold), reachable once \(link.local.host) has sent (warm), unreachable "

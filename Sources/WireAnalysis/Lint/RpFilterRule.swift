@@ -30,7 +30,8 @@ struct RpFilterRule: LintRule {
                             locations: [mode.source.location ?? context.location(link, .allowedIPs)],
                             message: "\(host.name) filters reverse paths strictly (rp_filter 1) on \(inIf), but routes "
                                 + "\(link.local)'s address \(s) out of \(device): its packets are dropped on arrival",
-                            fix: "route \(s) through \(inIf) on \(host.name) (wg-quick's AllowedIPs routes, or `PostUp = "
+                            fix:
+                                "route \(s) through \(inIf) on \(host.name) (wg-quick's AllowedIPs routes, or `PostUp = "
                                 + "ip route add \(s)/32 dev \(inIf)`), or set rp_filter to 2 (loose)"))
                 }
             }
