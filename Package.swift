@@ -46,15 +46,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "CWireDaemon"),
+        .target(
+            name: "WireDaemon",
+            dependencies: ["CWireDaemon", "WireProtocol", "WireConfig"]
+        ),
         .executableTarget(
             name: "wiresmithd",
-            dependencies: ["WireConfig", "WireProtocol"]
+            dependencies: ["WireDaemon"]
         ),
         .executableTarget(
             name: "wiresmith-bench",
             dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
             path: "Benchmarks/wiresmith-bench"
         ),
+        .testTarget(name: "WireDaemonTests", dependencies: ["WireDaemon", "WireProtocol", "WireConfig"]),
         .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
         .testTarget(name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto"], exclude: ["Corpus"]),
