@@ -363,6 +363,8 @@ int wsd_unix_listen(const char *path) {
     mode_t old = umask(0077);
     rc = bind(fd, (struct sockaddr *)&a, sizeof a);
     umask(old);
+    // umask 077 leaves 0700 on a socket; nothing needs to execute it, so 0600 (no window: 077 applied at bind).
+    if (rc == 0) chmod(path, 0600);
     if (rc < 0 || listen(fd, 128) < 0) {
         int e = errno;
         close(fd);
@@ -386,9 +388,14 @@ int wsd_spawn_daemon(const char *exe, char *const argv[], char *const envp[], in
     posix_spawn_file_actions_init(&actions);
     posix_spawnattr_init(&attributes);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attributes, &none);
+    // The child starts with SIGTERM, SIGINT and SIGHUP blocked: one sent before its signalfd exists waits for it
+    // instead of killing it with the socket file still in place.
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    sigaddset(&blocked, SIGTERM);
+    sigaddset(&blocked, SIGINT);
+    sigaddset(&blocked, SIGHUP);
+    posix_spawnattr_setsigmask(&attributes, &blocked);
     if (quiet) {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);

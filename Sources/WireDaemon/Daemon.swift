@@ -89,6 +89,7 @@ public final class Daemon {
     /// everything, and returns why it stopped.
     public func run() -> String {
         log.verbose("Device started")
+        if !uapi.isInPlace { exitReason = "UAPI socket \(uapi.path) was removed" }
         linkChanged()
         var tags = [UInt64](repeating: 0, count: 64)
         var events = [UInt32](repeating: 0, count: 64)

@@ -53,6 +53,10 @@ public enum DaemonLauncher {
             }
         } catch {
             log.error("Failed to create TUN device: \(error)")
+            // Handed a socket for a device deleted before we started: remove it, never leave it stale.
+            if let fd = environment["WG_UAPI_FD"].flatMap({ Int32($0) }) {
+                UAPISocket.adopt(fd: fd, interface: name).close()
+            }
             return ExitCode.setupFailed.rawValue
         }
         log.interface = tun.name
