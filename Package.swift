@@ -61,17 +61,19 @@ let package = Package(
             dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
             path: "Benchmarks/wiresmith-bench"
         ),
+        // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
+        .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),
         .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),
         .testTarget(name: "WireProcessTests", dependencies: ["WireProcess"]),
         .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
         .testTarget(
-            name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto"], exclude: ["Corpus"]),
+            name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto", "WireTestSupport"], exclude: ["Corpus"]),
         .testTarget(
-            name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig"],
+            name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
         .testTarget(
-            name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"],
+            name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
     ]
 )
