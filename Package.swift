@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto/Net.
+// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto/Net; Lab (and Doctor) -> Process.
 // WireNet is the leaf of network value types (addresses, prefixes, longest-prefix match, instants) and imports
-// nothing. WireProcess is the one way to run a subprocess (lab, doctor, tests). WireProtocol is pure (no sockets, no clock reads, no global randomness); WireAnalysis never touches the
-// host.
+// nothing. WireProcess is the one way to run a subprocess (lab, doctor, tests). WireProtocol is pure (no sockets,
+// no clock reads, no global randomness); WireAnalysis never touches the host.
 let package = Package(
     name: "wiresmith",
     platforms: [.macOS(.v14)],
