@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
         .testTarget(
-            name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto", "WireTestSupport"], exclude: ["Corpus"]),
+            name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto", "WireTestSupport"],
+            exclude: ["Corpus"]),
         .testTarget(
             name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
