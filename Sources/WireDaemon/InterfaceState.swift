@@ -102,7 +102,7 @@ public final class InterfaceState {
     /// Brings the interface up (binds the sockets, sends keepalives of peers that have them) or down (closes the
     /// sockets and drops every session), as wireguard-go's `Device.Up`/`Down`.
     public func setUp(
-        _ up: Bool, now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        _ up: Bool, now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) throws {
         guard up != isUp else { return }
@@ -189,7 +189,7 @@ public final class InterfaceState {
 
     /// Sends a keepalive to the peer now (persistent keepalive just turned on), when up.
     public func sendKeepalive(
-        to publicKey: WireKey, now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        to publicKey: WireKey, now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         guard isUp, let index = records[publicKey]?.index else { return }
@@ -215,7 +215,7 @@ public final class InterfaceState {
         }
         records[publicKey]!.allowedIPs.append(network)
         try? device?.insertAllowedIP(
-            InternetAddress(network.address), prefixLength: network.length, peer: index)
+            network.address, prefixLength: network.length, peer: index)
     }
 
     // MARK: Building the device
@@ -256,27 +256,7 @@ public final class InterfaceState {
             mtu: mtu)
         let tunnel = Tunnel(
             peerIndex: record.index, handshake: handshake, endpoint: record.endpoint, configuration: configuration)
-        let prefixes = record.allowedIPs.map { (address: InternetAddress($0.address), prefixLength: $0.length) }
+        let prefixes = record.allowedIPs.map { (address: $0.address, prefixLength: $0.length) }
         try? device.addPeer(tunnel, allowedIPs: prefixes)
-    }
-}
-
-extension InternetAddress {
-    /// The protocol core's form of a configuration address.
-    public init(_ address: IPAddress) {
-        switch address {
-        case .v4(let v): self = .v4(v)
-        case .v6(let v): self = .v6(v)
-        }
-    }
-}
-
-extension IPAddress {
-    /// The configuration form of a protocol-core address.
-    public init(_ address: InternetAddress) {
-        switch address {
-        case .v4(let v): self = .v4(v)
-        case .v6(let v): self = .v6(v)
-        }
     }
 }

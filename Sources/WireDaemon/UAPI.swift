@@ -40,14 +40,14 @@ public enum UAPI {
 
     /// `1.2.3.4:51820` or `[fd00::1]:51820`, as wireguard-go's `DstToString` prints an endpoint.
     public static func format(_ endpoint: UDPEndpoint) -> String {
-        let address = IPAddress(endpoint.address)
+        let address = endpoint.address
         return address.isIPv6 ? "[\(address)]:\(endpoint.port)" : "\(address):\(endpoint.port)"
     }
 
     /// Parses an endpoint as wireguard-go's `ParseEndpoint` (netip.ParseAddrPort): a literal address and a port.
     public static func parseEndpoint(_ text: Substring) -> UDPEndpoint? {
         guard case .success(let endpoint) = Endpoint.parse(text), let address = endpoint.address else { return nil }
-        return UDPEndpoint(address: InternetAddress(address), port: endpoint.port)
+        return UDPEndpoint(address: address, port: endpoint.port)
     }
 
     /// Applies the lines of a `set=1` request (the lines after `set=1`, without the blank line).
@@ -55,7 +55,7 @@ public enum UAPI {
     /// Packets to send (keepalives turned on) are appended to `actions`. Throws the first error; what came before
     /// it stays applied, as in wireguard-go.
     public static func set(
-        _ lines: [Substring], on state: InterfaceState, now: ProtocolInstant,
+        _ lines: [Substring], on state: InterfaceState, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) throws(UAPIError) {
         var session = SetSession()
@@ -133,7 +133,7 @@ public enum UAPI {
         }
 
         mutating func finishPeer(
-            _ state: InterfaceState, now: ProtocolInstant, random: inout some RandomNumberGenerator,
+            _ state: InterfaceState, now: Instant, random: inout some RandomNumberGenerator,
             into actions: inout [TunnelAction]
         ) {
             defer { peer = nil }

@@ -19,7 +19,7 @@ extension Device {
     }
 
     /// Routes `address`/`prefixLength` to `peer` (a prefix held by another peer moves, wg(8) `allowed-ips`).
-    public mutating func insertAllowedIP(_ address: InternetAddress, prefixLength: Int, peer: UInt32) throws {
+    public mutating func insertAllowedIP(_ address: IPAddress, prefixLength: Int, peer: UInt32) throws {
         try allowedIPs.insert(address, prefixLength: prefixLength, peer: peer)
     }
 
