@@ -327,7 +327,8 @@ public final class Daemon {
             }
         case "set=1":
             do {
-                try UAPI.set(Array(lines.dropFirst()), on: state, now: DaemonClock.now(), random: &random, into: &actions)
+                try UAPI.set(
+                    Array(lines.dropFirst()), on: state, now: DaemonClock.now(), random: &random, into: &actions)
                 client.output.append(contentsOf: Array("errno=0\n\n".utf8))
             } catch {
                 log.error("\(error)")

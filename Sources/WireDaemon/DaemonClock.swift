@@ -1,7 +1,8 @@
+import WireProtocol
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import WireProtocol
 
 /// The real clock the daemon passes to the pure core: CLOCK_MONOTONIC as `Instant` (never steps), and the
 /// wall-clock time at its origin, for TAI64N timestamps and `last_handshake_time_sec`.

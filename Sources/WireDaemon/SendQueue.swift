@@ -77,7 +77,8 @@ struct SendQueue {
             let sent = pointers.withUnsafeBufferPointer { p in
                 lengths.withUnsafeBufferPointer { l in
                     targets.withUnsafeBufferPointer { t in
-                        wsd_send_batch(fd, p.baseAddress! + offset, l.baseAddress! + offset, t.baseAddress! + offset, Int32(count))
+                        wsd_send_batch(
+                            fd, p.baseAddress! + offset, l.baseAddress! + offset, t.baseAddress! + offset, Int32(count))
                     }
                 }
             }

@@ -146,7 +146,9 @@ public enum UAPI {
         {
             let name = String(key.prefix(32))
             func requireTrue() throws(UAPIError) {
-                guard value == "true" else { throw UAPIError(.invalid, line: line, key: name, "only 'true' is allowed") }
+                guard value == "true" else {
+                    throw UAPIError(.invalid, line: line, key: name, "only 'true' is allowed")
+                }
             }
             switch key {
             case "update_only":

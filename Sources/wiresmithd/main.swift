@@ -3,4 +3,6 @@
 import Foundation
 import WireDaemon
 
-exit(DaemonLauncher.main(arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))
+exit(
+    DaemonLauncher.main(
+        arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

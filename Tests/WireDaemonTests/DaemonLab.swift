@@ -127,7 +127,9 @@ final class DaemonLab {
         self.keys = keys
         for side in [Side.a, .b] { try write(keys[side]!.0, to: "\(side).key") }
         for n in namespaces { try sh(["ip", "netns", "add", n]) }
-        try sh(["ip", "link", "add", "wsv\(id)a", "netns", ns(.a), "type", "veth", "peer", "wsv\(id)b", "netns", ns(.b)])
+        try sh([
+            "ip", "link", "add", "wsv\(id)a", "netns", ns(.a), "type", "veth", "peer", "wsv\(id)b", "netns", ns(.b),
+        ])
         for side in [Side.a, .b] {
             let link = side == .a ? "wsv\(id)a" : "wsv\(id)b"
             try sh(inNS(side, ["ip", "addr", "add", "\(outer4(side))/24", "dev", link]))

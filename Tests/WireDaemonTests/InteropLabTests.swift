@@ -80,7 +80,8 @@ struct InteropLabTests {
     }
 
     func pidOf(_ sink: String) -> String {
-        ((try? String(contentsOfFile: sink + ".pid", encoding: .utf8)) ?? "0").trimmingCharacters(in: .whitespacesAndNewlines)
+        ((try? String(contentsOfFile: sink + ".pid", encoding: .utf8)) ?? "0").trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// 100 MB over TCP each way (ncat), the SHA-256 of what arrived equal to what was sent.
@@ -96,7 +97,8 @@ struct InteropLabTests {
         for (sender, receiver) in [(DaemonLab.Side.a, DaemonLab.Side.b), (.b, .a)] {
             let sink = "\(lab.directory)/sink-\(receiver)"
             // The listener runs in the background of a shell that records its pid; it exits at end of stream.
-            try lab.sh(lab.inNS(receiver, ["sh", "-c", "ncat -l -p 5001 > \(sink) 2>/dev/null & echo $! > \(sink).pid"]))
+            try lab.sh(
+                lab.inNS(receiver, ["sh", "-c", "ncat -l -p 5001 > \(sink) 2>/dev/null & echo $! > \(sink).pid"]))
             #expect(
                 lab.eventually {
                     run(lab.inNS(receiver, ["ss", "-Hltn", "sport = :5001"])).output.contains("5001")
