@@ -31,4 +31,14 @@ enum WgQuickOutput {
         }
         return nil
     }
+
+    /// Why an interface is down, one line: where wg-quick failed (file:line when known) and the first thing it
+    /// said that is neither one of its own `[#]` command echoes nor a warning (wg's own message comes before its
+    /// summary "Configuration parsing error").
+    static func failure(of output: String, in file: String) -> String {
+        let said = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { !$0.isEmpty && !$0.hasPrefix("[#]") && !$0.hasPrefix("Warning:") } ?? "no output"
+        let at = location(of: output, in: file).map { "\($0)" } ?? file
+        return "wg-quick up refused it at \(at): \(said)"
+    }
 }

@@ -106,7 +106,9 @@ struct DemoSteps {
         out.good("\(to) answers \(from)")
         out.detail("the whole reachability matrix, measured and held against trace:")
         do {
-            let matrix = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: fixed))
+            let matrix = try Lab.check(
+                plan, options: options, verdicts: TraceVerdicts.provider(for: fixed),
+                expectations: LabExpectations.provider(for: plan))
             for line in matrix.rendered().split(separator: "\n") {
                 out.detail(String(line))
             }
