@@ -81,6 +81,8 @@ public struct EffectiveFacts: Hashable, Sendable {
     public var behindNAT: Bool?
     /// Where other hosts' Endpoint lines reach it (facts file).
     public var publicAddresses: [IPAddress]
+    /// Hook commands that send traffic at up (`ping`), in the order they run.
+    public var sentAtUp: [HookSend]
     /// Hook commands not understood, in the order they run.
     public var unknownEffects: [UnknownEffect]
     /// The facts file as read, for its path and lines.
@@ -108,6 +110,7 @@ public struct EffectiveFacts: Hashable, Sendable {
         behindNAT = f.behindNAT
         publicAddresses = f.publicAddresses
         unknownEffects = []
+        sentAtUp = []
         // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
         for iface in host.interfaces where iface.isValid {
             for key in [ConfigKey.preUp, .postUp] {
@@ -144,6 +147,11 @@ public struct EffectiveFacts: Hashable, Sendable {
                 masquerade.remove(at: i)
             }
         case .route(let r): routes.append(r)
+        case .sends(let target):
+            sentAtUp.append(
+                HookSend(
+                    target: target, command: command.text, location: command.location, interface: command.interface,
+                    hook: command.hook))
         case .none: break
         case .unknown(let reason):
             unknownEffects.append(
@@ -200,6 +208,20 @@ public struct EffectiveFacts: Hashable, Sendable {
         if pattern.hasSuffix("+") { return name.hasPrefix(pattern.dropLast()) }
         return pattern == name
     }
+}
+
+/// A hook command that sends a packet when its interface comes up (`PostUp = ping -c1 10.0.0.1`).
+public struct HookSend: Hashable, Sendable {
+    /// Where the packet goes.
+    public var target: IPAddress
+    /// The command (`%i` replaced).
+    public var command: String
+    /// The hook line.
+    public var location: SourceLocation
+    /// The interface whose config holds it.
+    public var interface: String
+    /// PreUp or PostUp.
+    public var hook: ConfigKey
 }
 
 /// What the FORWARD chain decided, and which rule or policy decided it.

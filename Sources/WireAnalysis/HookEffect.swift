@@ -22,6 +22,9 @@ public enum HookEffect: Hashable, Sendable {
     case deleteMasquerade(MasqueradeRule)
     /// `ip route add PREFIX dev X [table T]`.
     case route(HookRoute)
+    /// `ping [-c N] ... ADDRESS` (and `ping6`): sends a packet at up, so the peer it goes to learns this host's
+    /// endpoint (the classic fix for a client behind NAT); the command fails when no reply comes.
+    case sends(to: IPAddress)
     /// Understood and without effect on forwarding (`logger`, `echo` to the terminal, `-j LOG`, mangle TCPMSS).
     case none
     /// Not understood: the command is kept, with why, and nothing is guessed about it.
@@ -70,6 +73,8 @@ extension HookCommand {
             return NftCommand.effects(args, location: location)
         case "ip":
             return [ipRouteEffect(args)]
+        case "ping", "ping6", "ping4":
+            return [pingEffect(args, six: name == "ping6")]
         case "logger", "true", ":", "sleep":
             return [.none]
         default:
@@ -152,6 +157,29 @@ extension HookCommand {
             return [.unknown("writes `\(values.joined(separator: " "))` to \(target): expected 0 or 1")]
         }
         return [.forwarding(family, values[0] == "1")]
+    }
+
+    /// The target of a `ping`: the one argument that is not an option or an option's value.
+    func pingEffect(_ args: [String], six: Bool) -> HookEffect {
+        let withValue: Set<String> = [
+            "-c", "-W", "-w", "-i", "-I", "-s", "-t", "-l", "-Q", "-m", "-M", "-p", "-F", "-T",
+        ]
+        var i = 0
+        var targets: [String] = []
+        while i < args.count {
+            let a = args[i]
+            if withValue.contains(a) {
+                i += 2
+                continue
+            }
+            if !a.hasPrefix("-") { targets.append(a) }
+            i += 1
+        }
+        guard targets.count == 1 else { return .unknown("`ping` without exactly one target") }
+        guard let address = IPAddress(targets[0]) else {
+            return .unknown("`ping \(targets[0])`: only address targets are modelled, not names")
+        }
+        return .sends(to: address)
     }
 
     func ipRouteEffect(_ args: [String]) -> HookEffect {

@@ -81,6 +81,9 @@ public struct Network: Sendable {
     public var diagnostics: [ConfigDiagnostic]
     /// Public key -> interfaces holding its private key (more than one means a key is reused).
     public let interfacesByKey: [WireKey: [InterfaceID]]
+    /// Who must and who must not reach whom: the directory's `intent.yaml`, or "everyone reaches everyone"
+    /// (docs/intent.md). Query it with `expectation(from:to:)`.
+    public var intent: Intent
 
     /// Names one interface of the network.
     public struct InterfaceID: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -96,9 +99,10 @@ public struct Network: Sendable {
         }
     }
 
-    public init(hosts: [Host], diagnostics: [ConfigDiagnostic] = []) {
+    public init(hosts: [Host], diagnostics: [ConfigDiagnostic] = [], intent: Intent = Intent()) {
         self.hosts = hosts.sorted { $0.name < $1.name }
         self.diagnostics = diagnostics
+        self.intent = intent
         var index: [WireKey: [InterfaceID]] = [:]
         for h in hosts {
             for i in h.interfaces {

@@ -59,7 +59,13 @@ public struct NetworkLoader: Sendable {
             }
         }
         guard !configFiles.isEmpty else { throw .noConfigs(directory) }
-        return load(configs: configFiles.map { ($0.host, $0.iface, $0.path) }, facts: factFiles)
+        var network = load(configs: configFiles.map { ($0.host, $0.iface, $0.path) }, facts: factFiles)
+        if let name = IntentReader.fileNames.first(where: { entries.contains($0) }) {
+            let (intent, diags) = IntentReader.read(path: (directory as NSString).appendingPathComponent(name))
+            network.intent = intent
+            network.diagnostics += diags + intent.diagnostics(in: network)
+        }
+        return network
     }
 
     /// Loads the given config files (host, interface name, path) and facts files (host -> path).

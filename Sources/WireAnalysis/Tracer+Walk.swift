@@ -9,6 +9,10 @@ extension Tracer {
 
     /// State shared by the forward walk and the reply walk.
     struct Walk {
+        /// The moment traced: decides which endpoints are known (see `TracePhase`).
+        var phase: TracePhase
+        /// What the delivery depended on (an endpoint learned from traffic, a keepalive), for `condition`.
+        var dependsOn: [String] = []
         var hops: [TraceHop] = []
         /// Per host: MASQUERADE address -> original source, undone for the reply (conntrack).
         var nat: [Int: [IPAddress: IPAddress]] = [:]
@@ -18,6 +22,7 @@ extension Tracer {
         var visited: Set<Int> = []
 
         mutating func note(_ s: String) { if !notes.contains(s) { notes.append(s) } }
+        mutating func depend(_ s: String) { if !dependsOn.contains(s) { dependsOn.append(s) } }
     }
 
     enum WalkEnd {

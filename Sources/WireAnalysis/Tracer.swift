@@ -32,8 +32,11 @@ public struct Tracer: Sendable {
     /// Every address a host owns: tunnel addresses of its interfaces that come up, LAN addresses, public ones.
     let localAddresses: [Set<IPAddress>]
     let publicOwners: [IPAddress: Int]
-    /// Lowercased names an Endpoint may use for a host (its `names` facts, then its own name) -> host index.
+    /// Lowercased names an Endpoint may use for a host (its `names` facts: what its DNS or /etc/hosts says) -> host
+    /// index. Any other name does not resolve.
     let endpointNames: [String: Int]
+    /// Hosts some peer dials: an Endpoint reaches them (by public address or name), or names their key.
+    let dialed: Set<Int>
 
     /// Names one interface by indexes into `network.hosts` and `Host.interfaces`.
     struct IfaceRef: Hashable, Sendable {
@@ -109,10 +112,27 @@ public struct Tracer: Sendable {
         for (h, host) in network.hosts.enumerated() {
             for n in host.facts.names where names[n.lowercased()] == nil { names[n.lowercased()] = h }
         }
-        for (h, host) in network.hosts.enumerated() where names[host.name.lowercased()] == nil {
-            names[host.name.lowercased()] = h
-        }
         self.endpointNames = names
+        var dialed = Set<Int>()
+        for host in network.hosts {
+            for iface in host.interfaces {
+                for peer in iface.config.peers {
+                    guard let ep = peer.endpoint else { continue }
+                    switch ep.host {
+                    case .address(let a):
+                        if let h = publicOwners[a] {
+                            dialed.insert(h)
+                        } else if let o = byKey[peer.publicKey], o.count == 1 {
+                            dialed.insert(o[0].host)
+                        }
+                    case .name(let n):
+                        if let h = names[n.lowercased()] { dialed.insert(h) }
+                    }
+                }
+            }
+        }
+        for (h, f) in facts.enumerated() where !f.publicAddresses.isEmpty { dialed.insert(h) }
+        self.dialed = dialed
     }
 
     /// Traces a ping from FROM to TO and its reply.
@@ -129,31 +149,23 @@ public struct Tracer: Sendable {
         }
         let dstAddress = try destinationAddress(dst, from: src)
         if let a = src.address, IPFamily(a) != IPFamily(dstAddress) { throw .familyMismatch(from: from, to: to) }
-        var walk = Walk()
         let srcAddress = try sourceAddress(src, to: dstAddress)
-        let forward = self.walk(
-            &walk, from: src.node, to: dst.node,
-            packet: Packet(
-                source: srcAddress,
-                destination: dstAddress),
-            direction: .forward)
-        let verdict: TraceVerdict
-        switch forward {
-        case .dropped(let v):
-            verdict = v
-        case .delivered(let seen):
-            let back = self.walk(
-                &walk, from: dst.node, to: src.node,
-                packet: Packet(source: seen.destination, destination: seen.source),
-                direction: .reply)
-            switch back {
-            case .dropped(let v): verdict = v
-            case .delivered:
-                verdict = .deliveredBothWays("\(srcAddress) reaches \(dstAddress) and the reply comes back")
-            }
+        var phases: [PhaseVerdict] = []
+        var notes: [String] = []
+        var visited = Set<Int>()
+        var depends: [TracePhase: [String]] = [:]
+        for phase in TracePhase.allCases {
+            var walk = Walk(phase: phase)
+            let verdict = walkBothWays(&walk, src: src, dst: dst, from: srcAddress, to: dstAddress)
+            for n in walk.notes where !notes.contains(n) { notes.append(n) }
+            visited.formUnion(walk.visited)
+            depends[phase] = walk.dependsOn
+            let extra =
+                verdict.delivered && !walk.dependsOn.isEmpty ? " (" + walk.dependsOn.joined(separator: "; ") + ")" : ""
+            phases.append(
+                PhaseVerdict(phase: phase, condition: phase.condition + extra, verdict: verdict, hops: walk.hops))
         }
-        var notes = walk.notes
-        for h in walk.visited.sorted() {
+        for h in visited.sorted() {
             for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
                 let at = c.location.map { " (\($0.file):\($0.line))" } ?? ""
                 notes.append(
@@ -167,9 +179,58 @@ public struct Tracer: Sendable {
                         + "was not understood (\(u.reason)); its effect is not modelled")
             }
         }
+        let headline = phases.first { !$0.delivered } ?? phases[0]
+        let expectation = network.expectation(
+            from: IntentParty(host: network.hosts[src.node.host].name, address: srcAddress),
+            to: IntentParty(host: network.hosts[dst.node.host].name, address: dstAddress))
         return TraceResult(
             from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
-            hops: walk.hops, verdict: verdict, notes: notes)
+            hops: headline.hops, verdict: headline.verdict, phases: phases,
+            condition: Self.condition(phases, depends: depends),
+            intent: TraceIntent(expectation, phases: phases), notes: notes)
+    }
+
+    /// Walks the packet to TO and, when it arrives, the reply back; the verdict of the two.
+    func walkBothWays(
+        _ walk: inout Walk, src: Resolved, dst: Resolved, from srcAddress: IPAddress, to dstAddress: IPAddress
+    )
+        -> TraceVerdict
+    {
+        let forward = self.walk(
+            &walk, from: src.node, to: dst.node, packet: Packet(source: srcAddress, destination: dstAddress),
+            direction: .forward)
+        switch forward {
+        case .dropped(let v):
+            return v
+        case .delivered(let seen):
+            let back = self.walk(
+                &walk, from: dst.node, to: src.node, packet: Packet(source: seen.destination, destination: seen.source),
+                direction: .reply)
+            switch back {
+            case .dropped(let v): return v
+            case .delivered: return .deliveredBothWays("\(srcAddress) reaches \(dstAddress) and the reply comes back")
+            }
+        }
+    }
+
+    /// One sentence for when the packet gets through, from the phases' verdicts and what each depended on.
+    static func condition(_ phases: [PhaseVerdict], depends: [TracePhase: [String]]) -> String {
+        let ok = Dictionary(uniqueKeysWithValues: phases.map { ($0.phase, $0.delivered) })
+        func deps(_ p: TracePhase) -> String {
+            let d = depends[p] ?? []
+            return d.isEmpty ? "" : " (" + d.joined(separator: "; ") + ")"
+        }
+        switch (ok[.cold] ?? false, ok[.warm] ?? false, ok[.idle] ?? false) {
+        case (true, true, true): return "always" + deps(.idle)
+        case (false, false, false): return "never"
+        case (false, true, false):
+            return "only after the far side has sent" + deps(.warm) + ", until its NAT mapping expires"
+        case (false, true, true): return "once the far side has sent" + deps(.warm) + "; then always"
+        case (true, true, false): return "from up" + deps(.cold) + " until the NAT mapping expires"
+        default:
+            let yes = phases.filter(\.delivered).map(\.phase.rawValue).joined(separator: ", ")
+            return "only in phase " + yes
+        }
     }
 
     /// A machine a packet can be at: a host of the network, or a machine on a host's LAN.
