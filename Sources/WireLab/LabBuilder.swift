@@ -15,6 +15,9 @@ struct LabBuilder {
     /// The router address every public link uses as its gateway.
     static let gateway4 = "169.254.0.1"
     static let gateway6 = "fe80::1"
+    /// The internet test addresses the router answers (docs/trace-json.md, "Internet destinations"): what `trace DIR
+    /// HOST 203.0.113.254` predicts, the lab measures.
+    static let internetTestAddresses = ["203.0.113.254", "2001:db8:ffff:ffff::1"]
 
     /// Builds everything; returns the plan with every interface wg-quick refused marked down (`failure`), as it
     /// is also saved in the run's state. An interface that does not come up is a fact about the network, not a
@@ -23,13 +26,17 @@ struct LabBuilder {
         try writeRunDirectory()
         progress("internet: router \(plan.internetNamespace)")
         try addNamespace(plan.internetNamespace, forwarding: true)
+        try ip(plan.internetNamespace, "addr", "add", "\(LabBuilder.internetTestAddresses[0])/32", "dev", "lo")
+        try ip(plan.internetNamespace, "-6", "addr", "add", "\(LabBuilder.internetTestAddresses[1])/128", "dev", "lo")
         for h in plan.hosts {
             try buildHost(h)
         }
         var built = plan
         // Hosts others dial first, so keepalives from behind NAT find their peers listening.
         let order = plan.hosts.indices.sorted {
-            (plan.hosts[$0].behindNAT ? 1 : 0, plan.hosts[$0].name) < (plan.hosts[$1].behindNAT ? 1 : 0, plan.hosts[$1].name)
+            (plan.hosts[$0].behindNAT ? 1 : 0, plan.hosts[$0].name) < (
+                plan.hosts[$1].behindNAT ? 1 : 0, plan.hosts[$1].name
+            )
         }
         for hi in order {
             let h = plan.hosts[hi]

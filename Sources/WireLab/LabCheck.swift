@@ -221,7 +221,8 @@ struct LabCheck {
             for iface in Set(peers.map(\.interface)).sorted() {
                 let mine = peers.filter { $0.interface == iface }
                 commands.append(
-                    enters[h]! + ["wg", "set", iface] + mine.flatMap { ["peer", $0.publicKey, "persistent-keepalive", "1"] })
+                    enters[h]! + ["wg", "set", iface]
+                        + mine.flatMap { ["peer", $0.publicKey, "persistent-keepalive", "1"] })
                 restore.append(
                     enters[h]! + ["wg", "set", iface]
                         + mine.flatMap {

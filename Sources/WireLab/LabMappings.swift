@@ -14,7 +14,8 @@ enum LabMappings {
     @discardableResult
     static func expire(plan: LabPlan, shell: Shell, enters: [String: [String]]) -> Int {
         let natted = plan.hosts.filter { $0.nat != nil && enters[$0.name] != nil }
-        let dumps = shell.runAll(natted.map { enters[$0.name]! + ["wg", "show", "all", "dump"] }, width: 8, timeout: 10)
+        let dumps = shell.runAll(
+            natted.map { enters[$0.name]! + ["wg", "show", "all", "dump"] }, width: 8, timeout: 10)
         var commands: [[String]] = []
         for (h, dump) in zip(natted, dumps) {
             let nat = h.nat!.namespace

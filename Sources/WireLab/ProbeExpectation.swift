@@ -1,7 +1,6 @@
 /// What the network's intent says one probe must do: answer, or stay unanswered (issue 13, "Intent").
 ///
-/// Without an intent file every tunnel address must reach every other; LAN addresses are then held against trace's
-/// verdict only.
+/// Without an intent file every address (tunnel and LAN) must reach every other, in every phase (docs/intent.md).
 public struct ProbeExpectation: Codable, Sendable, Hashable {
     /// Must answer, or must not.
     public enum Kind: String, Codable, Sendable {
@@ -26,7 +25,7 @@ public struct ProbeExpectation: Codable, Sendable, Hashable {
     public func isMet(answered: Bool) -> Bool { answered == (kind == .mustReach) }
 
     /// The rule used when a network states no intent.
-    public static let defaultRule = "default: every tunnel address reaches every other"
+    public static let defaultRule = "default: every address reaches every other"
 }
 
 /// Asks the network's intent what a probe must do; nil when the intent says nothing about it.
@@ -34,8 +33,8 @@ public typealias ExpectationProvider = @Sendable (_ source: String, _ target: Pr
 
 /// The expectations of a network that states no intent.
 public enum DefaultExpectations {
-    /// Every tunnel address must be reached from every other host that has an address of its family.
-    public static let provider: ExpectationProvider = { _, target in
-        target.kind == .tunnel ? ProbeExpectation(.mustReach, rule: ProbeExpectation.defaultRule) : nil
+    /// Every address must be reached from every other host that has an address of its family.
+    public static let provider: ExpectationProvider = { _, _ in
+        ProbeExpectation(.mustReach, rule: ProbeExpectation.defaultRule)
     }
 }

@@ -10,12 +10,17 @@ struct LabCommand: ParsableCommand {
     /// The exit status table, word for word in `lab check --help`, README.md and docs/lab.md.
     static let exitStatus = """
         Exit status:
-          0  every intended pair answered and every intended isolation held, in every phase (cold, warm, idle)
-          1  not so: some intended pair did not answer, or an isolation leaked (each listed with trace's why)
-          2  could not build: not root, tools missing, host.yaml errors, a lab command failed, or no such lab
-          3  as intended, but trace predicted otherwise than measured: a defect of wiresmith, please report it
-        Intent: intent.yaml at the network's root; without it every tunnel address must reach every other.
-        An interface wg-quick refuses is shown as down; the rest of the network is built and checked.
+          0  as intended: every intended pair answered and every isolation held,
+             in every phase (cold, warm, idle)
+          1  not as intended: an intended pair did not answer, or an isolation
+             leaked (each listed with trace's why)
+          2  could not build: not root, tools missing, host.yaml errors, a lab
+             command failed, or no such lab
+          3  as intended, but trace predicted otherwise than measured: a defect
+             of wiresmith; please report the network
+        Intent: intent.yaml at the network's root; without it, every address
+        must reach every other. An interface wg-quick refuses is shown as down;
+        the rest of the network is built and checked.
         """
 
     static let configuration = CommandConfiguration(
@@ -109,12 +114,12 @@ struct LabCommand: ParsableCommand {
                     defer { _ = try? Lab.down(id: plan.id, options: options) }
                     matrix = try Lab.check(
                         plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
-                        expectations: LabExpectations.provider(for: plan), phases: phases, progress: progress)
+                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, progress: progress)
                 } else {
                     let plan = try Lab.plan(id: common.id, options: options)
                     matrix = try Lab.check(
                         plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
-                        expectations: LabExpectations.provider(for: plan), phases: phases, progress: progress)
+                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, progress: progress)
                 }
             } catch { throw LabCommand.fail(error) }
             if json {
