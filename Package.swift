@@ -1,14 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto.
-// WireProtocol is pure (no sockets, no clock reads, no global randomness); WireAnalysis never touches the host.
+// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto/Net.
+// WireNet is the leaf of network value types (addresses, prefixes, longest-prefix match, instants) and imports
+// nothing. WireProtocol is pure (no sockets, no clock reads, no global randomness); WireAnalysis never touches the
+// host.
 let package = Package(
     name: "wiresmith",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wiresmith", targets: ["wiresmith"]),
         .executable(name: "wiresmithd", targets: ["wiresmithd"]),
+        .library(name: "WireNet", targets: ["WireNet"]),
         .library(name: "WireConfig", targets: ["WireConfig"]),
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "WireAnalysis", targets: ["WireAnalysis"]),
@@ -19,17 +22,18 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        .target(name: "WireNet"),
         .target(
             name: "WireCrypto",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireProtocol",
-            dependencies: ["WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WireNet", "WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireConfig",
-            dependencies: ["WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WireNet", "WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireAnalysis",
@@ -55,6 +59,7 @@ let package = Package(
             dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
             path: "Benchmarks/wiresmith-bench"
         ),
+        .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),
         .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
         .testTarget(name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto"], exclude: ["Corpus"]),

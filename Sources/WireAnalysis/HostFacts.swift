@@ -168,14 +168,6 @@ public struct ForwardRule: Hashable, Sendable {
     }
 }
 
-/// An address family, as `iptables` vs `ip6tables` and `net.ipv4` vs `net.ipv6` split them.
-public enum IPFamily: String, Hashable, Sendable, Codable, CaseIterable {
-    case ipv4, ipv6
-
-    /// The family of an address.
-    public init(_ address: IPAddress) { self = address.isIPv4 ? .ipv4 : .ipv6 }
-}
-
 /// A conntrack state a filter rule can match (`--ctstate NEW,ESTABLISHED`, nft `ct state new`).
 public enum ConnectionState: String, Hashable, Sendable, Codable, CaseIterable {
     case new, established, related, invalid, untracked

@@ -20,7 +20,7 @@ public struct Tracer: Sendable {
     public let tables: [RoutingTable]
     let hostIndex: [String: Int]
     /// Cryptokey routing per interface: [host][interface] -> peer index by AllowedIPs.
-    let peerMaps: [[PrefixMap<Int>]]
+    let peerMaps: [[PrefixTrie<Int>]]
     /// Interface by public key (several when a key is reused).
     let byKey: [WireKey: [IfaceRef]]
     /// Each interface's public key ([host][interface]), derived once (X25519 is not free).
@@ -52,7 +52,7 @@ public struct Tracer: Sendable {
         for (k, ids) in network.interfacesByKey { for id in ids { keyOf[id] = k } }
         var facts: [EffectiveFacts] = []
         var tables: [RoutingTable] = []
-        var peerMaps: [[PrefixMap<Int>]] = []
+        var peerMaps: [[PrefixTrie<Int>]] = []
         var byKey: [WireKey: [IfaceRef]] = [:]
         var publicKeys: [[WireKey?]] = []
         var peerByKey: [[[WireKey: Int]]] = []
@@ -64,12 +64,12 @@ public struct Tracer: Sendable {
             let f = EffectiveFacts(host: host)
             facts.append(f)
             tables.append(RoutingTable(host: host, facts: f))
-            var maps: [PrefixMap<Int>] = []
+            var maps: [PrefixTrie<Int>] = []
             var keys: [WireKey?] = []
             var peerKeys: [[WireKey: Int]] = []
             var local = Set<IPAddress>()
             for (i, iface) in host.interfaces.enumerated() {
-                var map = PrefixMap<Int>()
+                var map = PrefixTrie<Int>()
                 var byPeerKey: [WireKey: Int] = [:]
                 for (p, peer) in iface.config.peers.enumerated() {
                     for a in peer.allowedIPs { map.insert(a, p) }

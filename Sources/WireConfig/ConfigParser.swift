@@ -1,3 +1,5 @@
+import WireNet
+
 /// Reads wg(8) and wg-quick(8) config files into the model, collecting every problem with its location.
 ///
 /// Acceptance follows wireguard-tools (config.c `config_read_line`/`process_line`, wg-quick `parse_options`):

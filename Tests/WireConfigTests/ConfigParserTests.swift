@@ -1,4 +1,5 @@
 import Testing
+import WireCrypto
 
 @testable import WireConfig
 
@@ -279,7 +280,7 @@ enum TestKeys {
     }
 
     @Test func neverCrashesOnArbitraryBytes() {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let alphabet = Array("[]=#,:/ .\t\r\nPeerInterfaceAllowedIPs0123456789abcdef+")
         for _ in 0..<300 {
             let count = Int.random(in: 0...200, using: &rng)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireCrypto
 
 @testable import WireConfig
 
@@ -91,7 +92,7 @@ import Testing
             Issue.record("WIRESMITH_REQUIRE_LAB=1 but wg cannot be compared: \(missing)")
             return
         }
-        var rng = SeededGenerator(seed: 25519)
+        var rng = SeededRandom(seed: 25519)
         let keys = (0..<1000).map { _ in WireKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
         let loop = #"while read -r k; do printf '%s\n' "$k" | "$0" pubkey || echo FAILED; done"#
         let input = Data(keys.map { $0.base64 + "\n" }.joined().utf8)
