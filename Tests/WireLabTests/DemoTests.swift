@@ -40,7 +40,7 @@ extension NamespaceLabs {
             #expect(text.contains("bob answers alice"))
             // The client behind NAT without keepalive, measured in time, then fixed by keepalive.
             #expect(text.contains("keepalive-missing  two-hub-broken/carol/wg0.conf:9"))
-            #expect(text.contains("✘ cold: hub pings carol right after up, before carol has sent anything: no answer"))
+            #expect(text.contains("✘ cold: hub pings carol right after up, before carol has sent anything: no"))
             #expect(text.contains("✔ warm: hub pings carol after carol has sent: answered"))
             #expect(text.contains("✘ idle: hub pings carol after the NAT mappings no keepalive refreshes expired"))
             #expect(text.contains("+ PersistentKeepalive = 25"))
