@@ -16,6 +16,9 @@ public enum HookEffect: Hashable, Sendable {
     case deleteForwardRule(ForwardRule)
     /// `-P FORWARD DROP` (nil family: nft `inet` chain policy).
     case forwardPolicy(IPFamily?, FilterAction, SourceLocation)
+    /// `-P INPUT DROP`, `-P OUTPUT DROP` (nil family: nft `inet` chain policy). INPUT and OUTPUT rules travel as
+    /// `appendForwardRule` etc. with their `chain` set.
+    case chainPolicy(FilterChain, IPFamily?, FilterAction, SourceLocation)
     /// `-t nat -A POSTROUTING [-s S] [-o X] -j MASQUERADE` (or nft `... postrouting ... masquerade`).
     case masquerade(MasqueradeRule)
     /// `-t nat -D POSTROUTING ... -j MASQUERADE`.

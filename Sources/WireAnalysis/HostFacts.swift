@@ -142,6 +142,12 @@ public struct ForwardRule: Hashable, Sendable {
     public var states: Set<ConnectionState>?
     /// The protocol matched (`-p icmp`, `-p tcp`); nil for any.
     public var proto: String?
+    /// The chain the rule is in: FORWARD (what hosts relay), INPUT (to the host itself), OUTPUT (from it).
+    public var chain: FilterChain = .forward
+    /// The destination port matched (`-p udp --dport 51820`, nft `udp dport 51820`); nil for any.
+    public var dport: UInt16?
+    /// The source port matched; nil for any.
+    public var sport: UInt16?
 
     public init(
         inInterface: String? = nil, outInterface: String? = nil, source: IPPrefix? = nil,
@@ -166,6 +172,19 @@ public struct ForwardRule: Hashable, Sendable {
         (inInterface == nil || inInterface == i) && (outInterface == nil || outInterface == o)
             && (source?.contains(s) ?? true) && (destination?.contains(d) ?? true)
     }
+}
+
+/// A filter chain of the host (iptables' filter table, nft's forward/input/output hooks).
+public enum FilterChain: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Packets the host relays.
+    case forward
+    /// Packets addressed to the host itself.
+    case input
+    /// Packets the host itself sends.
+    case output
+
+    /// `FORWARD`, `INPUT`, `OUTPUT`.
+    public var name: String { rawValue.uppercased() }
 }
 
 /// A conntrack state a filter rule can match (`--ctstate NEW,ESTABLISHED`, nft `ct state new`).

@@ -44,9 +44,30 @@ public struct Tracer: Sendable {
         var iface: Int
     }
 
-    /// Indexes `network` for tracing.
+    /// Interfaces that never come up, with why (ListenPort taken, Endpoint name unresolved, a hook that fails);
+    /// they are also marked invalid in `network`, so routes, addresses and hooks of theirs do not count.
+    public let down: [Network.InterfaceID: InterfaceDown]
+    /// Every tunnel address -> interfaces holding it, including interfaces that do not come up.
+    let configuredOwners: [IPAddress: IfaceRef]
+
+    /// Indexes `network` for tracing: first finds the interfaces that never come up (`Tracer+Up.swift`).
     public init(network: Network) {
+        let fixed = Self.staticDown(network)
+        let first = Tracer(indexing: network.markingDown(fixed), down: fixed)
+        let pings = first.failingHooks()
+        guard !pings.isEmpty else {
+            self = first
+            return
+        }
+        let all = fixed.merging(pings) { a, _ in a }
+        self = Tracer(indexing: network.markingDown(all), down: all)
+    }
+
+    /// Indexes `network`, whose interfaces in `down` are already marked invalid.
+    init(indexing network: Network, down: [Network.InterfaceID: InterfaceDown]) {
         self.network = network
+        self.down = down
+        var configured: [IPAddress: IfaceRef] = [:]
         var hostIndex: [String: Int] = [:]
         var keyOf: [Network.InterfaceID: WireKey] = [:]
         for (k, ids) in network.interfacesByKey { for id in ids { keyOf[id] = k } }
@@ -82,6 +103,9 @@ public struct Tracer: Sendable {
                 let key = keyOf[Network.InterfaceID(host: host.name, interface: iface.name)]
                 keys.append(key)
                 if let k = key { byKey[k, default: []].append(ref) }
+                for a in iface.config.interface.addresses where configured[a.address] == nil {
+                    configured[a.address] = ref
+                }
                 guard iface.isValid else { continue }
                 for a in iface.config.interface.addresses {
                     local.insert(a.address)
@@ -99,6 +123,7 @@ public struct Tracer: Sendable {
             locals.append(local)
         }
         self.hostIndex = hostIndex
+        self.configuredOwners = configured
         self.facts = facts
         self.tables = tables
         self.peerMaps = peerMaps
@@ -142,8 +167,24 @@ public struct Tracer: Sendable {
     /// sends from the address Linux would pick (the outgoing interface's first address of the family); a host
     /// named as TO is reached at its tunnel address on an interface that peers with FROM, else its first one.
     public func trace(from: String, to: String) throws(TraceError) -> TraceResult {
-        guard let src = resolve(from) else { throw .unknownNode(from) }
-        guard let dst = resolve(to) else { throw .unknownNode(to) }
+        try trace(from: from, to: to, phases: TracePhase.allCases)
+    }
+
+    /// Traces in the given phases only (`phases` in time order, not empty).
+    func trace(from: String, to: String, phases wanted: [TracePhase]) throws(TraceError) -> TraceResult {
+        guard let src = resolve(from), src.node.host >= 0 else { throw .unknownNode(from) }
+        guard var dst = resolve(to) else { throw .unknownNode(to) }
+        // A reused address: FROM holds it too, so TO means the other host that holds it.
+        if src.node == dst.node, let a = dst.address,
+            let other = network.hosts.indices.first(where: { h in
+                h != src.node.host
+                    && network.hosts[h].interfaces.contains {
+                        $0.config.interface.addresses.contains { $0.address == a }
+                    }
+            })
+        {
+            dst = Resolved(node: .host(other), address: a)
+        }
         if src.node == dst.node && (src.address == dst.address || src.address == nil || dst.address == nil) {
             throw .sameNode(to)
         }
@@ -154,7 +195,7 @@ public struct Tracer: Sendable {
         var notes: [String] = []
         var visited = Set<Int>()
         var depends: [TracePhase: [String]] = [:]
-        for phase in TracePhase.allCases {
+        for phase in wanted {
             var walk = Walk(phase: phase)
             let verdict = walkBothWays(&walk, src: src, dst: dst, from: srcAddress, to: dstAddress)
             for n in walk.notes where !notes.contains(n) { notes.append(n) }
@@ -182,7 +223,8 @@ public struct Tracer: Sendable {
         let headline = phases.first { !$0.delivered } ?? phases[0]
         let expectation = network.expectation(
             from: IntentParty(host: network.hosts[src.node.host].name, address: srcAddress),
-            to: IntentParty(host: network.hosts[dst.node.host].name, address: dstAddress))
+            to: IntentParty(
+                host: dst.node.host >= 0 ? network.hosts[dst.node.host].name : "internet", address: dstAddress))
         return TraceResult(
             from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
             hops: headline.hops, verdict: headline.verdict, phases: phases,
@@ -237,10 +279,14 @@ public struct Tracer: Sendable {
     enum Node: Hashable {
         case host(Int)
         case lanMachine(host: Int, lan: Int, address: IPAddress)
+        /// A globally routed address outside the network (`8.8.8.8`, the lab's test address 203.0.113.254).
+        case internet(IPAddress)
 
+        /// The host index; -1 for the internet.
         var host: Int {
             switch self {
             case .host(let h), .lanMachine(let h, _, _): return h
+            case .internet: return -1
             }
         }
     }
@@ -255,14 +301,26 @@ public struct Tracer: Sendable {
     func resolve(_ text: String) -> Resolved? {
         if let h = hostIndex[text] { return Resolved(node: .host(h), address: nil) }
         guard let a = IPAddress(text) else { return nil }
-        if let ref = addressOwners[a] { return Resolved(node: .host(ref.host), address: a) }
+        if let ref = addressOwners[a] ?? configuredOwners[a] { return Resolved(node: .host(ref.host), address: a) }
         for (h, f) in facts.enumerated() {
             for (l, lan) in f.lans.enumerated() where lan.prefix.contains(a) {
                 if a == lan.hostAddress { return Resolved(node: .host(h), address: a) }
                 return Resolved(node: .lanMachine(host: h, lan: l, address: a), address: a)
             }
         }
+        if let owner = publicOwners[a] { return Resolved(node: .host(owner), address: a) }
+        if Self.isGlobal(a) { return Resolved(node: .internet(a), address: a) }
         return nil
+    }
+
+    /// True for an address routed on the internet: not RFC 1918, RFC 6598 (CGNAT), loopback, link-local, ULA or
+    /// multicast. Documentation ranges count as global (labs use them as the internet).
+    static func isGlobal(_ a: IPAddress) -> Bool {
+        let local = [
+            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+            "0.0.0.0/8", "224.0.0.0/3", "fc00::/7", "fe80::/10", "::1/128", "::/128", "ff00::/8",
+        ].compactMap { IPPrefix($0) }
+        return !local.contains { $0.contains(a) }
     }
 
     /// The address TO is reached at.
@@ -272,10 +330,10 @@ public struct Tracer: Sendable {
         let family = src.address.map(IPFamily.init)
         let fromKeys = publicKeys[src.node.host].compactMap { $0 }
         var candidates: [(score: Int, address: IPAddress)] = []
-        for (i, iface) in host.interfaces.enumerated() where iface.isValid {
+        for (i, iface) in host.interfaces.enumerated() {
             let peers = fromKeys.contains { peerByKey[dst.node.host][i][$0] != nil }
             for a in iface.config.interface.addresses where family == nil || IPFamily(a.address) == family {
-                candidates.append(((peers ? 0 : 2) + (a.address.isIPv4 ? 0 : 1), a.address))
+                candidates.append(((iface.isValid ? 0 : 4) + (peers ? 0 : 2) + (a.address.isIPv4 ? 0 : 1), a.address))
             }
         }
         guard let best = candidates.min(by: { $0.score < $1.score }) else {
@@ -298,6 +356,12 @@ public struct Tracer: Sendable {
             }
         }
         if let lan = facts[h].lans.first(where: { IPFamily($0.prefix.address) == family }) { return lan.hostAddress }
+        // An interface that does not come up still names the address its host would have had.
+        for iface in network.hosts[h].interfaces {
+            if let a = iface.config.interface.addresses.first(where: { IPFamily($0.address) == family }) {
+                return a.address
+            }
+        }
         throw .noAddress(host: network.hosts[h].name, family: family)
     }
 

@@ -288,11 +288,11 @@ struct ParseState {
         // Checked at the end, so that peers written before the PrivateKey line are seen too.
         if let own = config.interface.privateKey?.publicKey {
             for p in config.peers where p.publicKey == own {
-                error(
+                warning(
                     .ownPublicKey, line: p.origin?.keyLines[.publicKey] ?? p.origin?.line ?? 0, column: 1,
                     key: "PublicKey",
-                    "is this interface's own public key; a peer must be another host's key "
-                        + "(wg would silently ignore this peer)")
+                    "is this interface's own public key: wg accepts it and ignores this peer, so nothing reaches "
+                        + "the host it was meant for")
             }
         }
         diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }

@@ -19,14 +19,7 @@ import Yams
     }()
 
     /// Networks whose verdicts the model does not get right yet (each is work to do, not a different truth).
-    static let pending: Set<String> = [
-        "corrupt-privatekey", "dup-listenport", "dup-listenport-v6", "endpoint-wrong-port", "endpoint-wrong-port-v6",
-        "forward-reply-drop", "forward-reply-drop-v6", "full-tunnel-v4-only", "gateway", "gateway-masquerade-wg0",
-        "gateway-no-masquerade", "gateway-no-masquerade-v6", "gateway-v6", "input-drop-udp", "input-drop-udp-v6",
-        "mld-full-tunnel", "output-drop-tunnel", "own-key", "own-key-v6", "postup-ping-fails", "reused-address",
-        "reused-address-v6", "subnet-on-two-peers", "two-hub-32", "two-hub-isolated", "two-hub-isolation-leaks",
-        "unresolvable-name", "wrong-key-for-wg1", "wrong-port-for-wg1",
-    ]
+    static let pending: Set<String> = []
 
     @Test func corpusIsLargeAndTwinned() throws {
         #expect(Self.names.count >= 40)

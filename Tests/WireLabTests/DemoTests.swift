@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireTestSupport
 
 @testable import WireLab
 
@@ -11,19 +12,10 @@ extension NamespaceLabs {
             try LabEnvironment.require()
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
             let runsBefore = Set(Lab.runningIDs())
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-demo-\(UUID().uuidString)")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: out) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = ["demo", "--no-color"]
-            p.currentDirectoryURL = LabEnvironment.packageRoot
-            p.standardOutput = try FileHandle(forWritingTo: out)
-            p.standardError = p.standardOutput
-            try p.run()
-            p.waitUntilExit()
-            let text = try String(contentsOf: out, encoding: .utf8)
-            #expect(p.terminationStatus == 0, "\(text)")
+            let p = try TestTools.run(
+                [binary, "demo", "--no-color"], workingDirectory: LabEnvironment.packageRoot.path, mergesOutput: true)
+            let text = p.stdoutText
+            #expect(p.status == 0, "\(text)")
             // The failure, shown before anything is fixed.
             #expect(text.contains("0 received"))
             #expect(text.contains("no answer: alice cannot reach bob"))

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WireAnalysis
 import WireConfig
+import WireTestSupport
 
 @testable import WireLab
 
@@ -200,14 +201,8 @@ import WireConfig
         let root = LabEnvironment.packageRoot
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         let docs = try String(contentsOf: root.appendingPathComponent("docs/lab.md"), encoding: .utf8)
-        let p = Process()
-        let out = Pipe()
-        p.executableURL = URL(fileURLWithPath: LabEnvironment.binary!)
-        p.arguments = ["lab", "check", "--help"]
-        p.standardOutput = out
-        try p.run()
-        let help = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
+        let p = try TestTools.run([LabEnvironment.binary!, "lab", "check", "--help"])
+        let help = String(decoding: p.stdout, as: UTF8.self)
         let a = try #require(Self.block(readme))
         #expect(a.contains("3  as intended, but trace predicted otherwise than measured: a defect"))
         #expect(Self.block(docs) == a)

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WireAnalysis
 import WireConfig
+import WireProcess
+import WireTestSupport
 
 @testable import WireLab
 
@@ -58,12 +60,7 @@ extension NamespaceLabs {
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
             let id = LabEnvironment.freshID()
             defer { _ = try? Lab.down(id: id) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = ["lab", "up", LabEnvironment.network("two-hub"), "--id", id]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try Command([binary, "lab", "up", LabEnvironment.network("two-hub"), "--id", id]).start()
             // Kill it once the last host's namespace exists: mid-build, with holders and NAT routers already made.
             let shell = Shell(searchPath: LabOptions().searchPath)
             var seen = false
@@ -71,8 +68,8 @@ extension NamespaceLabs {
                 seen = shell.run(["ip", "netns", "list"]).output.contains("\(LabPlan.prefix(id: id))h-hub")
                 if !seen { usleep(5_000) }
             }
-            kill(p.processIdentifier, SIGKILL)
-            p.waitUntilExit()
+            p.send(SIGKILL)
+            _ = p.wait(timeout: nil)
             #expect(seen, "lab up never got as far as the hub")
             let pids = LabEnvironment.processes(id: id)
             #expect(!LabEnvironment.leftovers(id: id).isEmpty)  // the killed run did leave things behind
@@ -193,18 +190,10 @@ extension NamespaceLabs {
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
             let id = LabEnvironment.freshID()
             defer { _ = try? Lab.down(id: id) }
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).json")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: out) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = ["lab", "check", LabEnvironment.example(example), "--json", "--id", id]
-            p.standardOutput = try FileHandle(forWritingTo: out)
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == status)
-            let matrix = try JSONDecoder().decode(ReachabilityMatrix.self, from: try Data(contentsOf: out))
+            let p = try TestTools.run(
+                [binary, "lab", "check", LabEnvironment.example(example), "--json", "--id", id])
+            #expect(p.status == status)
+            let matrix = try JSONDecoder().decode(ReachabilityMatrix.self, from: Data(p.stdout))
             #expect(matrix.labID == id && matrix.status.rawValue == status && matrix.disagreements.isEmpty)
             #expect(matrix.phases == [.cold, .warm, .idle])
             #expect(matrix.result(from: "alice", to: "10.0.0.1")?.answered == true)
@@ -308,21 +297,12 @@ extension NamespaceLabs {
         @Test func notRootIsExitTwoWithAClearMessage() throws {
             try LabEnvironment.require()
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: out) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            p.arguments = [
-                "--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "lab", "up",
+            let p = try TestTools.run([
+                "setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", binary, "lab", "up",
                 LabEnvironment.network("two-hub"), "--id", "tnoroot",
-            ]
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = try FileHandle(forWritingTo: out)
-            try p.run()
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 2)
-            #expect(try String(contentsOf: out, encoding: .utf8).contains("the lab needs root"))
+            ])
+            #expect(p.status == 2)
+            #expect(p.stderrText.contains("the lab needs root"))
             #expect(LabEnvironment.leftovers(id: "tnoroot") == [])
         }
     }

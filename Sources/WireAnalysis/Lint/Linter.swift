@@ -21,7 +21,7 @@ public struct Linter: Sendable {
             PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(),
             OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
-            InterfacesIsolatedRule(), RouteConflictRule(),
+            InterfacesIsolatedRule(), RouteConflictRule(), InterfaceDownRule(), HostFilterRule(), IntentCheckRule(),
         ]
     }
 
@@ -38,6 +38,13 @@ public struct Linter: Sendable {
         let context = LintContext(network: network)
         var findings: [Finding] = []
         for rule in rules { findings += rule.check(context) }
+        if network.intent.isStated {
+            // An intended isolation that holds is no fault: drop findings about traffic the intent forbids.
+            findings.removeAll { f in
+                !f.pairs.isEmpty
+                    && f.pairs.allSatisfy { network.expectation(from: $0.from, to: $0.to).kind == .mustNotReach }
+            }
+        }
         return LintReport(findings: findings)
     }
 }

@@ -13,7 +13,7 @@ import WireCrypto
     /// wg-quick would fail later, at `up`, on a value `wg-quick strip` does not check).
     static let deliberate = [
         "wg would silently", "needs brackets", "is not a dotted-quad", "scoped addresses", "is not a number from 0",
-        "only an IP address may stand in brackets", "a second PublicKey", "own public key",
+        "only an IP address may stand in brackets", "a second PublicKey",
         "Address: ", "MTU: ", "Table: ", "DNS: ", "holds a NUL byte",
     ]
 
