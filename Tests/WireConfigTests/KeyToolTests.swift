@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import WireCrypto
+import WireTestSupport
 
 @testable import WireConfig
 
 /// `wiresmith genkey`, `genpsk` and `pubkey`, run as built, against wg's genkey.c and pubkey.c behaviour.
 @Suite struct KeyToolTests {
     /// Runs when the CLI is built, and always under WIRESMITH_REQUIRE_LAB=1 (then a missing binary fails).
-    static let binaryBuilt = FileManager.default.isExecutableFile(atPath: Tools.wiresmith) || Tools.labRequired
+    static let binaryBuilt = Tools.shouldRun([], needsRoot: false)
 
     func wiresmith(_ arguments: [String], input: String = "") throws -> Tools.Output {
         try Tools.run([Tools.wiresmith] + arguments, input: Data(input.utf8))
@@ -66,15 +67,9 @@ import WireCrypto
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiresmith-key-\(UUID())").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: mode]))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tools.wiresmith)
-        process.arguments = [command]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // stdout is the file itself (the shell opens it without changing its mode), as for `wg genkey > file`.
+        let output = try TestTools.run(["sh", "-c", #"exec "$0" "$1" > "$2""#, Tools.wiresmith, command, path])
+        let stderr = output.stderrText
         #expect(
             stderr
                 == (warns
