@@ -88,7 +88,8 @@ extension Tracer {
         }
         return TraceStep(
             .rpFilter, ok: false,
-            "rp_filter 1 (strict) on \(network.hosts[h].name)'s \(inIf): the route back to \(pkt.source) leaves through "
+            "rp_filter 1 (strict) on \(network.hosts[h].name)'s \(inIf): the route back to \(pkt.source) "
+                + "leaves through "
                 + "\(device), not \(inIf), so the packet is dropped as spoofed",
             setting: setting, location: mode.source.location,
             fix: "route \(pkt.source) through \(inIf) on \(network.hosts[h].name) (AllowedIPs with wg-quick's routes, "

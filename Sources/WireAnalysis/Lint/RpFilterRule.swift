@@ -31,7 +31,8 @@ struct RpFilterRule: LintRule {
                             message: "\(host.name) filters reverse paths strictly (rp_filter 1) on \(inIf), but routes "
                                 + "\(link.local)'s address \(s) out of \(device): its packets are dropped on arrival",
                             fix:
-                                "route \(s) through \(inIf) on \(host.name) (wg-quick's AllowedIPs routes, or `PostUp = "
+                                "route \(s) through \(inIf) on \(host.name) (wg-quick's AllowedIPs routes, or "
+                                + "`PostUp = "
                                 + "ip route add \(s)/32 dev \(inIf)`), or set rp_filter to 2 (loose)"))
                 }
             }
