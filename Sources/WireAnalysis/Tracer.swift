@@ -105,7 +105,8 @@ public struct Tracer: Sendable {
             }
             for lan in f.lans { local.insert(lan.hostAddress) }
             for a in f.publicAddresses { local.insert(a) }
-            return PerHost(facts: f, table: RoutingTable(host: host, facts: f), maps: maps, peerKeys: peerKeys, local: local)
+            return PerHost(
+                facts: f, table: RoutingTable(host: host, facts: f), maps: maps, peerKeys: peerKeys, local: local)
         }
         for (h, host) in network.hosts.enumerated() {
             hostIndex[host.name] = h
@@ -178,10 +179,24 @@ public struct Tracer: Sendable {
         try trace(from: from, to: to, phases: TracePhase.allCases)
     }
 
+    /// Traces a ping from FROM to address TO meant for host `owner`: when several hosts hold TO (a reused tunnel
+    /// address), the plain `trace(from:to:)` means the first of them in name order; this one means `owner`, so an
+    /// answer from another holder counts as not reaching it (what `lab check` asks per target).
+    public func trace(from: String, to: String, reaching owner: String) throws(TraceError) -> TraceResult {
+        try trace(from: from, to: to, phases: TracePhase.allCases, owner: owner)
+    }
+
     /// Traces in the given phases only (`phases` in time order, not empty).
-    func trace(from: String, to: String, phases wanted: [TracePhase]) throws(TraceError) -> TraceResult {
+    func trace(from: String, to: String, phases wanted: [TracePhase], owner: String? = nil) throws(TraceError)
+        -> TraceResult
+    {
         guard let src = resolve(from), src.node.host >= 0 else { throw .unknownNode(from) }
         guard var dst = resolve(to) else { throw .unknownNode(to) }
+        if let owner, let h = hostIndex[owner], h != dst.node.host, let a = dst.address,
+            network.hosts[h].interfaces.contains(where: { $0.config.interface.addresses.contains { $0.address == a } })
+        {
+            dst = Resolved(node: .host(h), address: a)
+        }
         // A reused address: FROM holds it too, so TO means the other host that holds it.
         if src.node == dst.node, let a = dst.address,
             let other = network.hosts.indices.first(where: { h in
