@@ -66,7 +66,9 @@ let package = Package(
             dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
             path: "Benchmarks/wiresmith-bench"
         ),
-        .testTarget(name: "WireDaemonTests", dependencies: ["WireDaemon", "WireProtocol", "WireConfig"]),
+        .testTarget(
+            name: "WireDaemonTests",
+            dependencies: ["WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis"]),
         // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
         .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),
         .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),

@@ -37,6 +37,7 @@ public final class Daemon {
     var inotifyFD: Int32 = -1
     var netlinkFD: Int32 = -1
     var clients: [UInt64: UAPIClient] = [:]
+    var lastLinkUp: Bool?
     var nextClientTag: UInt64 = 1000
     var actions: [TunnelAction] = []
     var random = SystemRandomNumberGenerator()
@@ -165,7 +166,18 @@ public final class Daemon {
             return
         }
         if let current = tun.mtu { state.setMTU(current) }
-        let up = tun.isUp
+        // As wireguard-go on Linux: the device counts as up from the start (its TUN reader posts EventUp at
+        // creation), so the port is bound and `wg show` lists it before `ip link set up`; later changes of the
+        // link's IFF_UP bring it down and up again.
+        let linkUp = tun.isUp
+        let up: Bool
+        if let last = lastLinkUp {
+            guard linkUp != last else { return }
+            up = linkUp
+        } else {
+            up = true
+        }
+        lastLinkUp = linkUp
         guard up != state.isUp else { return }
         do {
             try state.setUp(up, now: DaemonClock.now(), random: &random, into: &actions)

@@ -51,7 +51,7 @@ struct DemoCommand: ParsableCommand {
         }
         let cancellation = LabCancellation()
         cancellation.installSignalHandlers()
-        let options = LabOptions(implementation: impl, cancellation: cancellation)
+        let options = LabOptions(implementation: Implementation.resolve(impl), cancellation: cancellation)
         do { try Lab.preflight(options) } catch {
             out.fail("\(error)")
             throw ExitCode(2)

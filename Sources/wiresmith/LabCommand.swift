@@ -70,7 +70,8 @@ struct LabCommand: ParsableCommand {
         func run() throws {
             do {
                 let plan = try Lab.up(
-                    directory: directory, options: common.interruptibleOptions(implementation: impl),
+                    directory: directory,
+                    options: common.interruptibleOptions(implementation: Implementation.resolve(impl)),
                     progress: LabCommand.say)
                 LabCommand.say(
                     "lab \(plan.id) is up: wiresmith lab check --id \(plan.id); "
@@ -102,7 +103,7 @@ struct LabCommand: ParsableCommand {
         @OptionGroup var common: Common
 
         func run() throws {
-            let options = common.interruptibleOptions(implementation: impl)
+            let options = common.interruptibleOptions(implementation: Implementation.resolve(impl))
             // Progress goes to stderr with --json, so stdout stays one JSON document.
             let progress: @Sendable (String) -> Void = { line in
                 if json {
