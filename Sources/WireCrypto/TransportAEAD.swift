@@ -78,7 +78,9 @@ public final class TransportAEAD: @unchecked Sendable, CustomStringConvertible, 
 
     /// Decrypts `input` (ciphertext followed by the tag) into `output` (at least `input.count - 16` bytes).
     /// Returns false when authentication fails.
-    public func open(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, counter: UInt64) -> Bool {
+    public func open(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, counter: UInt64)
+        -> Bool
+    {
         guard input.count >= 16, output.count >= input.count - 16 else { return false }
         var nonce = Self.nonce(counter)
         let length = input.count - 16
