@@ -24,6 +24,13 @@ struct LabCheck {
     var phases: [LabPhase] = LabPhase.allCases
     /// Longest wait for the handshakes a step expects, in seconds (reached only when a handshake cannot complete).
     var handshakeTimeout: Double = 8
+    /// Also probe the internet router's test addresses from every host (after the hosts, in every phase).
+    var internet = false
+
+    /// The internet router's test addresses as probe targets.
+    static let internetTargets = LabBuilder.internetTestAddresses.map {
+        ProbeTarget(host: "internet", label: "test", address: $0, kind: .internet)
+    }
 
     /// Every address probed, host by host: tunnel addresses, then LAN addresses and LAN machines.
     static func targets(_ plan: LabPlan) -> [ProbeTarget] {
@@ -62,7 +69,7 @@ struct LabCheck {
             }
             enters[h.name] = e
         }
-        let targets = LabCheck.targets(plan)
+        let targets = LabCheck.targets(plan) + (internet ? LabCheck.internetTargets : [])
         // A host with no tunnel or LAN address of a family has nothing to ping that family from.
         var probes: [Probe] = []
         var own: [String: Set<String>] = [:]
@@ -75,7 +82,7 @@ struct LabCheck {
             }
         }
         let silent = plan.hosts.filter(LabCheck.reachedOnlyAfterSending).map(\.name)
-        let dialable = plan.hosts.map(\.name).filter { !silent.contains($0) }
+        let dialable = plan.hosts.map(\.name).filter { !silent.contains($0) } + (internet ? ["internet"] : [])
         var gone: [String: String] = [:]
         var results: [ProbeResult] = []
 
@@ -115,7 +122,7 @@ struct LabCheck {
             case .warm:
                 progress("warm: every host sends to every peer it has an endpoint for")
                 speak(enters)
-                for h in plan.hosts { try measure(h.name, .warm) }
+                for h in plan.hosts.map(\.name) + (internet ? ["internet"] : []) { try measure(h, .warm) }
             case .idle:
                 progress("idle: NAT mappings no keepalive refreshes expire before each host behind NAT is probed")
                 for d in silent {
@@ -128,6 +135,7 @@ struct LabCheck {
         // Present in host, target, then phase order, whatever order they were measured in.
         let order = Dictionary(targets.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let hostOrder = Dictionary(uniqueKeysWithValues: plan.hosts.enumerated().map { ($1.name, $0) })
+        results = results.filter { hostOrder[$0.source] != nil && order[$0.target] != nil }
         let phaseOrder = Dictionary(uniqueKeysWithValues: phases.enumerated().map { ($1, $0) })
         results.sort {
             (hostOrder[$0.source]!, order[$0.target]!, phaseOrder[$0.phase]!)
@@ -167,9 +175,11 @@ struct LabCheck {
         {
             note = "\(p.target.host)/\(i.name) is down: \(f)"
         }
+        // The intent speaks of the network's own addresses; the internet test address is held against trace only.
+        let expectation = p.target.kind == .internet ? nil : expectations?(p.source, p.target)
         return ProbeResult(
             source: p.source, target: p.target, phase: phase, sent: sent, received: received,
-            verdict: verdicts?(p.source, p.target, phase), expectation: expectations?(p.source, p.target), note: note)
+            verdict: verdicts?(p.source, p.target, phase), expectation: expectation, note: note)
     }
 
     /// Pings `addresses[i]` from inside `enters[i]`, all at once (16 at a time): one echo with a generous wait,
