@@ -38,6 +38,13 @@ public final class Daemon {
     var netlinkFD: Int32 = -1
     var clients: [UInt64: UAPIClient] = [:]
     var lastLinkUp: Bool?
+    /// Handshake initiations received in the current 100 ms window, and when load ends (whitepaper §5.4.7).
+    var initiationsInWindow = 0
+    var windowStart = Instant.zero
+    var underLoadUntil = Instant.zero
+    /// Initiations received in 100 ms beyond which the daemon is under load: wireguard-go's threshold is a
+    /// handshake queue 1/8 full (128 waiting); here a batch of received initiations is the queue.
+    static let loadThreshold = 32
     var nextClientTag: UInt64 = 1000
     var actions: [TunnelAction] = []
     var random = SystemRandomNumberGenerator()
@@ -219,6 +226,15 @@ public final class Daemon {
             }
             if n <= 0 { break }
             let now = DaemonClock.now()
+            guard state.device != nil else { continue }
+            // Count the batch's initiations before handling any: a backlog of them is the load (each costs a
+            // Diffie-Hellman), and the rate at which they are handled would hide it.
+            var initiations = 0
+            for i in 0..<Int(n)
+            where lengths[i] == 148 && receiveArena.load(fromByteOffset: i * Self.stride, as: UInt8.self) == 1 {
+                initiations += 1
+            }
+            if initiations > 0 || state.device!.underLoad { noteInitiations(initiations, now: now) }
             for i in 0..<Int(n) {
                 guard state.device != nil else { continue }
                 let datagram = [UInt8](
@@ -228,6 +244,22 @@ public final class Daemon {
                 perform()
             }
             if Int(n) < Self.batch { break }
+        }
+    }
+
+    /// Counts initiations received; past the threshold the device is under load for one second (wireguard-go's
+    /// UnderLoadAfterTime), so initiations then need a valid mac2 and get a cookie reply otherwise.
+    func noteInitiations(_ count: Int, now: Instant) {
+        if now - windowStart > .milliseconds(100) {
+            windowStart = now
+            initiationsInWindow = 0
+        }
+        initiationsInWindow += count
+        if initiationsInWindow > Self.loadThreshold { underLoadUntil = now + .seconds(1) }
+        let loaded = now < underLoadUntil
+        if state.device!.underLoad != loaded {
+            state.device!.underLoad = loaded
+            log.verbose(loaded ? "Under load: initiations need a cookie" : "Load is over")
         }
     }
 

@@ -124,11 +124,12 @@ public enum Lab {
     ///
     /// `verdicts`, when given, is asked for the analysis's prediction on each probe and phase; the matrix then names
     /// every disagreement. `expectations` says what the network's intent asks of each probe (by default: every
-    /// tunnel address reaches every other); the matrix's `status` is the exit status of `lab check`.
+    /// address reaches every other); the matrix's `status` is the exit status of `lab check`. With `internet`, every
+    /// host also pings the internet router's test address of each family it has (held against trace only).
     public static func check(
         _ plan: LabPlan, options: LabOptions = LabOptions(), verdicts: VerdictProvider? = nil,
         expectations: ExpectationProvider? = DefaultExpectations.provider,
-        phases: [LabPhase] = LabPhase.allCases,
+        phases: [LabPhase] = LabPhase.allCases, internet: Bool = false,
         progress: @escaping (String) -> Void = { _ in }
     ) throws(LabError) -> ReachabilityMatrix {
         try preflight(options)
@@ -136,6 +137,7 @@ public enum Lab {
             plan: plan, shell: buildShell(plan, options), progress: progress,
             cancellation: options.cancellation)
         check.phases = phases.isEmpty ? LabPhase.allCases : phases
+        check.internet = internet
         return try check.run(verdicts: verdicts, expectations: expectations)
     }
 

@@ -8,6 +8,8 @@ public struct ProbeTarget: Codable, Sendable, Hashable {
         case lanHost
         /// The one machine the lab puts on a LAN behind the host.
         case lanMachine
+        /// The internet router's test address (docs/trace-json.md, "Internet destinations"); `host` is `internet`.
+        case internet
     }
 
     /// The host the address belongs to.

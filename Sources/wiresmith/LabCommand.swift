@@ -96,6 +96,10 @@ struct LabCommand: ParsableCommand {
         var json = false
         @Option(name: .customLong("phase"), help: "Measure only this phase (cold, warm or idle); repeatable.")
         var phases: [LabPhase] = []
+        @Flag(
+            help: "Also ping the internet router's test address (203.0.113.254, 2001:db8:ffff:ffff::1) from every host."
+        )
+        var internet = false
         @OptionGroup var common: Common
 
         func run() throws {
@@ -115,12 +119,14 @@ struct LabCommand: ParsableCommand {
                     defer { _ = try? Lab.down(id: plan.id, options: options) }
                     matrix = try Lab.check(
                         plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
-                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, progress: progress)
+                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, internet: internet,
+                        progress: progress)
                 } else {
                     let plan = try Lab.plan(id: common.id, options: options)
                     matrix = try Lab.check(
                         plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
-                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, progress: progress)
+                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, internet: internet,
+                        progress: progress)
                 }
             } catch { throw LabCommand.fail(error) }
             if json {
