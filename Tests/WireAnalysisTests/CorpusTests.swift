@@ -36,7 +36,8 @@ import Yams
         let bob = try tracer.trace(from: "hub", to: "10.30.0.2", reaching: "bob")
         #expect(bob.deliveredAlways, "\(bob.verdict.summary)")
         let alice = try tracer.trace(from: "hub", to: "10.30.0.2", reaching: "alice")
-        #expect(!alice.phases.contains(where: \.delivered))
+        let anyDelivered = alice.phases.map(\.delivered).contains(true)
+        #expect(!anyDelivered)
         #expect(alice.verdict.setting == "Address" && alice.verdict.host == "bob")
     }
 
