@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/epoll.h>
@@ -412,4 +413,12 @@ int wsd_spawn_daemon(const char *exe, char *const argv[], char *const envp[], in
     close(high_tun);
     close(high_uapi);
     return rc == 0 ? (int)pid : -rc;
+}
+
+int wsd_enter_netns(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    int rc = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+    close(fd);
+    return rc;
 }

@@ -105,7 +105,7 @@ public final class Daemon {
         var lastDeadlineCheck = DaemonClock.now()
         while exitReason == nil {
             let now = DaemonClock.now()
-            let wait = max(0, min(1000, (nextTick - now).nanosecondsCount / 1_000_000 + 1))
+            let wait = max(0, min(1000, DaemonClock.realMilliseconds(until: nextTick, from: now) + 1))
             let n = wsd_epoll_wait(epfd, &tags, &events, 64, Int32(wait))
             if n < 0 {
                 exitReason = "epoll_wait failed: errno \(-n)"
@@ -114,15 +114,16 @@ public final class Daemon {
             for i in 0..<Int(n) { handle(tag: tags[i], events: events[i]) }
             flush()
             let after = DaemonClock.now()
-            if after >= nextTick || after - lastDeadlineCheck >= .milliseconds(10) {
+            if after >= nextTick || after - lastDeadlineCheck >= .milliseconds(10 * DaemonClock.scale) {
                 lastDeadlineCheck = after
                 if let deadline = state.device?.nextDeadline, deadline <= after {
                     state.device!.tick(now: after, random: &random, into: &actions)
                     perform()
                     flush()
                 }
-                nextTick = state.device?.nextDeadline ?? after + .seconds(1)
-                if nextTick > after + .seconds(1) { nextTick = after + .seconds(1) }
+                let second = Duration.seconds(DaemonClock.scale)
+                nextTick = state.device?.nextDeadline ?? after + second
+                if nextTick > after + second { nextTick = after + second }
             }
         }
         shutdown()
@@ -385,15 +386,5 @@ public final class Daemon {
             log.error("invalid UAPI operation")
             client.closeAfterFlush = true
         }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds (saturating).
-    var nanosecondsCount: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return product &+ attoseconds / 1_000_000_000
     }
 }

@@ -83,4 +83,8 @@ int wsd_unix_accept(int fd);
 /// Returns the child's pid or -errno.
 int wsd_spawn_daemon(const char *exe, char *const argv[], char *const envp[], int tun_fd, int uapi_fd, int quiet);
 
+/// Moves the calling thread into the network namespace at `path` (setns(2)); for lab tools and tests that need
+/// one socket inside a namespace. Returns 0 or -errno.
+int wsd_enter_netns(const char *path);
+
 #endif
