@@ -96,6 +96,7 @@ public final class Daemon {
     deinit {
         receiveArena.deallocate()
         tunBuffer.deallocate()
+        outgoing.deallocate()
     }
 
     /// Runs until a signal, the interface's deletion or the socket's removal; then removes the socket, closes
