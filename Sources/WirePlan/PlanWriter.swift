@@ -18,7 +18,10 @@ public struct PlanWriter {
         let fm = FileManager.default
         for host in (try? fm.contentsOfDirectory(atPath: output)) ?? [] {
             for file in (try? fm.contentsOfDirectory(atPath: output + "/" + host)) ?? [] where file.hasSuffix(".conf") {
-                guard let text = fm.contents(atPath: "\(output)/\(host)/\(file)").flatMap({ String(data: $0, encoding: .utf8) })
+                guard
+                    let text = fm.contents(atPath: "\(output)/\(host)/\(file)").flatMap({
+                        String(data: $0, encoding: .utf8)
+                    })
                 else { continue }
                 for line in text.split(separator: "\n") {
                     let parts = line.split(separator: "=", maxSplits: 1)
@@ -117,7 +120,9 @@ public enum PlanDiff {
             let a = old[path].map { lines($0) } ?? []
             let b = new[path].map { lines($0) } ?? []
             if a == b { continue }
-            out += old[path] == nil ? "+++ \(path) (new)\n" : new[path] == nil ? "--- \(path) (removed)\n" : "*** \(path)\n"
+            out +=
+                old[path] == nil
+                ? "+++ \(path) (new)\n" : new[path] == nil ? "--- \(path) (removed)\n" : "*** \(path)\n"
             let removed = a.filter { !b.contains($0) }
             let added = b.filter { !a.contains($0) }
             for l in removed { out += "- \(redact(l))\n" }

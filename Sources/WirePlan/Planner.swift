@@ -47,7 +47,9 @@ public struct Planner: Sendable {
     /// The tunnel addresses of a host on a network: the hub takes .1, members follow in order.
     public func addresses(of host: String, on net: Topology.WireNetwork) -> [IPAddress] {
         guard let i = net.allHosts.firstIndex(of: host) else { return [] }
-        return net.subnets.map { $0.address.withLeftAligned($0.address.leftAligned + (UInt128(i + 1) << UInt128(128 - $0.address.bitWidth))) }
+        return net.subnets.map {
+            $0.address.withLeftAligned($0.address.leftAligned + (UInt128(i + 1) << UInt128(128 - $0.address.bitWidth)))
+        }
     }
 
     /// Every address of a host with the prefix it stands for: tunnel addresses (as /32, /128) and LANs.
@@ -83,8 +85,10 @@ public struct Planner: Sendable {
         var out = "# \(name)/\(net.name), written by wiresmith plan from \(topology.file); plan again keeps the keys\n"
         out += "[Interface]\n"
         out += "PrivateKey = \(key.base64)\n"
-        out += "Address = "
-            + zip(mine, net.subnets).map { isHub ? "\($0)/\($1.length)" : "\($0)/\($0.bitWidth)" }.joined(separator: ", ")
+        out +=
+            "Address = "
+            + zip(mine, net.subnets).map { isHub ? "\($0)/\($1.length)" : "\($0)/\($0.bitWidth)" }.joined(
+                separator: ", ")
             + "\n"
         if listens(name, net) { out += "ListenPort = \(net.port)\n" }
         if !isHub {
@@ -146,7 +150,11 @@ public struct Planner: Sendable {
             let wanted = targets.filter { related(client, from, $0.0, $0.1, reach) || $0.0 == hub }
             if wanted.count == targets.count {
                 out.append(prefix)
-            } else if prefix.length < prefix.address.bitWidth && targets.allSatisfy({ prefix.contains($0.1) && !(topology.host($0.0)?.lans.contains(prefix) ?? false) }) {
+            } else if prefix.length < prefix.address.bitWidth
+                && targets.allSatisfy({
+                    prefix.contains($0.1) && !(topology.host($0.0)?.lans.contains(prefix) ?? false)
+                })
+            {
                 out += wanted.map { IPPrefix.host($0.1) }
             }
         }
@@ -170,7 +178,8 @@ public struct Planner: Sendable {
             out.append(("sysctl -w net.ipv6.conf.all.forwarding=1", nil))
         }
         guard isHub else { return out }
-        let table = "inet wiresmith_\(net.name.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_"))"
+        let tableName = net.name.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_")
+        let table = "inet wiresmith_\(tableName)"
         var rules: [String] = []
         // Isolation: traffic entering from this interface's clients to anyone the intent denies them.
         let destinations = hubNetworks(host.name).flatMap { $0.allHosts }.filter { $0 != host.name }
@@ -197,7 +206,8 @@ public struct Planner: Sendable {
         out.append(("nft add table \(table)", "nft delete table \(table)"))
         out.append(("nft flush table \(table)", nil))
         if !rules.isEmpty {
-            out.append(("nft add chain \(table) forward '{ type filter hook forward priority 0; policy accept; }'", nil))
+            out.append(
+                ("nft add chain \(table) forward '{ type filter hook forward priority 0; policy accept; }'", nil))
             out.append(("nft add rule \(table) forward ct state established,related accept", nil))
             out += rules.map { ($0, nil) }
         }
@@ -205,7 +215,8 @@ public struct Planner: Sendable {
             out.append(("nft add chain \(table) postrouting '{ type nat hook postrouting priority 100; }'", nil))
             for s in net.subnets {
                 let ip = s.address.isIPv4 ? "ip" : "ip6"
-                out.append(("nft add rule \(table) postrouting \(ip) saddr \(s) oifname \(host.uplink) masquerade", nil))
+                out.append(
+                    ("nft add rule \(table) postrouting \(ip) saddr \(s) oifname \(host.uplink) masquerade", nil))
             }
         }
         return out

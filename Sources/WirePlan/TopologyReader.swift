@@ -107,7 +107,8 @@ public enum TopologyReader {
                         case "dns": host.dns = strings(fv, field)
                         case "mtu": host.mtu = mtu(fv, field)
                         case "uplink": host.uplink = fv.scalar?.string ?? "eth0"
-                        default: bad(fk, field, "unknown field (public, behind_nat, full_tunnel, lans, dns, mtu, uplink)")
+                        default:
+                            bad(fk, field, "unknown field (public, behind_nat, full_tunnel, lans, dns, mtu, uplink)")
                         }
                     }
                     if hv.mapping == nil && hv.scalar?.string != "" && !(hv.scalar?.string == nil) {
@@ -177,7 +178,8 @@ public enum TopologyReader {
         check(&topo, lanPlaces: lanPlaces, &problems)
         if let intentNode { readIntent(text, node: intentNode, file: file, into: &topo, &problems) }
         guard problems.isEmpty else {
-            throw PlanError(problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+            throw PlanError(
+                problems.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
         }
         return topo
     }
@@ -190,7 +192,8 @@ public enum TopologyReader {
         for net in topo.networks {
             var seen = Set<String>()
             for m in net.allHosts.indices {
-                let (name, loc) = m == 0 && net.hub != nil ? (net.hub!, net.location) : net.members[m - (net.hub == nil ? 0 : 1)]
+                let (name, loc) =
+                    m == 0 && net.hub != nil ? (net.hub!, net.location) : net.members[m - (net.hub == nil ? 0 : 1)]
                 let field = "networks.\(net.name).\(m == 0 && net.hub != nil ? "hub" : "members")"
                 if !known.contains(name) {
                     problems.append(.init(loc, field, "unknown host `\(name)` (not under hosts:)"))
@@ -200,7 +203,10 @@ public enum TopologyReader {
             for s in net.subnets {
                 let room = s.address.isIPv4 ? (1 << min(32 - s.length, 30)) - 2 : Int.max
                 if net.allHosts.count > room {
-                    problems.append(.init(net.location, "networks.\(net.name).subnets", "\(s) has no room for \(net.allHosts.count) hosts"))
+                    problems.append(
+                        .init(
+                            net.location, "networks.\(net.name).subnets",
+                            "\(s) has no room for \(net.allHosts.count) hosts"))
                 }
             }
             // Peered pairs: hub with each member, or every two members of a mesh.
@@ -228,7 +234,8 @@ public enum TopologyReader {
                     problems.append(
                         .init(
                             net.portLocation, "networks.\(net.name).port",
-                            "`\(host)` already listens on \(net.port) for \(other); two interfaces cannot share a port"))
+                            "`\(host)` already listens on \(net.port) for \(other); two interfaces cannot share a port")
+                    )
                 } else {
                     ports[host, default: [:]][net.port] = net.name
                 }
@@ -240,7 +247,9 @@ public enum TopologyReader {
                 let (p, loc, field) = lanPlaces[j]
                 let q = lanPlaces[i]
                 problems.append(
-                    .init(loc, field, "\(p) overlaps \(q.0) (\(q.2), line \(q.1.line)); tunnel subnets and LANs must not overlap"))
+                    .init(
+                        loc, field,
+                        "\(p) overlaps \(q.0) (\(q.2), line \(q.1.line)); tunnel subnets and LANs must not overlap"))
             }
         }
     }
@@ -286,7 +295,8 @@ public enum TopologyReader {
             case .interface(let h, let i), .clientsOf(let h, let i): target = (h, i)
             case .prefix, .group: continue
             }
-            let loc = where_.map { SourceLocation(file: file, line: $0.line, column: $0.column + indent) }
+            let loc =
+                where_.map { SourceLocation(file: file, line: $0.line, column: $0.column + indent) }
                 ?? SourceLocation(file: file, line: start)
             if !hosts.contains(target.0) {
                 problems.append(.init(loc, "intent", "unknown host `\(target.0)` in `\(member)` (not under hosts:)"))

@@ -26,7 +26,9 @@ struct PlanCommand: ParsableCommand {
     @Flag(help: "Show what would change in DIR (private keys redacted) and write nothing.")
     var diff = false
 
-    @Flag(help: "Print the problems as JSON (schema wiresmith-plan/1: {problems: [{file, line, column, field, message}]}).")
+    @Flag(
+        help:
+            "Print the problems as JSON (schema wiresmith-plan/1: {problems: [{file, line, column, field, message}]}).")
     var json = false
 
     func run() throws {
@@ -52,7 +54,8 @@ struct PlanCommand: ParsableCommand {
             }
             try writer.commit(files)
             if !json {
-                let hosts = Set(files.keys.compactMap { $0.split(separator: "/").count == 2 ? $0.split(separator: "/")[0] : nil })
+                let hosts = Set(
+                    files.keys.compactMap { $0.split(separator: "/").count == 2 ? $0.split(separator: "/")[0] : nil })
                 print("planned \(hosts.count) hosts into \(out)")
             } else {
                 print("{\"problems\":[]}")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WirePlan
+import WireTestSupport
 
 /// Bad topologies: each problem named with its line and column, and nothing written.
 @Suite struct TopologyErrorTests {
@@ -79,14 +80,22 @@ import WirePlan
         #expect(p == ["t.yaml:4:54: networks.wg0.members: unknown host `ghost` (not under hosts:)"])
     }
 
+    /// The CLI with a bad topology: exit 2, the problem on stderr, the output directory untouched and no staging
+    /// directory left beside it.
     @Test func nothingWrittenOnError() throws {
         let base = NSTemporaryDirectory() + "wiresmith-plan-bad-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: base) }
         try FileManager.default.createDirectory(atPath: base + "/out", withIntermediateDirectories: true)
         try "keep\n".write(toFile: base + "/out/marker", atomically: true, encoding: .utf8)
-        try "hosts: { a: { behind_nat: true }, b: { behind_nat: true } }\nnetworks: { wg0: { subnets: [10.0.0.0/24], members: [a, b] } }\n"
-            .write(toFile: base + "/bad.yaml", atomically: true, encoding: .utf8)
-        #expect(throws: PlanError.self) { try TopologyReader.read(path: base + "/bad.yaml") }
+        let bad = """
+            hosts: { a: { behind_nat: true }, b: { behind_nat: true } }
+            networks: { wg0: { subnets: [10.0.0.0/24], members: [a, b] } }
+
+            """
+        try bad.write(toFile: base + "/bad.yaml", atomically: true, encoding: .utf8)
+        let r = try TestTools.run(["wiresmith", "plan", base + "/bad.yaml", "--out", base + "/out"])
+        #expect(r.status == 2)
+        #expect(r.stderrText.contains("bad.yaml:2:"), "\(r.stderrText)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["marker"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: base).sorted() == ["bad.yaml", "out"])
     }
