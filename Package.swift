@@ -68,7 +68,9 @@ let package = Package(
         ),
         .testTarget(
             name: "WireDaemonTests",
-            dependencies: ["WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis"]),
+            dependencies: [
+                "CWireDaemon", "WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis",
+            ]),
         // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
         .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),
         .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),
