@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab", "WirePlan",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireProcess",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
