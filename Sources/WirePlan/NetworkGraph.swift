@@ -37,7 +37,9 @@ public struct NetworkGraph {
         for host in network.hosts {
             let f = host.facts
             var label = host.name
-            if !f.publicAddresses.isEmpty { label += "\\npublic \(f.publicAddresses.map(\.description).joined(separator: ", "))" }
+            if !f.publicAddresses.isEmpty {
+                label += "\\npublic \(f.publicAddresses.map(\.description).joined(separator: ", "))"
+            }
             if f.behindNAT == true { label += "\\nbehind NAT" }
             out += "  subgraph \(q("cluster_" + host.name)) {\n"
             out += "    label=\(q(label));\n"
@@ -55,12 +57,14 @@ public struct NetworkGraph {
                 out += "    \(q(i.qualifiedName)) [\(attrs)];\n"
             }
             for lan in f.lans {
-                out += "    \(q("lan:\(host.name):\(lan.prefix)")) [shape=folder, label=\(q("LAN \(lan.name)\\n\(lan.prefix)"))];\n"
+                out +=
+                    "    \(q("lan:\(host.name):\(lan.prefix)")) [shape=folder, label=\(q("LAN \(lan.name)\\n\(lan.prefix)"))];\n"
             }
             out += "  }\n"
             for lan in f.lans {
                 if let first = host.interfaces.first {
-                    out += "  \(q(first.qualifiedName)) -> \(q("lan:\(host.name):\(lan.prefix)")) [dir=none, style=dotted];\n"
+                    out +=
+                        "  \(q(first.qualifiedName)) -> \(q("lan:\(host.name):\(lan.prefix)")) [dir=none, style=dotted];\n"
                 }
             }
         }
@@ -69,14 +73,16 @@ public struct NetworkGraph {
         for host in network.hosts {
             for i in host.interfaces {
                 for peer in i.config.peers {
-                    for other in network.interfacesByKey[peer.publicKey] ?? [] where other.description != i.qualifiedName {
+                    for other in network.interfacesByKey[peer.publicKey] ?? []
+                    where other.description != i.qualifiedName {
                         let pair: Set<String> = [i.qualifiedName, other.description]
                         guard drawn.insert(pair).inserted else { continue }
                         var label = peer.allowedIPs.map(\.description).joined(separator: "\\n")
                         if let k = peer.persistentKeepalive, k > 0 { label += "\\nkeepalive \(k)" }
                         var attrs = "dir=none, label=\(q(label))"
                         if let fs = onEdge[pair] {
-                            attrs += ", color=\(color(fs)), penwidth=2, xlabel=\(q(fs.map(\.code.rawValue).joined(separator: "\\n")))"
+                            attrs +=
+                                ", color=\(color(fs)), penwidth=2, xlabel=\(q(fs.map(\.code.rawValue).joined(separator: "\\n")))"
                         }
                         out += "  \(q(i.qualifiedName)) -> \(q(other.description)) [\(attrs)];\n"
                     }
@@ -86,12 +92,16 @@ public struct NetworkGraph {
         // Intended isolation: pairs of hosts the intent says must not reach each other (first tunnel address each).
         if network.intent.isStated {
             let firsts = network.hosts.compactMap { h in
-                h.interfaces.first.flatMap { i in i.config.interface.addresses.first.map { (h.name, i.qualifiedName, $0.address) } }
+                h.interfaces.first.flatMap { i in
+                    i.config.interface.addresses.first.map { (h.name, i.qualifiedName, $0.address) }
+                }
             }
             for (x, a) in firsts.enumerated() {
                 for b in firsts[(x + 1)...] where a.2.isIPv4 == b.2.isIPv4 {
-                    let ab = network.expectation(from: IntentParty(host: a.0, address: a.2), to: IntentParty(host: b.0, address: b.2))
-                    let ba = network.expectation(from: IntentParty(host: b.0, address: b.2), to: IntentParty(host: a.0, address: a.2))
+                    let ab = network.expectation(
+                        from: IntentParty(host: a.0, address: a.2), to: IntentParty(host: b.0, address: b.2))
+                    let ba = network.expectation(
+                        from: IntentParty(host: b.0, address: b.2), to: IntentParty(host: a.0, address: a.2))
                     let deny = (ab.kind == .mustNotReach, ba.kind == .mustNotReach)
                     guard deny.0 || deny.1 else { continue }
                     let dir = deny.0 && deny.1 ? "both" : deny.0 ? "forward" : "back"
@@ -109,7 +119,9 @@ public struct NetworkGraph {
     func traceEdges(_ t: TraceResult) -> String {
         var out = ""
         func node(_ hop: TraceHop) -> String {
-            if let iface = hop.arrivedOn, network.hosts.contains(where: { $0.name == hop.host && $0.interface(iface) != nil }) {
+            if let iface = hop.arrivedOn,
+                network.hosts.contains(where: { $0.name == hop.host && $0.interface(iface) != nil })
+            {
                 return "\(hop.host)/\(iface)"
             }
             return network.hosts.first { $0.name == hop.host }?.interfaces.first?.qualifiedName ?? hop.host
@@ -120,7 +132,8 @@ public struct NetworkGraph {
             out += "label=\(q("\(b.number) \(b.direction.rawValue)")), fontcolor=\(color)];\n"
         }
         if !t.verdict.delivered, let h = t.verdict.hop, let hop = t.hops.first(where: { $0.number == h }) {
-            out += "  \"trace-drop\" [shape=octagon, color=red, fontcolor=red, label=\(q("dropped at hop \(h)\\n\(t.verdict.reason.prefix(120))"))];\n"
+            out +=
+                "  \"trace-drop\" [shape=octagon, color=red, fontcolor=red, label=\(q("dropped at hop \(h)\\n\(t.verdict.reason.prefix(120))"))];\n"
             out += "  \(q(node(hop))) -> \"trace-drop\" [color=red, penwidth=3];\n"
         }
         return out

@@ -17,8 +17,10 @@ import WireTestSupport
         }
         // One tunnel edge per peered pair: a hub with n clients has n, a mesh of n has n(n-1)/2.
         let tunnels = dot.split(separator: "\n").filter { $0.contains("[dir=none, label=") }.count
-        let expected = ["hub-and-spoke": 2, "two-interfaces": 2, "mesh": 3, "full-tunnel": 2, "site-to-site": 2,
-            "isolation": 4][name]
+        let expected = [
+            "hub-and-spoke": 2, "two-interfaces": 2, "mesh": 3, "full-tunnel": 2, "site-to-site": 2,
+            "isolation": 4,
+        ][name]
         #expect(tunnels == expected)
         let isolated = dot.split(separator: "\n").filter { $0.contains("label=\"isolated\"") }.count
         #expect(isolated == (name == "isolation" ? 5 : 0))
