@@ -119,7 +119,7 @@ extension Doctor {
         }
         let detail =
             findings.isEmpty
-            ? "public key \(wg.publicKey ?? "(none)") derived from the private key; \(wg.peers.count) peer key(s) well formed"
+            ? "public key \(wg.publicKey ?? "(none)") derived from the private key; \(wg.peers.count) peer key(s) fine"
             : "\(findings.count) key problem(s)"
         return DoctorStep(interface: wg.name, name: "keys", detail: detail, findings: findings)
     }

@@ -87,6 +87,7 @@ extension Doctor {
                 p.allowedIPs.compactMap { IPPrefix($0) }.filter { !$0.address.isIPv6 && !routed($0, into: wg.name) }
             }
             if !unrouted.isEmpty {
+                let list = unrouted.map(\.description).joined(separator: ", ")
                 findings.append(
                     DoctorFinding(
                         .rpFilter, relaying ? .error : .warning, interface: wg.name,
@@ -95,11 +96,11 @@ extension Doctor {
                             Evidence("/proc/sys/net/ipv4/conf/\(wg.name)/rp_filter", "\(own)"),
                             Evidence(
                                 "ip -j route show table all",
-                                "no route back through \(wg.name) for \(unrouted.map(\.description).joined(separator: ", "))"
+                                "no route back through \(wg.name) for \(list)"
                             ),
                         ],
                         cause:
-                            "strict reverse-path filtering drops packets from \(unrouted.map(\.description).joined(separator: ", "))"
+                            "strict reverse-path filtering drops packets from \(list)"
                             + " arriving on \(wg.name), because the reply would leave by another route",
                         fix: "sysctl -w net.ipv4.conf.all.rp_filter=2 and net.ipv4.conf.\(wg.name).rp_filter=2 (loose),"
                             + " or route those prefixes into \(wg.name)"))

@@ -69,6 +69,7 @@ public struct Doctor: Sendable {
 
     /// A short label for a peer in messages: its first 8 key characters and its AllowedIPs.
     static func label(_ p: PeerState) -> String {
-        "peer \(p.publicKey.prefix(8))… (\(p.allowedIPs.isEmpty ? "no AllowedIPs" : p.allowedIPs.joined(separator: ", ")))"
+        let allowed = p.allowedIPs.isEmpty ? "no AllowedIPs" : p.allowedIPs.joined(separator: ", ")
+        return "peer \(p.publicKey.prefix(8))… (\(allowed))"
     }
 }

@@ -10,9 +10,8 @@ extension DoctorReport {
                 current = s.interface
             }
             let what = s.peer.map { "peer \($0.prefix(8))… \(s.name)" } ?? s.name
-            lines.append(
-                "  \(paint(s.status.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0), s.status))  \(what): \(s.detail)"
-            )
+            let word = paint(s.status.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0), s.status)
+            lines.append("  \(word)  \(what): \(s.detail)")
             for f in s.findings {
                 lines.append("        \(f.code) \(f.severity.rawValue)")
                 for e in f.evidence { lines.append("          seen: \(e)") }
