@@ -42,6 +42,10 @@ let package = Package(
             dependencies: ["WireConfig", "Yams"]
         ),
         .target(
+            name: "WirePlan",
+            dependencies: ["WireConfig", "WireAnalysis", "Yams"]
+        ),
+        .target(
             name: "WireLab",
             dependencies: ["WireConfig", "WireAnalysis", "WireProcess"]
         ),
@@ -52,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab", "WireDoctor",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,5 +98,8 @@ let package = Package(
         .testTarget(
             name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
+        .testTarget(
+            name: "WirePlanTests",
+            dependencies: ["WirePlan", "WireAnalysis", "WireConfig", "WireLab", "WireTestSupport"]),
     ]
 )
