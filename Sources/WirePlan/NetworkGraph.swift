@@ -63,8 +63,9 @@ public struct NetworkGraph {
             out += "  }\n"
             for lan in f.lans {
                 if let first = host.interfaces.first {
+                    let lanID = "lan:\(host.name):\(lan.prefix)"
                     out +=
-                        "  \(q(first.qualifiedName)) -> \(q("lan:\(host.name):\(lan.prefix)")) [dir=none, style=dotted];\n"
+                        "  \(q(first.qualifiedName)) -> \(q(lanID)) [dir=none, style=dotted];\n"
                 }
             }
         }
@@ -81,8 +82,9 @@ public struct NetworkGraph {
                         if let k = peer.persistentKeepalive, k > 0 { label += "\\nkeepalive \(k)" }
                         var attrs = "dir=none, label=\(q(label))"
                         if let fs = onEdge[pair] {
+                            let codes = q(fs.map(\.code.rawValue).joined(separator: "\\n"))
                             attrs +=
-                                ", color=\(color(fs)), penwidth=2, xlabel=\(q(fs.map(\.code.rawValue).joined(separator: "\\n")))"
+                                ", color=\(color(fs)), penwidth=2, xlabel=\(codes)"
                         }
                         out += "  \(q(i.qualifiedName)) -> \(q(other.description)) [\(attrs)];\n"
                     }
@@ -132,8 +134,9 @@ public struct NetworkGraph {
             out += "label=\(q("\(b.number) \(b.direction.rawValue)")), fontcolor=\(color)];\n"
         }
         if !t.verdict.delivered, let h = t.verdict.hop, let hop = t.hops.first(where: { $0.number == h }) {
+            let dropLabel = q("dropped at hop \(h)\\n\(t.verdict.reason.prefix(120))")
             out +=
-                "  \"trace-drop\" [shape=octagon, color=red, fontcolor=red, label=\(q("dropped at hop \(h)\\n\(t.verdict.reason.prefix(120))"))];\n"
+                "  \"trace-drop\" [shape=octagon, color=red, fontcolor=red, label=\(dropLabel)];\n"
             out += "  \(q(node(hop))) -> \"trace-drop\" [color=red, penwidth=3];\n"
         }
         return out
