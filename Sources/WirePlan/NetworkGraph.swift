@@ -57,8 +57,9 @@ public struct NetworkGraph {
                 out += "    \(q(i.qualifiedName)) [\(attrs)];\n"
             }
             for lan in f.lans {
+                let lanLabel = q("LAN \(lan.name)\\n\(lan.prefix)")
                 out +=
-                    "    \(q("lan:\(host.name):\(lan.prefix)")) [shape=folder, label=\(q("LAN \(lan.name)\\n\(lan.prefix)"))];\n"
+                    "    \(q("lan:\(host.name):\(lan.prefix)")) [shape=folder, label=\(lanLabel)];\n"
             }
             out += "  }\n"
             for lan in f.lans {
