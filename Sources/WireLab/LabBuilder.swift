@@ -1,4 +1,5 @@
 import Foundation
+import WireConfig
 
 /// Builds a planned lab on this machine, step by step, reporting progress; `Lab.up` rolls back on any failure.
 ///
@@ -53,10 +54,10 @@ struct LabBuilder {
                 try "# wiresmith lab \(plan.id): \(h.name) has no DNS until a DNS = line sets one\n"
                     .write(toFile: "\(dir)/resolv.conf", atomically: true, encoding: .utf8)
                 for i in h.interfaces {
-                    let text = try String(contentsOfFile: i.sourceFile, encoding: .utf8)
-                    // Created 0600 before the key is written into it.
-                    _ = fm.createFile(atPath: i.labFile, contents: nil, attributes: [.posixPermissions: 0o600])
-                    try text.write(toFile: i.labFile, atomically: false, encoding: .utf8)
+                    // The bytes as they are (a byte-order mark or a stray non-UTF-8 byte included), so the lab's
+                    // wg-quick reads what the real one would; created 0600 before the key is written into it.
+                    let bytes = try InputFile.read(i.sourceFile, limit: InputLimits.configBytes)
+                    try PrivateFile.create(i.labFile, bytes: bytes)
                 }
             }
         } catch {
