@@ -1,14 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto.
-// WireProtocol is pure (no sockets, no clock reads, no global randomness); WireAnalysis never touches the host.
+// Arrows point one way: executables -> Lab/Analysis -> Config/Protocol -> Crypto/Net; Lab (and Doctor) -> Process.
+// WireNet is the leaf of network value types (addresses, prefixes, longest-prefix match, instants) and imports
+// nothing. WireProcess is the one way to run a subprocess (lab, doctor, tests). WireProtocol is pure (no sockets,
+// no clock reads, no global randomness); WireAnalysis never touches the host.
 let package = Package(
     name: "wiresmith",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wiresmith", targets: ["wiresmith"]),
         .executable(name: "wiresmithd", targets: ["wiresmithd"]),
+        .library(name: "WireNet", targets: ["WireNet"]),
+        .library(name: "WireProcess", targets: ["WireProcess"]),
         .library(name: "WireConfig", targets: ["WireConfig"]),
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "WireAnalysis", targets: ["WireAnalysis"]),
@@ -19,17 +23,19 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        .target(name: "WireNet"),
+        .target(name: "WireProcess"),
         .target(
             name: "WireCrypto",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireProtocol",
-            dependencies: ["WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WireNet", "WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireConfig",
-            dependencies: ["WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["WireNet", "WireCrypto", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "WireAnalysis",
@@ -37,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "WireLab",
-            dependencies: ["WireConfig", "WireAnalysis"]
+            dependencies: ["WireConfig", "WireAnalysis", "WireProcess"]
         ),
         .executableTarget(
             name: "wiresmith",
@@ -46,20 +52,37 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "CWireDaemon"),
+        .target(
+            name: "WireDaemon",
+            dependencies: ["CWireDaemon", "WireProtocol", "WireConfig"]
+        ),
         .executableTarget(
             name: "wiresmithd",
-            dependencies: ["WireConfig", "WireProtocol"]
+            dependencies: ["WireDaemon"]
         ),
         .executableTarget(
             name: "wiresmith-bench",
             dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
             path: "Benchmarks/wiresmith-bench"
         ),
+        .testTarget(
+            name: "WireDaemonTests",
+            dependencies: ["WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis"]),
+        // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
+        .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),
+        .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),
+        .testTarget(name: "WireProcessTests", dependencies: ["WireProcess"]),
         .testTarget(name: "WireCryptoTests", dependencies: ["WireCrypto"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "WireCrypto"]),
-        .testTarget(name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto"], exclude: ["Corpus"]),
-        .testTarget(name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig"], exclude: ["Networks"]),
         .testTarget(
-            name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig"], exclude: ["Networks"]),
+            name: "WireConfigTests", dependencies: ["WireConfig", "WireCrypto", "WireTestSupport"],
+            exclude: ["Corpus"]),
+        .testTarget(
+            name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig", "WireTestSupport"],
+            exclude: ["Networks"]),
+        .testTarget(
+            name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
+            exclude: ["Networks"]),
     ]
 )

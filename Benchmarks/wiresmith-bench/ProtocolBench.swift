@@ -37,7 +37,7 @@ struct BenchPair {
     }
 
     /// Sends `packet` from A and delivers everything until quiet; returns the packets B wrote to its TUN.
-    mutating func send(_ packet: [UInt8], now: ProtocolInstant, actions: inout [TunnelAction]) -> Int {
+    mutating func send(_ packet: [UInt8], now: Instant, actions: inout [TunnelAction]) -> Int {
         actions.removeAll(keepingCapacity: true)
         a.encapsulate(packet, now: now, random: &random, into: &actions)
         var delivered = 0
@@ -86,7 +86,7 @@ func runProtocolBench(_ arguments: [String]) {
         var pair = try BenchPair()
         var actions: [TunnelAction] = []
         let packet = ipv4Packet(length: 1420)
-        let now = ProtocolInstant.zero + .seconds(1)
+        let now = Instant.zero + .seconds(1)
         guard pair.send(packet, now: now, actions: &actions) == 1 else { fatalError("handshake failed") }
 
         let clock = ContinuousClock()

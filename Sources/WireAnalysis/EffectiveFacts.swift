@@ -69,6 +69,12 @@ public struct EffectiveFacts: Hashable, Sendable {
     public var ipv6ForwardPolicy: Fact<FilterAction>
     /// The FORWARD chain in order (facts rules first, then hook rules where the hooks put them).
     public var forwardRules: [ForwardRule]
+    /// The INPUT chain in order (traffic to the host itself).
+    public var inputRules: [ForwardRule]
+    /// The OUTPUT chain in order (traffic the host sends).
+    public var outputRules: [ForwardRule]
+    /// INPUT and OUTPUT policies per family (ACCEPT by default).
+    public var chainPolicies: [FilterChain: [IPFamily: Fact<FilterAction>]]
     /// POSTROUTING MASQUERADE rules in order.
     public var masquerade: [MasqueradeRule]
     /// Routes added by hooks (`ip route add ... dev`).
@@ -81,6 +87,11 @@ public struct EffectiveFacts: Hashable, Sendable {
     public var behindNAT: Bool?
     /// Where other hosts' Endpoint lines reach it (facts file).
     public var publicAddresses: [IPAddress]
+    /// `net.ipv4.conf.X.rp_filter` by X (`all`, `default`, interface names) as stated (facts file, hooks); unstated
+    /// is the kernel's default, 0.
+    public var rpFilter: [String: Fact<Int>]
+    /// Hook commands that send traffic at up (`ping`), in the order they run.
+    public var sentAtUp: [HookSend]
     /// Hook commands not understood, in the order they run.
     public var unknownEffects: [UnknownEffect]
     /// The facts file as read, for its path and lines.
@@ -101,6 +112,9 @@ public struct EffectiveFacts: Hashable, Sendable {
         ipv4ForwardPolicy = stated(f.forwardPolicy, "forward_policy") ?? Fact(.accept, .linuxDefault)
         ipv6ForwardPolicy = ipv4ForwardPolicy
         forwardRules = f.forwardRules
+        inputRules = []
+        outputRules = []
+        chainPolicies = [:]
         masquerade = f.masquerade
         routes = []
         lans = f.lans
@@ -108,6 +122,12 @@ public struct EffectiveFacts: Hashable, Sendable {
         behindNAT = f.behindNAT
         publicAddresses = f.publicAddresses
         unknownEffects = []
+        sentAtUp = []
+        rpFilter = [:]
+        for (k, v) in f.rpFilter {
+            rpFilter[k] = Fact(
+                v, .factsFile(f.location(of: "rp_filter") ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
+        }
         // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
         for iface in host.interfaces where iface.isValid {
             for key in [ConfigKey.preUp, .postUp] {
@@ -115,7 +135,7 @@ public struct EffectiveFacts: Hashable, Sendable {
                 for (n, line) in lines.enumerated() {
                     let loc = iface.hookLocation(key, index: n)
                     for command in HookCommand.split(line, interface: iface.name, hook: key, location: loc) {
-                        for effect in command.effects { apply(effect, command) }
+                        for effect in command.effects { apply(effect, command, handled: line.contains("||")) }
                     }
                 }
             }
@@ -123,16 +143,21 @@ public struct EffectiveFacts: Hashable, Sendable {
     }
 
     /// Applies one effect of `command`.
-    mutating func apply(_ effect: HookEffect, _ command: HookCommand) {
+    mutating func apply(_ effect: HookEffect, _ command: HookCommand, handled: Bool = false) {
         let source = FactSource.hook(command.location, command: command.text)
         switch effect {
         case .forwarding(.ipv4, let on): ipv4Forwarding = Fact(on, source)
         case .forwarding(.ipv6, let on): ipv6Forwarding = Fact(on, source)
-        case .appendForwardRule(let r): forwardRules.append(r)
+        case .appendForwardRule(let r): update(r.chain) { $0.append(r) }
         case .insertForwardRule(let r, let position):
-            forwardRules.insert(r, at: min(max(position - 1, 0), forwardRules.count))
+            update(r.chain) { $0.insert(r, at: min(max(position - 1, 0), $0.count)) }
         case .deleteForwardRule(let r):
-            if let i = forwardRules.firstIndex(where: { $0.sameMatch(as: r) }) { forwardRules.remove(at: i) }
+            update(r.chain) { rules in
+                if let i = rules.firstIndex(where: { $0.sameMatch(as: r) }) { rules.remove(at: i) }
+            }
+        case .chainPolicy(let chain, let family, let action, _):
+            if family != .ipv6 { chainPolicies[chain, default: [:]][.ipv4] = Fact(action, source) }
+            if family != .ipv4 { chainPolicies[chain, default: [:]][.ipv6] = Fact(action, source) }
         case .forwardPolicy(let family, let action, _):
             if family != .ipv6 { ipv4ForwardPolicy = Fact(action, source) }
             if family != .ipv4 { ipv6ForwardPolicy = Fact(action, source) }
@@ -144,6 +169,12 @@ public struct EffectiveFacts: Hashable, Sendable {
                 masquerade.remove(at: i)
             }
         case .route(let r): routes.append(r)
+        case .rpFilter(let iface, let value): rpFilter[iface] = Fact(value, source)
+        case .sends(let target):
+            sentAtUp.append(
+                HookSend(
+                    target: target, command: command.text, location: command.location, interface: command.interface,
+                    hook: command.hook, handled: handled))
         case .none: break
         case .unknown(let reason):
             unknownEffects.append(
@@ -151,6 +182,56 @@ public struct EffectiveFacts: Hashable, Sendable {
                     command: command.text, location: command.location,
                     interface: command.interface, reason: reason))
         }
+    }
+
+    /// Applies `change` to the rules of one chain.
+    mutating func update(_ chain: FilterChain, _ change: (inout [ForwardRule]) -> Void) {
+        switch chain {
+        case .forward: change(&forwardRules)
+        case .input: change(&inputRules)
+        case .output: change(&outputRules)
+        }
+    }
+
+    /// What the INPUT or OUTPUT chain does with a packet: the first matching rule, else the policy.
+    public func filterDecision(
+        _ chain: FilterChain, family: IPFamily, inInterface: String? = nil, outInterface: String? = nil,
+        source: IPAddress?, destination: IPAddress?, state: ConnectionState, proto: String, dport: UInt16? = nil,
+        sport: UInt16? = nil
+    ) -> FilterDecision {
+        if chain == .forward, let i = inInterface, let o = outInterface, let s = source, let d = destination {
+            return forwardDecision(
+                family: family, inInterface: i, outInterface: o, source: s, destination: d, state: state, proto: proto)
+        }
+        let policy = chainPolicies[chain]?[family] ?? Fact(.accept, .linuxDefault)
+        for rule in chain == .input ? inputRules : outputRules where rule.family == nil || rule.family == family {
+            guard chain == .output || Self.interface(rule.inInterface, matches: inInterface ?? ""),
+                chain == .input || Self.interface(rule.outInterface, matches: outInterface ?? ""),
+                rule.source.map({ p in source.map { p.contains($0) } ?? false }) ?? true,
+                rule.destination.map({ p in destination.map { p.contains($0) } ?? false }) ?? true,
+                rule.states?.contains(state) ?? true,
+                rule.proto.map({ Self.proto($0, matches: proto) }) ?? true,
+                rule.dport.map({ $0 == dport }) ?? true, rule.sport.map({ $0 == sport }) ?? true
+            else { continue }
+            return FilterDecision(action: rule.action, rule: rule, policy: policy)
+        }
+        return FilterDecision(action: policy.value, rule: nil, policy: policy)
+    }
+
+    /// iptables `-p` matching: names and numbers, `all`.
+    static func proto(_ rule: String, matches proto: String) -> Bool {
+        let numbers = ["icmp": "1", "tcp": "6", "udp": "17", "ipv6-icmp": "58", "icmpv6": "58"]
+        if rule == "all" || rule == proto { return true }
+        if proto == "icmp" && ["ipv6-icmp", "icmpv6", "58"].contains(rule) { return true }
+        return numbers[rule] == proto || numbers[proto] == rule
+    }
+
+    /// The reverse-path filter mode an interface applies: max(all, the interface's own) as the kernel takes it
+    /// (ip-sysctl.rst, rp_filter), with the setting that decides; 0 (off) when nothing states it.
+    public func rpFilter(on interface: String) -> Fact<Int> {
+        let all = rpFilter["all"] ?? Fact(0, .linuxDefault)
+        let own = rpFilter[interface] ?? Fact(0, .linuxDefault)
+        return own.value > all.value ? own : all
     }
 
     /// IP forwarding for a family.
@@ -178,7 +259,8 @@ public struct EffectiveFacts: Hashable, Sendable {
                 Self.interface(rule.outInterface, matches: outInterface),
                 rule.source?.contains(source) ?? true, rule.destination?.contains(destination) ?? true,
                 rule.states?.contains(state) ?? true,
-                rule.proto.map({ $0 == "all" || $0 == proto || (proto == "icmp" && $0 == "1") }) ?? true
+                rule.proto.map({ Self.proto($0, matches: proto) }) ?? true,
+                rule.dport.map({ _ in proto != "icmp" }) ?? true
             else { continue }
             return FilterDecision(action: rule.action, rule: rule, policy: forwardPolicy(family))
         }
@@ -202,6 +284,22 @@ public struct EffectiveFacts: Hashable, Sendable {
     }
 }
 
+/// A hook command that sends a packet when its interface comes up (`PostUp = ping -c1 10.0.0.1`).
+public struct HookSend: Hashable, Sendable {
+    /// Where the packet goes.
+    public var target: IPAddress
+    /// The command (`%i` replaced).
+    public var command: String
+    /// The hook line.
+    public var location: SourceLocation
+    /// The interface whose config holds it.
+    public var interface: String
+    /// PreUp or PostUp.
+    public var hook: ConfigKey
+    /// True when its line holds `||`: a failure is handled and does not abort wg-quick.
+    public var handled: Bool
+}
+
 /// What the FORWARD chain decided, and which rule or policy decided it.
 public struct FilterDecision: Hashable, Sendable {
     /// What happens to the packet.
@@ -220,7 +318,8 @@ extension ForwardRule {
     func sameMatch(as other: ForwardRule) -> Bool {
         inInterface == other.inInterface && outInterface == other.outInterface && source == other.source
             && destination == other.destination && action == other.action && family == other.family
-            && states == other.states && proto == other.proto
+            && states == other.states && proto == other.proto && chain == other.chain && dport == other.dport
+            && sport == other.sport
     }
 }
 

@@ -16,12 +16,21 @@ public enum HookEffect: Hashable, Sendable {
     case deleteForwardRule(ForwardRule)
     /// `-P FORWARD DROP` (nil family: nft `inet` chain policy).
     case forwardPolicy(IPFamily?, FilterAction, SourceLocation)
+    /// `-P INPUT DROP`, `-P OUTPUT DROP` (nil family: nft `inet` chain policy). INPUT and OUTPUT rules travel as
+    /// `appendForwardRule` etc. with their `chain` set.
+    case chainPolicy(FilterChain, IPFamily?, FilterAction, SourceLocation)
     /// `-t nat -A POSTROUTING [-s S] [-o X] -j MASQUERADE` (or nft `... postrouting ... masquerade`).
     case masquerade(MasqueradeRule)
     /// `-t nat -D POSTROUTING ... -j MASQUERADE`.
     case deleteMasquerade(MasqueradeRule)
     /// `ip route add PREFIX dev X [table T]`.
     case route(HookRoute)
+    /// `sysctl -w net.ipv4.conf.IFACE.rp_filter=N` (IFACE `all`, `default` or an interface): reverse-path
+    /// filtering, 0 off, 1 strict, 2 loose.
+    case rpFilter(interface: String, value: Int)
+    /// `ping [-c N] ... ADDRESS` (and `ping6`): sends a packet at up, so the peer it goes to learns this host's
+    /// endpoint (the classic fix for a client behind NAT); the command fails when no reply comes.
+    case sends(to: IPAddress)
     /// Understood and without effect on forwarding (`logger`, `echo` to the terminal, `-j LOG`, mangle TCPMSS).
     case none
     /// Not understood: the command is kept, with why, and nothing is guessed about it.
@@ -70,6 +79,8 @@ extension HookCommand {
             return NftCommand.effects(args, location: location)
         case "ip":
             return [ipRouteEffect(args)]
+        case "ping", "ping6", "ping4":
+            return [pingEffect(args, six: name == "ping6")]
         case "logger", "true", ":", "sleep":
             return [.none]
         default:
@@ -87,6 +98,16 @@ extension HookCommand {
         case "net.ipv6.conf.all.forwarding": return .ipv6
         default: return nil
         }
+    }
+
+    /// The interface (`all`, `default`, `wg0`) of an rp_filter sysctl key or /proc/sys path, if it is one.
+    static func rpFilterInterface(ofKey raw: String) -> String? {
+        var key = raw
+        if key.hasPrefix("/proc/sys/") { key = String(key.dropFirst("/proc/sys/".count)).replacing("/", with: ".") }
+        let parts = key.split(separator: ".").map(String.init)
+        guard parts.count == 5, parts[0] == "net", parts[1] == "ipv4", parts[2] == "conf", parts[4] == "rp_filter"
+        else { return nil }
+        return parts[3]
     }
 
     func sysctlEffects(_ args: [String]) -> [HookEffect] {
@@ -116,6 +137,14 @@ extension HookCommand {
             }
             i += 1
             guard let value else { continue }  // a read, no effect
+            if let iface = Self.rpFilterInterface(ofKey: key) {
+                guard let n = Int(value), (0...2).contains(n) else {
+                    out.append(.unknown("sysctl `\(key)=\(value)`: expected 0, 1 or 2"))
+                    continue
+                }
+                out.append(.rpFilter(interface: iface, value: n))
+                continue
+            }
             guard let family = Self.forwardingFamily(ofKey: key) else {
                 out.append(.unknown("sysctl `\(key)` is not a setting the analysis models"))
                 continue
@@ -145,6 +174,12 @@ extension HookCommand {
         }
         guard let target else { return [.unknown("output redirected to something the analysis does not model")] }
         if target == "/dev/null" || target == "/dev/stderr" || target == "/dev/stdout" { return [.none] }
+        if let iface = Self.rpFilterInterface(ofKey: target) {
+            guard values.count == 1, let n = Int(values[0]), (0...2).contains(n) else {
+                return [.unknown("writes `\(values.joined(separator: " "))` to \(target): expected 0, 1 or 2")]
+            }
+            return [.rpFilter(interface: iface, value: n)]
+        }
         guard let family = Self.forwardingFamily(ofKey: target) else {
             return [.unknown("writes `\(target)`, which the analysis does not model")]
         }
@@ -152,6 +187,29 @@ extension HookCommand {
             return [.unknown("writes `\(values.joined(separator: " "))` to \(target): expected 0 or 1")]
         }
         return [.forwarding(family, values[0] == "1")]
+    }
+
+    /// The target of a `ping`: the one argument that is not an option or an option's value.
+    func pingEffect(_ args: [String], six: Bool) -> HookEffect {
+        let withValue: Set<String> = [
+            "-c", "-W", "-w", "-i", "-I", "-s", "-t", "-l", "-Q", "-m", "-M", "-p", "-F", "-T",
+        ]
+        var i = 0
+        var targets: [String] = []
+        while i < args.count {
+            let a = args[i]
+            if withValue.contains(a) {
+                i += 2
+                continue
+            }
+            if !a.hasPrefix("-") { targets.append(a) }
+            i += 1
+        }
+        guard targets.count == 1 else { return .unknown("`ping` without exactly one target") }
+        guard let address = IPAddress(targets[0]) else {
+            return .unknown("`ping \(targets[0])`: only address targets are modelled, not names")
+        }
+        return .sends(to: address)
     }
 
     func ipRouteEffect(_ args: [String]) -> HookEffect {

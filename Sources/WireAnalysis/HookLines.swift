@@ -14,9 +14,15 @@ public enum HookLines {
         var result: [ConfigKey: [Int]] = [:]
         var inInterface = false
         var number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Only lines starting (after blanks) with `[` or a `p` can matter: every hook key starts with P. Looking at
+        // bytes first keeps a 10,000-peer hub's file cheap.
+        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            let content = raw.firstIndex(of: "#").map { raw[..<$0] } ?? raw
+            guard let first = raw.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }),
+                first == UInt8(ascii: "[") || first | 0x20 == UInt8(ascii: "p")
+            else { continue }
+            let line = Substring(String(decoding: raw, as: UTF8.self))
+            let content = line.firstIndex(of: "#").map { line[..<$0] } ?? line
             let trimmed = content.trimmingChars(" \t\r")
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("[") {

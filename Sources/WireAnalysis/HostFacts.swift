@@ -39,6 +39,8 @@ public struct HostFacts: Hashable, Sendable {
     public var forwardPolicy: FilterAction?
     /// FORWARD chain rules, in order.
     public var forwardRules: [ForwardRule]
+    /// `net.ipv4.conf.X.rp_filter` by X (`all`, an interface name); YAML `rp_filter: {all: 1}` or `rp_filter: 1`.
+    public var rpFilter: [String: Int] = [:]
     /// Where the facts were read from, for findings that point at them.
     public var file: String?
     /// The line of each top-level field in `file`.
@@ -140,6 +142,12 @@ public struct ForwardRule: Hashable, Sendable {
     public var states: Set<ConnectionState>?
     /// The protocol matched (`-p icmp`, `-p tcp`); nil for any.
     public var proto: String?
+    /// The chain the rule is in: FORWARD (what hosts relay), INPUT (to the host itself), OUTPUT (from it).
+    public var chain: FilterChain = .forward
+    /// The destination port matched (`-p udp --dport 51820`, nft `udp dport 51820`); nil for any.
+    public var dport: UInt16?
+    /// The source port matched; nil for any.
+    public var sport: UInt16?
 
     public init(
         inInterface: String? = nil, outInterface: String? = nil, source: IPPrefix? = nil,
@@ -166,12 +174,17 @@ public struct ForwardRule: Hashable, Sendable {
     }
 }
 
-/// An address family, as `iptables` vs `ip6tables` and `net.ipv4` vs `net.ipv6` split them.
-public enum IPFamily: String, Hashable, Sendable, Codable, CaseIterable {
-    case ipv4, ipv6
+/// A filter chain of the host (iptables' filter table, nft's forward/input/output hooks).
+public enum FilterChain: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Packets the host relays.
+    case forward
+    /// Packets addressed to the host itself.
+    case input
+    /// Packets the host itself sends.
+    case output
 
-    /// The family of an address.
-    public init(_ address: IPAddress) { self = address.isIPv4 ? .ipv4 : .ipv6 }
+    /// `FORWARD`, `INPUT`, `OUTPUT`.
+    public var name: String { rawValue.uppercased() }
 }
 
 /// A conntrack state a filter rule can match (`--ctstate NEW,ESTABLISHED`, nft `ct state new`).

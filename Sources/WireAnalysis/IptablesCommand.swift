@@ -1,9 +1,10 @@
 import WireConfig
 
-/// Reads the `iptables`/`ip6tables` command lines that matter for forwarding (iptables(8), iptables-extensions(8)).
+/// Reads the `iptables`/`ip6tables` command lines that matter for reachability (iptables(8), iptables-extensions(8)).
 ///
-/// Recognized: `[-t filter] -A|-I|-D FORWARD [N]` with `-i`, `-o`, `-s`, `-d`, `-p`, `-m state --state`,
-/// `-m conntrack --ctstate`, `-m comment --comment` and `-j ACCEPT|DROP|REJECT|LOG`; `-P FORWARD ACCEPT|DROP`;
+/// Recognized: `[-t filter] -A|-I|-D FORWARD|INPUT|OUTPUT [N]` with `-i`, `-o`, `-s`, `-d`, `-p`, `--dport` and
+/// `--sport` of one port, `-m state --state`, `-m conntrack --ctstate`, `-m comment --comment` and
+/// `-j ACCEPT|DROP|REJECT|LOG`; `-P FORWARD|INPUT|OUTPUT ACCEPT|DROP`;
 /// `-t nat -A|-I|-D POSTROUTING [-s] [-o] -j MASQUERADE`; `-t mangle ... -j TCPMSS` (no effect on reachability).
 /// A negation (`!`), a user chain or any other option makes the command `.unknown`.
 enum IptablesCommand {
@@ -20,6 +21,8 @@ enum IptablesCommand {
         var sources: [IPPrefix]? = nil
         var destinations: [IPPrefix]? = nil
         var states: Set<ConnectionState>?
+        var dport: UInt16?
+        var sport: UInt16?
         var i = 0
         func value() -> String? {
             i += 1
@@ -81,7 +84,22 @@ enum IptablesCommand {
                 "--log-prefix":
                 // Options of tcp/udp/icmp matches and targets: keep the rule (its -p decides what it matches).
                 if a == "--tcp-flags" { _ = value() }
-                if a != "--clamp-mss-to-pmtu" { _ = value() }
+                if a != "--clamp-mss-to-pmtu" {
+                    let v = value()
+                    if a == "--dport" || a == "--destination-port" {
+                        guard let n = v.flatMap({ UInt16($0) }) else {
+                            return [.unknown("`\(a) \(v ?? "")` is not one port")]
+                        }
+                        dport = n
+                    } else if a == "--sport" || a == "--source-port" {
+                        guard let n = v.flatMap({ UInt16($0) }) else {
+                            return [.unknown("`\(a) \(v ?? "")` is not one port")]
+                        }
+                        sport = n
+                    } else if a == "--dports" || a == "--sports" {
+                        return [.unknown("`\(a)` port lists are not modelled")]
+                    }
+                }
                 if [
                     "--dport", "--sport", "--destination-port", "--source-port", "--dports", "--sports",
                     "--icmp-type",
@@ -99,14 +117,18 @@ enum IptablesCommand {
         guard let op, let chain else { return [.unknown("no chain operation (-A/-I/-D/-P) the analysis models")] }
         if table == "mangle" { return target == "TCPMSS" ? [.none] : [.unknown("mangle `\(target ?? "")`")] }
         if op == "-P" {
-            guard table == "filter", chain == "FORWARD" else {
+            guard table == "filter", let c = FilterChain(rawValue: chain.lowercased()), chain == c.name else {
                 return [.unknown("policy of \(table) \(chain) is not modelled")]
             }
+            let action: FilterAction
             switch policy?.uppercased() {
-            case "ACCEPT": return [.forwardPolicy(family, .accept, location)]
-            case "DROP": return [.forwardPolicy(family, .drop, location)]
+            case "ACCEPT": action = .accept
+            case "DROP": action = .drop
             default: return [.unknown("policy `\(policy ?? "")`")]
             }
+            return [
+                c == .forward ? .forwardPolicy(family, action, location) : .chainPolicy(c, family, action, location)
+            ]
         }
         if table == "nat" {
             guard chain == "POSTROUTING", target == "MASQUERADE" else {
@@ -121,11 +143,8 @@ enum IptablesCommand {
             }
         }
         guard table == "filter" else { return [.unknown("table `\(table)` is not modelled")] }
-        guard chain == "FORWARD" else {
-            if chain == "INPUT" || chain == "OUTPUT" {
-                return [.unknown("\(chain) rules (traffic to or from the host itself) are not modelled")]
-            }
-            return [.unknown("chain `\(chain)` is not modelled (only FORWARD)")]
+        guard let filterChain = FilterChain(rawValue: chain.lowercased()), chain == filterChain.name else {
+            return [.unknown("chain `\(chain)` is not modelled (only FORWARD, INPUT, OUTPUT)")]
         }
         let action: FilterAction
         switch target?.uppercased() {
@@ -138,10 +157,13 @@ enum IptablesCommand {
         var out: [HookEffect] = []
         for s in sources.map({ $0.map(Optional.some) }) ?? [nil] {
             for d in destinations.map({ $0.map(Optional.some) }) ?? [nil] {
-                let rule = ForwardRule(
+                var rule = ForwardRule(
                     inInterface: inIf, outInterface: outIf, source: s, destination: d,
                     action: action, location: location, family: family, states: states,
                     proto: proto)
+                rule.chain = filterChain
+                rule.dport = dport
+                rule.sport = sport
                 switch op {
                 case "-A": out.append(.appendForwardRule(rule))
                 case "-I": out.append(.insertForwardRule(rule, position: position + out.count))

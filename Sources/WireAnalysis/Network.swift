@@ -24,11 +24,21 @@ public struct TunnelInterface: Hashable, Sendable {
         host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
         hookLines: [ConfigKey: [Int]] = [:]
     ) {
+        self.init(
+            host: host, name: name, file: file, config: config, diagnostics: diagnostics, hookLines: hookLines,
+            publicKey: config.interface.publicKey)
+    }
+
+    /// An interface whose public key is already known (`ConfigParser.Result.publicKey`): no second derivation.
+    public init(
+        host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
+        hookLines: [ConfigKey: [Int]] = [:], publicKey: WireKey?
+    ) {
         self.host = host
         self.name = name
         self.file = file
         self.config = config
-        self.publicKey = config.interface.publicKey
+        self.publicKey = publicKey
         self.diagnostics = diagnostics
         self.hookLines = hookLines
     }
@@ -81,6 +91,9 @@ public struct Network: Sendable {
     public var diagnostics: [ConfigDiagnostic]
     /// Public key -> interfaces holding its private key (more than one means a key is reused).
     public let interfacesByKey: [WireKey: [InterfaceID]]
+    /// Who must and who must not reach whom: the directory's `intent.yaml`, or "everyone reaches everyone"
+    /// (docs/intent.md). Query it with `expectation(from:to:)`.
+    public var intent: Intent
 
     /// Names one interface of the network.
     public struct InterfaceID: Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -96,9 +109,10 @@ public struct Network: Sendable {
         }
     }
 
-    public init(hosts: [Host], diagnostics: [ConfigDiagnostic] = []) {
+    public init(hosts: [Host], diagnostics: [ConfigDiagnostic] = [], intent: Intent = Intent()) {
         self.hosts = hosts.sorted { $0.name < $1.name }
         self.diagnostics = diagnostics
+        self.intent = intent
         var index: [WireKey: [InterfaceID]] = [:]
         for h in hosts {
             for i in h.interfaces {

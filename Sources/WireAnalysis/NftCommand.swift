@@ -34,9 +34,14 @@ enum NftCommand {
         let expr = Array(a.dropFirst(2)).flatMap { splitBraces($0) }
         if object == "chain" || object == "table" {
             let text = expr.joined(separator: " ").lowercased()
-            guard text.contains("hook forward") else { return [.none] }
-            if text.contains("policy drop") { return [.forwardPolicy(family, .drop, location)] }
-            if text.contains("policy accept") { return [.forwardPolicy(family, .accept, location)] }
+            for c in FilterChain.allCases where text.contains("hook \(c.rawValue)") {
+                let action: FilterAction? =
+                    text.contains("policy drop") ? .drop : text.contains("policy accept") ? .accept : nil
+                guard let action else { return [.none] }
+                return [
+                    c == .forward ? .forwardPolicy(family, action, location) : .chainPolicy(c, family, action, location)
+                ]
+            }
             return [.none]
         }
         guard object == "rule" else { return [.unknown("`nft \(verb) \(object)` is not modelled")] }
@@ -48,6 +53,8 @@ enum NftCommand {
         var destination: IPPrefix?
         var states: Set<ConnectionState>?
         var verdict: String?
+        var dport: UInt16?
+        var sport: UInt16?
         var ruleFamily = family
         var i = 0
         func next() -> String? {
@@ -98,6 +105,12 @@ enum NftCommand {
                     return [.unknown("`meta` matches other than l4proto")]
                 }
                 proto = p
+            case "udp", "tcp", "th":
+                guard let field = next(), field == "dport" || field == "sport", let v = next(), let n = UInt16(v) else {
+                    return [.unknown("`\(w)` matches other than one dport/sport are not modelled")]
+                }
+                if w != "th" { proto = w }
+                if field == "dport" { dport = n } else { sport = n }
             case "counter", "{", "}": break
             case "accept", "drop", "reject", "masquerade": verdict = w
             case "comment": _ = next()
@@ -117,13 +130,18 @@ enum NftCommand {
                         family: ruleFamily))
             ]
         }
-        guard chain == "forward" else { return [.unknown("nft chain `\(chain)` is not modelled (only forward)")] }
-        guard let action = FilterAction(rawValue: verdict) else {
-            return [.unknown("`\(verdict)` in a forward chain")]
+        guard let filterChain = FilterChain(rawValue: chain) else {
+            return [.unknown("nft chain `\(chain)` is not modelled (only forward, input, output)")]
         }
-        let rule = ForwardRule(
+        guard let action = FilterAction(rawValue: verdict) else {
+            return [.unknown("`\(verdict)` in a \(chain) chain")]
+        }
+        var rule = ForwardRule(
             inInterface: inIf, outInterface: outIf, source: source, destination: destination,
             action: action, location: location, family: ruleFamily, states: states, proto: proto)
+        rule.chain = filterChain
+        rule.dport = dport
+        rule.sport = sport
         return [verb == "insert" ? .insertForwardRule(rule, position: 1) : .appendForwardRule(rule)]
     }
 

@@ -63,7 +63,7 @@ public struct RoutingTable: Sendable {
     public private(set) var routes: [Route] = []
     /// Routes `ip route add` would refuse because the prefix is already in the table.
     public private(set) var conflicts: [Route] = []
-    private var main = PrefixMap<Int>()
+    private var main = PrefixTrie<Int>()
     /// Default routes into tunnels (0/0 AllowedIPs with Table = auto), last brought up first.
     private var tunnelDefaults: [Int] = []
 

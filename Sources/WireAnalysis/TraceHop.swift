@@ -55,6 +55,16 @@ public enum TraceCheck: String, Hashable, Sendable, Codable, CaseIterable {
     case source
     /// The packet reaches a machine on a LAN.
     case lan
+    /// The interface used comes up (config accepted, ListenPort free, Endpoint names resolve, hooks succeed).
+    case up
+    /// The INPUT chain accepts (the tunnel packet, or the WireGuard UDP datagram).
+    case input
+    /// The OUTPUT chain accepts.
+    case output
+    /// Reverse-path filtering accepts the source on the arrival interface.
+    case rpFilter = "rp-filter"
+    /// The packet leaves to, or comes back from, the internet through the uplink.
+    case internet
     /// The destination owns the address.
     case deliver
 }

@@ -38,6 +38,20 @@ public enum TraceReport {
             out += paint("dropped", "31;1") + String(v.summary.dropFirst("dropped".count)) + "\n"
             if let fix = v.fix { out += paint("fix", "1") + ": \(fix)\n" }
         }
+        out += "\n" + paint("phases", "1") + " (when: \(r.condition))\n"
+        for p in r.phases {
+            let mark = p.delivered ? paint("delivered", "32") : paint("dropped  ", "31")
+            let name = p.phase.rawValue.padding(to: 5)
+            out += "  \(name) \(mark)  \(p.condition)"
+            if !p.delivered, p.verdict.hop != r.verdict.hop || p.verdict.reason != r.verdict.reason {
+                out += ": " + p.verdict.summary
+            }
+            out += "\n"
+        }
+        let expect = r.intent.expect == .mustReach ? "must reach" : "must not reach"
+        out +=
+            paint("intent", "1") + ": \(expect) (\(r.intent.rule)): "
+            + (r.intent.met ? paint("met", "32") : paint("not met", "31;1")) + "\n"
         if !r.notes.isEmpty {
             out += "\nnotes:\n" + r.notes.map { "  - \($0)\n" }.joined()
         }

@@ -52,11 +52,12 @@ public struct TraceVerdict: Hashable, Sendable, Codable {
     }
 }
 
-/// The whole answer of `wiresmith trace`: the resolved endpoints, every hop, the verdict and notes.
+/// The whole answer of `wiresmith trace`: the resolved endpoints, a verdict per phase, the headline verdict and
+/// its hops, what the intent expects, and notes.
 public struct TraceResult: Hashable, Sendable, Codable {
-    /// Schema version of the JSON form (docs/trace-json.md).
-    public var schema: Int = 1
-    /// FROM and TO as given.
+    /// Schema version of the JSON form (docs/trace-json.md): 2 since verdicts are per phase.
+    public var schema: Int = 2
+    /// FROM as given.
     public var from: String
     /// TO as given.
     public var to: String
@@ -64,12 +65,43 @@ public struct TraceResult: Hashable, Sendable, Codable {
     public var source: String
     /// The destination address the packet starts with.
     public var destination: String
-    /// Every hop, forward then reply.
+    /// The headline phase's hops (see `verdict`), forward then reply.
     public var hops: [TraceHop]
-    /// How it ended.
+    /// The headline verdict: the first phase (cold, warm, idle) that drops the packet, else delivered.
     public var verdict: TraceVerdict
+    /// One verdict per phase, in time order (cold, warm, idle).
+    public var phases: [PhaseVerdict]
+    /// When the packet gets through, in one sentence: `always`, `never`, or e.g. `only after alice has sent,
+    /// until its NAT mapping expires (no PersistentKeepalive)`.
+    public var condition: String
+    /// What the network's intent says about this pair (docs/intent.md).
+    public var intent: TraceIntent
     /// Assumptions made and hook commands not understood on the hosts visited.
     public var notes: [String]
+
+    /// The verdict of one phase.
+    public func phase(_ p: TracePhase) -> PhaseVerdict? { phases.first { $0.phase == p } }
+
+    /// True when every phase delivers.
+    public var deliveredAlways: Bool { phases.allSatisfy(\.delivered) }
+}
+
+/// The intent's expectation for a traced pair, as the JSON carries it.
+public struct TraceIntent: Hashable, Sendable, Codable {
+    /// `mustReach` or `mustNotReach`.
+    public var expect: IntentExpectation.Kind
+    /// The deciding rule and where it is written, or `default` (no intent file, or no rule names the pair).
+    public var rule: String
+    /// True when the verdicts agree with the intent: delivered in every phase for `mustReach`, in none for
+    /// `mustNotReach`.
+    public var met: Bool
+
+    /// The intent for a pair, judged against its phase verdicts.
+    public init(_ e: IntentExpectation, phases: [PhaseVerdict]) {
+        expect = e.kind
+        rule = e.rule.map { r in r.summary + (r.location.map { " at \($0.file):\($0.line)" } ?? "") } ?? "default"
+        met = e.kind == .mustReach ? phases.allSatisfy(\.delivered) : !phases.contains(where: \.delivered)
+    }
 }
 
 /// Why a trace could not start; the CLI exits 2 on these.

@@ -133,6 +133,7 @@ extension Tracer {
     /// The step for a destination no tunnel or LAN route covers (it would leave through the uplink).
     func missingRouteStep(_ h: Int, _ destination: IPAddress, uplink: String) -> TraceStep {
         let host = network.hosts[h]
+        if let d = downInterface(of: h, routing: destination) { return upStep(d, "it would route \(destination)") }
         // A peer covers it but wg-quick added no route (Table = off or a table nobody consults).
         for (i, iface) in host.interfaces.enumerated() where iface.isValid {
             guard let hit = peerMaps[h][i].lookup(destination) else { continue }

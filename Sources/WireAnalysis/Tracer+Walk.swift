@@ -9,6 +9,10 @@ extension Tracer {
 
     /// State shared by the forward walk and the reply walk.
     struct Walk {
+        /// The moment traced: decides which endpoints are known (see `TracePhase`).
+        var phase: TracePhase
+        /// What the delivery depended on (an endpoint learned from traffic, a keepalive), for `condition`.
+        var dependsOn: [String] = []
         var hops: [TraceHop] = []
         /// Per host: MASQUERADE address -> original source, undone for the reply (conntrack).
         var nat: [Int: [IPAddress: IPAddress]] = [:]
@@ -16,8 +20,11 @@ extension Tracer {
         var sessions: Set<[IfaceRef]> = []
         var notes: [String] = []
         var visited: Set<Int> = []
+        /// The host whose uplink a packet left for the internet, and its interface: the reply comes back there.
+        var internetExit: (host: Int, uplink: String)?
 
         mutating func note(_ s: String) { if !notes.contains(s) { notes.append(s) } }
+        mutating func depend(_ s: String) { if !dependsOn.contains(s) { dependsOn.append(s) } }
     }
 
     enum WalkEnd {
@@ -45,10 +52,11 @@ extension Tracer {
         let state: ConnectionState = direction == .forward ? .new : .established
         while true {
             var hop = TraceHop(
-                number: w.hops.count + 1, direction: direction, host: network.hosts[node.host].name,
+                number: w.hops.count + 1, direction: direction,
+                host: node.host >= 0 ? network.hosts[node.host].name : "internet",
                 node: label(node), arrivedOn: arrivedOn,
                 packet: TracePacket(source: pkt.source, destination: pkt.destination), steps: carried)
-            w.visited.insert(node.host)
+            if node.host >= 0 { w.visited.insert(node.host) }
             if let failed = carried.first(where: { !$0.ok }) {
                 w.hops.append(hop)
                 return .dropped(.dropped(at: hop, step: failed))
@@ -75,6 +83,8 @@ extension Tracer {
                 next = lanHop(
                     h, l, address, pkt, arrivedOn: arrivedOn, direction: direction, target: target,
                     &w, &steps)
+            case .internet(let a):
+                next = internetHop(a, pkt, arrivedOn: arrivedOn, &w, &steps)
             }
             hop.steps += steps
             w.hops.append(hop)
@@ -98,6 +108,7 @@ extension Tracer {
     func label(_ node: Node) -> String {
         switch node {
         case .host(let h): return network.hosts[h].name
+        case .internet(let a): return "\(a) (internet)"
         case .lanMachine(let h, let l, let a):
             return "\(a) (LAN \(facts[h].lans[l].name) of \(network.hosts[h].name))"
         }
@@ -169,6 +180,18 @@ extension Tracer {
                         + "\(pkt.destination) becomes \(original) again"))
             pkt.destination = original
         }
+        if let inIf = arrivedOn, pkt.source.isIPv4, let st = rpFilterStep(h, pkt, inIf: inIf) {
+            steps.append(st)
+            if !st.ok { return .dropped }
+        }
+        if arrivedOn == nil, direction == .forward, let d = downInterface(of: h, holding: pkt.source) {
+            steps.append(upStep(d, "it holds the source address \(pkt.source)"))
+            return .dropped
+        }
+        if !localAddresses[h].contains(pkt.destination), let d = downInterface(of: h, holding: pkt.destination) {
+            steps.append(upStep(d, "it holds the destination address \(pkt.destination)"))
+            return .dropped
+        }
         if localAddresses[h].contains(pkt.destination) {
             if target != .host(h) {
                 // Two machines claim the address: this one answers instead of the one meant.
@@ -185,11 +208,23 @@ extension Tracer {
                         fix: "give \(host.name) an address of its own instead of \(pkt.destination)"))
                 return .dropped
             }
+            if let inIf = arrivedOn,
+                let st = chainStep(
+                    h, .input, family: IPFamily(pkt.destination), inInterface: inIf, source: pkt.source,
+                    destination: pkt.destination, state: state, proto: "icmp",
+                    what: "\(pkt.source) -> \(pkt.destination) in on \(inIf)")
+            {
+                steps.append(st)
+                if !st.ok { return .dropped }
+            }
             let on = addressOwners[pkt.destination].map { " on \(network.hosts[$0.host].interfaces[$0.iface].name)" }
             steps.append(TraceStep(.deliver, ok: true, "\(host.name) owns \(pkt.destination)\(on ?? "")"))
             return .delivered
         }
         guard let route = tables[h].lookup(pkt.destination), route.origin != .uplink else {
+            if case .internet = target {
+                return internetEgress(h, &pkt, arrivedOn: arrivedOn, state: state, &w, &steps)
+            }
             steps.append(missingRouteStep(h, pkt.destination, uplink: f.uplink))
             return .dropped
         }
@@ -214,6 +249,15 @@ extension Tracer {
                         ? "Address" : nil,
                 location: route.location))
         let family = IPFamily(pkt.destination)
+        if arrivedOn == nil,
+            let st = chainStep(
+                h, .output, family: family, outInterface: route.device, source: pkt.source,
+                destination: pkt.destination, state: state, proto: "icmp",
+                what: "\(pkt.source) -> \(pkt.destination) out of \(route.device)")
+        {
+            steps.append(st)
+            if !st.ok { return .dropped }
+        }
         if let inIf = arrivedOn {
             guard forwardingStep(h, family: family, inIf: inIf, outIf: route.device, &steps),
                 filterStep(h, family: family, inIf: inIf, outIf: route.device, pkt, state: state, &steps)

@@ -9,34 +9,43 @@ extension Tracer {
         switch e.host {
         case .address(let a): return publicOwners[a]
         case .name(let n):
-            let lower = n.lowercased()
-            return endpointNames[lower] ?? endpointNames[String(lower.split(separator: ".").first ?? "")]
+            return endpointNames[n.lowercased()]
         }
     }
 
-    /// Whether `sender` can send to `receiver` using the Endpoint of its [Peer] entry `entry`, and why not.
+    /// Whether `sender` can send to `receiver` using the Endpoint of its [Peer] entry `entry`, and why not;
+    /// `fault` is true when the Endpoint itself is wrong (another host, port, a name that does not resolve), false
+    /// when there is none or the receiver is behind NAT.
     func direct(_ sender: IfaceRef, _ entry: PeerConfig, to receiver: IfaceRef, _ w: inout Walk)
-        -> (ok: Bool, detail: String)
+        -> (ok: Bool, detail: String, fault: Bool)
     {
         let rName = iface(receiver).qualifiedName
         guard let ep = entry.endpoint else {
-            return (false, "\(iface(sender).qualifiedName) has no Endpoint for \(rName)")
+            return (false, "\(iface(sender).qualifiedName) has no Endpoint for \(rName)", false)
         }
         guard let target = endpointHost(ep) else {
+            if case .name(let n) = ep.host {
+                return (
+                    false, "Endpoint name \(n) resolves to no host of the network (no host.yaml lists it in `names`)",
+                    true
+                )
+            }
             w.note(
                 "Endpoint \(ep) is not a public address or name of a host of the network; it is assumed to "
                     + "reach \(rName)")
-            return (true, "Endpoint \(ep) (assumed to reach \(rName))")
+            return (true, "Endpoint \(ep) (assumed to reach \(rName))", false)
         }
         let rHost = network.hosts[receiver.host]
         guard target == receiver.host else {
-            return (false, "Endpoint \(ep) is \(network.hosts[target].name), not \(rHost.name)")
+            return (false, "Endpoint \(ep) is \(network.hosts[target].name), not \(rHost.name)", true)
         }
         if facts[receiver.host].behindNAT == true {
-            return (false, "\(rHost.name) is behind NAT: packets to \(ep) are let in only after \(rName) sent first")
+            return (
+                false, "\(rHost.name) is behind NAT: packets to \(ep) are let in only after \(rName) sent first", false
+            )
         }
         guard let port = iface(receiver).config.interface.listenPort else {
-            return (false, "\(rName) has no ListenPort, so it listens on a random port, not \(ep.port)")
+            return (false, "\(rName) has no ListenPort, so it listens on a random port, not \(ep.port)", true)
         }
         guard port == ep.port else {
             let other = rHost.interfaces.first { $0.config.interface.listenPort == ep.port }
@@ -44,13 +53,15 @@ extension Tracer {
                 false,
                 "Endpoint \(ep) reaches port \(ep.port)"
                     + (other.map { " (\($0.qualifiedName))" } ?? " (nothing listens there)")
-                    + ", but \(rName) listens on \(port)"
+                    + ", but \(rName) listens on \(port)",
+                true
             )
         }
-        return (true, "Endpoint \(ep) reaches \(rName) (ListenPort \(port))")
+        return (true, "Endpoint \(ep) reaches \(rName) (ListenPort \(port))", false)
     }
 
-    /// The endpoint step: the sender knows the receiver's endpoint, or learns it from the receiver's keepalives.
+    /// The endpoint step: the sender knows the receiver's endpoint, or learned it from the receiver's traffic
+    /// (keepalives, traffic sent at up, or any traffic in the warm phase; see `TracePhase`).
     func endpointStep(
         _ sender: IfaceRef, _ entry: PeerConfig, to receiver: IfaceRef, back: PeerConfig?,
         _ w: inout Walk
@@ -67,14 +78,23 @@ extension Tracer {
         let d = direct(sender, entry, to: receiver, &w)
         if d.ok { return TraceStep(.endpoint, ok: true, d.detail, setting: "Endpoint", location: epLoc) }
         if let wrong = wrongInterfaceKey(sender, entry, receiver) { return wrong }
-        var reverse: (ok: Bool, detail: String)? = nil
+        var reverse: (ok: Bool, detail: String, fault: Bool)? = nil
         if let back { reverse = direct(receiver, back, to: sender, &w) }
-        if let back, let keepalive = back.persistentKeepalive, reverse?.ok == true {
-            return TraceStep(
-                .endpoint, ok: true,
-                "\(d.detail); but \(r.qualifiedName) sends keepalives every "
-                    + "\(keepalive) s, so \(s.qualifiedName) learns its endpoint",
-                setting: "PersistentKeepalive", location: back.origin?.location(of: .persistentKeepalive))
+        if let back, reverse?.ok == true {
+            if let keepalive = back.persistentKeepalive, keepalive > 0 {
+                w.depend("\(r.qualifiedName) sends PersistentKeepalive every \(keepalive) s")
+                return TraceStep(
+                    .endpoint, ok: true,
+                    "\(d.detail); but \(r.qualifiedName) sends keepalives every "
+                        + "\(keepalive) s, so \(s.qualifiedName) learns its endpoint",
+                    setting: "PersistentKeepalive", location: back.origin?.location(of: .persistentKeepalive))
+            }
+            if let learned = learnedEndpoint(of: receiver, by: sender, phase: w.phase) {
+                w.depend(learned.condition)
+                return TraceStep(
+                    .endpoint, ok: true, "\(d.detail); but \(learned.detail), so \(s.qualifiedName) knows its endpoint",
+                    setting: learned.setting, location: learned.location)
+            }
         }
         // Dropped: say which setting would fix it.
         let recvHost = network.hosts[receiver.host]
@@ -82,18 +102,63 @@ extension Tracer {
         let publicAddr = facts[receiver.host].publicAddresses.first
         let suggested = publicAddr.flatMap { a in listen.map { Endpoint(host: .address(a), port: $0).description } }
         let header = entry.origin?.location(of: .publicKey) ?? s.location(of: .publicKey)
+        let why = reverse.map { "; nor can \(r.qualifiedName) initiate: \($0.detail)" } ?? ""
+        // The other side's Endpoint is wrong (port, host, name): that is what to fix, not this side.
+        if let back, let reverse, reverse.fault, !(entry.endpoint != nil && d.fault),
+            let backLoc = back.origin?.location(of: .endpoint)
+        {
+            let listenHere = s.config.interface.listenPort
+            let here = facts[sender.host].publicAddresses.first
+            let right = here.flatMap { a in listenHere.map { Endpoint(host: .address(a), port: $0).description } }
+            return TraceStep(
+                .endpoint, ok: false, "\(d.detail), and \(r.qualifiedName) cannot initiate: \(reverse.detail)",
+                setting: "Endpoint", location: backLoc,
+                fix: right.map { "set `Endpoint = \($0)` at \(backLoc.file):\(backLoc.line)" }
+                    ?? "point Endpoint at \(backLoc.file):\(backLoc.line) to \(network.hosts[sender.host].name)'s "
+                    + "public address and \(s.qualifiedName)'s ListenPort")
+        }
+        if let epLoc, entry.endpoint != nil, d.fault {
+            let portOnly = entry.endpoint.map { e in endpointHost(e) == receiver.host } ?? false
+            return TraceStep(
+                .endpoint, ok: false, d.detail + (reverse?.ok == true ? "" : why), setting: "Endpoint", location: epLoc,
+                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
+                    ?? (portOnly && listen != nil
+                        ? "set the Endpoint's port at \(epLoc.file):\(epLoc.line) to \(listen!) "
+                            + "(\(r.qualifiedName)'s ListenPort)"
+                        : "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                            + "address and \(r.qualifiedName)'s ListenPort"))
+        }
         if let back, reverse?.ok == true {
             let at = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
-            return TraceStep(
-                .endpoint, ok: false,
-                "\(d.detail); \(r.qualifiedName) knows \(s.qualifiedName)'s "
+            let detail =
+                w.phase == .idle
+                ? "\(d.detail); \(r.qualifiedName) is behind NAT and sends no PersistentKeepalive: once its NAT "
+                    + "mapping expires, \(s.qualifiedName) cannot reach it until it sends again"
+                : "\(d.detail); \(r.qualifiedName) knows \(s.qualifiedName)'s "
                     + "endpoint but sends only when it has traffic (no PersistentKeepalive), so "
-                    + "\(s.qualifiedName) cannot reach it until it does",
+                    + "\(s.qualifiedName) cannot reach it until it does"
+            return TraceStep(
+                .endpoint, ok: false, detail,
                 setting: "PersistentKeepalive", notSetIn: r.file,
                 fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.file):\(at.line)"
                     + (suggested.map { ", or set `Endpoint = \($0)` in \(s.file)" } ?? ""))
         }
-        let why = reverse.map { "; nor can \(r.qualifiedName) initiate: \($0.detail)" } ?? ""
+        // The receiver dials this interface's endpoint, but with another key: its [Peer] is meant for us.
+        if back == nil, let senderKey = publicKeys[sender.host][sender.iface],
+            let meant = r.config.peers.first(where: { p in
+                guard let e = p.endpoint, p.publicKey != senderKey, endpointHost(e) == sender.host else { return false }
+                return e.port == s.config.interface.listenPort
+            })
+        {
+            let at = meant.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
+            return TraceStep(
+                .key, ok: false,
+                "\(r.qualifiedName) has no [Peer] for \(s.qualifiedName): its [Peer] with Endpoint "
+                    + "\(meant.endpoint!) dials \(s.qualifiedName) but holds \(peerName(meant))'s PublicKey, so "
+                    + "\(s.qualifiedName) cannot decrypt its handshakes",
+                setting: "PublicKey", location: at,
+                fix: "set `PublicKey = \(senderKey.base64)` (\(s.qualifiedName)'s) at \(at.file):\(at.line)")
+        }
         if let epLoc, entry.endpoint != nil {
             return TraceStep(
                 .endpoint, ok: false, d.detail + why, setting: "Endpoint", location: epLoc,
@@ -157,6 +222,30 @@ extension Tracer {
         let entry = s.config.peers[hit.value]
         let prefix = IPPrefix(address: pkt.destination, length: hit.length)!.network
         let entryLoc = entry.origin?.location(of: prefix, key: .allowedIPs)
+        // The destination's own interface is another peer of this one that also lists it: the overlap sends the
+        // packet to the wrong peer (wg gives a prefix listed twice to the later section).
+        if let owner = configuredOwners[pkt.destination], let ownerKey = publicKeys[owner.host][owner.iface],
+            ownerKey != entry.publicKey, let other = peerByKey[out.host][out.iface][ownerKey],
+            !(byKey[entry.publicKey] ?? []).contains(where: { ref in
+                iface(ref).config.interface.addresses.contains { $0.address == pkt.destination }
+            }),
+            s.config.peers[other].allowedIPs.contains(where: { $0.contains(pkt.destination) })
+        {
+            let mine = s.config.peers[other]
+            let theirs = mine.allowedIPs.filter { $0.contains(pkt.destination) }.max { $0.length < $1.length }!
+            steps.append(
+                TraceStep(
+                    .peer, ok: false,
+                    "\(pkt.destination) is \(peerName(mine))'s, and [Peer] \(peerName(mine)) lists \(theirs), but "
+                        + "[Peer] \(peerName(entry)) claims \(prefix) too and "
+                        + (theirs == prefix ? "is listed later, so it takes it" : "its prefix is longer")
+                        + ": the packet goes to \(peerName(entry))",
+                    setting: "AllowedIPs", location: entryLoc,
+                    fix: "remove \(prefix) from AllowedIPs of [Peer] \(peerName(entry))"
+                        + (entryLoc.map { " at \($0.file):\($0.line)" } ?? " in \(s.file)")
+                        + " (list only its own addresses there)"))
+            return .dropped
+        }
         steps.append(
             TraceStep(
                 .peer, ok: true,
@@ -173,14 +262,27 @@ extension Tracer {
         let r = iface(receiver)
         let backIndex = publicKeys[out.host][out.iface].flatMap { peerByKey[receiver.host][receiver.iface][$0] }
         let back = backIndex.map { r.config.peers[$0] }
+        let pairKey = [out, receiver].sorted { ($0.host, $0.iface) < ($1.host, $1.iface) }
+        let established = w.sessions.contains(pairKey)
         let ep = endpointStep(out, entry, to: receiver, back: back, &w)
         steps.append(ep)
         guard ep.ok else { return .dropped }
+        let udp = datagramSteps(
+            out, receiver, family: datagramFamily(entry, back: back, receiver: receiver),
+            endpointPort: entry.endpoint?.port, established: established)
+        if let o = udp.out {
+            steps.append(o)
+            if !o.ok { return .dropped }
+        }
         steps.append(
             TraceStep(
                 .key, ok: true, "PublicKey is \(r.qualifiedName)'s", setting: "PublicKey",
                 location: keyLoc))
         var carried: [TraceStep] = []
+        if let i = udp.in {
+            carried.append(i)
+            if !i.ok { return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried) }
+        }
         guard let back, let backIndex else {
             carried.append(missingBackPeer(sender: out, receiver: receiver, source: pkt.source))
             return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
@@ -254,13 +356,13 @@ extension Tracer {
                 setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
         }
         if let o = owners.first {
-            let r = iface(o)
-            let err = r.diagnostics.first { $0.severity == .error }
-            let why = err?.description ?? "its config has errors"
-            return TraceStep(
-                .key, ok: false, "\(r.qualifiedName) does not come up: \(why)",
-                setting: err?.key ?? "config", location: err?.location ?? at,
-                fix: "fix the error in \(r.file) so wg-quick can bring \(r.qualifiedName) up")
+            return upStep(o, "the interface PublicKey \(short) at \(at.file):\(at.line) names")
+        }
+        // The key may be that of an interface whose PrivateKey is unusable: its config names the peer's address.
+        for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
+            for (a, ref) in configuredOwners where p.contains(a) && ref.host != out.host {
+                if publicKeys[ref.host][ref.iface] == nil { return upStep(ref, "its PrivateKey gives no public key") }
+            }
         }
         return TraceStep(
             .key, ok: false, "PublicKey \(short) of [Peer] is no interface's key: no handshake",

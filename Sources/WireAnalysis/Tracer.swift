@@ -20,7 +20,7 @@ public struct Tracer: Sendable {
     public let tables: [RoutingTable]
     let hostIndex: [String: Int]
     /// Cryptokey routing per interface: [host][interface] -> peer index by AllowedIPs.
-    let peerMaps: [[PrefixMap<Int>]]
+    let peerMaps: [[PrefixTrie<Int>]]
     /// Interface by public key (several when a key is reused).
     let byKey: [WireKey: [IfaceRef]]
     /// Each interface's public key ([host][interface]), derived once (X25519 is not free).
@@ -32,8 +32,11 @@ public struct Tracer: Sendable {
     /// Every address a host owns: tunnel addresses of its interfaces that come up, LAN addresses, public ones.
     let localAddresses: [Set<IPAddress>]
     let publicOwners: [IPAddress: Int]
-    /// Lowercased names an Endpoint may use for a host (its `names` facts, then its own name) -> host index.
+    /// Lowercased names an Endpoint may use for a host (its `names` facts: what its DNS or /etc/hosts says) -> host
+    /// index. Any other name does not resolve.
     let endpointNames: [String: Int]
+    /// Hosts some peer dials: an Endpoint reaches them (by public address or name), or names their key.
+    let dialed: Set<Int>
 
     /// Names one interface by indexes into `network.hosts` and `Host.interfaces`.
     struct IfaceRef: Hashable, Sendable {
@@ -41,15 +44,36 @@ public struct Tracer: Sendable {
         var iface: Int
     }
 
-    /// Indexes `network` for tracing.
+    /// Interfaces that never come up, with why (ListenPort taken, Endpoint name unresolved, a hook that fails);
+    /// they are also marked invalid in `network`, so routes, addresses and hooks of theirs do not count.
+    public let down: [Network.InterfaceID: InterfaceDown]
+    /// Every tunnel address -> interfaces holding it, including interfaces that do not come up.
+    let configuredOwners: [IPAddress: IfaceRef]
+
+    /// Indexes `network` for tracing: first finds the interfaces that never come up (`Tracer+Up.swift`).
     public init(network: Network) {
+        let fixed = Self.staticDown(network)
+        let first = Tracer(indexing: network.markingDown(fixed), down: fixed)
+        let pings = first.failingHooks()
+        guard !pings.isEmpty else {
+            self = first
+            return
+        }
+        let all = fixed.merging(pings) { a, _ in a }
+        self = Tracer(indexing: network.markingDown(all), down: all)
+    }
+
+    /// Indexes `network`, whose interfaces in `down` are already marked invalid.
+    init(indexing network: Network, down: [Network.InterfaceID: InterfaceDown]) {
         self.network = network
+        self.down = down
+        var configured: [IPAddress: IfaceRef] = [:]
         var hostIndex: [String: Int] = [:]
         var keyOf: [Network.InterfaceID: WireKey] = [:]
         for (k, ids) in network.interfacesByKey { for id in ids { keyOf[id] = k } }
         var facts: [EffectiveFacts] = []
         var tables: [RoutingTable] = []
-        var peerMaps: [[PrefixMap<Int>]] = []
+        var peerMaps: [[PrefixTrie<Int>]] = []
         var byKey: [WireKey: [IfaceRef]] = [:]
         var publicKeys: [[WireKey?]] = []
         var peerByKey: [[[WireKey: Int]]] = []
@@ -61,12 +85,12 @@ public struct Tracer: Sendable {
             let f = EffectiveFacts(host: host)
             facts.append(f)
             tables.append(RoutingTable(host: host, facts: f))
-            var maps: [PrefixMap<Int>] = []
+            var maps: [PrefixTrie<Int>] = []
             var keys: [WireKey?] = []
             var peerKeys: [[WireKey: Int]] = []
             var local = Set<IPAddress>()
             for (i, iface) in host.interfaces.enumerated() {
-                var map = PrefixMap<Int>()
+                var map = PrefixTrie<Int>()
                 var byPeerKey: [WireKey: Int] = [:]
                 for (p, peer) in iface.config.peers.enumerated() {
                     for a in peer.allowedIPs { map.insert(a, p) }
@@ -79,6 +103,9 @@ public struct Tracer: Sendable {
                 let key = keyOf[Network.InterfaceID(host: host.name, interface: iface.name)]
                 keys.append(key)
                 if let k = key { byKey[k, default: []].append(ref) }
+                for a in iface.config.interface.addresses where configured[a.address] == nil {
+                    configured[a.address] = ref
+                }
                 guard iface.isValid else { continue }
                 for a in iface.config.interface.addresses {
                     local.insert(a.address)
@@ -96,6 +123,7 @@ public struct Tracer: Sendable {
             locals.append(local)
         }
         self.hostIndex = hostIndex
+        self.configuredOwners = configured
         self.facts = facts
         self.tables = tables
         self.peerMaps = peerMaps
@@ -109,10 +137,27 @@ public struct Tracer: Sendable {
         for (h, host) in network.hosts.enumerated() {
             for n in host.facts.names where names[n.lowercased()] == nil { names[n.lowercased()] = h }
         }
-        for (h, host) in network.hosts.enumerated() where names[host.name.lowercased()] == nil {
-            names[host.name.lowercased()] = h
-        }
         self.endpointNames = names
+        var dialed = Set<Int>()
+        for host in network.hosts {
+            for iface in host.interfaces {
+                for peer in iface.config.peers {
+                    guard let ep = peer.endpoint else { continue }
+                    switch ep.host {
+                    case .address(let a):
+                        if let h = publicOwners[a] {
+                            dialed.insert(h)
+                        } else if let o = byKey[peer.publicKey], o.count == 1 {
+                            dialed.insert(o[0].host)
+                        }
+                    case .name(let n):
+                        if let h = names[n.lowercased()] { dialed.insert(h) }
+                    }
+                }
+            }
+        }
+        for (h, f) in facts.enumerated() where !f.publicAddresses.isEmpty { dialed.insert(h) }
+        self.dialed = dialed
     }
 
     /// Traces a ping from FROM to TO and its reply.
@@ -122,38 +167,46 @@ public struct Tracer: Sendable {
     /// sends from the address Linux would pick (the outgoing interface's first address of the family); a host
     /// named as TO is reached at its tunnel address on an interface that peers with FROM, else its first one.
     public func trace(from: String, to: String) throws(TraceError) -> TraceResult {
-        guard let src = resolve(from) else { throw .unknownNode(from) }
-        guard let dst = resolve(to) else { throw .unknownNode(to) }
+        try trace(from: from, to: to, phases: TracePhase.allCases)
+    }
+
+    /// Traces in the given phases only (`phases` in time order, not empty).
+    func trace(from: String, to: String, phases wanted: [TracePhase]) throws(TraceError) -> TraceResult {
+        guard let src = resolve(from), src.node.host >= 0 else { throw .unknownNode(from) }
+        guard var dst = resolve(to) else { throw .unknownNode(to) }
+        // A reused address: FROM holds it too, so TO means the other host that holds it.
+        if src.node == dst.node, let a = dst.address,
+            let other = network.hosts.indices.first(where: { h in
+                h != src.node.host
+                    && network.hosts[h].interfaces.contains {
+                        $0.config.interface.addresses.contains { $0.address == a }
+                    }
+            })
+        {
+            dst = Resolved(node: .host(other), address: a)
+        }
         if src.node == dst.node && (src.address == dst.address || src.address == nil || dst.address == nil) {
             throw .sameNode(to)
         }
         let dstAddress = try destinationAddress(dst, from: src)
         if let a = src.address, IPFamily(a) != IPFamily(dstAddress) { throw .familyMismatch(from: from, to: to) }
-        var walk = Walk()
         let srcAddress = try sourceAddress(src, to: dstAddress)
-        let forward = self.walk(
-            &walk, from: src.node, to: dst.node,
-            packet: Packet(
-                source: srcAddress,
-                destination: dstAddress),
-            direction: .forward)
-        let verdict: TraceVerdict
-        switch forward {
-        case .dropped(let v):
-            verdict = v
-        case .delivered(let seen):
-            let back = self.walk(
-                &walk, from: dst.node, to: src.node,
-                packet: Packet(source: seen.destination, destination: seen.source),
-                direction: .reply)
-            switch back {
-            case .dropped(let v): verdict = v
-            case .delivered:
-                verdict = .deliveredBothWays("\(srcAddress) reaches \(dstAddress) and the reply comes back")
-            }
+        var phases: [PhaseVerdict] = []
+        var notes: [String] = []
+        var visited = Set<Int>()
+        var depends: [TracePhase: [String]] = [:]
+        for phase in wanted {
+            var walk = Walk(phase: phase)
+            let verdict = walkBothWays(&walk, src: src, dst: dst, from: srcAddress, to: dstAddress)
+            for n in walk.notes where !notes.contains(n) { notes.append(n) }
+            visited.formUnion(walk.visited)
+            depends[phase] = walk.dependsOn
+            let extra =
+                verdict.delivered && !walk.dependsOn.isEmpty ? " (" + walk.dependsOn.joined(separator: "; ") + ")" : ""
+            phases.append(
+                PhaseVerdict(phase: phase, condition: phase.condition + extra, verdict: verdict, hops: walk.hops))
         }
-        var notes = walk.notes
-        for h in walk.visited.sorted() {
+        for h in visited.sorted() {
             for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
                 let at = c.location.map { " (\($0.file):\($0.line))" } ?? ""
                 notes.append(
@@ -167,19 +220,73 @@ public struct Tracer: Sendable {
                         + "was not understood (\(u.reason)); its effect is not modelled")
             }
         }
+        let headline = phases.first { !$0.delivered } ?? phases[0]
+        let expectation = network.expectation(
+            from: IntentParty(host: network.hosts[src.node.host].name, address: srcAddress),
+            to: IntentParty(
+                host: dst.node.host >= 0 ? network.hosts[dst.node.host].name : "internet", address: dstAddress))
         return TraceResult(
             from: from, to: to, source: srcAddress.description, destination: dstAddress.description,
-            hops: walk.hops, verdict: verdict, notes: notes)
+            hops: headline.hops, verdict: headline.verdict, phases: phases,
+            condition: Self.condition(phases, depends: depends),
+            intent: TraceIntent(expectation, phases: phases), notes: notes)
+    }
+
+    /// Walks the packet to TO and, when it arrives, the reply back; the verdict of the two.
+    func walkBothWays(
+        _ walk: inout Walk, src: Resolved, dst: Resolved, from srcAddress: IPAddress, to dstAddress: IPAddress
+    )
+        -> TraceVerdict
+    {
+        let forward = self.walk(
+            &walk, from: src.node, to: dst.node, packet: Packet(source: srcAddress, destination: dstAddress),
+            direction: .forward)
+        switch forward {
+        case .dropped(let v):
+            return v
+        case .delivered(let seen):
+            let back = self.walk(
+                &walk, from: dst.node, to: src.node, packet: Packet(source: seen.destination, destination: seen.source),
+                direction: .reply)
+            switch back {
+            case .dropped(let v): return v
+            case .delivered: return .deliveredBothWays("\(srcAddress) reaches \(dstAddress) and the reply comes back")
+            }
+        }
+    }
+
+    /// One sentence for when the packet gets through, from the phases' verdicts and what each depended on.
+    static func condition(_ phases: [PhaseVerdict], depends: [TracePhase: [String]]) -> String {
+        let ok = Dictionary(uniqueKeysWithValues: phases.map { ($0.phase, $0.delivered) })
+        func deps(_ p: TracePhase) -> String {
+            let d = depends[p] ?? []
+            return d.isEmpty ? "" : " (" + d.joined(separator: "; ") + ")"
+        }
+        switch (ok[.cold] ?? false, ok[.warm] ?? false, ok[.idle] ?? false) {
+        case (true, true, true): return "always" + deps(.idle)
+        case (false, false, false): return "never"
+        case (false, true, false):
+            return "only after the far side has sent" + deps(.warm) + ", until its NAT mapping expires"
+        case (false, true, true): return "once the far side has sent" + deps(.warm) + "; then always"
+        case (true, true, false): return "from up" + deps(.cold) + " until the NAT mapping expires"
+        default:
+            let yes = phases.filter(\.delivered).map(\.phase.rawValue).joined(separator: ", ")
+            return "only in phase " + yes
+        }
     }
 
     /// A machine a packet can be at: a host of the network, or a machine on a host's LAN.
     enum Node: Hashable {
         case host(Int)
         case lanMachine(host: Int, lan: Int, address: IPAddress)
+        /// A globally routed address outside the network (`8.8.8.8`, the lab's test address 203.0.113.254).
+        case internet(IPAddress)
 
+        /// The host index; -1 for the internet.
         var host: Int {
             switch self {
             case .host(let h), .lanMachine(let h, _, _): return h
+            case .internet: return -1
             }
         }
     }
@@ -194,14 +301,26 @@ public struct Tracer: Sendable {
     func resolve(_ text: String) -> Resolved? {
         if let h = hostIndex[text] { return Resolved(node: .host(h), address: nil) }
         guard let a = IPAddress(text) else { return nil }
-        if let ref = addressOwners[a] { return Resolved(node: .host(ref.host), address: a) }
+        if let ref = addressOwners[a] ?? configuredOwners[a] { return Resolved(node: .host(ref.host), address: a) }
         for (h, f) in facts.enumerated() {
             for (l, lan) in f.lans.enumerated() where lan.prefix.contains(a) {
                 if a == lan.hostAddress { return Resolved(node: .host(h), address: a) }
                 return Resolved(node: .lanMachine(host: h, lan: l, address: a), address: a)
             }
         }
+        if let owner = publicOwners[a] { return Resolved(node: .host(owner), address: a) }
+        if Self.isGlobal(a) { return Resolved(node: .internet(a), address: a) }
         return nil
+    }
+
+    /// True for an address routed on the internet: not RFC 1918, RFC 6598 (CGNAT), loopback, link-local, ULA or
+    /// multicast. Documentation ranges count as global (labs use them as the internet).
+    static func isGlobal(_ a: IPAddress) -> Bool {
+        let local = [
+            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+            "0.0.0.0/8", "224.0.0.0/3", "fc00::/7", "fe80::/10", "::1/128", "::/128", "ff00::/8",
+        ].compactMap { IPPrefix($0) }
+        return !local.contains { $0.contains(a) }
     }
 
     /// The address TO is reached at.
@@ -211,10 +330,10 @@ public struct Tracer: Sendable {
         let family = src.address.map(IPFamily.init)
         let fromKeys = publicKeys[src.node.host].compactMap { $0 }
         var candidates: [(score: Int, address: IPAddress)] = []
-        for (i, iface) in host.interfaces.enumerated() where iface.isValid {
+        for (i, iface) in host.interfaces.enumerated() {
             let peers = fromKeys.contains { peerByKey[dst.node.host][i][$0] != nil }
             for a in iface.config.interface.addresses where family == nil || IPFamily(a.address) == family {
-                candidates.append(((peers ? 0 : 2) + (a.address.isIPv4 ? 0 : 1), a.address))
+                candidates.append(((iface.isValid ? 0 : 4) + (peers ? 0 : 2) + (a.address.isIPv4 ? 0 : 1), a.address))
             }
         }
         guard let best = candidates.min(by: { $0.score < $1.score }) else {
@@ -237,6 +356,12 @@ public struct Tracer: Sendable {
             }
         }
         if let lan = facts[h].lans.first(where: { IPFamily($0.prefix.address) == family }) { return lan.hostAddress }
+        // An interface that does not come up still names the address its host would have had.
+        for iface in network.hosts[h].interfaces {
+            if let a = iface.config.interface.addresses.first(where: { IPFamily($0.address) == family }) {
+                return a.address
+            }
+        }
         throw .noAddress(host: network.hosts[h].name, family: family)
     }
 

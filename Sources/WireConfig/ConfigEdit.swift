@@ -1,3 +1,5 @@
+import WireNet
+
 /// One machine-applicable change to a config file: what a finding's fix does, so `lint --fix` and the demo can
 /// apply it rather than only print it.
 public enum ConfigEdit: Hashable, Sendable, CustomStringConvertible {

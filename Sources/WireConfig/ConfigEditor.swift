@@ -1,4 +1,5 @@
 import Foundation
+import WireNet
 
 /// Makes small, targeted edits to a config file's text, keeping every comment, blank line and the order of
 /// settings, so an operator's file stays theirs after a fix (the way `wg-quick save` does not).

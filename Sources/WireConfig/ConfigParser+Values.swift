@@ -1,3 +1,5 @@
+import WireNet
+
 /// The value syntax of each key, as wireguard-tools' config.c (`parse_port`, `parse_fwmark`, `parse_key`,
 /// `parse_allowedips`, `parse_endpoint`, `parse_persistent_keepalive`) and wg-quick's `parse_options` accept it.
 extension ParseState {

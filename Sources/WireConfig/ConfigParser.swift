@@ -1,3 +1,5 @@
+import WireNet
+
 /// Reads wg(8) and wg-quick(8) config files into the model, collecting every problem with its location.
 ///
 /// Acceptance follows wireguard-tools (config.c `config_read_line`/`process_line`, wg-quick `parse_options`):
@@ -23,6 +25,9 @@ public struct ConfigParser: Sendable {
         public var config: WireGuardConfig
         /// Every error and warning in file order.
         public var diagnostics: [ConfigDiagnostic]
+        /// The public key of the interface's PrivateKey, derived once by the parse (an X25519 multiplication;
+        /// callers that need it should take it from here rather than derive it again).
+        public var publicKey: WireKey? = nil
         /// The errors alone.
         public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
         /// The warnings alone.
@@ -81,7 +86,7 @@ public struct ConfigParser: Sendable {
         state.finish()
         var config = state.config
         config.warnings = state.diagnostics.filter { $0.severity == .warning }
-        return Result(config: config, diagnostics: state.diagnostics)
+        return Result(config: config, diagnostics: state.diagnostics, publicKey: state.publicKey)
     }
 
     /// Parses and throws `ConfigError` holding every diagnostic when there is any error.
@@ -105,6 +110,8 @@ struct ParseState {
     let dialect: ConfigParser.Dialect
     var config = WireGuardConfig()
     var diagnostics: [ConfigDiagnostic] = []
+    /// The interface's public key, derived in `finish`.
+    var publicKey: WireKey?
 
     enum Section { case none, interface, peer, unknown }
     /// The section as wg sees it.
@@ -340,13 +347,14 @@ struct ParseState {
         finishPeer()
         config.interface.origin = interfaceOrigin
         // Checked at the end, so that peers written before the PrivateKey line are seen too.
-        if let own = config.interface.privateKey?.publicKey {
+        publicKey = config.interface.privateKey?.publicKey
+        if let own = publicKey {
             for p in config.peers where p.publicKey == own {
-                error(
+                warning(
                     .ownPublicKey, line: p.origin?.keyLines[.publicKey] ?? p.origin?.line ?? 0, column: 1,
                     key: "PublicKey",
-                    "is this interface's own public key; a peer must be another host's key "
-                        + "(wg would silently ignore this peer)")
+                    "is this interface's own public key: wg accepts it and ignores this peer, so nothing reaches "
+                        + "the host it was meant for")
             }
         }
         diagnostics.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }

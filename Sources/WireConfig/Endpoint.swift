@@ -1,3 +1,5 @@
+import WireNet
+
 /// A peer's UDP endpoint: `1.2.3.4:51820`, `[fd00::1]:51820` or `host.example:51820` (wg(8) "Endpoint").
 public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
     /// Where the peer is: a literal address, or a name that wg resolves when the config is set.

@@ -1,3 +1,5 @@
+import WireNet
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

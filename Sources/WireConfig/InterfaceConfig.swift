@@ -1,3 +1,5 @@
+import WireNet
+
 /// The `[Interface]` section: wg(8)'s settings plus wg-quick(8)'s.
 public struct InterfaceConfig: Hashable, Sendable {
     // wg(8)

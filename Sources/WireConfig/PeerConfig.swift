@@ -1,3 +1,5 @@
+import WireNet
+
 /// One `[Peer]` section (wg(8) "CONFIGURATION FILE FORMAT").
 public struct PeerConfig: Hashable, Sendable {
     /// The peer's public key, which identifies it.

@@ -1,3 +1,5 @@
+import WireNet
+
 /// Where a section and each of its settings were written, so that every finding can name FILE:LINE.
 public struct SectionOrigin: Hashable, Sendable {
     /// The file the section came from.

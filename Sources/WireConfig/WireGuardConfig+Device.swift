@@ -1,3 +1,5 @@
+import WireNet
+
 extension WireGuardConfig {
     /// The configuration a WireGuard device holds after `wg setconf` of this one (wg-quick keys stripped).
     ///

@@ -50,7 +50,8 @@ struct AddressPool: Sendable {
 
     /// A public IPv4 address for a NAT router or a named host.
     mutating func nextPublicV4() -> IPAddress? {
-        if let p = take(\.nextPublic4, last: UInt128(0xCB00_71FE) << 96, v4: true, length: 32) { return p.address }
+        // 203.0.113.254 is the internet router's test address: then 100.127.0.1...
+        if let p = take(\.nextPublic4, last: UInt128(0xCB00_71FD) << 96, v4: true, length: 32) { return p.address }
         return take(\.nextPublic4b, last: UInt128(0x647F_FFFE) << 96, v4: true, length: 32)?.address
     }
 

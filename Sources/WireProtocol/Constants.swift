@@ -21,7 +21,7 @@ public enum ProtocolConstants {
     /// The cookie secret changes this often: 120 s.
     public static let cookieRefreshTime: Duration = .seconds(120)
     /// At most one initiation per peer is processed in this interval: 20 ms.
-    public static let handshakeInitationRate: Duration = .milliseconds(20)
+    public static let handshakeInitiationRate: Duration = .milliseconds(20)
     /// Transport packets are padded to a multiple of this many bytes.
     public static let paddingMultiple = 16
     /// The anti-replay window (RFC 6479 with the kernel's sizes): 8128 packets.

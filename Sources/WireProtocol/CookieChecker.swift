@@ -1,4 +1,5 @@
 import WireCrypto
+import WireNet
 
 /// The receiving side of mac1/mac2 for the local interface, and the maker of cookie replies (whitepaper §5.4.4,
 /// §5.4.7; wireguard-go's CookieChecker).
@@ -12,7 +13,7 @@ public struct CookieChecker: Sendable {
     private let mac1Key: [UInt8]
     private let cookieKey: [UInt8]
     private var secret: [UInt8]?
-    private var secretCreated: Duration?
+    private var secretCreated: Instant?
 
     /// A checker for messages sent to the identity whose static public key is `localPublicKey`.
     public init(localPublicKey: [UInt8]) {
@@ -27,7 +28,7 @@ public struct CookieChecker: Sendable {
 
     /// True if mac2 is right for `source` under the current secret; false when the secret is older than 120 s
     /// (or none was made yet), so a cookie reply with a fresh secret is due.
-    public func checkMAC2(_ message: some MACProtectedMessage, source: [UInt8], now: Duration) -> Bool {
+    public func checkMAC2(_ message: some MACProtectedMessage, source: [UInt8], now: Instant) -> Bool {
         guard let secret, let secretCreated, now - secretCreated <= ProtocolConstants.cookieRefreshTime else {
             return false
         }
@@ -37,7 +38,7 @@ public struct CookieChecker: Sendable {
 
     /// The full check of a handshake message: mac1 always, mac2 only when `underLoad`.
     public func verify(
-        _ message: some MACProtectedMessage, source: [UInt8], now: Duration, underLoad: Bool
+        _ message: some MACProtectedMessage, source: [UInt8], now: Instant, underLoad: Bool
     ) -> MACVerdict {
         guard checkMAC1(message) else { return .invalidMAC1 }
         guard underLoad else { return .valid }
@@ -50,7 +51,7 @@ public struct CookieChecker: Sendable {
     /// Replaces the secret R with 32 bytes from `generator` if it is older than 120 s. Send it only for messages
     /// whose mac1 is valid.
     public mutating func createReply(
-        to message: some MACProtectedMessage, source: [UInt8], now: Duration,
+        to message: some MACProtectedMessage, source: [UInt8], now: Instant,
         using generator: inout some RandomNumberGenerator
     ) -> CookieReply {
         if secret == nil || secretCreated.map({ now - $0 > ProtocolConstants.cookieRefreshTime }) ?? true {

@@ -1,17 +1,19 @@
+import WireNet
+
 /// Which peer a handshake initiation is from, decided before any per-peer state is touched (whitepaper §5.4.2,
 /// §5.4.7): the responder's mac1 check, the under-load cookie decision and the decryption of the initiator's
 /// static key live behind this, with the interface's private key.
 public protocol InitiationRouter: Sendable {
     /// Routes one 148-byte initiation received from `source`; under load, only messages with a valid mac2 pass.
     mutating func route(
-        initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        initiation message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute
 
     /// Checks the MACs of a 92-byte response before it reaches its tunnel, as the kernel does for every
     /// handshake message: nil lets it through; otherwise a cookie reply (under load without mac2) or a drop.
     mutating func admit(
-        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        response message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute?
 }
@@ -19,7 +21,7 @@ public protocol InitiationRouter: Sendable {
 extension InitiationRouter {
     /// Lets every response through: for routers whose handshake checks its own MACs.
     public mutating func admit(
-        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        response message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute? {
         nil
@@ -45,6 +47,9 @@ public enum InitiationRoute: Sendable {
 public struct Device: Sendable {
     /// The peers, by `Tunnel.peerIndex`.
     public internal(set) var tunnels: [UInt32: Tunnel] = [:]
+    /// The peer indexes in ascending order: `tick` visits peers in this order, never in the dictionary's hash
+    /// order, so a run with a seeded generator draws its random numbers in the same order every time.
+    public private(set) var peerOrder: [UInt32] = []
     /// Cryptokey routing: prefix to peer index.
     public internal(set) var allowedIPs = AllowedIPs<UInt32>()
     var router: any InitiationRouter
@@ -62,7 +67,7 @@ public struct Device: Sendable {
     /// Adds (or replaces) a peer and routes `allowedIPs` to it; a prefix held by another peer moves to it.
     public mutating func addPeer(
         _ tunnel: Tunnel,
-        allowedIPs prefixes: [(address: InternetAddress, prefixLength: Int)]
+        allowedIPs prefixes: [(address: IPAddress, prefixLength: Int)]
     ) throws {
         let peer = tunnel.peerIndex
         for index in registeredIndices.removeValue(forKey: peer) ?? [] where indexTable[index] == peer {
@@ -70,7 +75,9 @@ public struct Device: Sendable {
         }
         var added = tunnel
         added.syncedIndexEpoch = nil  // this device has none of its indices yet
-        tunnels[peer] = added
+        if tunnels.updateValue(added, forKey: peer) == nil {
+            peerOrder.insert(peer, at: peerOrder.partitioningIndex(where: { $0 >= peer }))
+        }
         syncIndices(tunnels.index(forKey: peer)!)
         for prefix in prefixes {
             try allowedIPs.insert(prefix.address, prefixLength: prefix.prefixLength, peer: peer)
@@ -79,7 +86,9 @@ public struct Device: Sendable {
 
     /// Removes a peer, its sessions, its indices and its routes.
     public mutating func removePeer(_ peerIndex: UInt32) {
-        tunnels[peerIndex] = nil
+        if tunnels.removeValue(forKey: peerIndex) != nil {
+            peerOrder.remove(at: peerOrder.partitioningIndex(where: { $0 >= peerIndex }))
+        }
         allowedIPs.removeAll(of: peerIndex)
         let registered = registeredIndices.removeValue(forKey: peerIndex) ?? []
         for index in registered where indexTable[index] == peerIndex { indexTable[index] = nil }
@@ -113,13 +122,13 @@ public struct Device: Sendable {
     }
 
     /// The earliest timer deadline of any peer.
-    public var nextDeadline: ProtocolInstant? {
+    public var nextDeadline: Instant? {
         tunnels.values.compactMap(\.nextDeadline).min()
     }
 
     /// Routes an IP packet from the TUN device to the peer owning its destination and encapsulates it.
     public mutating func encapsulate(
-        _ packet: [UInt8], now: ProtocolInstant,
+        _ packet: [UInt8], now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         let header: IPPacket.Header
@@ -141,7 +150,7 @@ public struct Device: Sendable {
 
     /// Handles one UDP datagram from `source`.
     public mutating func decapsulate(
-        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        _ datagram: [UInt8], from source: UDPEndpoint, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         guard datagram.count >= 8, let type = try? MessageType(of: datagram) else {
@@ -219,19 +228,31 @@ public struct Device: Sendable {
         }
     }
 
-    /// Fires every peer's due timers.
+    /// Fires every peer's due timers, visiting peers in ascending peer index (`peerOrder`).
     public mutating func tick(
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
-        var index = tunnels.startIndex
-        while index != tunnels.endIndex {
+        for peer in peerOrder {
+            guard let index = tunnels.index(forKey: peer) else { continue }
             if let deadline = tunnels.values[index].nextDeadline, deadline <= now {
                 reserveIndex(index, random: &random)
                 tunnels.values[index].tick(now: now, random: &random, into: &actions)
                 syncIndices(index)
             }
-            index = tunnels.index(after: index)
         }
+    }
+}
+
+extension Array where Element == UInt32 {
+    /// The first index whose element satisfies `belongs`, for a predicate that is false then true along the array.
+    fileprivate func partitioningIndex(where belongs: (UInt32) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if belongs(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }

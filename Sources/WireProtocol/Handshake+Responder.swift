@@ -1,4 +1,5 @@
 import WireCrypto
+import WireNet
 
 extension HandshakeIdentity {
     /// Opens an initiation addressed to this identity (whitepaper §5.4.2, responder side) without knowing the peer.
@@ -28,7 +29,7 @@ extension PeerHandshake {
     /// `.initiationTooSoon` if an initiation was accepted less than 20 ms before `now` (the kernel's and
     /// wireguard-go's flood limit). `now` is monotonic time since an origin the caller fixes. On success a
     /// handshake in flight is replaced (the peer restarted its handshake).
-    public mutating func accept(_ consumed: ConsumedInitiation, now: Duration) throws(HandshakeError) {
+    public mutating func accept(_ consumed: ConsumedInitiation, now: Instant) throws(HandshakeError) {
         guard ConstantTime.equal(consumed.remoteStatic, remotePublicKey) else { throw .wrongPeer }
         if let latestTimestamp, consumed.timestamp <= latestTimestamp { throw .replayedTimestamp }
         guard rateLimiter.permits(now: now) else { throw .initiationTooSoon }

@@ -1,3 +1,5 @@
+import WireNet
+
 /// Reading the few header fields the protocol core needs from an IP packet (whitepaper §2, cryptokey routing).
 ///
 /// Only the version, the total length (to strip transport padding) and the source and destination addresses are
@@ -16,9 +18,9 @@ public enum IPPacket {
     /// The header facts of one packet.
     public struct Header: Hashable, Sendable {
         /// Source address.
-        public var source: InternetAddress
+        public var source: IPAddress
         /// Destination address.
-        public var destination: InternetAddress
+        public var destination: IPAddress
         /// Length of the packet per its header (padding beyond it is not part of the packet).
         public var length: Int
     }

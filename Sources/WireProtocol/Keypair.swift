@@ -1,3 +1,5 @@
+import WireNet
+
 /// One session's transport state: keys, indices, the send counter and the receive replay window (§5.4.6).
 ///
 /// Transport messages are type 4, three zero bytes, the receiver's index and the 64-bit counter (both
@@ -16,7 +18,7 @@ public struct Keypair: Sendable {
     /// The peer's index, written as receiver index into outgoing transport messages.
     public let remoteIndex: UInt32
     /// When the session was derived: the clock for Rekey-After-Time and Reject-After-Time.
-    public let createdAt: ProtocolInstant
+    public let createdAt: Instant
     /// Whether this side initiated the handshake: only the initiator rekeys on time (§6.2).
     public let isInitiator: Bool
     /// The counter the next sent message uses.
@@ -24,7 +26,7 @@ public struct Keypair: Sendable {
     var replay = ReplayFilter()
 
     /// A keypair from a handshake's session keys, created at `now`.
-    public init(_ keys: SessionKeys, now: ProtocolInstant) {
+    public init(_ keys: SessionKeys, now: Instant) {
         sendingKey = TransportAEAD(key: keys.sendingKey)
         receivingKey = TransportAEAD(key: keys.receivingKey)
         localIndex = keys.localIndex
@@ -35,19 +37,19 @@ public struct Keypair: Sendable {
 
     /// Whether the keypair may still send at `now`: younger than Reject-After-Time and below
     /// Reject-After-Messages (§6.1).
-    public func canSend(now: ProtocolInstant) -> Bool {
+    public func canSend(now: Instant) -> Bool {
         sendCounter < ProtocolConstants.rejectAfterMessages
             && !createdAt.hasExpired(after: ProtocolConstants.rejectAfterTime, now: now)
     }
 
     /// Whether the keypair may still receive at `now` (the kernel's check before decrypting).
-    public func canReceive(now: ProtocolInstant) -> Bool {
+    public func canReceive(now: Instant) -> Bool {
         !replay.isExhausted && !createdAt.hasExpired(after: ProtocolConstants.rejectAfterTime, now: now)
     }
 
     /// Whether the sender should start a new handshake: Rekey-After-Messages sent, or, for the initiator only,
     /// older than Rekey-After-Time (§6.2).
-    public func needsRekeyForSending(now: ProtocolInstant) -> Bool {
+    public func needsRekeyForSending(now: Instant) -> Bool {
         sendCounter > ProtocolConstants.rekeyAfterMessages
             || (isInitiator && createdAt.hasExpired(after: ProtocolConstants.rekeyAfterTime, now: now))
     }

@@ -1,3 +1,5 @@
+import WireNet
+
 /// A peer's timers as deadlines (whitepaper §6; the kernel's timers.c), fired by `Tunnel.tick(now:)`.
 ///
 /// Nothing here reads a clock or schedules anything: each timer is an optional instant, set and cleared by the
@@ -5,15 +7,15 @@
 /// fires those whose instant has come. `nextDeadline` tells the caller when to tick next.
 public struct Timers: Sendable, Equatable {
     /// Retransmit the initiation: Rekey-Timeout plus jitter after an initiation was sent (§6.4).
-    public internal(set) var retransmitHandshake: ProtocolInstant?
+    public internal(set) var retransmitHandshake: Instant?
     /// Send a keepalive: Keepalive-Timeout after data was received and nothing was sent back (§6.5).
-    public internal(set) var sendKeepalive: ProtocolInstant?
+    public internal(set) var sendKeepalive: Instant?
     /// Start a new handshake: Keepalive-Timeout + Rekey-Timeout (+ jitter) after data was sent with no reply.
-    public internal(set) var newHandshake: ProtocolInstant?
+    public internal(set) var newHandshake: Instant?
     /// Zero all keys: 3 x Reject-After-Time after the last session was derived (§6.3).
-    public internal(set) var zeroKeyMaterial: ProtocolInstant?
+    public internal(set) var zeroKeyMaterial: Instant?
     /// Send a persistent keepalive: the configured interval after the last authenticated packet either way.
-    public internal(set) var persistentKeepalive: ProtocolInstant?
+    public internal(set) var persistentKeepalive: Instant?
     /// Initiations retried since the last one that was not a retry.
     public internal(set) var handshakeAttempts = 0
     /// A keepalive is owed when the pending one fires (data arrived while it was armed).
@@ -30,7 +32,7 @@ public struct Timers: Sendable, Equatable {
     public init() {}
 
     /// The earliest armed deadline, if any: when the caller should call `tick` next.
-    public var nextDeadline: ProtocolInstant? {
+    public var nextDeadline: Instant? {
         [retransmitHandshake, sendKeepalive, newHandshake, zeroKeyMaterial, persistentKeepalive]
             .compactMap { $0 }.min()
     }
@@ -44,14 +46,14 @@ public struct Timers: Sendable, Equatable {
     // MARK: Events (the kernel's wg_timers_* hooks)
 
     /// A data packet (not a keepalive) was sent: expect a reply within 15 s or start a new handshake.
-    mutating func dataSent(now: ProtocolInstant, random: inout some RandomNumberGenerator) {
+    mutating func dataSent(now: Instant, random: inout some RandomNumberGenerator) {
         if newHandshake == nil {
             newHandshake = now + ProtocolConstants.keepaliveTimeout + Self.rekeyTimeoutWithJitter(random: &random)
         }
     }
 
     /// A data packet (not a keepalive) was received: answer with a keepalive if nothing is sent in 10 s.
-    mutating func dataReceived(now: ProtocolInstant) {
+    mutating func dataReceived(now: Instant) {
         if sendKeepalive == nil {
             sendKeepalive = now + ProtocolConstants.keepaliveTimeout
         } else {
@@ -70,14 +72,14 @@ public struct Timers: Sendable, Equatable {
     }
 
     /// An authenticated packet went either way: push the persistent keepalive back.
-    mutating func anyAuthenticatedPacketTraversal(now: ProtocolInstant, persistentInterval: Duration?) {
+    mutating func anyAuthenticatedPacketTraversal(now: Instant, persistentInterval: Duration?) {
         if let interval = persistentInterval, interval > .zero {
             persistentKeepalive = now + interval
         }
     }
 
     /// An initiation was sent: retransmit it after Rekey-Timeout plus jitter unless answered.
-    mutating func handshakeInitiated(now: ProtocolInstant, random: inout some RandomNumberGenerator) {
+    mutating func handshakeInitiated(now: Instant, random: inout some RandomNumberGenerator) {
         retransmitHandshake = now + Self.rekeyTimeoutWithJitter(random: &random)
     }
 
@@ -89,7 +91,7 @@ public struct Timers: Sendable, Equatable {
     }
 
     /// A session was derived: keys are zeroed 3 x Reject-After-Time later unless a newer one replaces it.
-    mutating func sessionDerived(now: ProtocolInstant) {
+    mutating func sessionDerived(now: Instant) {
         zeroKeyMaterial = now + ProtocolConstants.zeroKeysAfter
     }
 

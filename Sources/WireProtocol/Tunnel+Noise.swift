@@ -1,4 +1,5 @@
 import WireCrypto
+import WireNet
 
 /// The WireGuard handshake behind a tunnel: `PeerHandshake` (Noise IKpsk2) with mac1/mac2 and cookies
 /// (whitepaper §5.4.2-§5.4.7), adapted to `TunnelHandshake`.
@@ -11,7 +12,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     var cookies: CookieGenerator
     let checker: CookieChecker
     let identity: HandshakeIdentity
-    /// Wall-clock time since the Unix epoch at the caller's monotonic origin (`ProtocolInstant.zero`).
+    /// Wall-clock time since the Unix epoch at the caller's monotonic origin (`Instant.zero`).
     public var wallClockAtOrigin: Duration
 
     /// The handshake of `identity` with the peer whose static public key is `peerPublicKey`.
@@ -27,21 +28,19 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
         self.wallClockAtOrigin = wallClockAtOrigin
     }
 
-    static func monotonic(_ now: ProtocolInstant) -> Duration { .nanoseconds(now.nanoseconds) }
-
     /// Creates the initiation with a TAI64N timestamp of `wallClockAtOrigin + now`, then fills mac1/mac2.
     public mutating func createInitiation(
-        localIndex: UInt32, now: ProtocolInstant,
+        localIndex: UInt32, now: Instant,
         random: inout some RandomNumberGenerator
     ) throws -> [UInt8] {
-        let timestamp = TAI64N(sinceUnixEpoch: wallClockAtOrigin + Self.monotonic(now))
+        let timestamp = TAI64N(sinceUnixEpoch: wallClockAtOrigin + (now - .zero))
         var message = try peer.createInitiation(senderIndex: localIndex, timestamp: timestamp, using: &random)
-        cookies.addMACs(to: &message, now: Self.monotonic(now))
+        cookies.addMACs(to: &message, now: now)
         return message.encoded
     }
 
     /// Checks mac1 of the response, consumes it and derives the session keys.
-    public mutating func consumeResponse(_ message: [UInt8], now: ProtocolInstant) throws -> SessionKeys {
+    public mutating func consumeResponse(_ message: [UInt8], now: Instant) throws -> SessionKeys {
         let response = try HandshakeResponse(decoding: message)
         guard checker.checkMAC1(response) else { throw HandshakeRejection.invalidMAC1 }
         try peer.consumeResponse(response)
@@ -51,7 +50,7 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     /// Accepts the initiation (timestamp replay and 20 ms flood checks) and creates the response with MACs.
     public mutating func respond(
         toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
-        now: ProtocolInstant, random: inout some RandomNumberGenerator
+        now: Instant, random: inout some RandomNumberGenerator
     )
         throws -> (response: [UInt8], keys: SessionKeys)
     {
@@ -63,15 +62,15 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
             guard checker.checkMAC1(initiation) else { throw HandshakeRejection.invalidMAC1 }
             opened = try identity.consumeInitiation(initiation)
         }
-        try peer.accept(opened, now: Self.monotonic(now))
+        try peer.accept(opened, now: now)
         var response = try peer.createResponse(senderIndex: localIndex, using: &random)
-        cookies.addMACs(to: &response, now: Self.monotonic(now))
+        cookies.addMACs(to: &response, now: now)
         return (response.encoded, try peer.deriveSessionKeys())
     }
 
     /// Keeps the cookie from a reply to our last message, for mac2 during the next 120 s.
-    public mutating func consumeCookieReply(_ message: [UInt8], now: ProtocolInstant) throws {
-        try cookies.consumeCookieReply(CookieReply(decoding: message), now: Self.monotonic(now))
+    public mutating func consumeCookieReply(_ message: [UInt8], now: Instant) throws {
+        try cookies.consumeCookieReply(CookieReply(decoding: message), now: now)
     }
 
     /// Forgets the handshake in flight; the replay timestamp and rate limiter stay.
@@ -120,7 +119,7 @@ public struct NoiseInitiationRouter: InitiationRouter {
     /// Checks the MACs (answering with a cookie reply under load without mac2), opens the initiation and
     /// finds the peer by the initiator's static key.
     public mutating func route(
-        initiation message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        initiation message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute {
         let initiation: HandshakeInitiation
@@ -130,14 +129,13 @@ public struct NoiseInitiationRouter: InitiationRouter {
             return .drop(.malformedMessage(type: message.first ?? 0, length: message.count))
         }
         let sourceBytes = Self.cookieSource(source)
-        let monotonic = Duration.nanoseconds(now.nanoseconds)
-        switch checker.verify(initiation, source: sourceBytes, now: monotonic, underLoad: underLoad) {
+        switch checker.verify(initiation, source: sourceBytes, now: now, underLoad: underLoad) {
         case .invalidMAC1:
             return .drop(.handshakeRejected(.invalidMAC1))
         case .cookieRequired:
             return .cookieReply(
                 checker.createReply(
-                    to: initiation, source: sourceBytes, now: monotonic,
+                    to: initiation, source: sourceBytes, now: now,
                     using: &random
                 ).encoded)
         case .valid:
@@ -155,7 +153,7 @@ public struct NoiseInitiationRouter: InitiationRouter {
 
     /// Checks mac1 of a response, and under load its mac2, answering with a cookie reply when it is missing.
     public mutating func admit(
-        response message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        response message: [UInt8], from source: UDPEndpoint, now: Instant,
         underLoad: Bool, random: inout some RandomNumberGenerator
     ) -> InitiationRoute? {
         let response: HandshakeResponse
@@ -165,14 +163,13 @@ public struct NoiseInitiationRouter: InitiationRouter {
             return .drop(.malformedMessage(type: message.first ?? 0, length: message.count))
         }
         let sourceBytes = Self.cookieSource(source)
-        let monotonic = Duration.nanoseconds(now.nanoseconds)
-        switch checker.verify(response, source: sourceBytes, now: monotonic, underLoad: underLoad) {
+        switch checker.verify(response, source: sourceBytes, now: now, underLoad: underLoad) {
         case .invalidMAC1:
             return .drop(.handshakeRejected(.invalidMAC1))
         case .cookieRequired:
             return .cookieReply(
                 checker.createReply(
-                    to: response, source: sourceBytes, now: monotonic,
+                    to: response, source: sourceBytes, now: now,
                     using: &random
                 ).encoded)
         case .valid:

@@ -1,3 +1,5 @@
+import WireNet
+
 /// Receiving: handshake messages and transport data for one peer (whitepaper §5.4; the kernel's receive.c).
 extension Tunnel {
     /// Handles one datagram from `source` addressed to this peer (the caller has routed it here).
@@ -5,7 +7,7 @@ extension Tunnel {
     /// Appends the responses to send, the decrypted packet for the TUN device (`writeToTunnel`, not yet checked
     /// against AllowedIPs: `Device` does that), staged packets released by a new session, or a typed drop.
     public mutating func decapsulate(
-        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        _ datagram: [UInt8], from source: UDPEndpoint, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         guard let first = datagram.first, let type = MessageType(rawValue: first),
@@ -44,7 +46,7 @@ extension Tunnel {
     /// `InitiationRouter` (nil to let the handshake open it).
     public mutating func receiveInitiation(
         _ message: [UInt8], consumed: ConsumedInitiation?, from source: UDPEndpoint,
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         let index = nextLocalIndex(random: &random)
@@ -73,7 +75,7 @@ extension Tunnel {
     }
 
     mutating func receiveResponse(
-        _ message: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        _ message: [UInt8], from source: UDPEndpoint, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         let keys: SessionKeys
@@ -98,7 +100,7 @@ extension Tunnel {
     }
 
     mutating func receiveTransport(
-        _ datagram: [UInt8], from source: UDPEndpoint, now: ProtocolInstant,
+        _ datagram: [UInt8], from source: UDPEndpoint, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         let receiver = UInt32(truncatingIfNeeded: Keypair.readLittleEndian(datagram, at: 4, bytes: 4))
@@ -150,7 +152,7 @@ extension Tunnel {
     /// The initiator starts a handshake when its session nears Reject-After-Time while it only receives
     /// (Reject-After-Time - Keepalive-Timeout - Rekey-Timeout = 165 s), once per session (§6.2).
     mutating func keepKeyFreshReceiving(
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         guard !timers.sentLastMinuteHandshake, let current = keypairs.current, current.isInitiator else { return }

@@ -1,3 +1,5 @@
+import WireNet
+
 /// One peer's protocol state machine: sessions, staged packets, timers, endpoint (whitepaper §5 and §6).
 ///
 /// Pure and result-driven like boringtun's `Tunn`: every call takes the time (`now`) and a random generator,
@@ -31,7 +33,7 @@ public struct Tunnel: Sendable {
         /// Keepalives received (authenticated empty transport messages).
         public var keepalivesReceived: UInt64 = 0
         /// When the latest handshake completed.
-        public var lastHandshake: ProtocolInstant?
+        public var lastHandshake: Instant?
     }
 
     /// Staged packets are kept up to this many (the kernel's MAX_STAGED_PACKETS).
@@ -53,7 +55,7 @@ public struct Tunnel: Sendable {
     public internal(set) var staged: [[UInt8]] = []
 
     var handshake: any TunnelHandshake
-    var lastSentHandshake: ProtocolInstant?
+    var lastSentHandshake: Instant?
     var initiationIndex: UInt32?
     /// A fresh index the device reserved for this tunnel's next handshake (unique in the device); when none is
     /// reserved the tunnel draws a random one itself.
@@ -75,7 +77,7 @@ public struct Tunnel: Sendable {
     }
 
     /// When `tick` should next be called, if any timer is armed.
-    public var nextDeadline: ProtocolInstant? { timers.nextDeadline }
+    public var nextDeadline: Instant? { timers.nextDeadline }
 
     /// A random 32-bit index for a new handshake (whitepaper §5.4.2: I_i and I_r are random).
     mutating func nextLocalIndex(random: inout some RandomNumberGenerator) -> UInt32 {
@@ -99,7 +101,7 @@ public struct Tunnel: Sendable {
 
     /// Encrypts an IP packet from the TUN device for this peer, or stages it and starts a handshake.
     public mutating func encapsulate(
-        _ packet: [UInt8], now: ProtocolInstant,
+        _ packet: [UInt8], now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         guard endpoint != nil else {
@@ -123,7 +125,7 @@ public struct Tunnel: Sendable {
 
     /// Emits a sealed transport message and runs the timer hooks of a sent packet.
     mutating func sent(
-        _ datagram: [UInt8], to endpoint: UDPEndpoint, isData: Bool, now: ProtocolInstant,
+        _ datagram: [UInt8], to endpoint: UDPEndpoint, isData: Bool, now: Instant,
         random: inout some RandomNumberGenerator, into actions: inout [TunnelAction]
     ) {
         actions.append(.writeToNetwork(datagram: datagram, endpoint: endpoint))
@@ -143,7 +145,7 @@ public struct Tunnel: Sendable {
 
     /// Sends every staged packet with the current session, or starts a handshake when there is none usable.
     mutating func sendStaged(
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         guard !staged.isEmpty else { return }
@@ -170,7 +172,7 @@ public struct Tunnel: Sendable {
 
     /// Sends a keepalive (an empty transport message) unless data is staged anyway (§6.5).
     mutating func sendKeepalive(
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         if staged.isEmpty { staged.append([]) }
@@ -179,7 +181,7 @@ public struct Tunnel: Sendable {
 
     /// Sends a handshake initiation, at most one per Rekey-Timeout (§6.4).
     mutating func sendInitiation(
-        isRetry: Bool, now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        isRetry: Bool, now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         if !isRetry { timers.handshakeAttempts = 0 }
@@ -210,7 +212,7 @@ public struct Tunnel: Sendable {
     /// Changes the persistent keepalive interval; turning it on sends a keepalive at once, as wg(8) and
     /// the kernel do when `persistent-keepalive` is set on a running interface.
     public mutating func setPersistentKeepalive(
-        _ interval: Duration?, now: ProtocolInstant,
+        _ interval: Duration?, now: Instant,
         random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
@@ -225,7 +227,7 @@ public struct Tunnel: Sendable {
 
     /// Fires every timer whose deadline is at or before `now`.
     public mutating func tick(
-        now: ProtocolInstant, random: inout some RandomNumberGenerator,
+        now: Instant, random: inout some RandomNumberGenerator,
         into actions: inout [TunnelAction]
     ) {
         if let at = timers.retransmitHandshake, at <= now {

@@ -1,3 +1,5 @@
+import WireNet
+
 /// What the caller must do after a tunnel call: the result-driven I/O of the protocol core (boringtun's
 /// `TunnResult`, with typed reasons for everything not sent).
 public enum TunnelAction: Sendable, Equatable {
@@ -5,7 +7,7 @@ public enum TunnelAction: Sendable, Equatable {
     case writeToNetwork(datagram: [UInt8], endpoint: UDPEndpoint)
     /// Write the decrypted IP `packet` to the TUN device; `source` is its source address, already checked
     /// against the sending peer's AllowedIPs when the action comes from a `Device`.
-    case writeToTunnel(packet: [UInt8], source: InternetAddress)
+    case writeToTunnel(packet: [UInt8], source: IPAddress)
     /// The packet waits for a handshake and will be sent by a later call.
     case queued(QueueReason)
     /// Nothing is sent for this input, for this reason.
@@ -29,7 +31,7 @@ public enum DropReason: Error, Sendable, Equatable {
     /// The peer has no endpoint yet (none configured, none learned from an authenticated packet).
     case noEndpoint
     /// No peer's AllowedIPs contains the destination of an outgoing packet.
-    case noRouteToDestination(InternetAddress)
+    case noRouteToDestination(IPAddress)
     /// The staged queue was full (128 packets); the oldest staged packet is dropped.
     case stagedQueueFull
     /// Handshake retries ran out (Rekey-Attempt-Time); staged packets are dropped.
@@ -51,7 +53,7 @@ public enum DropReason: Error, Sendable, Equatable {
     /// The decrypted payload is not an IPv4 or IPv6 packet of consistent length.
     case notAnIPPacket(IPPacket.Malformed)
     /// The decrypted packet's source address is not in the sending peer's AllowedIPs (cryptokey routing).
-    case sourceNotAllowed(InternetAddress)
+    case sourceNotAllowed(IPAddress)
     /// Under load, the message lacks a valid mac2; a cookie reply was sent instead (§5.4.7).
     case underLoad
 }

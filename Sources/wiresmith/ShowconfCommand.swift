@@ -17,8 +17,8 @@ struct ShowconfCommand: ParsableCommand {
 
             Every problem of the file goes to stderr as FILE:LINE:COL: key: what is wrong (warnings too). What wg \
             rejects is rejected; where wg would silently reinterpret (a port over 65535, an unbracketed IPv6 \
-            Endpoint, `127.1`-style hosts, a second PublicKey in one [Peer], a peer with the interface's own key), \
-            this is an error too.
+            Endpoint, `127.1`-style hosts, a second PublicKey in one [Peer]), this is an error too. A peer with the \
+            interface's own key is left out, as wg leaves it out, with a warning.
 
             Exit status: 0 printed; 1 the file cannot be read, has errors, or an Endpoint name does not resolve; \
             64 bad command line.

@@ -16,11 +16,15 @@ struct TraceCommand: ParsableCommand {
             against AllowedIPs, IP forwarding, FORWARD filter and MASQUERADE on relays. The verdict names the hop, \
             the setting and its FILE:LINE (or the file where a missing setting belongs), and a fix.
 
+            Time matters: the walk is made in three phases - cold (right after every interface is up), warm (after \
+            every host has sent) and idle (after NAT mappings expired with no keepalive) - and each gets a verdict. \
+            The headline verdict is the first phase that drops the packet.
+
             --json prints the result as JSON (schema: docs/trace-json.md).
 
             EXIT STATUS
-              0   delivered: the packet reaches TO and the reply comes back
-              1   dropped: the verdict says at which hop, by which setting, and the fix
+              0   delivered in every phase (or in the one --phase names)
+              1   dropped in some phase: the verdict says when, at which hop, by which setting, and the fix
               2   unusable input: DIR missing or without configs, or FROM/TO unknown
               64  bad command line (missing or unknown arguments)
             """
@@ -35,11 +39,20 @@ struct TraceCommand: ParsableCommand {
     @Argument(help: "Where it goes: a host name, or a tunnel or LAN address.")
     var to: String
 
+    @Option(help: "Judge the exit status by one phase only: cold, warm or idle.")
+    var phase: String?
+
     @Flag(help: "Print the result as JSON (docs/trace-json.md).")
     var json = false
 
     @Flag(name: .customLong("no-color"), help: "No colour (also when NO_COLOR is set or stdout is not a terminal).")
     var noColor = false
+
+    func validate() throws {
+        if let phase, TracePhase(rawValue: phase) == nil {
+            throw ValidationError("--phase must be cold, warm or idle, not `\(phase)`")
+        }
+    }
 
     func run() throws {
         let network: Network
@@ -69,6 +82,10 @@ struct TraceCommand: ParsableCommand {
             let color = !noColor && env.isEmpty && isatty(STDOUT_FILENO) == 1
             print(TraceReport.render(result, color: color), terminator: "")
         }
-        if !result.verdict.delivered { throw ExitCode(1) }
+        if let phase, let p = TracePhase(rawValue: phase) {
+            if result.phase(p)?.delivered != true { throw ExitCode(1) }
+        } else if !result.deliveredAlways {
+            throw ExitCode(1)
+        }
     }
 }

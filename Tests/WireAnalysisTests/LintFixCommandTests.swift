@@ -1,30 +1,18 @@
 import Foundation
 import Testing
+import WireTestSupport
 
 /// `wiresmith lint --fix`, run as a user runs it: the fixes applied to the files, the report of the fixed network,
 /// exit status 0 once nothing is left.
 @Suite struct LintFixCommandTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..")
-        .standardizedFileURL
-    static let binary = root.appendingPathComponent(".build/debug/wiresmith").path
-    static let built =
-        FileManager.default.isExecutableFile(atPath: binary)
-        || ProcessInfo.processInfo.environment["WIRESMITH_REQUIRE_LAB"] == "1"
+    static let root = TestTools.packageRoot
+    /// Runs when the CLI is built, and always under WIRESMITH_REQUIRE_LAB=1 (then a missing binary fails).
+    static let built = TestTools.shouldRun([], binaries: ["wiresmith"])
 
     func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args
-        p.environment = ["NO_COLOR": "1"]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let output = try TestTools.run([binary] + args, environment: ["NO_COLOR": "1"])
+        return (output.status, output.stdoutText, output.stderrText)
     }
 
     @Test(.enabled(if: built)) func fixAppliesTheEditsAndReportsTheFixedNetwork() throws {

@@ -256,6 +256,63 @@ import WireConfig
                     "hub/wg0.conf", "ip_forward=1",
                     "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -j ACCEPT")
             ]),
+        Case(
+            code: .interfaceDown, severity: .error, base: "lint-two-hub",
+            edits: [Edit("alice/wg0.conf", "Endpoint = 192.0.2.1:51820", "Endpoint = hub.exmaple:51820")],
+            at: "alice/wg0.conf:9",
+            clean: [Edit("alice/wg0.conf", "Endpoint = 192.0.2.1:51820", "Endpoint = hub.example:51820")]),
+        Case(
+            code: .inputBlocked, severity: .error, base: "lint-two-hub",
+            edits: [
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1",
+                    "ip_forward=1\nPostUp = iptables -A INPUT -p udp --dport 51821 -j DROP")
+            ],
+            at: "hub/wg0.conf:7",
+            clean: [
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1",
+                    "ip_forward=1\nPostUp = iptables -A INPUT -p udp --dport 51822 -j DROP")
+            ]),
+        Case(
+            code: .outputBlocked, severity: .error, base: "lint-two-hub",
+            edits: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A OUTPUT -o wg1 -j DROP")],
+            at: "hub/wg0.conf:7",
+            clean: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A OUTPUT -o wg2 -j DROP")]),
+        Case(
+            code: .rpFilter, severity: .error, base: "lint-two-hub",
+            edits: [
+                Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = sysctl -w net.ipv4.conf.all.rp_filter=1"),
+                Edit("hub/wg0.conf", "ListenPort = 51820", "ListenPort = 51820\nTable = off"),
+                Edit("hub/wg0.conf", "Address = 10.0.0.1/24", "Address = 10.0.0.1/32"),
+            ],
+            at: "hub/wg0.conf:8",
+            clean: [
+                Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = sysctl -w net.ipv4.conf.all.rp_filter=1")
+            ]),
+        Case(
+            code: .intentInvalid, severity: .error, base: "lint-two-hub",
+            edits: [Edit("intent.yaml", "", "rules:\n  - deny: [alice]\n")], at: "lint-two-hub/intent.yaml:2",
+            clean: [Edit("intent.yaml", "", "rules:\n  - deny: [alice, bob]\n")]),
+        Case(
+            code: .intentLeak, severity: .error, base: "lint-two-hub",
+            edits: [Edit("intent.yaml", "", "rules:\n  - isolate: [alice, bob]\n")], at: "lint-two-hub/intent.yaml:2",
+            clean: [
+                Edit("intent.yaml", "", "rules:\n  - isolate: [alice, bob]\n"),
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1",
+                    "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -o wg1 -j DROP; "
+                        + "iptables -A FORWARD -i wg1 -o wg0 -j DROP"
+                ),
+            ]),
+        Case(
+            code: .intentUnreachable, severity: .error, base: "lint-two-hub",
+            edits: [
+                Edit("intent.yaml", "", "rules:\n  - allow: [alice, bob]\n"),
+                Edit(
+                    "hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A FORWARD -i wg0 -o wg1 -j DROP"),
+            ], at: "lint-two-hub/intent.yaml:2",
+            clean: [Edit("intent.yaml", "", "rules:\n  - allow: [alice, bob]\n")]),
     ]
 
     @Test(arguments: cases)

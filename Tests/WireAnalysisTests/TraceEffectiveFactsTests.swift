@@ -111,11 +111,37 @@ import WireConfig
         #expect(e.unknownEffects.isEmpty)
     }
 
+    @Test func inputAndOutputChains() {
+        let e = EffectiveFacts(
+            host: host(postUp: [
+                "iptables -A INPUT -p udp --dport 51820 -j DROP; ip6tables -P OUTPUT DROP",
+                "nft add rule inet filter input iifname wg0 udp dport 53 accept",
+            ]))
+        #expect(e.unknownEffects.isEmpty, "\(e.unknownEffects)")
+        #expect(e.inputRules.count == 2 && e.inputRules[0].dport == 51820 && e.inputRules[0].chain == .input)
+        #expect(e.chainPolicies[.output]?[.ipv6]?.value == .drop && e.chainPolicies[.output]?[.ipv4] == nil)
+        let udp = e.filterDecision(
+            .input, family: .ipv4, inInterface: "eth0", source: nil, destination: nil, state: .new, proto: "udp",
+            dport: 51820)
+        #expect(udp.action == .drop)
+        let other = e.filterDecision(
+            .input, family: .ipv4, inInterface: "eth0", source: nil, destination: nil, state: .new, proto: "udp",
+            dport: 51821)
+        #expect(other.action == .accept)
+        let ping = e.filterDecision(
+            .input, family: .ipv4, inInterface: "wg0", source: nil, destination: nil, state: .new, proto: "icmp")
+        #expect(ping.action == .accept)
+        #expect(
+            e.filterDecision(
+                .output, family: .ipv6, outInterface: "wg0", source: nil, destination: nil, state: .new, proto: "icmp"
+            ).action == .drop)
+    }
+
     @Test(
         "unknown commands are kept, not guessed",
         arguments: [
             "iptables -A FORWARD ! -i wg0 -j ACCEPT",
-            "iptables -A INPUT -i wg0 -j DROP",
+            "iptables -t raw -A PREROUTING -j NOTRACK",
             "wg set %i peer abc allowed-ips 10.0.0.0/24",
             "sysctl -p",
             "nft -f /etc/nftables.conf",

@@ -3,7 +3,7 @@ import WireConfig
 
 @testable import WireAnalysis
 
-/// RoutingTable (wg-quick's routes and rules) and PrefixMap (longest prefix, last claim wins).
+/// RoutingTable (wg-quick's routes and rules) and PrefixTrie (longest prefix, last claim wins).
 @Suite struct TraceRoutingTests {
     static let key = "yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk="
     static let peerKey = "xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="
@@ -77,7 +77,7 @@ import WireConfig
     }
 
     @Test func prefixMapLongestPrefixAndLastClaimWins() {
-        var m = PrefixMap<String>()
+        var m = PrefixTrie<String>()
         m.insert(IPPrefix("10.0.0.0/24")!, "a")
         m.insert(IPPrefix("10.0.0.0/25")!, "a")
         m.insert(IPPrefix("10.0.0.0/24")!, "b")

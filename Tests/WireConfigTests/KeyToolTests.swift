@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+import WireCrypto
+import WireTestSupport
 
 @testable import WireConfig
 
 /// `wiresmith genkey`, `genpsk` and `pubkey`, run as built, against wg's genkey.c and pubkey.c behaviour.
 @Suite struct KeyToolTests {
     /// Runs when the CLI is built, and always under WIRESMITH_REQUIRE_LAB=1 (then a missing binary fails).
-    static let binaryBuilt = FileManager.default.isExecutableFile(atPath: Tools.wiresmith) || Tools.labRequired
+    static let binaryBuilt = Tools.shouldRun([], needsRoot: false)
 
     func wiresmith(_ arguments: [String], input: String = "") throws -> Tools.Output {
         try Tools.run([Tools.wiresmith] + arguments, input: Data(input.utf8))
@@ -65,15 +67,9 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wiresmith-key-\(UUID())").path
         #expect(FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: mode]))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Tools.wiresmith)
-        process.arguments = [command]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // stdout is the file itself (the shell opens it without changing its mode), as for `wg genkey > file`.
+        let output = try TestTools.run(["sh", "-c", #"exec "$0" "$1" > "$2""#, Tools.wiresmith, command, path])
+        let stderr = output.stderrText
         #expect(
             stderr
                 == (warns
@@ -91,7 +87,7 @@ import Testing
             Issue.record("WIRESMITH_REQUIRE_LAB=1 but wg cannot be compared: \(missing)")
             return
         }
-        var rng = SeededGenerator(seed: 25519)
+        var rng = SeededRandom(seed: 25519)
         let keys = (0..<1000).map { _ in WireKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })! }
         let loop = #"while read -r k; do printf '%s\n' "$k" | "$0" pubkey || echo FAILED; done"#
         let input = Data(keys.map { $0.base64 + "\n" }.joined().utf8)

@@ -1,4 +1,5 @@
 import Testing
+import WireCrypto
 
 @testable import WireConfig
 
@@ -189,7 +190,7 @@ import Testing
 /// A hub's worth of peers: parse, apply and print stay linear (about 1.5 s in a debug build on 2 shared cores).
 @Suite struct ConfigScaleTests {
     @Test func tenThousandPeersAndTenThousandPrefixesInOnePeer() throws {
-        var rng = SeededGenerator(seed: 10_000)
+        var rng = SeededRandom(seed: 10_000)
         var text = "[Interface]\nListenPort = 51820\n"
         var keys: [WireKey] = []
         for i in 0..<10_000 {

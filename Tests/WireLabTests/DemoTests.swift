@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireTestSupport
 
 @testable import WireLab
 
@@ -11,19 +12,10 @@ extension NamespaceLabs {
             try LabEnvironment.require()
             let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
             let runsBefore = Set(Lab.runningIDs())
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-demo-\(UUID().uuidString)")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: out) }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = ["demo", "--no-color"]
-            p.currentDirectoryURL = LabEnvironment.packageRoot
-            p.standardOutput = try FileHandle(forWritingTo: out)
-            p.standardError = p.standardOutput
-            try p.run()
-            p.waitUntilExit()
-            let text = try String(contentsOf: out, encoding: .utf8)
-            #expect(p.terminationStatus == 0, "\(text)")
+            let p = try TestTools.run(
+                [binary, "demo", "--no-color"], workingDirectory: LabEnvironment.packageRoot.path, mergesOutput: true)
+            let text = p.stdoutText
+            #expect(p.status == 0, "\(text)")
             // The failure, shown before anything is fixed.
             #expect(text.contains("0 received"))
             #expect(text.contains("no answer: alice cannot reach bob"))
@@ -38,7 +30,21 @@ extension NamespaceLabs {
             #expect(text.contains("lint: no errors left"))
             #expect(text.contains("3 received"))
             #expect(text.contains("bob answers alice"))
-            #expect(text.contains("probes as trace predicted"))
+            // The client behind NAT without keepalive, measured in time, then fixed by keepalive.
+            #expect(text.contains("keepalive-missing  two-hub-broken/carol/wg0.conf:9"))
+            #expect(text.contains("✘ cold: hub pings carol right after up, before carol has sent anything: no"))
+            #expect(text.contains("✔ warm: hub pings carol after carol has sent: answered"))
+            #expect(text.contains("✘ idle: hub pings carol after the NAT mappings no keepalive refreshes expired"))
+            #expect(text.contains("+ PersistentKeepalive = 25"))
+            #expect(text.contains("✔ idle: hub pings carol after the NAT mappings no keepalive refreshes expired"))
+            #expect(!text.contains("DISAGREES"))
+            #expect(text.contains("45/45 as intended; 45/45 as trace predicted"))
+            #expect(text.contains("(lab check exit 0)"))
+            // What the demo says about the network is what the example holds.
+            #expect(
+                text.contains(
+                    "wg0 (UDP 51820, 10.0.0.0/24) with alice and carol, wg1 (UDP 51821, 10.1.0.0/24) with bob"))
+            #expect(text.contains("Behind NAT (host.yaml): carol."))
             // Torn down: no run of its own is left, and the example itself was not edited.
             #expect(Set(Lab.runningIDs()).subtracting(runsBefore).isEmpty)
             let original = try String(

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WireTestSupport
 
 @testable import WireLab
 
 /// Whether namespace labs can run here: root and every tool. CI sets WIRESMITH_REQUIRE_LAB=1 to turn a skip into
 /// a failure.
 enum LabEnvironment {
-    static let required = ProcessInfo.processInfo.environment["WIRESMITH_REQUIRE_LAB"] == "1"
+    static let required = TestTools.labRequired
 
     /// Why labs cannot run here, or nil when they can.
     static let unavailable: String? = {
@@ -22,8 +23,7 @@ enum LabEnvironment {
         if let why = unavailable { try #require(Bool(false), "lab required but unavailable: \(why)") }
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = TestTools.packageRoot
 
     static func network(_ name: String) -> String {
         packageRoot.appendingPathComponent("Tests/WireLabTests/Networks/\(name)").path
@@ -32,14 +32,7 @@ enum LabEnvironment {
     static func example(_ name: String) -> String { packageRoot.appendingPathComponent("examples/\(name)").path }
 
     /// The built `wiresmith` executable, for the tests that need a separate process (kill, another user).
-    static var binary: String? {
-        if let b = ProcessInfo.processInfo.environment["WIRESMITH_BIN"] { return b }
-        for config in ["debug", "release"] {
-            let p = packageRoot.appendingPathComponent(".build/\(config)/wiresmith").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    static var binary: String? { TestTools.builtBinary("wiresmith") }
 
     /// A fresh run id for a test, unlikely to collide with a user's labs (they get 4 hex digits).
     static func freshID() -> String { "t" + String(format: "%05x", Int.random(in: 0..<0xfffff)) }

@@ -9,7 +9,7 @@ struct ReferenceRoutes {
 
     static func mask(_ length: Int) -> UInt128 { length == 0 ? 0 : ~UInt128(0) << (128 - length) }
 
-    mutating func insert(_ address: InternetAddress, _ length: Int, _ peer: Int) {
+    mutating func insert(_ address: IPAddress, _ length: Int, _ peer: Int) {
         tables[address.bitWidth * 1000 + length, default: [:]][address.leftAligned & Self.mask(length)] = peer
     }
 
@@ -17,7 +17,7 @@ struct ReferenceRoutes {
         for (k, table) in tables { tables[k] = table.filter { $0.value != peer } }
     }
 
-    func lookup(_ address: InternetAddress) -> Int? {
+    func lookup(_ address: IPAddress) -> Int? {
         for length in stride(from: address.bitWidth, through: 0, by: -1) {
             if let table = tables[address.bitWidth * 1000 + length],
                 let peer = table[address.leftAligned & Self.mask(length)]
@@ -32,12 +32,12 @@ struct ReferenceRoutes {
 @Suite("AllowedIPs against a reference model")
 struct AllowedIPsRandomTests {
     /// A random address near `base`: the first `keep` bits of `base`, the rest random.
-    static func mutate(_ base: InternetAddress, keep: Int, _ rng: inout SeededRandom) -> InternetAddress {
+    static func mutate(_ base: IPAddress, keep: Int, _ rng: inout SeededRandom) -> IPAddress {
         let m = ReferenceRoutes.mask(keep)
         return base.withLeftAligned((base.leftAligned & m) | (UInt128(rng.next()) << 64 | UInt128(rng.next())) & ~m)
     }
 
-    static func randomAddress(v6: Bool, _ rng: inout SeededRandom) -> InternetAddress {
+    static func randomAddress(v6: Bool, _ rng: inout SeededRandom) -> IPAddress {
         v6 ? .v6(UInt128(rng.next()) << 64 | UInt128(rng.next())) : .v4(UInt32(truncatingIfNeeded: rng.next()))
     }
 
@@ -46,7 +46,7 @@ struct AllowedIPsRandomTests {
         var rng = SeededRandom(seed: 0x5EED_A11D)
         var trie = AllowedIPs<Int>()
         var model = ReferenceRoutes()
-        var bases: [InternetAddress] = []
+        var bases: [IPAddress] = []
         let peers = 2000
         // 1000 random routes per family, each followed by 49 mutations of it: 100,000 insertions in all.
         for v6 in [false, true] {

@@ -5,11 +5,11 @@ import Testing
 /// The kernel's allowedips selftest (drivers/net/wireguard/selftest/allowedips.c) and a randomized comparison.
 @Suite("AllowedIPs (cryptokey routing trie)")
 struct AllowedIPsTests {
-    static func ip4(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> InternetAddress {
+    static func ip4(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> IPAddress {
         .v4(a << 24 | b << 16 | c << 8 | d)
     }
 
-    static func ip6(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> InternetAddress {
+    static func ip6(_ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: UInt32) -> IPAddress {
         .v6(UInt128(a) << 96 | UInt128(b) << 64 | UInt128(c) << 32 | UInt128(d))
     }
 
@@ -42,7 +42,7 @@ struct AllowedIPsTests {
         return t
     }
 
-    static let lookups: [(InternetAddress, Character)] = [
+    static let lookups: [(IPAddress, Character)] = [
         (ip4(192, 168, 4, 20), "a"), (ip4(192, 168, 4, 0), "a"), (ip4(192, 168, 4, 4), "b"),
         (ip4(192, 168, 200, 182), "c"), (ip4(192, 95, 5, 68), "c"), (ip4(192, 95, 5, 96), "e"),
         (ip6(0x2607_5300, 0x6000_6b00, 0, 0xc05f_0543), "d"), (ip6(0x2607_5300, 0x6000_6b00, 0, 0xc02e_01ee), "c"),

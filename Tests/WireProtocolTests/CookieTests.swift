@@ -13,7 +13,7 @@ struct CookieTests {
         var pair = try Support.Pair()
         let first = try pair.initiation(index: 0x42, at: .seconds(1))
         #expect(first.mac2 == [UInt8](repeating: 0, count: 16))
-        let now = Duration.seconds(1)
+        let now = Instant.zero + .seconds(1)
         #expect(pair.responderChecker.verify(first, source: Self.source, now: now, underLoad: true) == .cookieRequired)
 
         let reply = pair.responderChecker.createReply(to: first, source: Self.source, now: now, using: &pair.rng)
@@ -24,11 +24,13 @@ struct CookieTests {
 
         let second = try pair.initiation(index: 0x43, at: .seconds(2))
         #expect(second.mac2 != [UInt8](repeating: 0, count: 16))
-        #expect(pair.responderChecker.verify(second, source: Self.source, now: .seconds(2), underLoad: true) == .valid)
+        #expect(
+            pair.responderChecker.verify(second, source: Self.source, now: .zero + .seconds(2), underLoad: true)
+                == .valid)
         // The cookie is bound to the source address.
         #expect(
             pair.responderChecker.verify(
-                second, source: [192, 0, 2, 2, 0xCA, 0x6C], now: .seconds(2),
+                second, source: [192, 0, 2, 2, 0xCA, 0x6C], now: .zero + .seconds(2),
                 underLoad: true) == .cookieRequired)
         // Not under load, mac2 is not consulted.
         #expect(pair.responderChecker.verify(first, source: Self.source, now: now, underLoad: false) == .valid)
@@ -39,9 +41,9 @@ struct CookieTests {
         var pair = try Support.Pair()
         let first = try pair.initiation()
         let reply = pair.responderChecker.createReply(to: first, source: Self.source, now: .zero, using: &pair.rng)
-        try pair.initiatorCookies.consumeCookieReply(reply, now: .seconds(10))
-        #expect(pair.initiatorCookies.hasFreshCookie(now: .seconds(129)))
-        #expect(!pair.initiatorCookies.hasFreshCookie(now: .seconds(130)))
+        try pair.initiatorCookies.consumeCookieReply(reply, now: .zero + .seconds(10))
+        #expect(pair.initiatorCookies.hasFreshCookie(now: .zero + .seconds(129)))
+        #expect(!pair.initiatorCookies.hasFreshCookie(now: .zero + .seconds(130)))
         let late = try pair.initiation(at: .seconds(130))
         #expect(late.mac2 == [UInt8](repeating: 0, count: 16))
     }
@@ -53,15 +55,15 @@ struct CookieTests {
         let reply = pair.responderChecker.createReply(to: first, source: Self.source, now: .zero, using: &pair.rng)
         try pair.initiatorCookies.consumeCookieReply(reply, now: .zero)
         let withCookie = try pair.initiation(at: .seconds(1))
-        #expect(pair.responderChecker.checkMAC2(withCookie, source: Self.source, now: .seconds(120)))
-        #expect(!pair.responderChecker.checkMAC2(withCookie, source: Self.source, now: .seconds(121)))
+        #expect(pair.responderChecker.checkMAC2(withCookie, source: Self.source, now: .zero + .seconds(120)))
+        #expect(!pair.responderChecker.checkMAC2(withCookie, source: Self.source, now: .zero + .seconds(121)))
         // A new reply makes a new secret; the new cookie works again.
         let reply2 = pair.responderChecker.createReply(
-            to: withCookie, source: Self.source, now: .seconds(121), using: &pair.rng)
-        try pair.initiatorCookies.consumeCookieReply(reply2, now: .seconds(121))
+            to: withCookie, source: Self.source, now: .zero + .seconds(121), using: &pair.rng)
+        try pair.initiatorCookies.consumeCookieReply(reply2, now: .zero + .seconds(121))
         let fresh = try pair.initiation(at: .seconds(122))
-        #expect(pair.responderChecker.checkMAC2(fresh, source: Self.source, now: .seconds(122)))
-        #expect(!pair.responderChecker.checkMAC2(withCookie, source: Self.source, now: .seconds(122)))
+        #expect(pair.responderChecker.checkMAC2(fresh, source: Self.source, now: .zero + .seconds(122)))
+        #expect(!pair.responderChecker.checkMAC2(withCookie, source: Self.source, now: .zero + .seconds(122)))
     }
 
     @Test("a cookie reply opens only under the mac1 of our last message")

@@ -11,7 +11,7 @@ struct DeviceTests {
 
     /// Delivers datagrams back and forth until quiet; returns every action with the device that produced it.
     static func run(
-        _ devices: inout NoiseDevices, _ start: [TunnelAction], fromA: Bool, now: ProtocolInstant,
+        _ devices: inout NoiseDevices, _ start: [TunnelAction], fromA: Bool, now: Instant,
         random: inout SeededRandom
     ) -> [(atA: Bool, action: TunnelAction)] {
         var queue: [(toA: Bool, datagram: [UInt8])] = start.compactMap {
@@ -170,7 +170,7 @@ struct DeviceTests {
         var devices = try NoiseDevices(seed: 1, endpointB: Self.endpointB)
         var random = SeededRandom(seed: 2)
         var seen = Set<UInt32>()
-        var now = ProtocolInstant.zero
+        var now = Instant.zero
         for round in 0..<5 {
             var actions: [TunnelAction] = []
             devices.a.encapsulate(

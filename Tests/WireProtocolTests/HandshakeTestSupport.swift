@@ -18,12 +18,9 @@ enum HandshakeTestSupport {
         TAI64N(sinceUnixEpoch: .seconds(1_795_000_000) + offset)
     }
 
-    /// A deterministic generator, so every handshake in a test is reproducible.
-    typealias SplitMix = SeededRandom
-
     /// Two identities that know each other, with a PSK.
     struct Pair {
-        var rng = SplitMix(seed: 42)
+        var rng = SeededRandom(seed: 42)
         let initiatorIdentity: HandshakeIdentity
         let responderIdentity: HandshakeIdentity
         var initiator: PeerHandshake
@@ -34,7 +31,7 @@ enum HandshakeTestSupport {
         var responderChecker: CookieChecker
 
         init(presharedKey: [UInt8] = [UInt8](repeating: 0x5A, count: 32)) throws {
-            var seedRNG = SplitMix(seed: 7)
+            var seedRNG = SeededRandom(seed: 7)
             initiatorIdentity = try HandshakeIdentity(privateKey: X25519.generatePrivateKey(using: &seedRNG))
             responderIdentity = try HandshakeIdentity(privateKey: X25519.generatePrivateKey(using: &seedRNG))
             initiator = try PeerHandshake(
@@ -51,7 +48,7 @@ enum HandshakeTestSupport {
         mutating func initiation(index: UInt32 = 0x1111, at offset: Duration = .zero) throws -> HandshakeInitiation {
             var message = try initiator.createInitiation(
                 senderIndex: index, timestamp: HandshakeTestSupport.timestamp(offset), using: &rng)
-            initiatorCookies.addMACs(to: &message, now: offset)
+            initiatorCookies.addMACs(to: &message, now: .zero + offset)
             return message
         }
     }

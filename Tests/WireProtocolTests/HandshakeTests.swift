@@ -9,7 +9,7 @@ struct HandshakeTests {
 
     /// The responder's side of an initiation: MACs, decryption, the peer's checks, the response with MACs.
     private func respond(
-        _ pair: inout Support.Pair, to initiation: HandshakeInitiation, now: Duration = .zero, index: UInt32 = 0x2222
+        _ pair: inout Support.Pair, to initiation: HandshakeInitiation, now: Instant = .zero, index: UInt32 = 0x2222
     ) throws -> HandshakeResponse {
         #expect(
             pair.responderChecker.verify(initiation, source: [10, 0, 0, 1, 0, 51], now: now, underLoad: false)
@@ -54,26 +54,28 @@ struct HandshakeTests {
     func replay() throws {
         var pair = try Support.Pair()
         let first = try pair.initiation(at: .seconds(10))
-        _ = try respond(&pair, to: first, now: .seconds(10))
+        _ = try respond(&pair, to: first, now: .zero + .seconds(10))
         // The same bytes again, well past the rate limit.
         let again = try pair.responderIdentity.consumeInitiation(first)
-        #expect(throws: HandshakeError.replayedTimestamp) { try pair.responder.accept(again, now: .seconds(11)) }
+        #expect(throws: HandshakeError.replayedTimestamp) {
+            try pair.responder.accept(again, now: .zero + .seconds(11))
+        }
         // A fresh initiation stamped earlier (a clock that went backwards, or a stored old message).
         let older = try pair.initiation(at: .seconds(5))
         let consumedOlder = try pair.responderIdentity.consumeInitiation(older)
         #expect(throws: HandshakeError.replayedTimestamp) {
-            try pair.responder.accept(consumedOlder, now: .seconds(12))
+            try pair.responder.accept(consumedOlder, now: .zero + .seconds(12))
         }
         // A later one is fine.
         let later = try pair.initiation(at: .seconds(20))
-        try pair.responder.accept(try pair.responderIdentity.consumeInitiation(later), now: .seconds(20))
+        try pair.responder.accept(try pair.responderIdentity.consumeInitiation(later), now: .zero + .seconds(20))
         #expect(pair.responder.latestTimestamp == Support.timestamp(.seconds(20)))
     }
 
     @Test("at most one initiation per peer is accepted every 20 ms (manual clock)")
     func rateLimit() throws {
         var pair = try Support.Pair()
-        let start = Duration.seconds(100)
+        let start = Instant.zero + .seconds(100)
         // (arrival after `start`, accepted?): a window of 20 ms opens at each accepted initiation only.
         let schedule: [(Duration, Bool)] = [
             (.zero, true), (.milliseconds(5), false), (.milliseconds(20), false), (.milliseconds(21), true),
@@ -139,7 +141,7 @@ struct HandshakeTests {
         }
         // As initiator receiving a response with a low-order ephemeral key: ee is zero; the handshake stays open.
         let good = try pair.initiation(at: .seconds(1))
-        var response = try respond(&pair, to: good, now: .seconds(1))
+        var response = try respond(&pair, to: good, now: .zero + .seconds(1))
         response.ephemeral = point
         #expect(throws: HandshakeError.crypto(.zeroSharedSecret)) { try pair.initiator.consumeResponse(response) }
         #expect(pair.initiator.state == .initiationCreated)

@@ -57,7 +57,7 @@ struct LossyWireTests {
         var spoofAccepted = 0
         var spoofDropped = 0
         var replayDrops = 0
-        var handshakesA: [ProtocolInstant] = []
+        var handshakesA: [Instant] = []
         var packet = ipv4Packet(from: addressA, to: addressB, payload: 12)
 
         func route(_ actions: [TunnelAction], fromA: Bool, at ms: Int) {
@@ -82,7 +82,7 @@ struct LossyWireTests {
         }
 
         for ms in 0..<total {
-            let now = ProtocolInstant.zero + .milliseconds(ms)
+            let now = Instant.zero + .milliseconds(ms)
             for (toA, datagram) in wire.take(at: ms) {
                 actions.removeAll(keepingCapacity: true)
                 let before = a.tunnels[7]!.statistics.lastHandshake
@@ -130,7 +130,7 @@ struct LossyWireTests {
         #expect(delivered > total * 90 / 100, "delivered \(delivered) of \(total)")
         // Sessions rekey on time. Both sides may initiate at once (the responder initiates when it has data and
         // no confirmed session): handshakes within one Rekey-Timeout count as one rekey.
-        var rekeys: [ProtocolInstant] = []
+        var rekeys: [Instant] = []
         for time in handshakesA where rekeys.last.map({ time - $0 > ProtocolConstants.rekeyTimeout }) ?? true {
             rekeys.append(time)
         }

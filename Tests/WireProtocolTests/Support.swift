@@ -25,7 +25,7 @@ struct FakeHandshake: TunnelHandshake {
     }
 
     mutating func createInitiation(
-        localIndex: UInt32, now: ProtocolInstant,
+        localIndex: UInt32, now: Instant,
         random: inout some RandomNumberGenerator
     ) throws -> [UInt8] {
         let ephemeral = random.next()
@@ -38,7 +38,7 @@ struct FakeHandshake: TunnelHandshake {
         return m
     }
 
-    mutating func consumeResponse(_ message: [UInt8], now: ProtocolInstant) throws -> SessionKeys {
+    mutating func consumeResponse(_ message: [UInt8], now: Instant) throws -> SessionKeys {
         let receiver = UInt32(Self.read(message, at: 8, 4))
         guard let pending, pending.index == receiver else { throw Rejected(why: "no initiation \(receiver)") }
         self.pending = nil
@@ -52,7 +52,7 @@ struct FakeHandshake: TunnelHandshake {
 
     mutating func respond(
         toInitiation message: [UInt8], consumed: ConsumedInitiation?, localIndex: UInt32,
-        now: ProtocolInstant, random: inout some RandomNumberGenerator
+        now: Instant, random: inout some RandomNumberGenerator
     )
         throws -> (response: [UInt8], keys: SessionKeys)
     {
@@ -72,7 +72,7 @@ struct FakeHandshake: TunnelHandshake {
         return (m, keys)
     }
 
-    mutating func consumeCookieReply(_ message: [UInt8], now: ProtocolInstant) throws {}
+    mutating func consumeCookieReply(_ message: [UInt8], now: Instant) throws {}
 
     mutating func clear() { pending = nil }
 }
@@ -103,14 +103,14 @@ struct TunnelPair {
     let endpointA = UDPEndpoint(address: .v4(0xc000_0201), port: 51820)
     let endpointB = UDPEndpoint(address: .v4(0xc000_0202), port: 51821)
     /// Everything either side was told to do, in order, for inspection.
-    var log: [(time: ProtocolInstant, side: Side, action: TunnelAction)] = []
+    var log: [(time: Instant, side: Side, action: TunnelAction)] = []
 
     init(configurationA: Tunnel.Configuration = .init(), configurationB: Tunnel.Configuration = .init()) {
         a = Tunnel(peerIndex: 1, handshake: FakeHandshake(), endpoint: endpointB, configuration: configurationA)
         b = Tunnel(peerIndex: 2, handshake: FakeHandshake(), endpoint: nil, configuration: configurationB)
     }
 
-    var now: ProtocolInstant { clock.now }
+    var now: Instant { clock.now }
 
     /// A packet from `side`'s TUN device; returns the actions (datagrams are not delivered).
     mutating func send(_ side: Side, _ packet: [UInt8]) -> [TunnelAction] {
@@ -178,7 +178,7 @@ struct TunnelPair {
     }
 
     /// Lets time pass until `end`: both sides' timers fire at their deadlines and everything sent is delivered.
-    mutating func run(until end: ProtocolInstant) {
+    mutating func run(until end: Instant) {
         while true {
             let next = [a.nextDeadline, b.nextDeadline].compactMap { $0 }.min()
             guard let next, next <= end else { break }
@@ -190,7 +190,7 @@ struct TunnelPair {
     }
 
     /// Datagrams `side` sent at or after `start`, with their times.
-    func sent(by side: Side, since start: ProtocolInstant) -> [(time: ProtocolInstant, datagram: [UInt8])] {
+    func sent(by side: Side, since start: Instant) -> [(time: Instant, datagram: [UInt8])] {
         log.compactMap { entry in
             guard entry.side == side, entry.time >= start, case .writeToNetwork(let d, _) = entry.action
             else { return nil }

@@ -9,7 +9,7 @@ struct TimersTests {
     func retransmitEveryFiveSeconds() {
         var pair = TunnelPair()
         _ = pair.send(.a, ipv4Packet(from: 1, to: 2, payload: 1))
-        var sentAt: [ProtocolInstant] = [pair.now]
+        var sentAt: [Instant] = [pair.now]
         while sentAt.count < 6, let deadline = pair.a.nextDeadline {
             pair.clock.advance(to: deadline)
             if pair.tick(.a).types == [1] { sentAt.append(pair.now) }
@@ -27,7 +27,7 @@ struct TimersTests {
         var pair = TunnelPair()
         _ = pair.send(.a, ipv4Packet(from: 1, to: 2, payload: 1))
         var initiations = [pair.now]
-        var gaveUpAt: ProtocolInstant?
+        var gaveUpAt: Instant?
         while let deadline = pair.a.nextDeadline, deadline < .zero + .seconds(200) {
             pair.clock.advance(to: deadline)
             let actions = pair.tick(.a)

@@ -6,15 +6,16 @@ import WireConfig
 /// wg1's subnet. (The direct case, B itself not accepting A, is `address-not-allowed`.)
 ///
 /// Linear: sources are grouped by the prefix they route into B, and each group is checked against C's AllowedIPs
-/// by counting sorted ranges, so a hub with 10,000 peers routing one subnet costs 10,000 lookups, not 10^8.
+/// by counting the source prefixes under each of C's (one walk down the trie), so a hub with 10,000 peers routing
+/// one subnet costs 10,000 lookups, not 10^8.
 struct AsymmetricAllowedIPsRule: LintRule {
     var codes: [FindingCode] { [.asymmetricAllowedIPs] }
 
     /// The sources routing one prefix into a relay.
     struct Group {
         var prefix: IPPrefix
-        /// Source addresses (host routes), valued by the link (A's section for B) they route through.
-        var sources: PrefixTable<Int>
+        /// Source addresses (host routes), valued by the links (A's sections for B) they route through.
+        var sources: PrefixTrie<[Int]>
     }
 
     func check(_ context: LintContext) -> [Finding] {
@@ -33,7 +34,8 @@ struct AsymmetricAllowedIPsRule: LintRule {
                 }
             }
             guard !byPrefix.isEmpty else { continue }
-            let groups = PrefixTable(byPrefix.map { ($0.key, Group(prefix: $0.key, sources: PrefixTable($0.value))) })
+            let groups = PrefixTrie(
+                grouping: byPrefix.map { ($0.key, Group(prefix: $0.key, sources: PrefixTrie(grouping: $0.value))) })
             var reported = Set<[Int]>()
             for i in host.interfaces {
                 for li in context.linksByInterface[i.id] ?? [] {
@@ -48,13 +50,13 @@ struct AsymmetricAllowedIPsRule: LintRule {
                             let maximal = accept.allowedIPs.filter { p in
                                 !accept.allowedIPs.contains { $0 != p && $0.contains(p) }
                             }
+                            // Distinct source addresses: covered by C, and C's own (which need no cover).
                             var covered = 0
-                            for p in maximal { covered += sources.countWithin(p) }
-                            let ownInGroup = own.reduce(0) { $0 + sources.exactly(IPPrefix.host($1)).count }
-                            let ownCovered = own.filter { accept.allowedIPs.covers($0) }
-                                .reduce(0) { $0 + sources.exactly(IPPrefix.host($1)).count }
-                            guard covered - ownCovered < sources.entries.count - ownInGroup else { continue }
-                            for s in sources.entries
+                            for p in maximal { covered += sources.count(within: p) }
+                            let ownInGroup = own.filter { sources.exact(IPPrefix.host($0)) != nil }
+                            let ownCovered = ownInGroup.filter { accept.allowedIPs.covers($0) }.count
+                            guard covered - ownCovered < sources.count - ownInGroup.count else { continue }
+                            for s in sources.flattened()
                             where !own.contains(s.prefix.address)
                                 && !accept.allowedIPs.covers(s.prefix.address)
                             {

@@ -3,18 +3,38 @@ import WireConfig
 /// Finds spokes of a hub whose AllowedIPs for the hub cover only the hub's own addresses (typically its /32).
 /// Packets from one spoke to another never enter the tunnel (no route), so spokes cannot reach each other through
 /// the hub even when it forwards. A warning when the hub forwards (relaying looks intended), info otherwise
-/// (isolated clients may be the design).
+/// (isolated clients may be the design). Spokes are counted across all of the hub's interfaces, so clients of a
+/// two-interface hub (one on wg0, one on wg1) that route only the hub's /32 are found on both.
 struct ClientToClientBlockedRule: LintRule {
     var codes: [FindingCode] { [.clientToClientBlocked] }
 
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
-        for hub in context.usable {
-            let spokes = (context.linksByInterface[hub.id] ?? []).map { context.links[$0] }
-                .filter { $0.remote != nil && $0.reverse != nil && $0.peer.endpoint == nil }
-            guard spokes.count > 1 else { continue }
+        var byHost: [String: [TunnelInterface]] = [:]
+        for hub in context.usable { byHost[hub.host, default: []].append(hub) }
+        for (_, hubs) in byHost.sorted(by: { $0.key < $1.key }) {
+            let spokesOf = hubs.map { hub in
+                (context.linksByInterface[hub.id] ?? []).map { context.links[$0] }
+                    .filter { $0.remote != nil && $0.reverse != nil && $0.peer.endpoint == nil }
+            }
+            let all = spokesOf.flatMap { $0 }
+            guard all.count > 1 else { continue }
+            for (hub, spokes) in zip(hubs, spokesOf) {
+                out += check(hub, spokes, all: all, context)
+            }
+        }
+        return out
+    }
+
+    func check(
+        _ hub: TunnelInterface, _ spokes: [LintContext.PeerLink], all: [LintContext.PeerLink], _ context: LintContext
+    )
+        -> [Finding]
+    {
+        var out: [Finding] = []
+        do {
             let own = hub.config.interface.addresses.map(\.address)
-            guard !own.isEmpty else { continue }
+            guard !own.isEmpty else { return [] }
             let facts = context.facts(hub.host)
             for link in spokes {
                 guard let spoke = link.remote, let back = link.reverse, !back.allowedIPs.isEmpty,
@@ -24,23 +44,29 @@ struct ClientToClientBlockedRule: LintRule {
                 else { continue }
                 let family = IPFamily(own[0])
                 let forwards = facts.forwarding(family).value
-                let subnets = hub.config.interface.addresses.map(\.network).filter { $0.length < $0.address.bitWidth }
+                let subnets = (context.network.host(hub.host)?.interfaces ?? [hub]).flatMap {
+                    $0.config.interface.addresses.map(\.network)
+                }.filter { $0.length < $0.address.bitWidth && IPFamily($0.address) == family }
                 let at = back.origin?.location(of: .allowedIPs) ?? SourceLocation(file: "", line: 1)
-                let others = spokes.filter { $0.remote != spoke }.prefix(3).compactMap(\.remote)
-                out.append(
-                    Finding(
-                        .clientToClientBlocked, forwards ? .warning : .info, hosts: [spoke.host, hub.host],
-                        interfaces: [spoke, hub.id], locations: [at],
-                        message:
-                            "\(spoke) routes only \(back.allowedIPs.listed) (\(hub.qualifiedName) itself) into the "
-                            + "tunnel: it cannot reach the other peers of \(hub.qualifiedName) ("
-                            + others.map(\.description).joined(separator: ", ")
-                            + (spokes.count - 1 > others.count ? ", ..." : "") + ")"
-                            + (forwards ? " although \(hub.host) forwards" : ""),
-                        fix: subnets.isEmpty
-                            ? "add the other peers' addresses to AllowedIPs at \(at.fileLine) if they should be reached"
-                            : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each "
-                                + "other"))
+                let othersAll = all.filter { $0.remote != spoke }.compactMap(\.remote)
+                let others = othersAll.prefix(3)
+                var f = Finding(
+                    .clientToClientBlocked, forwards ? .warning : .info, hosts: [spoke.host, hub.host],
+                    interfaces: [spoke, hub.id], locations: [at],
+                    message:
+                        "\(spoke) routes only \(back.allowedIPs.listed) (\(hub.qualifiedName) itself) into the "
+                        + "tunnel: it cannot reach the other peers of \(hub.host) ("
+                        + others.map(\.description).joined(separator: ", ")
+                        + (othersAll.count > others.count ? ", ..." : "") + ")"
+                        + (forwards ? " although \(hub.host) forwards" : ""),
+                    fix: subnets.isEmpty
+                        ? "add the other peers' addresses to AllowedIPs at \(at.fileLine) if they should be reached"
+                        : "set `AllowedIPs = \(subnets.listed)` at \(at.fileLine) if the peers should reach each "
+                            + "other")
+                f.pairs = othersAll.map {
+                    IntentPair(from: IntentParty(host: spoke.host), to: IntentParty(host: $0.host))
+                }
+                out.append(f)
             }
         }
         return out

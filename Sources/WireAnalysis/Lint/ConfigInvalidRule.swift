@@ -46,6 +46,14 @@ struct ConfigInvalidRule: LintRule {
                 context.network.hosts.first { $0.facts.file == d.location.file }?.name
                 ?? context.network.allInterfaces.first { $0.file == d.location.file }?.host ?? ""
             let isFacts = context.network.hosts.contains { $0.facts.file == d.location.file }
+            if d.location.file == context.network.intent.file {
+                out.append(
+                    Finding(
+                        .intentInvalid, d.severity == .error ? .error : .warning,
+                        hosts: [context.network.hosts.first?.name ?? ""], locations: [d.location],
+                        message: Self.text(d), fix: "correct the field at \(d.location.fileLine) (docs/intent.md)"))
+                continue
+            }
             out.append(
                 Finding(
                     isFacts ? .factsInvalid : .configInvalid, d.severity == .error ? .error : .warning,

@@ -7,7 +7,7 @@ struct DuplicateAddressRule: LintRule {
 
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
-        let entries = context.addressTable.entries
+        let entries = context.addressTable.flattened()
         var i = 0
         while i < entries.count {
             var j = i + 1

@@ -43,6 +43,9 @@ public struct Finding: Hashable, Sendable {
     /// The fix as edits to config files, when it is one (`lint --fix` and the demo apply these); empty when the fix
     /// needs a decision or lives outside the configs (a firewall, a facts file).
     public var edits: [ConfigEdit] = []
+    /// The traffic the finding says is dropped (source, destination), when the rule knows it: lint leaves the
+    /// finding out when intent.yaml says every such pair must not reach (an intended isolation, docs/intent.md).
+    public var pairs: [IntentPair] = []
 
     /// A finding; duplicate hosts and interfaces are dropped, keeping the first occurrence's order.
     public init(
@@ -65,6 +68,20 @@ public struct Finding: Hashable, Sendable {
 
     /// The line to edit, when there is one.
     public var primaryLocation: SourceLocation? { locations.first }
+}
+
+/// Traffic from one party to another, as findings and the intent name it.
+public struct IntentPair: Hashable, Sendable {
+    /// Where the traffic starts.
+    public var from: IntentParty
+    /// Where it goes.
+    public var to: IntentParty
+
+    /// A pair.
+    public init(from: IntentParty, to: IntentParty) {
+        self.from = from
+        self.to = to
+    }
 }
 
 extension SourceLocation {

@@ -68,4 +68,18 @@ public enum FindingCode: String, Hashable, Sendable, CaseIterable {
     case routeConflict = "route-conflict"
     /// A relay whose FORWARD chain drops the traffic it relays.
     case forwardBlocked = "forward-blocked"
+    /// An interface that never comes up: a ListenPort taken, an Endpoint name that resolves nowhere, a failing hook.
+    case interfaceDown = "interface-down"
+    /// A host's INPUT chain drops the WireGuard UDP port or the tunnel's traffic.
+    case inputBlocked = "input-blocked"
+    /// A host's OUTPUT chain drops the WireGuard UDP datagrams or the tunnel's traffic.
+    case outputBlocked = "output-blocked"
+    /// Strict reverse-path filtering drops a peer's packets: its address is not routed back out of the interface.
+    case rpFilter = "rp-filter"
+    /// A malformed or unknown intent.yaml field.
+    case intentInvalid = "intent-invalid"
+    /// intent.yaml says a pair must not reach, but it does.
+    case intentLeak = "intent-leak"
+    /// intent.yaml says (or, stated, defaults to) a pair must reach, but it does not in some phase.
+    case intentUnreachable = "intent-unreachable"
 }

@@ -28,29 +28,41 @@ struct ForwardBlockedRule: LintRule {
                         let onward = context.onward(host: host.name, from: link, prefix: q),
                         let source = context.hostAddresses(link.local).first(where: { IPFamily($0) == family })
                     else { continue }
-                    let d = facts.forwardDecision(
-                        family: family, inInterface: inIface,
-                        outInterface: onward.outInterface, source: source,
-                        destination: onward.destination, state: .new)
-                    guard d.action != .accept, reported.insert([inIface, onward.outInterface]).inserted else {
-                        continue
-                    }
-                    let by =
-                        d.rule.map { _ in "a \(d.action.rawValue.uppercased()) rule" }
-                        ?? "the chain's policy \(d.action.rawValue.uppercased())"
-                    let ipt = family == .ipv4 ? "iptables" : "ip6tables"
-                    out.append(
-                        Finding(
+                    let pair = IntentPair(
+                        from: IntentParty(host: link.local.host, address: source),
+                        to: context.network.party(onward.destination.description)
+                            ?? IntentParty(host: "", address: onward.destination))
+                    // The new connection, then its reply (conntrack ESTABLISHED) back the other way.
+                    for reply in [false, true] {
+                        let (i, o) = reply ? (onward.outInterface, inIface) : (inIface, onward.outInterface)
+                        let d = facts.forwardDecision(
+                            family: family, inInterface: i, outInterface: o,
+                            source: reply ? onward.destination : source,
+                            destination: reply ? source : onward.destination, state: reply ? .established : .new)
+                        guard d.action != .accept, reported.insert([i, o]).inserted else { continue }
+                        let by =
+                            d.rule.map { _ in "a \(d.action.rawValue.uppercased()) rule" }
+                            ?? "the chain's policy \(d.action.rawValue.uppercased())"
+                        let ipt = family == .ipv4 ? "iptables" : "ip6tables"
+                        let ct = reply ? " -m conntrack --ctstate RELATED,ESTABLISHED" : ""
+                        let what =
+                            reply
+                            ? "the replies to what \(link.local) (\(source)) sends through \(inIface) to "
+                                + "\(onward.text): they come back in on \(i) and go out of \(o), "
+                            : "\(link.local) (\(source)) routes \(q) into \(inIface), \(host.name) sends it on "
+                                + "\(onward.text) out of \(onward.outInterface), "
+                        var f = Finding(
                             .forwardBlocked, .error, hosts: [host.name, link.local.host],
                             interfaces: [link.remote, link.local].compactMap { $0 },
                             locations: [d.location].compactMap { $0 } + [context.location(link, prefix: q)],
-                            message:
-                                "\(host.name)'s FORWARD chain drops what it relays: \(link.local) (\(source)) routes "
-                                + "\(q) into \(inIface), \(host.name) sends it on \(onward.text) out of "
-                                + "\(onward.outInterface), and \(by)" + (d.location.map { " (\($0.fileLine))" } ?? "")
-                                + " drops it",
-                            fix: "add `PostUp = \(ipt) -I FORWARD -i \(inIface) -o \(onward.outInterface) -j ACCEPT` "
-                                + "(and the matching PostDown with -D), or correct the rule that drops it"))
+                            message: "\(host.name)'s FORWARD chain drops what it relays: " + what + "and \(by)"
+                                + (d.location.map { " (\($0.fileLine))" } ?? "") + " drops "
+                                + (reply ? "them" : "it"),
+                            fix: "add `PostUp = \(ipt) -I FORWARD -i \(i) -o \(o)\(ct) -j ACCEPT` "
+                                + "(and the matching PostDown with -D), or correct the rule that drops it")
+                        f.pairs = [pair]
+                        out.append(f)
+                    }
                 }
             }
         }

@@ -4,7 +4,8 @@ import WireConfig
 /// host sends on elsewhere: to another peer (a hub between spokes, or between its wg0 and wg1), to one of its LANs
 /// (a site gateway), or anywhere (a default route: an internet gateway). Linux drops such packets unless
 /// `net.ipv4.ip_forward` (or `net.ipv6.conf.all.forwarding`) is 1. Forwarding is read from host.yaml and from the
-/// PreUp/PostUp lines (`EffectiveFacts`); unstated, it is Linux's default, off.
+/// PreUp/PostUp lines (`EffectiveFacts`); unstated, it is Linux's default, off. A family the routing peer has no
+/// address of is not relayed (a full-tunnel client routing `::/0` without IPv6 has nothing to send).
 struct ForwardingDisabledRule: LintRule {
     var codes: [FindingCode] { [.forwardingDisabled] }
 
@@ -19,6 +20,14 @@ struct ForwardingDisabledRule: LintRule {
                 for q in link.peer.allowedIPs where !context.isOwn(q, of: host.name) {
                     let family = IPFamily(q.address)
                     guard evidence[family] == nil, !facts.forwarding(family).value else { continue }
+                    // A peer with no address of the family sends nothing of it through (a full-tunnel client's
+                    // `::/0` without IPv6 is a leak guard: its packets die at the relay's source check anyway).
+                    guard
+                        context.hostAddresses(link.local).contains(where: { IPFamily($0) == family })
+                            || context.network.host(link.local.host)?.facts.lans.contains(where: {
+                                IPFamily($0.prefix.address) == family
+                            }) == true
+                    else { continue }
                     if let onward = context.onward(host: host.name, from: link, prefix: q) {
                         evidence[family] = (li, q, onward.text)
                     }

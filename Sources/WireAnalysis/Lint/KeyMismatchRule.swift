@@ -52,7 +52,8 @@ struct KeyMismatchRule: LintRule {
                         message: what + "; no interface of the network looks like the intended peer",
                         fix: "set PublicKey to the peer's public key (`wg pubkey < its private key`) at \(at.fileLine)")
                 )
-            } else if owners.isEmpty {
+            } else if owners.isEmpty && !context.network.allInterfaces.contains(where: { $0.publicKey == nil }) {
+                // (When some interface's PrivateKey is unusable, the key may well be its: config-invalid says so.)
                 out.append(
                     Finding(
                         .unknownPeer, .info, hosts: [link.local.host], interfaces: [link.local], locations: [at],

@@ -59,11 +59,11 @@ public struct LintContext: Sendable {
     /// `network.interfacesByKey`, re-indexed for fast lookups.
     let ownersByKey: [FastKey: [Network.InterfaceID]]
     /// Every interface's tunnel addresses (host routes), valued by interface.
-    let addressTable: PrefixTable<Network.InterfaceID>
+    let addressTable: PrefixTrie<[Network.InterfaceID]>
     /// Each host after `wg-quick up`: facts file plus what its PreUp/PostUp lines do.
     public let facts: [String: EffectiveFacts]
     /// Per host, every AllowedIPs entry of its usable interfaces (its cryptokey routes), valued by link index.
-    let routes: [String: PrefixTable<Int>]
+    let routes: [String: PrefixTrie<[Int]>]
     /// Links into each host: usable sections elsewhere naming a key of one of its interfaces.
     let incoming: [String: [Int]]
     /// Each interface's `Address` host addresses and ListenPort, so hot loops need not copy a whole interface.
@@ -103,7 +103,7 @@ public struct LintContext: Sendable {
         publicKeys = pubs
         ownersByKey = owners
         self.usable = usable
-        addressTable = PrefixTable(addrs)
+        addressTable = PrefixTrie(grouping: addrs)
 
         var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
         var listers: [FastKey: [Network.InterfaceID]] = [:]
@@ -152,7 +152,7 @@ public struct LintContext: Sendable {
             for p in l.peer.allowedIPs { routeItems[l.local.host, default: []].append((p, n)) }
             if let r = l.remote { incoming[r.host, default: []].append(n) }
         }
-        routes = routeItems.mapValues { PrefixTable($0) }
+        routes = routeItems.mapValues { PrefixTrie(grouping: $0) }
         self.incoming = incoming
         var byAddress: [IPAddress: String] = [:]
         var byName: [String: String] = [:]

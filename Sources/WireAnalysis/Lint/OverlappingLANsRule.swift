@@ -13,7 +13,7 @@ struct OverlappingLANsRule: LintRule {
             for lan in f.lans { items.append((lan.prefix, (h.name, "LAN \(lan.name)", f.facts.location(of: "lans")))) }
         }
         guard !items.isEmpty else { return [] }
-        let lans = PrefixTable(items)
+        let lans = PrefixTrie(grouping: items)
         var subnets: [(IPPrefix, (host: String, name: String, location: SourceLocation?))] = []
         for i in context.usable {
             for a in i.config.interface.addresses where a.length < a.address.bitWidth && !a.isDefaultRoute {
@@ -27,10 +27,10 @@ struct OverlappingLANsRule: LintRule {
                     ))
             }
         }
-        let tunnels = PrefixTable(subnets)
+        let tunnels = PrefixTrie(grouping: subnets)
         var out: [Finding] = []
         var seen = Set<[String]>()
-        for e in lans.entries {
+        for e in lans.flattened() {
             for o in lans.overlapping(e.prefix, limit: 64) + tunnels.overlapping(e.prefix, limit: 64) {
                 guard o.value.host != e.value.host || o.value.name.hasPrefix("tunnel") else { continue }
                 let pair = ["\(e.value.host) \(e.prefix)", "\(o.value.host) \(o.prefix) \(o.value.name)"]

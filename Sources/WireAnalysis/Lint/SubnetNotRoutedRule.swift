@@ -15,7 +15,7 @@ struct SubnetNotRoutedRule: LintRule {
             for lan in context.facts(h.name).lans { lanItems.append((lan.prefix, (h.name, lan))) }
         }
         guard !lanItems.isEmpty else { return [] }
-        let lanTable = PrefixTable(lanItems)
+        let lanTable = PrefixTrie(grouping: lanItems)
 
         // How many links into each host route part of each of its LANs.
         var routers: [String: [IPPrefix: Int]] = [:]

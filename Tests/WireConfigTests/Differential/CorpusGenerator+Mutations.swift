@@ -33,7 +33,7 @@ extension CorpusGenerator {
             if hasPrivate {
                 lines.append("[Peer]")
                 lines.append("PublicKey = \(privateKey.publicKey.base64)")
-                return (.stricter, "peer with the interface's own key")
+                return (.match, "peer with the interface's own key (wg ignores it; showconf leaves it out)")
             }
         case 6:
             if insert(afterPeer: "Endpoint = 192.0.2.1:domain") { return (.stricter, "Endpoint port by service name") }

@@ -1,9 +1,6 @@
 import WireConfig
 import WireCrypto
 
-/// The corpus generator draws from `SeededRandom`, so the generated corpus is the same on every run.
-typealias SeededGenerator = SeededRandom
-
 /// What the real tools are expected to do with a corpus config.
 enum Expectation: Equatable, CustomStringConvertible {
     /// wg accepts it and `wg showconf` equals `wiresmith showconf`.
@@ -35,9 +32,9 @@ struct CorpusConfig {
 ///
 /// Names resolve through the lab namespace's own hosts file (`LabHosts`); addresses are documentation ranges.
 struct CorpusGenerator {
-    var rng: SeededGenerator
+    var rng: SeededRandom
 
-    init(seed: UInt64) { rng = SeededGenerator(seed: seed) }
+    init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
     mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &rng) < p }
     mutating func pick<T>(_ items: [T]) -> T { items.randomElement(using: &rng)! }

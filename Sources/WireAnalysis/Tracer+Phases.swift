@@ -1,0 +1,71 @@
+import WireConfig
+
+/// Time in the trace: which endpoints a sender has learned from its peer's traffic in each phase (`TracePhase`).
+///
+/// WireGuard sets a peer's endpoint to the source of the last authenticated packet from it (whitepaper section
+/// 2.1, roaming). So a sender without a usable Endpoint for a peer can still reach it once the peer has sent: in
+/// the cold phase only what is sent at up counts (PersistentKeepalive, a PostUp `ping`, the kernel's IPv6 MLD and
+/// router solicitations to a peer whose AllowedIPs cover ff02::/16); in the warm phase any traffic; in the idle
+/// phase only hosts not behind NAT keep a learned endpoint valid (a NAT mapping expires, an address does not).
+extension Tracer {
+    /// True when the host sits behind NAT: `behind_nat: true`, or unstated and nobody dials it (no public address,
+    /// no Endpoint reaches it) - the way the lab builds it.
+    func behindNAT(_ h: Int) -> Bool {
+        facts[h].behindNAT ?? !dialed.contains(h)
+    }
+
+    /// How `sender` knows `receiver`'s endpoint from traffic the receiver sent, in `phase`; nil when it does not.
+    /// The caller has checked that the receiver can send to the sender (it has a working Endpoint for it).
+    func learnedEndpoint(of receiver: IfaceRef, by sender: IfaceRef, phase: TracePhase)
+        -> (detail: String, condition: String, setting: String?, location: SourceLocation?)?
+    {
+        let r = iface(receiver)
+        let s = iface(sender)
+        switch phase {
+        case .cold:
+            guard let up = sentAtUp(from: receiver, to: sender) else { return nil }
+            return (
+                "\(r.qualifiedName) sent to it at up (\(up.what))", "\(r.qualifiedName) sent at up (\(up.what))",
+                up.setting, up.location
+            )
+        case .warm:
+            return (
+                "\(r.qualifiedName) has sent to \(s.qualifiedName)", "after \(r.qualifiedName) has sent", nil, nil
+            )
+        case .idle:
+            if behindNAT(receiver.host) { return nil }
+            return (
+                "\(r.qualifiedName) has sent, and \(network.hosts[receiver.host].name) is not behind NAT, so the "
+                    + "endpoint learned stays valid",
+                "after \(r.qualifiedName) has sent (not behind NAT)", nil, nil
+            )
+        }
+    }
+
+    /// Traffic `from` sends to `to` as it comes up: a PostUp `ping` routed to that peer, or IPv6 MLD reports and
+    /// router solicitations when its AllowedIPs for the peer cover ff02::/16 (FIELD-NOTES: measured on
+    /// wireguard-go; the kernel sends them on every new device with a link-local address).
+    func sentAtUp(from: IfaceRef, to: IfaceRef) -> (what: String, setting: String, location: SourceLocation?)? {
+        let f = iface(from)
+        guard let toKey = publicKeys[to.host][to.iface] else { return nil }
+        for send in facts[from.host].sentAtUp where send.hook == .postUp {
+            guard let route = tables[from.host].lookup(send.target), route.device == f.name,
+                let hit = peerMaps[from.host][from.iface].lookup(send.target),
+                f.config.peers[hit.value].publicKey == toKey
+            else { continue }
+            return ("PostUp `\(send.command)`", "PostUp", send.location)
+        }
+        let mld = IPAddress("ff02::16")!
+        let rs = IPAddress("ff02::2")!
+        if let p = peerByKey[from.host][from.iface][toKey] {
+            let peer = f.config.peers[p]
+            if let cover = peer.allowedIPs.first(where: { $0.contains(mld) && $0.contains(rs) }) {
+                return (
+                    "IPv6 MLD reports and router solicitations: AllowedIPs \(cover) covers ff02::/16", "AllowedIPs",
+                    peer.origin?.location(of: cover, key: .allowedIPs)
+                )
+            }
+        }
+        return nil
+    }
+}

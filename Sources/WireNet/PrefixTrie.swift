@@ -1,0 +1,335 @@
+/// A longest-prefix-match table from IP prefixes to values: the one such structure of wiresmith, behind cryptokey
+/// routing (whitepaper §2, `AllowedIPs`), routing tables and lint's prefix questions.
+///
+/// The shape is the kernel's (drivers/net/wireguard/allowedips.c): a path-compressed binary trie per family whose
+/// nodes hold a masked key and a prefix length, branching on the bit after the prefix; nodes without a value are
+/// only junctions. Nodes live in one array and refer to each other by index, so the whole table is a value, and
+/// every node counts the values below it, so "how many prefixes lie inside P" is one walk down.
+///
+/// A prefix holds one value: inserting a prefix that is present replaces its value (as wg gives a prefix to the peer
+/// that claimed it last). Host bits are ignored everywhere (`10.1.2.3/24` is `10.1.2.0/24`). Walks visit prefixes in
+/// address order, shorter first on ties, IPv4 before IPv6.
+public struct PrefixTrie<Value: Sendable>: Sendable {
+    @usableFromInline typealias Index = Int32
+    @usableFromInline static var none: Index { -1 }
+
+    @usableFromInline
+    struct Node: Sendable {
+        /// The left-aligned network address, masked to `cidr`.
+        @usableFromInline var key: UInt128
+        @usableFromInline var cidr: UInt8
+        @usableFromInline var parent: Index
+        @usableFromInline var child0: Index = -1
+        @usableFromInline var child1: Index = -1
+        /// Values in this node's subtree, its own included.
+        @usableFromInline var count: Int32 = 0
+        @usableFromInline var value: Value?
+
+        @usableFromInline
+        init(key: UInt128, cidr: UInt8, parent: Index) {
+            self.key = key
+            self.cidr = cidr
+            self.parent = parent
+        }
+    }
+
+    @usableFromInline var nodes: [Node] = []
+    @usableFromInline var root4: Index = -1
+    @usableFromInline var root6: Index = -1
+    private var free: [Index] = []
+
+    /// An empty table.
+    public init() {}
+
+    /// The number of prefixes held.
+    public var count: Int {
+        Int((root4 == Self.none ? 0 : nodes[Int(root4)].count) + (root6 == Self.none ? 0 : nodes[Int(root6)].count))
+    }
+
+    /// Whether no prefix is held.
+    public var isEmpty: Bool { count == 0 }
+
+    // MARK: Bits
+
+    @inlinable @inline(__always)
+    static func mask(_ cidr: UInt8) -> UInt128 {
+        cidr == 0 ? 0 : ~UInt128(0) << (128 - UInt128(cidr))
+    }
+
+    @inlinable @inline(__always)
+    static func bit(_ key: UInt128, at position: UInt8) -> Int {
+        Int(truncatingIfNeeded: key >> (127 - UInt128(position))) & 1
+    }
+
+    @inlinable @inline(__always)
+    func root(v4: Bool) -> Index { v4 ? root4 : root6 }
+
+    @inline(__always)
+    private func child(_ node: Index, _ b: Int) -> Index {
+        b == 0 ? nodes[Int(node)].child0 : nodes[Int(node)].child1
+    }
+
+    private mutating func setChild(_ node: Index, _ b: Int, _ value: Index) {
+        if b == 0 { nodes[Int(node)].child0 = value } else { nodes[Int(node)].child1 = value }
+        if value != Self.none { nodes[Int(value)].parent = node }
+    }
+
+    /// Points whatever refers to `old` (its parent's child slot, or the root) at `new`.
+    private mutating func replace(_ old: Index, with new: Index, v4: Bool) {
+        let parent = nodes[Int(old)].parent
+        if parent == Self.none {
+            if v4 { root4 = new } else { root6 = new }
+            if new != Self.none { nodes[Int(new)].parent = Self.none }
+        } else {
+            setChild(parent, nodes[Int(parent)].child0 == old ? 0 : 1, new)
+        }
+    }
+
+    private mutating func allocate(_ node: Node) -> Index {
+        if let i = free.popLast() {
+            nodes[Int(i)] = node
+            return i
+        }
+        nodes.append(node)
+        return Index(nodes.count - 1)
+    }
+
+    private mutating func release(_ i: Index) {
+        nodes[Int(i)].value = nil
+        nodes[Int(i)].child0 = Self.none
+        nodes[Int(i)].child1 = Self.none
+        free.append(i)
+    }
+
+    /// Recomputes the value counts from `node` up to its root.
+    private mutating func recount(from node: Index) {
+        var i = node
+        while i != Self.none {
+            let n = nodes[Int(i)]
+            var c: Int32 = n.value == nil ? 0 : 1
+            if n.child0 != Self.none { c += nodes[Int(n.child0)].count }
+            if n.child1 != Self.none { c += nodes[Int(n.child1)].count }
+            nodes[Int(i)].count = c
+            i = n.parent
+        }
+    }
+
+    private func prefix(of node: Index, v4: Bool) -> IPPrefix {
+        let n = nodes[Int(node)]
+        let address: IPAddress = v4 ? .v4(UInt32(truncatingIfNeeded: n.key >> 96)) : .v6(n.key)
+        return IPPrefix(unchecked: address, length: Int(n.cidr))
+    }
+
+    // MARK: Insert and remove
+
+    /// The node of `prefix`, created (as a junction without a value) if missing.
+    private mutating func node(for prefix: IPPrefix) -> Index {
+        let v4 = prefix.address.isIPv4
+        let cidr = UInt8(prefix.length)
+        let key = prefix.address.leftAligned & Self.mask(cidr)
+        var parent = Self.none
+        var node = root(v4: v4)
+        // Walk while the node's prefix covers the new one.
+        while node != Self.none {
+            let n = nodes[Int(node)]
+            guard n.cidr <= cidr, key & Self.mask(n.cidr) == n.key else { break }
+            if n.cidr == cidr { return node }
+            parent = node
+            node = child(node, Self.bit(key, at: n.cidr))
+        }
+        let fresh = allocate(Node(key: key, cidr: cidr, parent: parent))
+        if node == Self.none {
+            if parent == Self.none {
+                if v4 { root4 = fresh } else { root6 = fresh }
+            } else {
+                setChild(parent, Self.bit(key, at: nodes[Int(parent)].cidr), fresh)
+            }
+            return fresh
+        }
+        // `node` diverges from the new prefix somewhere: find the common prefix.
+        let other = nodes[Int(node)]
+        let common = UInt8(min(Int(cidr), Int(other.cidr), (key ^ other.key).leadingZeroBitCount))
+        if common == cidr {
+            // The new prefix sits above `node`.
+            replace(node, with: fresh, v4: v4)
+            setChild(fresh, Self.bit(other.key, at: cidr), node)
+        } else {
+            // A junction at the common prefix holds both.
+            let junction = allocate(Node(key: key & Self.mask(common), cidr: common, parent: Self.none))
+            replace(node, with: junction, v4: v4)
+            setChild(junction, Self.bit(other.key, at: common), node)
+            setChild(junction, Self.bit(key, at: common), fresh)
+            recount(from: node)
+        }
+        return fresh
+    }
+
+    /// Sets the value of `prefix`; returns the value it replaced, if any.
+    @discardableResult
+    public mutating func insert(_ prefix: IPPrefix, _ value: Value) -> Value? {
+        let i = node(for: prefix)
+        let old = nodes[Int(i)].value
+        nodes[Int(i)].value = value
+        if old == nil { recount(from: i) }
+        return old
+    }
+
+    /// Changes the value of `prefix` in place, starting from `defaultValue` when the prefix is absent (for tables
+    /// of lists: `table.modify(p, default: []) { $0.append(x) }`).
+    public mutating func modify(
+        _ prefix: IPPrefix, default defaultValue: @autoclosure () -> Value,
+        _ body: (inout Value) -> Void
+    ) {
+        let i = node(for: prefix)
+        let wasEmpty = nodes[Int(i)].value == nil
+        var value = nodes[Int(i)].value ?? defaultValue()
+        nodes[Int(i)].value = nil  // keep the value uniquely referenced while `body` changes it
+        body(&value)
+        nodes[Int(i)].value = value
+        if wasEmpty { recount(from: i) }
+    }
+
+    /// Removes `prefix`; returns its value, or nil when it was not present.
+    @discardableResult
+    public mutating func remove(_ prefix: IPPrefix) -> Value? {
+        let v4 = prefix.address.isIPv4
+        guard let node = exactNode(prefix), let old = nodes[Int(node)].value else { return nil }
+        nodes[Int(node)].value = nil
+        let n = nodes[Int(node)]
+        if n.child0 != Self.none && n.child1 != Self.none {
+            recount(from: node)  // stays as a junction
+            return old
+        }
+        let only = n.child0 != Self.none ? n.child0 : n.child1
+        let parent = n.parent
+        replace(node, with: only, v4: v4)
+        release(node)
+        // A junction parent (no value) left with a single child is no longer needed.
+        if only == Self.none, parent != Self.none, nodes[Int(parent)].value == nil {
+            let p = nodes[Int(parent)]
+            let remaining = p.child0 != Self.none ? p.child0 : p.child1
+            let grandparent = p.parent
+            replace(parent, with: remaining, v4: v4)
+            release(parent)
+            recount(from: grandparent)
+        } else {
+            recount(from: parent)
+        }
+        return old
+    }
+
+    /// Removes every prefix.
+    public mutating func removeAll() {
+        self = PrefixTrie()
+    }
+
+    // MARK: Lookup
+
+    private func exactNode(_ prefix: IPPrefix) -> Index? {
+        let cidr = UInt8(prefix.length)
+        let key = prefix.address.leftAligned & Self.mask(cidr)
+        var node = root(v4: prefix.address.isIPv4)
+        while node != Self.none {
+            let n = nodes[Int(node)]
+            guard n.cidr <= cidr, key & Self.mask(n.cidr) == n.key else { return nil }
+            if n.cidr == cidr { return node }
+            node = child(node, Self.bit(key, at: n.cidr))
+        }
+        return nil
+    }
+
+    /// The value of `prefix` exactly, if present.
+    public func exact(_ prefix: IPPrefix) -> Value? {
+        exactNode(prefix).flatMap { nodes[Int($0)].value }
+    }
+
+    /// The value of the longest prefix containing `address`: the packet-path lookup.
+    @inlinable
+    public func longestMatch(_ address: IPAddress) -> Value? {
+        lookup(address)?.value
+    }
+
+    /// The value of the longest prefix containing `address`, with that prefix's length.
+    ///
+    /// `minLength` skips shorter prefixes (wg-quick's `suppress_prefixlength 0` is `minLength: 1`).
+    @inlinable
+    public func lookup(_ address: IPAddress, minLength: Int = 0) -> (length: Int, value: Value)? {
+        let v4 = address.isIPv4
+        let key = address.leftAligned
+        let width: UInt8 = v4 ? 32 : 128
+        var best: (length: Int, value: Value)? = nil
+        var node = root(v4: v4)
+        while node != Self.none {
+            let n = nodes[Int(node)]
+            guard key & Self.mask(n.cidr) == n.key else { break }
+            if let v = n.value, Int(n.cidr) >= minLength { best = (Int(n.cidr), v) }
+            if n.cidr == width { break }
+            node = Self.bit(key, at: n.cidr) == 0 ? n.child0 : n.child1
+        }
+        return best
+    }
+
+    /// The prefixes containing `prefix` (itself included when present), shortest first.
+    public func matches(containing prefix: IPPrefix) -> [(prefix: IPPrefix, value: Value)] {
+        let v4 = prefix.address.isIPv4
+        let cidr = UInt8(prefix.length)
+        let key = prefix.address.leftAligned
+        var out: [(prefix: IPPrefix, value: Value)] = []
+        var node = root(v4: v4)
+        while node != Self.none {
+            let n = nodes[Int(node)]
+            guard n.cidr <= cidr, key & Self.mask(n.cidr) == n.key else { break }
+            if let v = n.value { out.append((self.prefix(of: node, v4: v4), v)) }
+            if n.cidr == cidr { break }
+            node = child(node, Self.bit(key, at: n.cidr))
+        }
+        return out
+    }
+
+    /// The top node of the subtree of prefixes inside `prefix` (equal included), if any.
+    private func subtree(within prefix: IPPrefix) -> Index? {
+        let cidr = UInt8(prefix.length)
+        let key = prefix.address.leftAligned & Self.mask(cidr)
+        var node = root(v4: prefix.address.isIPv4)
+        while node != Self.none {
+            let n = nodes[Int(node)]
+            if n.cidr >= cidr { return n.key & Self.mask(cidr) == key ? node : nil }
+            guard key & Self.mask(n.cidr) == n.key else { return nil }
+            node = child(node, Self.bit(key, at: n.cidr))
+        }
+        return nil
+    }
+
+    /// How many prefixes lie inside `prefix` (equal included): one walk down, whatever the answer.
+    public func count(within prefix: IPPrefix) -> Int {
+        subtree(within: prefix).map { Int(nodes[Int($0)].count) } ?? 0
+    }
+
+    /// The prefixes inside `prefix` (equal included), in address order; at most `limit` of them.
+    public func entries(within prefix: IPPrefix, limit: Int = .max) -> [(prefix: IPPrefix, value: Value)] {
+        guard let top = subtree(within: prefix) else { return [] }
+        var out: [(prefix: IPPrefix, value: Value)] = []
+        walk(from: top, v4: prefix.address.isIPv4, limit: limit, into: &out)
+        return out
+    }
+
+    /// Every prefix with its value: IPv4 first, each family in address order.
+    public var entries: [(prefix: IPPrefix, value: Value)] {
+        var out: [(prefix: IPPrefix, value: Value)] = []
+        out.reserveCapacity(count)
+        if root4 != Self.none { walk(from: root4, v4: true, limit: .max, into: &out) }
+        if root6 != Self.none { walk(from: root6, v4: false, limit: .max, into: &out) }
+        return out
+    }
+
+    /// Pre-order walk (a node before its children, the 0 side first), which is address order, shorter first.
+    private func walk(from top: Index, v4: Bool, limit: Int, into out: inout [(prefix: IPPrefix, value: Value)]) {
+        var stack: [Index] = [top]
+        while let i = stack.popLast(), out.count < limit {
+            let n = nodes[Int(i)]
+            if let v = n.value { out.append((prefix(of: i, v4: v4), v)) }
+            if n.child1 != Self.none { stack.append(n.child1) }
+            if n.child0 != Self.none { stack.append(n.child0) }
+        }
+    }
+}
