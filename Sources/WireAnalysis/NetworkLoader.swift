@@ -130,7 +130,8 @@ public struct NetworkLoader: Sendable {
                 text = InputFile.text(try InputFile.read(path, limit: InputLimits.configBytes))
             } catch {
                 slots.store(
-                    n, .failure(.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, error.description)))
+                    n, .failure(.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, error.description))
+                )
                 return
             }
             let result = ConfigParser().parse(text, file: path)

@@ -83,7 +83,9 @@ public enum ConfigEdit: Hashable, Sendable, CustomStringConvertible {
                 var restored: [String] = []
                 var notRestored: [String] = []
                 for (earlier, original) in written.reversed() {
-                    if (try? original.write(to: earlier)) != nil { restored.append(earlier) } else {
+                    if (try? original.write(to: earlier)) != nil {
+                        restored.append(earlier)
+                    } else {
                         notRestored.append(earlier)
                     }
                 }

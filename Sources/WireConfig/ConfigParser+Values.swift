@@ -28,7 +28,8 @@ extension ParseState {
             guard let m = parseFwMark(text) else {
                 error(
                     .invalidNumber, line: n, column: value.column, key: name,
-                    "\(Redaction.quoted(text)) is not `off` or a mark from 0 to 0xffffffff (decimal, or hex after `0x`)")
+                    "\(Redaction.quoted(text)) is not `off` or a mark from 0 to 0xffffffff (decimal, or hex after `0x`)"
+                )
                 return
             }
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])

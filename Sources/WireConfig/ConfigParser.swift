@@ -201,7 +201,9 @@ struct ParseState {
                     "unknown key: the text after `\(glued.rawValue)` runs into the key (a space or `:` where `=` "
                         + "belongs?)")
             } else if Self.mayEcho(name: keyText) {
-                error(.unknownKey, line: line.number, column: column, key: keyText, "unknown key" + suggestion(for: keyText))
+                error(
+                    .unknownKey, line: line.number, column: column, key: keyText,
+                    "unknown key" + suggestion(for: keyText))
             } else {
                 error(
                     .unknownKey, line: line.number, column: column, key: nil,

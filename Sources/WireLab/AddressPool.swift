@@ -38,7 +38,8 @@ struct AddressPool: Sendable {
             }
             // Jump past the blocker, to the next block boundary.
             let blockerBits = blocker.length + (blocker.address.isIPv4 ? 96 : 0)
-            let end = blocker.network.address.leftAligned | (blockerBits >= 128 ? 0 : UInt128.max >> UInt128(blockerBits))
+            let end =
+                blocker.network.address.leftAligned | (blockerBits >= 128 ? 0 : UInt128.max >> UInt128(blockerBits))
             let (past, o1) = Swift.max(end, next).addingReportingOverflow(1)
             guard !o1 else { return nil }
             let (rounded, o2) = past.addingReportingOverflow(step - 1)

@@ -62,7 +62,10 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
         case .cannotPlan(let why):
             return why
         case .invalidID(let id):
-            let shown = id.isEmpty ? "an empty id" : "`\(id.unicodeScalars.prefix(32).map { $0.isASCII && $0.value >= 32 ? String($0) : "?" }.joined())`"
+            let shown =
+                id.isEmpty
+                ? "an empty id"
+                : "`\(id.unicodeScalars.prefix(32).map { $0.isASCII && $0.value >= 32 ? String($0) : "?" }.joined())`"
             return "\(shown) is not a lab id: use 1 to 8 lowercase letters or digits"
         case .idTaken(let id):
             return "lab id \(id) is taken: another lab holds it (wiresmith lab down --id \(id) removes it)"

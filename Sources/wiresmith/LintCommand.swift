@@ -63,7 +63,9 @@ struct LintCommand: ParsableCommand {
                     guard (try? FileManager.default.destinationOfSymbolicLink(atPath: file)) != nil else { continue }
                     let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
                     FileHandle.standardError.write(
-                        Data("fixed: \(file) is a symbolic link; wrote through it to \(target), the link is kept\n".utf8))
+                        Data(
+                            "fixed: \(file) is a symbolic link; wrote through it to \(target), the link is kept\n".utf8)
+                    )
                 }
                 if !changed.isEmpty {
                     report = Linter().lint(try NetworkLoader().load(directory: directory))

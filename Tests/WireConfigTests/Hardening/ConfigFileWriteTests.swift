@@ -6,7 +6,8 @@ import Testing
 /// Issue 14, files: `lint --fix` writes keys only to files born 0600 in the target's directory, writes through a
 /// symbolic link (and keeps it), and puts earlier files back when a later one fails; errors are sentences.
 @Suite struct ConfigFileWriteTests {
-    static let config = "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.1/24\n"
+    static let config =
+        "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.1/24\n"
 
     static func withDirectory(_ body: (String) throws -> Void) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws-harden-\(UUID())").path

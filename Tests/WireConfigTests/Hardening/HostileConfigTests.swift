@@ -118,7 +118,8 @@ import Testing
         #expect(r.errors.map(\.kind) == [.tooLarge])
     }
 
-    /// 50,000 Address lines, each repeating one address (quadratic before: 100,000 took 4 s): every distinct address once, in file order.
+    /// 50,000 Address lines, each repeating one address (quadratic before: 100,000 took 4 s): every distinct
+    /// address once, in file order.
     @Test func manyAddressLinesKeepEachAddressOnce() {
         var text = Self.header
         for i in 0..<50_000 { text += "Address = 10.\(i >> 8 & 255).\(i & 255).1/32, 10.0.0.1/32\n" }
