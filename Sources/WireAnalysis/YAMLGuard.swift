@@ -3,9 +3,9 @@ import WireConfig
 /// Checks YAML text for what costs the composer time without bound, before any of it is composed.
 ///
 /// YAML 1.2 section 3.2.2.2 lets an alias (`*a`) repeat an anchored node (`&a`); nine levels of aliases used as a
-/// mapping key made Yams' composer spend 40 s on 381 bytes (each level multiplies the work by nine). Facts files
-/// need neither, so an anchor or alias is refused, as is nesting deeper than `InputLimits.factsDepth` (the composer
-/// recurses once per level). The scan is lexical and linear: quoted scalars, comments and block scalars (`|`, `>`)
+/// mapping key made Yams' composer spend 40 s on 381 bytes (each level multiplies the work by nine). Facts and
+/// intent files need neither, so an anchor or alias is refused, as is nesting deeper than `InputLimits.factsDepth`
+/// (the composer recurses once per level). The scan is lexical and linear: quoted scalars, comments and block scalars (`|`, `>`)
 /// are skipped, and `&`/`*` count only where a node starts (YAML 1.2 section 6.9.2, `c-ns-anchor-property`).
 enum YAMLGuard {
     /// The first problem found: where, and what.
@@ -66,8 +66,8 @@ enum YAMLGuard {
                     let what = c == UInt8(ascii: "&") ? "an anchor (`&`)" : "an alias (`*`)"
                     return Problem(
                         line: number, column: i + 1, kind: .yamlAlias,
-                        message: "\(what): facts files may not use YAML anchors or aliases (expanding them costs "
-                            + "time without bound); write the value out")
+                        message: "\(what): host.yaml and intent.yaml may not use YAML anchors or aliases "
+                            + "(expanding them costs time without bound); write the value out")
                 case UInt8(ascii: "\""), UInt8(ascii: "'"):
                     if atNodeStart { quote = c }
                     atNodeStart = false
@@ -101,8 +101,8 @@ enum YAMLGuard {
                 if flowDepth + indents.count > InputLimits.factsDepth {
                     return Problem(
                         line: number, column: i + 1, kind: .tooLarge,
-                        message: "nested more than \(InputLimits.factsDepth) levels deep, the limit for a facts "
-                            + "file (docs/limits.md)")
+                        message: "nested more than \(InputLimits.factsDepth) levels deep, the limit for host.yaml "
+                            + "and intent.yaml (docs/limits.md)")
                 }
                 i += 1
             }

@@ -12,9 +12,9 @@ public enum InputLimits {
     public static let configPeers = 20_000
     /// Entries on one AllowedIPs, Address or DNS line.
     public static let entriesPerLine = 20_000
-    /// Bytes of one host.yaml (256 KiB).
+    /// Bytes of one host.yaml or intent.yaml (256 KiB).
     public static let factsBytes = 256 * 1024
-    /// Nesting of `[`/`{` flow collections and indentation levels in host.yaml.
+    /// Nesting of `[`/`{` flow collections and indentation levels in host.yaml and intent.yaml.
     public static let factsDepth = 32
     /// Items in one list of host.yaml (`lans`, `masquerade`, `forward_rules`, `public_addresses`, `names`).
     public static let factsListItems = 1_000

@@ -25,8 +25,8 @@ struct AddressPool: Sendable {
     ) -> IPPrefix? {
         var next = self[keyPath: cursor]
         defer { self[keyPath: cursor] = next }
-        let aligned = length + (v4 ? 96 : 0)
-        let step = UInt128(1) << UInt128(128 - aligned)
+        // Left-aligned values keep an IPv4 address in the top 32 bits: a length counts from the top either way.
+        let step = UInt128(1) << UInt128(128 - length)
         while next <= last {
             let address: IPAddress = v4 ? .v4(UInt32(truncatingIfNeeded: next >> 96)) : .v6(next)
             guard let p = IPPrefix(address: address, length: length) else { return nil }
@@ -37,9 +37,7 @@ struct AddressPool: Sendable {
                 return p
             }
             // Jump past the blocker, to the next block boundary.
-            let blockerBits = blocker.length + (blocker.address.isIPv4 ? 96 : 0)
-            let end =
-                blocker.network.address.leftAligned | (blockerBits >= 128 ? 0 : UInt128.max >> UInt128(blockerBits))
+            let end = blocker.network.address.leftAligned | (UInt128.max >> UInt128(blocker.length))
             let (past, o1) = Swift.max(end, next).addingReportingOverflow(1)
             guard !o1 else { return nil }
             let (rounded, o2) = past.addingReportingOverflow(step - 1)
