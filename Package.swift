@@ -42,13 +42,17 @@ let package = Package(
             dependencies: ["WireConfig", "Yams"]
         ),
         .target(
+            name: "WirePlan",
+            dependencies: ["WireConfig", "WireAnalysis", "Yams"]
+        ),
+        .target(
             name: "WireLab",
             dependencies: ["WireConfig", "WireAnalysis", "WireProcess"]
         ),
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,7 +72,9 @@ let package = Package(
         ),
         .testTarget(
             name: "WireDaemonTests",
-            dependencies: ["WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis"]),
+            dependencies: [
+                "CWireDaemon", "WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis",
+            ]),
         // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
         .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),
         .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),
@@ -84,5 +90,8 @@ let package = Package(
         .testTarget(
             name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
+        .testTarget(
+            name: "WirePlanTests",
+            dependencies: ["WirePlan", "WireAnalysis", "WireConfig", "WireLab", "WireTestSupport"]),
     ]
 )

@@ -38,6 +38,13 @@ public final class Daemon {
     var netlinkFD: Int32 = -1
     var clients: [UInt64: UAPIClient] = [:]
     var lastLinkUp: Bool?
+    /// Handshake initiations received in the current 100 ms window, and when load ends (whitepaper §5.4.7).
+    var initiationsInWindow = 0
+    var windowStart = Instant.zero
+    var underLoadUntil = Instant.zero
+    /// Initiations received in 100 ms beyond which the daemon is under load: wireguard-go's threshold is a
+    /// handshake queue 1/8 full (128 waiting); here a batch of received initiations is the queue.
+    static let loadThreshold = 32
     var nextClientTag: UInt64 = 1000
     var actions: [TunnelAction] = []
     var random = SystemRandomNumberGenerator()
@@ -50,6 +57,11 @@ public final class Daemon {
     let receiveArena: UnsafeMutableRawPointer
     var lengths = [Int](repeating: 0, count: Daemon.batch)
     var sources = [wsd_endpoint](repeating: wsd_endpoint(), count: Daemon.batch)
+    var locals = [wsd_endpoint](repeating: wsd_endpoint(), count: Daemon.batch)
+    /// Sticky source addresses (wireguard-go's conn/sticky_linux.go): the local address each remote endpoint last
+    /// reached us at, used as the source of what we send it, so a multi-homed host answers from the address its
+    /// peer knows. Bounded: cleared past 4,096 endpoints (a flood from many sources).
+    var stickySource: [UDPEndpoint: wsd_endpoint] = [:]
     let tunBuffer: UnsafeMutableRawPointer
     var outgoing: SendQueue
 
@@ -84,6 +96,7 @@ public final class Daemon {
     deinit {
         receiveArena.deallocate()
         tunBuffer.deallocate()
+        outgoing.deallocate()
     }
 
     /// Runs until a signal, the interface's deletion or the socket's removal; then removes the socket, closes
@@ -98,7 +111,7 @@ public final class Daemon {
         var lastDeadlineCheck = DaemonClock.now()
         while exitReason == nil {
             let now = DaemonClock.now()
-            let wait = max(0, min(1000, (nextTick - now).nanosecondsCount / 1_000_000 + 1))
+            let wait = max(0, min(1000, DaemonClock.realMilliseconds(until: nextTick, from: now) + 1))
             let n = wsd_epoll_wait(epfd, &tags, &events, 64, Int32(wait))
             if n < 0 {
                 exitReason = "epoll_wait failed: errno \(-n)"
@@ -107,15 +120,16 @@ public final class Daemon {
             for i in 0..<Int(n) { handle(tag: tags[i], events: events[i]) }
             flush()
             let after = DaemonClock.now()
-            if after >= nextTick || after - lastDeadlineCheck >= .milliseconds(10) {
+            if after >= nextTick || after - lastDeadlineCheck >= .milliseconds(10 * DaemonClock.scale) {
                 lastDeadlineCheck = after
                 if let deadline = state.device?.nextDeadline, deadline <= after {
                     state.device!.tick(now: after, random: &random, into: &actions)
                     perform()
                     flush()
                 }
-                nextTick = state.device?.nextDeadline ?? after + .seconds(1)
-                if nextTick > after + .seconds(1) { nextTick = after + .seconds(1) }
+                let second = Duration.seconds(DaemonClock.scale)
+                nextTick = state.device?.nextDeadline ?? after + second
+                if nextTick > after + second { nextTick = after + second }
             }
         }
         shutdown()
@@ -212,23 +226,71 @@ public final class Daemon {
         for _ in 0..<4 {
             let n = lengths.withUnsafeMutableBufferPointer { l in
                 sources.withUnsafeMutableBufferPointer { s in
-                    wsd_recv_batch(
-                        fd, receiveArena.assumingMemoryBound(to: UInt8.self), Self.stride, Int32(Self.batch),
-                        l.baseAddress, s.baseAddress)
+                    locals.withUnsafeMutableBufferPointer { d in
+                        wsd_recv_batch(
+                            fd, receiveArena.assumingMemoryBound(to: UInt8.self), Self.stride, Int32(Self.batch),
+                            l.baseAddress, s.baseAddress, d.baseAddress)
+                    }
                 }
             }
             if n <= 0 { break }
             let now = DaemonClock.now()
+            guard state.device != nil else { continue }
+            // Count the batch's initiations before handling any: a backlog of them is the load (each costs a
+            // Diffie-Hellman), and the rate at which they are handled would hide it.
+            var initiations = 0
+            for i in 0..<Int(n)
+            where lengths[i] == 148 && receiveArena.load(fromByteOffset: i * Self.stride, as: UInt8.self) == 1 {
+                initiations += 1
+            }
+            if initiations > 0 || state.device!.underLoad { noteInitiations(initiations, now: now) }
             for i in 0..<Int(n) {
                 guard state.device != nil else { continue }
                 let datagram = [UInt8](
                     UnsafeRawBufferPointer(start: receiveArena + i * Self.stride, count: lengths[i]))
-                state.device!.decapsulate(
-                    datagram, from: Self.endpoint(sources[i]), now: now, random: &random, into: &actions)
+                let source = Self.endpoint(sources[i])
+                let first = actions.count
+                state.device!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+                // Only a datagram the core accepted (nothing dropped) may move the source we answer from, as only
+                // an authenticated one moves the endpoint.
+                if !actions[first...].contains(where: { if case .dropped = $0 { true } else { false } }) {
+                    remember(locals[i], for: source)
+                }
                 perform()
             }
             if Int(n) < Self.batch { break }
         }
+    }
+
+    /// Counts initiations received; past the threshold the device is under load for one second (wireguard-go's
+    /// UnderLoadAfterTime), so initiations then need a valid mac2 and get a cookie reply otherwise.
+    func noteInitiations(_ count: Int, now: Instant) {
+        if now - windowStart > .milliseconds(100) {
+            windowStart = now
+            initiationsInWindow = 0
+        }
+        initiationsInWindow += count
+        if initiationsInWindow > Self.loadThreshold { underLoadUntil = now + .seconds(1) }
+        let loaded = now < underLoadUntil
+        if state.device!.underLoad != loaded {
+            state.device!.underLoad = loaded
+            log.verbose(loaded ? "Under load: initiations need a cookie" : "Load is over")
+        }
+    }
+
+    /// Records the local address `source` reached us at.
+    func remember(_ local: wsd_endpoint, for source: UDPEndpoint) {
+        guard local.family != 0 else { return }
+        if let known = stickySource[source], Self.same(known, local) { return }
+        if stickySource.count >= 4096 { stickySource.removeAll(keepingCapacity: true) }
+        stickySource[source] = local
+    }
+
+    static func same(_ a: wsd_endpoint, _ b: wsd_endpoint) -> Bool {
+        var a = a
+        var b = b
+        return a.family == b.family && a.port == b.port
+            && withUnsafeBytes(of: &a.address) { x in withUnsafeBytes(of: &b.address) { y in x.elementsEqual(y) } }
     }
 
     /// Carries out the core's actions: datagrams into the send queue, packets to the TUN device.
@@ -236,9 +298,10 @@ public final class Daemon {
         for action in actions {
             switch action {
             case .writeToNetwork(let datagram, let endpoint):
-                if !outgoing.append(datagram, to: endpoint) {
+                let source = stickySource[endpoint] ?? wsd_endpoint()
+                if !outgoing.append(datagram, to: endpoint, from: source) {
                     flush()
-                    _ = outgoing.append(datagram, to: endpoint)
+                    _ = outgoing.append(datagram, to: endpoint, from: source)
                 }
             case .writeToTunnel(let packet, _):
                 _ = packet.withUnsafeBytes { write(tun.fd, $0.baseAddress, $0.count) }
@@ -353,15 +416,5 @@ public final class Daemon {
             log.error("invalid UAPI operation")
             client.closeAfterFlush = true
         }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds (saturating).
-    var nanosecondsCount: Int64 {
-        let (seconds, attoseconds) = components
-        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds < 0 ? .min : .max }
-        return product &+ attoseconds / 1_000_000_000
     }
 }

@@ -81,6 +81,11 @@ struct LabCheck {
                 probes.append(Probe(source: h.name, target: t))
             }
         }
+        // Who holds each address (a reused tunnel address has several holders).
+        var holders: [String: [String]] = [:]
+        for t in targets where t.kind != .internet && holders[t.address]?.contains(t.host) != true {
+            holders[t.address, default: []].append(t.host)
+        }
         let silent = plan.hosts.filter(LabCheck.reachedOnlyAfterSending).map(\.name)
         let dialable = plan.hosts.map(\.name).filter { !silent.contains($0) } + (internet ? ["internet"] : [])
         var gone: [String: String] = [:]
@@ -93,9 +98,27 @@ struct LabCheck {
             // pinged, and not counted as reaching the other host.
             let reused = batch.filter { own[$0.source]!.contains($0.target.address) }
             let sent = batch.filter { !own[$0.source]!.contains($0.target.address) }
-            let counts = LabCheck.probe(sent.map { enters[$0.source]! }, sent.map(\.target.address), shell)
-            for (p, c) in zip(sent, counts) {
+            let plain = sent.filter { (holders[$0.target.address]?.count ?? 0) < 2 }
+            let counts = LabCheck.probe(plain.map { enters[$0.source]! }, plain.map(\.target.address), shell)
+            for (p, c) in zip(plain, counts) {
                 results.append(result(p, phase, c.sent, c.received, nil, verdicts, expectations))
+            }
+            // An address several hosts hold: one probe at a time, and the answer counts for the target only when
+            // the target itself sent the echo reply (its ICMP counter moved), not another holder.
+            for p in sent where (holders[p.target.address]?.count ?? 0) >= 2 {
+                let hs = holders[p.target.address]!.filter { enters[$0] != nil }
+                let six = p.target.address.contains(":")
+                let before = LabCheck.echoReplies(hs.map { enters[$0]! }, six: six, shell)
+                let c = LabCheck.probe([enters[p.source]!], [p.target.address], shell)[0]
+                let after = LabCheck.echoReplies(hs.map { enters[$0]! }, six: six, shell)
+                let answeredBy = zip(hs, zip(before, after)).filter { $0.1.1 > $0.1.0 }.map(\.0)
+                if c.received > 0 && !answeredBy.contains(p.target.host) {
+                    let who = answeredBy.isEmpty ? "another host" : answeredBy.joined(separator: ", ")
+                    let note = "\(p.target.address) is also held by \(who), which answered; \(p.target.host) did not"
+                    results.append(result(p, phase, c.sent, 0, note, verdicts, expectations))
+                } else {
+                    results.append(result(p, phase, c.sent, c.received, nil, verdicts, expectations))
+                }
             }
             for p in reused {
                 let note = "\(p.target.address) is also \(p.source)'s own address: the ping would never leave it"
@@ -192,6 +215,31 @@ struct LabCheck {
             retry.map { enters[$0] }, retry.map { addresses[$0] }, ["-c", "2", "-i", "0.2", "-W", "1"], shell)
         for (i, c) in zip(retry, again) { counts[i] = (counts[i].sent + c.sent, c.received) }
         return counts
+    }
+
+    /// How many ICMP echo replies each namespace has sent (`OutEchoReps` in /proc/net/snmp, `Icmp6OutEchoReplies`
+    /// in /proc/net/snmp6: per network namespace).
+    static func echoReplies(_ enters: [[String]], six: Bool, _ shell: Shell) -> [Int] {
+        let file = six ? "/proc/net/snmp6" : "/proc/net/snmp"
+        return shell.runAll(enters.map { $0 + ["cat", file] }, width: 8, timeout: 5).map {
+            six ? snmp6(echoRepliesIn: $0.output) : snmp(echoRepliesIn: $0.output)
+        }
+    }
+
+    /// `OutEchoReps` from /proc/net/snmp: the second `Icmp:` line holds the values of the first's names.
+    static func snmp(echoRepliesIn text: String) -> Int {
+        let icmp = text.split(separator: "\n").filter { $0.hasPrefix("Icmp:") }.map { $0.split(separator: " ") }
+        guard icmp.count >= 2, let i = icmp[0].firstIndex(of: "OutEchoReps"), i < icmp[1].count else { return 0 }
+        return Int(icmp[1][i]) ?? 0
+    }
+
+    /// `Icmp6OutEchoReplies` from /proc/net/snmp6 (one `name value` line each).
+    static func snmp6(echoRepliesIn text: String) -> Int {
+        for line in text.split(separator: "\n") {
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if f.count == 2 && f[0] == "Icmp6OutEchoReplies" { return Int(f[1]) ?? 0 }
+        }
+        return 0
     }
 
     /// Pings `addresses[i]` from inside `enters[i]`, all at once (16 at a time); (sent, received) each.

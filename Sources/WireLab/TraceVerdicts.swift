@@ -12,7 +12,7 @@ public enum TraceVerdicts {
     public static func provider(for network: Network) -> VerdictProvider {
         let traces = TraceCache(network: network)
         return { source, target, phase in
-            guard let r = traces.trace(source, target.address),
+            guard let r = traces.trace(source, target),
                 let p = r.phases.first(where: { $0.phase.rawValue == phase.rawValue })
             else { return nil }
             return Verdict(reachable: p.delivered, explanation: "\(p.verdict.summary) [\(p.condition)]")
@@ -31,7 +31,7 @@ public enum TraceVerdicts {
     public static func expectations(for network: Network) -> ExpectationProvider {
         let traces = TraceCache(network: network)
         return { source, target in
-            if let r = traces.trace(source, target.address) {
+            if let r = traces.trace(source, target) {
                 return ProbeExpectation(
                     r.intent.expect == .mustReach ? .mustReach : .mustNotReach,
                     rule: r.intent.rule == "default" ? defaultRule(network) : r.intent.rule)
@@ -63,14 +63,35 @@ private final class TraceCache: @unchecked Sendable {
     private let lock = NSLock()
     private var cache: [String: TraceResult?] = [:]
 
-    init(network: Network) { tracer = Tracer(network: network) }
+    /// Addresses more than one host holds as a tunnel address.
+    private let shared: Set<String>
 
-    func trace(_ source: String, _ address: String) -> TraceResult? {
-        let key = "\(source) \(address)"
+    init(network: Network) {
+        tracer = Tracer(network: network)
+        var holders: [String: Set<String>] = [:]
+        for h in network.hosts {
+            for i in h.interfaces {
+                for a in i.config.interface.addresses { holders["\(a.address)", default: []].insert(h.name) }
+            }
+        }
+        shared = Set(holders.filter { $0.value.count > 1 }.keys)
+    }
+
+    /// The trace of a probe: to the address, or - for an address several hosts hold, which an address alone does
+    /// not tell apart - to the target host, when trace reaches that host at this very address.
+    func trace(_ source: String, _ target: ProbeTarget) -> TraceResult? {
+        let key = "\(source) \(target.host) \(target.address)"
         lock.lock()
         defer { lock.unlock() }
         if let hit = cache[key] { return hit }
-        let r = try? tracer.trace(from: source, to: address)
+        var r: TraceResult?
+        if shared.contains(target.address), let byHost = try? tracer.trace(from: source, to: target.host),
+            byHost.destination == target.address
+        {
+            r = byHost
+        } else {
+            r = try? tracer.trace(from: source, to: target.address)
+        }
         cache[key] = r
         return r
     }

@@ -163,9 +163,12 @@ final class DaemonLab {
 
     /// Starts both sides and configures them as peers: endpoints over IPv4 or IPv6 outside, IPv4 and IPv6
     /// inside, optional preshared key; addresses set and links up.
-    func up(outerIPv6: Bool = false, presharedKey: [Side: String] = [:], endpoints: Bool = true) throws {
+    func up(
+        outerIPv6: Bool = false, presharedKey: [Side: String] = [:], endpoints: Bool = true,
+        skipStart: Set<Side> = []
+    ) throws {
         for side in [Side.a, .b] {
-            try start(side)
+            if !skipStart.contains(side) { try start(side) }
             let peer = Self.other(side)
             var command = [
                 "wg", "set", interface(side), "private-key", "\(directory)/\(side).key", "listen-port",

@@ -111,4 +111,40 @@ struct InteropLabTests {
             #expect(received == sum, "\(sender) -> \(receiver)")
         }
     }
+
+    /// Rekey after the key's lifetime (whitepaper §6.2, Rekey-After-Time 120 s), on a clock 40 times faster: the
+    /// initiator wiresmithd starts new handshakes while the traffic goes on, wireguard-go's `latest-handshakes`
+    /// moves on, and no ping is lost across the key changes.
+    @Test func rekeyAfterTheKeysLifetimeOnAFastClock() throws {
+        try DaemonLabEnvironment.require()
+        let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
+        defer { lab.close() }
+        try lab.sh(lab.inNS(.a, ["sh", "-c", "WIRESMITHD_TEST_TIME_SCALE=40 \(wiresmithd) \(lab.interface(.a))"]))
+        try lab.up(skipStart: [.a])
+        #expect(lab.ping(from: .a))
+        let first = lab.latestHandshake(.b)
+        // 12 s of pings = 480 s on wiresmithd's clock: several key lifetimes.
+        let pings = run(lab.inNS(.a, ["ping", "-c", "60", "-i", "0.2", "-w", "30", lab.inner4(.b)]))
+        #expect(pings.ok)
+        let received = pings.output.split(separator: "\n").first { $0.contains("packets transmitted") } ?? ""
+        #expect(received.contains(" 0% packet loss"), "\(received)")
+        #expect(lab.latestHandshake(.b) > first)
+    }
+
+    /// Sticky source addresses: wiresmithd's host has two addresses, its peer knows the second; replies must come
+    /// from that one (not the routing table's first choice), so the peer's `wg show endpoints` does not move.
+    @Test func repliesLeaveFromTheAddressThePeerKnows() throws {
+        try DaemonLabEnvironment.require()
+        let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
+        defer { lab.close() }
+        try lab.sh(lab.inNS(.a, ["ip", "addr", "add", "192.0.2.11/24", "dev", "wsv\(lab.id)a"]))
+        try lab.up()
+        try lab.sh(["wg", "set", lab.interface(.a), "peer", lab.keys[.b]!.pub, "endpoint", "192.0.2.2:1"])
+        try lab.sh(["wg", "set", lab.interface(.b), "peer", lab.keys[.a]!.pub, "endpoint", "192.0.2.11:51820"])
+        #expect(lab.ping(from: .b))
+        #expect(lab.ping(from: .b, ipv6: true))
+        #expect(lab.ping(from: .a))
+        #expect(lab.endpoint(.b) == "192.0.2.11:51820")
+        #expect(lab.endpoint(.a) == "192.0.2.2:51821")
+    }
 }

@@ -1,5 +1,6 @@
 import Testing
 import WireConfig
+import WireCrypto
 import WireProtocol
 
 @testable import WireDaemon
@@ -169,5 +170,32 @@ final class FakeBinder: SocketBinder {
         _ = try set("private_key=\(WireKey.zero.hex)", state)
         #expect(state.privateKey == nil)
         #expect(!UAPI.get(state).contains("private_key"))
+    }
+
+    /// Any request text, valid keys with garbage values and garbage keys, gets a typed error or applies; never a
+    /// trap. Seeded, so a failure replays.
+    @Test func randomRequestsNeverTrap() throws {
+        let (state, _) = try makeState()
+        var random = SeededRandom(seed: 15)
+        let keys = [
+            "private_key", "listen_port", "fwmark", "replace_peers", "public_key", "remove", "update_only",
+            "preshared_key", "endpoint", "persistent_keepalive_interval", "replace_allowed_ips", "allowed_ip",
+            "protocol_version", "", "=", "get", "set",
+        ]
+        let values = [
+            "", "true", "1", "0", "65535", "65536", "-1", b.publicKey.hex, c.publicKey.hex, a.hex, "zz",
+            "10.0.0.0/8", "::/0", "[::1]:1", "1.2.3.4:5", "[::1]", "1.2.3.4:99999", "fd00::/129", "\u{0}", "é",
+            String(repeating: "f", count: 64), String(repeating: "9", count: 40),
+        ]
+        for _ in 0..<2_000 {
+            var lines: [String] = []
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let key = keys.randomElement(using: &random)!
+                let value = values.randomElement(using: &random)!
+                lines.append(Bool.random(using: &random) ? "\(key)=\(value)" : key + value)
+            }
+            do { _ = try set(lines.joined(separator: "\n"), state) } catch { #expect(error.code.rawValue < 0) }
+            _ = UAPI.get(state)
+        }
     }
 }
