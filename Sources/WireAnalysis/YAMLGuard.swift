@@ -5,8 +5,9 @@ import WireConfig
 /// YAML 1.2 section 3.2.2.2 lets an alias (`*a`) repeat an anchored node (`&a`); nine levels of aliases used as a
 /// mapping key made Yams' composer spend 40 s on 381 bytes (each level multiplies the work by nine). Facts and
 /// intent files need neither, so an anchor or alias is refused, as is nesting deeper than `InputLimits.factsDepth`
-/// (the composer recurses once per level). The scan is lexical and linear: quoted scalars, comments and block scalars (`|`, `>`)
-/// are skipped, and `&`/`*` count only where a node starts (YAML 1.2 section 6.9.2, `c-ns-anchor-property`).
+/// (the composer recurses once per level). The scan is lexical and linear: quoted scalars, comments and block
+/// scalars (`|`, `>`) are skipped, and `&`/`*` count only where a node starts (YAML 1.2 section 6.9.2,
+/// `c-ns-anchor-property`).
 enum YAMLGuard {
     /// The first problem found: where, and what.
     struct Problem: Equatable {
