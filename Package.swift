@@ -49,10 +49,14 @@ let package = Package(
             name: "WireLab",
             dependencies: ["WireConfig", "WireAnalysis", "WireProcess"]
         ),
+        .target(
+            name: "WireDoctor",
+            dependencies: ["WireConfig", "WireAnalysis", "WireProcess", "WireCrypto", "WireNet"]
+        ),
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab", "WirePlan",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireProcess", "WireDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +91,10 @@ let package = Package(
         .testTarget(
             name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
+        .testTarget(
+            name: "WireDoctorTests",
+            dependencies: ["WireDoctor", "WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
+            exclude: ["Snapshots"]),
         .testTarget(
             name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
