@@ -135,6 +135,11 @@ enum DoctorLabEnvironment {
         (status, codes) = try Self.doctor(plan, "alice", binary: binary)
         #expect(status == 1 && codes == ["handshake-never"], "wrong key: \(codes)")
 
+        // bob's interface down.
+        try Self.sh(plan, "bob", "ip link set dev wg0 down")
+        (status, codes) = try Self.doctor(plan, "bob", binary: binary)
+        #expect(status == 1 && codes == ["interface-down"], "link down: \(codes)")
+
         try Lab.down(id: id)
     }
 }
