@@ -33,7 +33,10 @@ extension Doctor {
             findings: findings)
     }
 
-    func skipped(_ p: IPPrefix) -> Bool {
+    func skipped(_ p: IPPrefix) -> Bool { Doctor.linkLocal(p) }
+
+    /// IPv6 link-local (fe80::/10) and multicast (ff00::/8) prefixes.
+    static func linkLocal(_ p: IPPrefix) -> Bool {
         if case .v6(let v) = p.address {
             let top = v >> 112
             return (top & 0xffc0) == 0xfe80 || (top & 0xff00) == 0xff00
