@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireDoctor",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireProcess", "WireDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
