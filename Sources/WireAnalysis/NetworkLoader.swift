@@ -34,13 +34,19 @@ public struct NetworkLoader: Sendable {
         }
         var configFiles: [(host: String, iface: String, path: String)] = []
         var factFiles: [String: String] = [:]
-        let entries = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-        for entry in entries where !entry.hasPrefix(".") {
+        let entries = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted().filter { !$0.hasPrefix(".") }
+        // One folder per host: list them on every core (10,000 hosts are 20,000 system calls).
+        let listed = concurrentMap(entries) { entry -> [String]? in
+            let fm = FileManager.default
             let path = (directory as NSString).appendingPathComponent(entry)
             var sub: ObjCBool = false
             _ = fm.fileExists(atPath: path, isDirectory: &sub)
-            if sub.boolValue {
-                let inner = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+            guard sub.boolValue else { return nil }
+            return ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
+        }
+        for (entry, inner) in zip(entries, listed) {
+            let path = (directory as NSString).appendingPathComponent(entry)
+            if let inner {
                 for f in inner where !f.hasPrefix(".") {
                     let p = (path as NSString).appendingPathComponent(f)
                     if f.hasSuffix(".conf") {
