@@ -57,6 +57,11 @@ public final class Daemon {
     let receiveArena: UnsafeMutableRawPointer
     var lengths = [Int](repeating: 0, count: Daemon.batch)
     var sources = [wsd_endpoint](repeating: wsd_endpoint(), count: Daemon.batch)
+    var locals = [wsd_endpoint](repeating: wsd_endpoint(), count: Daemon.batch)
+    /// Sticky source addresses (wireguard-go's conn/sticky_linux.go): the local address each remote endpoint last
+    /// reached us at, used as the source of what we send it, so a multi-homed host answers from the address its
+    /// peer knows. Bounded: cleared past 4,096 endpoints (a flood from many sources).
+    var stickySource: [UDPEndpoint: wsd_endpoint] = [:]
     let tunBuffer: UnsafeMutableRawPointer
     var outgoing: SendQueue
 
@@ -220,9 +225,11 @@ public final class Daemon {
         for _ in 0..<4 {
             let n = lengths.withUnsafeMutableBufferPointer { l in
                 sources.withUnsafeMutableBufferPointer { s in
-                    wsd_recv_batch(
-                        fd, receiveArena.assumingMemoryBound(to: UInt8.self), Self.stride, Int32(Self.batch),
-                        l.baseAddress, s.baseAddress)
+                    locals.withUnsafeMutableBufferPointer { d in
+                        wsd_recv_batch(
+                            fd, receiveArena.assumingMemoryBound(to: UInt8.self), Self.stride, Int32(Self.batch),
+                            l.baseAddress, s.baseAddress, d.baseAddress)
+                    }
                 }
             }
             if n <= 0 { break }
@@ -240,8 +247,14 @@ public final class Daemon {
                 guard state.device != nil else { continue }
                 let datagram = [UInt8](
                     UnsafeRawBufferPointer(start: receiveArena + i * Self.stride, count: lengths[i]))
-                state.device!.decapsulate(
-                    datagram, from: Self.endpoint(sources[i]), now: now, random: &random, into: &actions)
+                let source = Self.endpoint(sources[i])
+                let first = actions.count
+                state.device!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+                // Only a datagram the core accepted (nothing dropped) may move the source we answer from, as only
+                // an authenticated one moves the endpoint.
+                if !actions[first...].contains(where: { if case .dropped = $0 { true } else { false } }) {
+                    remember(locals[i], for: source)
+                }
                 perform()
             }
             if Int(n) < Self.batch { break }
@@ -264,14 +277,30 @@ public final class Daemon {
         }
     }
 
+    /// Records the local address `source` reached us at.
+    func remember(_ local: wsd_endpoint, for source: UDPEndpoint) {
+        guard local.family != 0 else { return }
+        if let known = stickySource[source], Self.same(known, local) { return }
+        if stickySource.count >= 4096 { stickySource.removeAll(keepingCapacity: true) }
+        stickySource[source] = local
+    }
+
+    static func same(_ a: wsd_endpoint, _ b: wsd_endpoint) -> Bool {
+        var a = a
+        var b = b
+        return a.family == b.family && a.port == b.port
+            && withUnsafeBytes(of: &a.address) { x in withUnsafeBytes(of: &b.address) { y in x.elementsEqual(y) } }
+    }
+
     /// Carries out the core's actions: datagrams into the send queue, packets to the TUN device.
     func perform() {
         for action in actions {
             switch action {
             case .writeToNetwork(let datagram, let endpoint):
-                if !outgoing.append(datagram, to: endpoint) {
+                let source = stickySource[endpoint] ?? wsd_endpoint()
+                if !outgoing.append(datagram, to: endpoint, from: source) {
                     flush()
-                    _ = outgoing.append(datagram, to: endpoint)
+                    _ = outgoing.append(datagram, to: endpoint, from: source)
                 }
             case .writeToTunnel(let packet, _):
                 _ = packet.withUnsafeBytes { write(tun.fd, $0.baseAddress, $0.count) }

@@ -130,4 +130,21 @@ struct InteropLabTests {
         #expect(received.contains(" 0% packet loss"), "\(received)")
         #expect(lab.latestHandshake(.b) > first)
     }
+
+    /// Sticky source addresses: wiresmithd's host has two addresses, its peer knows the second; replies must come
+    /// from that one (not the routing table's first choice), so the peer's `wg show endpoints` does not move.
+    @Test func repliesLeaveFromTheAddressThePeerKnows() throws {
+        try DaemonLabEnvironment.require()
+        let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
+        defer { lab.close() }
+        try lab.sh(lab.inNS(.a, ["ip", "addr", "add", "192.0.2.11/24", "dev", "wsv\(lab.id)a"]))
+        try lab.up()
+        try lab.sh(["wg", "set", lab.interface(.a), "peer", lab.keys[.b]!.pub, "endpoint", "192.0.2.2:1"])
+        try lab.sh(["wg", "set", lab.interface(.b), "peer", lab.keys[.a]!.pub, "endpoint", "192.0.2.11:51820"])
+        #expect(lab.ping(from: .b))
+        #expect(lab.ping(from: .b, ipv6: true))
+        #expect(lab.ping(from: .a))
+        #expect(lab.endpoint(.b) == "192.0.2.11:51820")
+        #expect(lab.endpoint(.a) == "192.0.2.2:51821")
+    }
 }
