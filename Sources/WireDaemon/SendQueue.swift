@@ -24,6 +24,9 @@ struct SendQueue {
         }
     }
 
+    /// Releases the arena (the owner's deinit).
+    func deallocate() { arena.deallocate() }
+
     /// Queues `datagram` for `endpoint`, from the local address `source` (family 0: the routing table's choice);
     /// false when the arena is full (send first, then append again).
     mutating func append(_ datagram: [UInt8], to endpoint: UDPEndpoint, from source: wsd_endpoint) -> Bool {
