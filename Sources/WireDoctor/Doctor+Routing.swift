@@ -4,6 +4,10 @@ extension Doctor {
     /// Each AllowedIP routed into the interface: some table (wg-quick's own table for a default route) holds a
     /// route through it that covers the prefix. Link-local and multicast prefixes are not checked.
     func routesStep(_ wg: WireGuardState) -> DoctorStep {
+        guard snapshot.link(wg.name)?.up == true else {
+            // The kernel removes a link's routes when it goes down: the interface step already said so.
+            return DoctorStep(interface: wg.name, name: "routes", detail: "skipped: link down", findings: [])
+        }
         var findings: [DoctorFinding] = []
         var checked = 0
         for p in wg.peers {
@@ -29,7 +33,10 @@ extension Doctor {
             findings: findings)
     }
 
-    func skipped(_ p: IPPrefix) -> Bool {
+    func skipped(_ p: IPPrefix) -> Bool { Doctor.linkLocal(p) }
+
+    /// IPv6 link-local (fe80::/10) and multicast (ff00::/8) prefixes.
+    static func linkLocal(_ p: IPPrefix) -> Bool {
         if case .v6(let v) = p.address {
             let top = v >> 112
             return (top & 0xffc0) == 0xfe80 || (top & 0xff00) == 0xff00
@@ -82,7 +89,7 @@ extension Doctor {
         let own = Int(sys["net.ipv4.conf.\(wg.name).rp_filter"] ?? "0") ?? 0
         let effective = max(all, own)
         details.append("rp_filter \(effective)")
-        if effective == 1 {
+        if effective == 1, snapshot.link(wg.name)?.up == true {
             let unrouted = wg.peers.flatMap { p in
                 p.allowedIPs.compactMap { IPPrefix($0) }.filter { !$0.address.isIPv6 && !routed($0, into: wg.name) }
             }
