@@ -144,6 +144,12 @@ enum DoctorLabEnvironment {
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 0 && codes == [], "restored: \(codes)")
 
+        // A FORWARD rule on the hub dropping only bob -> alice (the replies to alice's traffic).
+        try Self.sh(plan, "hub", "iptables -A FORWARD -i wg1 -o wg0 -j DROP")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["forward-blocked"], "FORWARD: \(codes)")
+        try Self.sh(plan, "hub", "iptables -D FORWARD -i wg1 -o wg0 -j DROP")
+
         // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
         var cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
         #expect(cmp.0 == 0 && cmp.1 == [], "compare healthy: \(cmp.1)")
