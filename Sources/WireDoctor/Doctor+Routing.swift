@@ -105,7 +105,8 @@ extension Doctor {
                         cause: "the FORWARD chain drops traffic from \(wg.name) to \(blocked.joined(separator: ", ")):"
                             + " one direction dropped is enough to break every connection across the relay",
                         fix: "accept it before the drop, e.g. iptables -I FORWARD -i \(wg.name) -o \(blocked[0])"
-                            + " -j ACCEPT (or nft insert rule ... iifname \"\(wg.name)\" oifname \"\(blocked[0])\" accept)"
+                            + " -j ACCEPT (or nft insert rule ... iifname \"\(wg.name)\""
+                            + " oifname \"\(blocked[0])\" accept)"
                     ))
             } else {
                 details.append("FORWARD passes \(wg.name) -> \(others.joined(separator: ", "))")
