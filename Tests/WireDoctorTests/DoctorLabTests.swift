@@ -161,6 +161,18 @@ enum DoctorLabEnvironment {
         cmp = try Self.compare(plan, ["bob", "hub"], binary: binary)
         #expect(cmp.0 == 1 && cmp.1 == ["bob/wg0 psk-mismatch"], "compare psk: \(cmp.1)")
 
+        // alice's Endpoint for the hub on a port the hub does not listen on: only the comparison can tell.
+        try Self.sh(
+            plan, "alice",
+            "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint ${2%:*}:51822"
+                + " && echo ${2%:*} > /tmp/doctor-ep-\(id)")
+        cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
+        #expect(cmp.1 == ["alice/wg0 endpoint-port-mismatch"], "compare port: \(cmp.1)")
+        try Self.sh(
+            plan, "alice",
+            "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint $(cat /tmp/doctor-ep-\(id)):51820"
+                + "; rm -f /tmp/doctor-ep-\(id)")
+
         // A wrong public key for the hub on alice (a fresh key nobody holds): handshakes never complete.
         let wrong = WireKey.generatePrivate().publicKey.base64
         try Self.sh(
