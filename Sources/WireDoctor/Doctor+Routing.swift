@@ -85,6 +85,33 @@ extension Doctor {
                             + " or a file in /etc/sysctl.d"))
             }
         }
+        if relaying {
+            // Traffic coming in on this interface and routed out of another: the FORWARD chain must pass it.
+            let others = snapshot.wireguard.filter { $0.name != wg.name && !$0.peers.isEmpty }.map(\.name)
+            var drops: [Evidence] = []
+            var blocked: [String] = []
+            for other in others {
+                for filter in packetFilters() where filter.family != "ip6" {
+                    if let why = filter.dropsForward(input: wg.name, output: other) {
+                        drops.append(Evidence("\(filter.source) (\(filter.family))", why))
+                        if !blocked.contains(other) { blocked.append(other) }
+                    }
+                }
+            }
+            if !drops.isEmpty {
+                findings.append(
+                    DoctorFinding(
+                        .forwardBlocked, .error, interface: wg.name, evidence: dedup(drops),
+                        cause: "the FORWARD chain drops traffic from \(wg.name) to \(blocked.joined(separator: ", ")):"
+                            + " one direction dropped is enough to break every connection across the relay",
+                        fix: "accept it before the drop, e.g. iptables -I FORWARD -i \(wg.name) -o \(blocked[0])"
+                            + " -j ACCEPT (or nft insert rule ... iifname \"\(wg.name)\""
+                            + " oifname \"\(blocked[0])\" accept)"
+                    ))
+            } else {
+                details.append("FORWARD passes \(wg.name) -> \(others.joined(separator: ", "))")
+            }
+        }
         let all = Int(sys["net.ipv4.conf.all.rp_filter"] ?? "0") ?? 0
         let own = Int(sys["net.ipv4.conf.\(wg.name).rp_filter"] ?? "0") ?? 0
         let effective = max(all, own)

@@ -23,6 +23,10 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let outputBlocked = DoctorCode(.outputBlocked)
     /// A relaying host with forwarding off.
     public static let forwardingDisabled = DoctorCode(.forwardingDisabled)
+    /// A relay whose FORWARD chain drops what it relays (one direction is enough).
+    public static let forwardBlocked = DoctorCode(.forwardBlocked)
+    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison only).
+    public static let masqueradeMissing = DoctorCode(.masqueradeMissing)
     /// Strict rp_filter on a link whose peers' addresses are not routed back out of it.
     public static let rpFilter = DoctorCode(.rpFilter)
     /// A peer without Endpoint that never completed a handshake: it must initiate, and does not.

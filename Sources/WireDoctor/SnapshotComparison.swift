@@ -109,6 +109,42 @@ public struct SnapshotComparison: Sendable {
                 }
             }
         }
+        // An internet gateway: a peer sends 0.0.0.0/0 to it, so it must forward and masquerade on its uplink.
+        var gateways = Set<String>()
+        for s in all {
+            for p in s.wg.peers where p.allowedIPs.contains("0.0.0.0/0") {
+                guard let o = owner(p.publicKey), o.id != s.id, gateways.insert(o.id).inserted else { continue }
+                let doctor = Doctor(snapshot: o.snapshot)
+                let reason = Evidence("\(s.host): wg show all dump", "\(s.wg.name) sends 0.0.0.0/0 to \(o.id)")
+                if o.snapshot.sysctl["net.ipv4.ip_forward"] == "0" {
+                    findings.append(
+                        DoctorFinding(
+                            .forwardingDisabled, .error, interface: o.id,
+                            evidence: [reason, Evidence("\(o.host): /proc/sys/net/ipv4/ip_forward", "0")],
+                            cause:
+                                "\(s.id) uses \(o.host) as its internet gateway, but \(o.host) does not forward IPv4",
+                            fix:
+                                "on \(o.host): sysctl -w net.ipv4.ip_forward=1 (and PostUp or /etc/sysctl.d to keep it)"
+                        ))
+                }
+                guard let uplink = doctor.uplink() else { continue }
+                if Masquerade.rules(in: o.snapshot, uplink: uplink.name).isEmpty {
+                    findings.append(
+                        DoctorFinding(
+                            .masqueradeMissing, .error, interface: o.id,
+                            evidence: [
+                                reason,
+                                Evidence(
+                                    "\(o.host): iptables-save, nft -j list ruleset",
+                                    "no MASQUERADE or SNAT out of \(uplink.name)"),
+                            ],
+                            cause: "\(s.id)'s internet traffic leaves \(o.host) with its tunnel source address, which"
+                                + " nothing routes back",
+                            fix: "on \(o.host): iptables -t nat -A POSTROUTING -o \(uplink.name) -j MASQUERADE"
+                                + " (as a PostUp line)"))
+                }
+            }
+        }
         // One tunnel address on two interfaces.
         var seen: [IPAddress: String] = [:]
         for s in all {

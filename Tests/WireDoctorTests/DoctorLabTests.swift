@@ -144,6 +144,12 @@ enum DoctorLabEnvironment {
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 0 && codes == [], "restored: \(codes)")
 
+        // A FORWARD rule on the hub dropping only bob -> alice (the replies to alice's traffic).
+        try Self.sh(plan, "hub", "iptables -A FORWARD -i wg1 -o wg0 -j DROP")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["forward-blocked"], "FORWARD: \(codes)")
+        try Self.sh(plan, "hub", "iptables -D FORWARD -i wg1 -o wg0 -j DROP")
+
         // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
         var cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
         #expect(cmp.0 == 0 && cmp.1 == [], "compare healthy: \(cmp.1)")
@@ -154,6 +160,18 @@ enum DoctorLabEnvironment {
         )
         cmp = try Self.compare(plan, ["bob", "hub"], binary: binary)
         #expect(cmp.0 == 1 && cmp.1 == ["bob/wg0 psk-mismatch"], "compare psk: \(cmp.1)")
+
+        // alice's Endpoint for the hub on a port the hub does not listen on: only the comparison can tell.
+        try Self.sh(
+            plan, "alice",
+            "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint ${2%:*}:51822"
+                + " && echo ${2%:*} > /tmp/doctor-ep-\(id)")
+        cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
+        #expect(cmp.1 == ["alice/wg0 endpoint-port-mismatch"], "compare port: \(cmp.1)")
+        try Self.sh(
+            plan, "alice",
+            "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint $(cat /tmp/doctor-ep-\(id)):51820"
+                + "; rm -f /tmp/doctor-ep-\(id)")
 
         // A wrong public key for the hub on alice (a fresh key nobody holds): handshakes never complete.
         let wrong = WireKey.generatePrivate().publicKey.base64

@@ -63,6 +63,28 @@ import Testing
         #expect(Self.codes(hosts) == ["bob/wg0 psk-mismatch"])
     }
 
+    @Test func aFullTunnelClientNeedsForwardingAndMasqueradeOnItsGateway() throws {
+        var hosts = try Self.network()
+        hosts[0].snapshot.wireguard[0].peers[0].allowedIPs = ["0.0.0.0/0"]
+        #expect(Self.codes(hosts) == ["hub/wg0 masquerade-missing"])
+        hosts[2].snapshot.iptables =
+            "*nat\n:POSTROUTING ACCEPT [0:0]\n"
+            + "-A POSTROUTING -s 10.0.0.0/24 -o eth0 -j MASQUERADE\nCOMMIT\n"
+        #expect(Self.codes(hosts) == [])
+        hosts[2].snapshot.iptables = "*nat\n-A POSTROUTING -o eth1 -j MASQUERADE\nCOMMIT\n"
+        #expect(Self.codes(hosts) == ["hub/wg0 masquerade-missing"])
+        hosts[2].snapshot.iptables = nil
+        hosts[2].snapshot.nftRuleset = """
+            {"nftables": [{"chain": {"family": "ip", "table": "nat", "name": "post", "type": "nat",
+              "hook": "postrouting"}},
+            {"rule": {"family": "ip", "table": "nat", "chain": "post", "expr": [
+              {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "eth0"}},
+              {"masquerade": null}]}}]}
+            """
+        hosts[2].snapshot.sysctl["net.ipv4.ip_forward"] = "0"
+        #expect(Self.codes(hosts) == ["hub/wg0 forwarding-disabled"])
+    }
+
     @Test func aReusedTunnelAddress() throws {
         var hosts = try Self.network()
         hosts[1].snapshot.links[0].addresses = ["10.0.0.2/32"]
