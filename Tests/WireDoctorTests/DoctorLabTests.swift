@@ -192,4 +192,21 @@ enum DoctorLabEnvironment {
 
         try Lab.down(id: id)
     }
+
+    /// examples/nat-client-no-keepalive right after up: the gateway cannot reach the laptop until it sends, and says
+    /// why (keepalive-missing); the laptop, which has sent nothing yet, has no problem.
+    @Test func aNATClientWithoutKeepaliveIsNamedOnTheGateway() throws {
+        if let why = Self.unavailable { try #require(Bool(false), "lab required but unavailable: \(why)") }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(
+            directory: TestTools.packageRoot.appendingPathComponent("examples/nat-client-no-keepalive").path,
+            options: LabOptions(id: id))
+        let (status, codes) = try Self.doctor(plan, "gw", binary: binary)
+        #expect(status == 1 && codes == ["keepalive-missing"], "gw: \(codes)")
+        let laptop = try Self.doctor(plan, "laptop", binary: binary)
+        #expect(laptop.0 == 0, "laptop: \(laptop.1)")
+        try Lab.down(id: id)
+    }
 }
