@@ -36,6 +36,19 @@ let planLabCanRun: Bool = {
             #expect(matrix.result(from: "guest1", to: "10.1.0.3", in: phase)?.answered == false)
             #expect(matrix.result(from: "alice", to: "10.0.0.3", in: phase)?.answered == true)
         }
+        // Guests that widen their own AllowedIPs still cannot reach each other: the hub's forward chain drops it.
+        let hubKey = try #require(try hubWg1Key(dir))
+        let widen = ["wg", "set", "wg1", "peer", hubKey, "allowed-ips", "10.0.0.0/8"]
+        // Both guests widen theirs, so only the hub stands between them.
+        for guest in ["guest1", "guest2"] {
+            #expect(try Lab.run(plan, node: guest, command: widen).succeeded)
+            _ = try Lab.run(plan, node: guest, command: ["ip", "route", "replace", "10.1.0.0/24", "dev", "wg1"])
+        }
+        #expect(try Lab.run(plan, node: "hub", command: ["ping", "-c", "1", "-W", "2", "10.1.0.3"]).succeeded)
+        let leak = try Lab.run(plan, node: "guest1", command: ["ping", "-c", "2", "-W", "1", "10.1.0.3"])
+        #expect(!leak.succeeded, "\(leak.output)")
+        let table = try Lab.run(plan, node: "hub", command: ["nft", "list", "table", "inet", "wiresmith_wg1"])
+        #expect(table.succeeded && table.output.contains("drop"), "\(table.output)")
     }
 
     /// The hub and two clients of the isolation example rotated live, interface by interface, in rollout order
@@ -100,5 +113,11 @@ let planLabCanRun: Bool = {
             }
             try checkAll("\(me)")
         }
+    }
+
+    /// The hub's wg1 public key as guest1's config names it.
+    func hubWg1Key(_ dir: String) throws -> String? {
+        let text = try String(contentsOfFile: dir + "/guest1/wg1.conf", encoding: .utf8)
+        return text.split(separator: "\n").first { $0.hasPrefix("PublicKey = ") }.map { String($0.dropFirst(12)) }
     }
 }
