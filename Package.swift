@@ -52,15 +52,25 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "CWireDaemon"),
+        .target(
+            name: "WireDaemon",
+            dependencies: ["CWireDaemon", "WireProtocol", "WireConfig"]
+        ),
         .executableTarget(
             name: "wiresmithd",
-            dependencies: ["WireConfig", "WireProtocol"]
+            dependencies: ["WireDaemon"]
         ),
         .executableTarget(
             name: "wiresmith-bench",
             dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
             path: "Benchmarks/wiresmith-bench"
         ),
+        .testTarget(
+            name: "WireDaemonTests",
+            dependencies: [
+                "CWireDaemon", "WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis",
+            ]),
         // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
         .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),
         .testTarget(name: "WireNetTests", dependencies: ["WireNet"]),

@@ -87,6 +87,9 @@ public struct EffectiveFacts: Hashable, Sendable {
     public var behindNAT: Bool?
     /// Where other hosts' Endpoint lines reach it (facts file).
     public var publicAddresses: [IPAddress]
+    /// `net.ipv4.conf.X.rp_filter` by X (`all`, `default`, interface names) as stated (facts file, hooks); unstated
+    /// is the kernel's default, 0.
+    public var rpFilter: [String: Fact<Int>]
     /// Hook commands that send traffic at up (`ping`), in the order they run.
     public var sentAtUp: [HookSend]
     /// Hook commands not understood, in the order they run.
@@ -120,6 +123,11 @@ public struct EffectiveFacts: Hashable, Sendable {
         publicAddresses = f.publicAddresses
         unknownEffects = []
         sentAtUp = []
+        rpFilter = [:]
+        for (k, v) in f.rpFilter {
+            rpFilter[k] = Fact(
+                v, .factsFile(f.location(of: "rp_filter") ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
+        }
         // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
         for iface in host.interfaces where iface.isValid {
             for key in [ConfigKey.preUp, .postUp] {
@@ -161,6 +169,7 @@ public struct EffectiveFacts: Hashable, Sendable {
                 masquerade.remove(at: i)
             }
         case .route(let r): routes.append(r)
+        case .rpFilter(let iface, let value): rpFilter[iface] = Fact(value, source)
         case .sends(let target):
             sentAtUp.append(
                 HookSend(
@@ -215,6 +224,14 @@ public struct EffectiveFacts: Hashable, Sendable {
         if rule == "all" || rule == proto { return true }
         if proto == "icmp" && ["ipv6-icmp", "icmpv6", "58"].contains(rule) { return true }
         return numbers[rule] == proto || numbers[proto] == rule
+    }
+
+    /// The reverse-path filter mode an interface applies: max(all, the interface's own) as the kernel takes it
+    /// (ip-sysctl.rst, rp_filter), with the setting that decides; 0 (off) when nothing states it.
+    public func rpFilter(on interface: String) -> Fact<Int> {
+        let all = rpFilter["all"] ?? Fact(0, .linuxDefault)
+        let own = rpFilter[interface] ?? Fact(0, .linuxDefault)
+        return own.value > all.value ? own : all
     }
 
     /// IP forwarding for a family.

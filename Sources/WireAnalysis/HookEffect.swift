@@ -25,6 +25,9 @@ public enum HookEffect: Hashable, Sendable {
     case deleteMasquerade(MasqueradeRule)
     /// `ip route add PREFIX dev X [table T]`.
     case route(HookRoute)
+    /// `sysctl -w net.ipv4.conf.IFACE.rp_filter=N` (IFACE `all`, `default` or an interface): reverse-path
+    /// filtering, 0 off, 1 strict, 2 loose.
+    case rpFilter(interface: String, value: Int)
     /// `ping [-c N] ... ADDRESS` (and `ping6`): sends a packet at up, so the peer it goes to learns this host's
     /// endpoint (the classic fix for a client behind NAT); the command fails when no reply comes.
     case sends(to: IPAddress)
@@ -97,6 +100,16 @@ extension HookCommand {
         }
     }
 
+    /// The interface (`all`, `default`, `wg0`) of an rp_filter sysctl key or /proc/sys path, if it is one.
+    static func rpFilterInterface(ofKey raw: String) -> String? {
+        var key = raw
+        if key.hasPrefix("/proc/sys/") { key = String(key.dropFirst("/proc/sys/".count)).replacing("/", with: ".") }
+        let parts = key.split(separator: ".").map(String.init)
+        guard parts.count == 5, parts[0] == "net", parts[1] == "ipv4", parts[2] == "conf", parts[4] == "rp_filter"
+        else { return nil }
+        return parts[3]
+    }
+
     func sysctlEffects(_ args: [String]) -> [HookEffect] {
         var out: [HookEffect] = []
         var i = 0
@@ -124,6 +137,14 @@ extension HookCommand {
             }
             i += 1
             guard let value else { continue }  // a read, no effect
+            if let iface = Self.rpFilterInterface(ofKey: key) {
+                guard let n = Int(value), (0...2).contains(n) else {
+                    out.append(.unknown("sysctl `\(key)=\(value)`: expected 0, 1 or 2"))
+                    continue
+                }
+                out.append(.rpFilter(interface: iface, value: n))
+                continue
+            }
             guard let family = Self.forwardingFamily(ofKey: key) else {
                 out.append(.unknown("sysctl `\(key)` is not a setting the analysis models"))
                 continue
@@ -153,6 +174,12 @@ extension HookCommand {
         }
         guard let target else { return [.unknown("output redirected to something the analysis does not model")] }
         if target == "/dev/null" || target == "/dev/stderr" || target == "/dev/stdout" { return [.none] }
+        if let iface = Self.rpFilterInterface(ofKey: target) {
+            guard values.count == 1, let n = Int(values[0]), (0...2).contains(n) else {
+                return [.unknown("writes `\(values.joined(separator: " "))` to \(target): expected 0, 1 or 2")]
+            }
+            return [.rpFilter(interface: iface, value: n)]
+        }
         guard let family = Self.forwardingFamily(ofKey: target) else {
             return [.unknown("writes `\(target)`, which the analysis does not model")]
         }

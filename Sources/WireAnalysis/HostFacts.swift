@@ -39,6 +39,8 @@ public struct HostFacts: Hashable, Sendable {
     public var forwardPolicy: FilterAction?
     /// FORWARD chain rules, in order.
     public var forwardRules: [ForwardRule]
+    /// `net.ipv4.conf.X.rp_filter` by X (`all`, an interface name); YAML `rp_filter: {all: 1}` or `rp_filter: 1`.
+    public var rpFilter: [String: Int] = [:]
     /// Where the facts were read from, for findings that point at them.
     public var file: String?
     /// The line of each top-level field in `file`.

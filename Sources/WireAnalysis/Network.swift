@@ -24,11 +24,21 @@ public struct TunnelInterface: Hashable, Sendable {
         host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
         hookLines: [ConfigKey: [Int]] = [:]
     ) {
+        self.init(
+            host: host, name: name, file: file, config: config, diagnostics: diagnostics, hookLines: hookLines,
+            publicKey: config.interface.publicKey)
+    }
+
+    /// An interface whose public key is already known (`ConfigParser.Result.publicKey`): no second derivation.
+    public init(
+        host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
+        hookLines: [ConfigKey: [Int]] = [:], publicKey: WireKey?
+    ) {
         self.host = host
         self.name = name
         self.file = file
         self.config = config
-        self.publicKey = config.interface.publicKey
+        self.publicKey = publicKey
         self.diagnostics = diagnostics
         self.hookLines = hookLines
     }

@@ -69,4 +69,31 @@ extension Tracer {
         }
         return facts[receiver.host].publicAddresses.first.map(IPFamily.init) ?? .ipv4
     }
+
+    /// Reverse-path filtering of an IPv4 packet arriving on `inIf` (ip-sysctl.rst: the mode is max(all, iface);
+    /// strict 1 drops a packet whose source is not routed back out of the interface it came in on, loose 2 only one
+    /// whose source has no route at all). Nil when no file states rp_filter for the interface (Linux's default, 0).
+    func rpFilterStep(_ h: Int, _ pkt: Packet, inIf: String) -> TraceStep? {
+        let mode = facts[h].rpFilter(on: inIf)
+        guard !mode.source.isDefault, mode.value > 0 else { return nil }
+        let back = tables[h].lookup(pkt.source)
+        let device = back?.device ?? facts[h].uplink
+        let setting = "rp_filter"
+        if mode.value == 2 || device == inIf {
+            return TraceStep(
+                .rpFilter, ok: true,
+                "rp_filter \(mode.value) on \(inIf): \(pkt.source) is routed back "
+                    + (mode.value == 2 ? "(loose: any route will do)" : "out of \(inIf)"),
+                setting: setting, location: mode.source.location)
+        }
+        return TraceStep(
+            .rpFilter, ok: false,
+            "rp_filter 1 (strict) on \(network.hosts[h].name)'s \(inIf): the route back to \(pkt.source) "
+                + "leaves through "
+                + "\(device), not \(inIf), so the packet is dropped as spoofed",
+            setting: setting, location: mode.source.location,
+            fix: "route \(pkt.source) through \(inIf) on \(network.hosts[h].name) (AllowedIPs with wg-quick's routes, "
+                + "or `PostUp = ip route add \(IPPrefix.host(pkt.source)) dev \(inIf)`), or set rp_filter to 2 (loose)"
+                + (mode.source.location.map { " at \($0.file):\($0.line)" } ?? ""))
+    }
 }

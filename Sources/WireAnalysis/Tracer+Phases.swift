@@ -61,7 +61,9 @@ extension Tracer {
             let peer = f.config.peers[p]
             if let cover = peer.allowedIPs.first(where: { $0.contains(mld) && $0.contains(rs) }) {
                 return (
-                    "IPv6 MLD reports and router solicitations: AllowedIPs \(cover) covers ff02::/16", "AllowedIPs",
+                    "IPv6 MLD reports and router solicitations: AllowedIPs \(cover) covers ff02::/16; the "
+                        + "solicitations repeat with a backoff up to an hour, too rarely to keep a NAT mapping",
+                    "AllowedIPs",
                     peer.origin?.location(of: cover, key: .allowedIPs)
                 )
             }

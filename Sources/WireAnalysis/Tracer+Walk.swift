@@ -180,6 +180,10 @@ extension Tracer {
                         + "\(pkt.destination) becomes \(original) again"))
             pkt.destination = original
         }
+        if let inIf = arrivedOn, pkt.source.isIPv4, let st = rpFilterStep(h, pkt, inIf: inIf) {
+            steps.append(st)
+            if !st.ok { return .dropped }
+        }
         if arrivedOn == nil, direction == .forward, let d = downInterface(of: h, holding: pkt.source) {
             steps.append(upStep(d, "it holds the source address \(pkt.source)"))
             return .dropped

@@ -1,3 +1,4 @@
+import Foundation
 import WireConfig
 
 /// Walks one packet through a network, hop by hop, and its reply back (`wiresmith trace FROM TO`).
@@ -38,6 +39,15 @@ public struct Tracer: Sendable {
     /// Hosts some peer dials: an Endpoint reaches them (by public address or name), or names their key.
     let dialed: Set<Int>
 
+    /// What the index holds per host, built on every core.
+    struct PerHost: Sendable {
+        var facts: EffectiveFacts
+        var table: RoutingTable
+        var maps: [PrefixTrie<Int>]
+        var peerKeys: [[WireKey: Int]]
+        var local: Set<IPAddress>
+    }
+
     /// Names one interface by indexes into `network.hosts` and `Host.interfaces`.
     struct IfaceRef: Hashable, Sendable {
         var host: Int
@@ -71,25 +81,18 @@ public struct Tracer: Sendable {
         var hostIndex: [String: Int] = [:]
         var keyOf: [Network.InterfaceID: WireKey] = [:]
         for (k, ids) in network.interfacesByKey { for id in ids { keyOf[id] = k } }
-        var facts: [EffectiveFacts] = []
-        var tables: [RoutingTable] = []
-        var peerMaps: [[PrefixTrie<Int>]] = []
         var byKey: [WireKey: [IfaceRef]] = [:]
         var publicKeys: [[WireKey?]] = []
-        var peerByKey: [[[WireKey: Int]]] = []
         var owners: [IPAddress: IfaceRef] = [:]
-        var locals: [Set<IPAddress>] = []
         var publicOwners: [IPAddress: Int] = [:]
-        for (h, host) in network.hosts.enumerated() {
-            hostIndex[host.name] = h
+        // Per host (effective facts, routing table, cryptokey maps, own addresses) on every core; then the
+        // cross-host indexes in one pass.
+        let per = concurrentMap(network.hosts) { host -> PerHost in
             let f = EffectiveFacts(host: host)
-            facts.append(f)
-            tables.append(RoutingTable(host: host, facts: f))
             var maps: [PrefixTrie<Int>] = []
-            var keys: [WireKey?] = []
             var peerKeys: [[WireKey: Int]] = []
             var local = Set<IPAddress>()
-            for (i, iface) in host.interfaces.enumerated() {
+            for iface in host.interfaces {
                 var map = PrefixTrie<Int>()
                 var byPeerKey: [WireKey: Int] = [:]
                 for (p, peer) in iface.config.peers.enumerated() {
@@ -98,6 +101,17 @@ public struct Tracer: Sendable {
                 }
                 maps.append(map)
                 peerKeys.append(byPeerKey)
+                if iface.isValid { for a in iface.config.interface.addresses { local.insert(a.address) } }
+            }
+            for lan in f.lans { local.insert(lan.hostAddress) }
+            for a in f.publicAddresses { local.insert(a) }
+            return PerHost(
+                facts: f, table: RoutingTable(host: host, facts: f), maps: maps, peerKeys: peerKeys, local: local)
+        }
+        for (h, host) in network.hosts.enumerated() {
+            hostIndex[host.name] = h
+            var keys: [WireKey?] = []
+            for (i, iface) in host.interfaces.enumerated() {
                 let ref = IfaceRef(host: h, iface: i)
                 // The network derived every public key once already.
                 let key = keyOf[Network.InterfaceID(host: host.name, interface: iface.name)]
@@ -107,21 +121,16 @@ public struct Tracer: Sendable {
                     configured[a.address] = ref
                 }
                 guard iface.isValid else { continue }
-                for a in iface.config.interface.addresses {
-                    local.insert(a.address)
-                    if owners[a.address] == nil { owners[a.address] = ref }
-                }
+                for a in iface.config.interface.addresses where owners[a.address] == nil { owners[a.address] = ref }
             }
-            for lan in f.lans { local.insert(lan.hostAddress) }
-            for a in f.publicAddresses {
-                local.insert(a)
-                publicOwners[a] = h
-            }
-            peerMaps.append(maps)
+            for a in per[h].facts.publicAddresses { publicOwners[a] = h }
             publicKeys.append(keys)
-            peerByKey.append(peerKeys)
-            locals.append(local)
         }
+        let facts = per.map(\.facts)
+        let tables = per.map(\.table)
+        let peerMaps = per.map(\.maps)
+        let peerByKey = per.map(\.peerKeys)
+        let locals = per.map(\.local)
         self.hostIndex = hostIndex
         self.configuredOwners = configured
         self.facts = facts
@@ -170,10 +179,24 @@ public struct Tracer: Sendable {
         try trace(from: from, to: to, phases: TracePhase.allCases)
     }
 
+    /// Traces a ping from FROM to address TO meant for host `owner`: when several hosts hold TO (a reused tunnel
+    /// address), the plain `trace(from:to:)` means the first of them in name order; this one means `owner`, so an
+    /// answer from another holder counts as not reaching it (what `lab check` asks per target).
+    public func trace(from: String, to: String, reaching owner: String) throws(TraceError) -> TraceResult {
+        try trace(from: from, to: to, phases: TracePhase.allCases, owner: owner)
+    }
+
     /// Traces in the given phases only (`phases` in time order, not empty).
-    func trace(from: String, to: String, phases wanted: [TracePhase]) throws(TraceError) -> TraceResult {
+    func trace(from: String, to: String, phases wanted: [TracePhase], owner: String? = nil) throws(TraceError)
+        -> TraceResult
+    {
         guard let src = resolve(from), src.node.host >= 0 else { throw .unknownNode(from) }
         guard var dst = resolve(to) else { throw .unknownNode(to) }
+        if let owner, let h = hostIndex[owner], h != dst.node.host, let a = dst.address,
+            network.hosts[h].interfaces.contains(where: { $0.config.interface.addresses.contains { $0.address == a } })
+        {
+            dst = Resolved(node: .host(h), address: a)
+        }
         // A reused address: FROM holds it too, so TO means the other host that holds it.
         if src.node == dst.node, let a = dst.address,
             let other = network.hosts.indices.first(where: { h in
@@ -376,4 +399,23 @@ public struct Tracer: Sendable {
         if device == facts[h].uplink { return facts[h].publicAddresses.first { IPFamily($0) == family } }
         return nil
     }
+}
+
+/// `items.map(transform)` on every core (`DispatchQueue.concurrentPerform`), in order.
+func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+    let slots = ConcurrentSlots<R>(items.count)
+    DispatchQueue.concurrentPerform(iterations: items.count) { n in
+        let r = transform(items[n])
+        slots.lock.lock()
+        slots.items[n] = r
+        slots.lock.unlock()
+    }
+    return slots.items.map { $0! }
+}
+
+/// One result slot per iteration of a `concurrentPerform`, each written once under a lock.
+final class ConcurrentSlots<R>: @unchecked Sendable {
+    var items: [R?]
+    let lock = NSLock()
+    init(_ n: Int) { items = Array(repeating: nil, count: n) }
 }

@@ -25,6 +25,9 @@ public struct ConfigParser: Sendable {
         public var config: WireGuardConfig
         /// Every error and warning in file order.
         public var diagnostics: [ConfigDiagnostic]
+        /// The public key of the interface's PrivateKey, derived once by the parse (an X25519 multiplication;
+        /// callers that need it should take it from here rather than derive it again).
+        public var publicKey: WireKey? = nil
         /// The errors alone.
         public var errors: [ConfigDiagnostic] { diagnostics.filter { $0.severity == .error } }
         /// The warnings alone.
@@ -54,7 +57,7 @@ public struct ConfigParser: Sendable {
         state.finish()
         var config = state.config
         config.warnings = state.diagnostics.filter { $0.severity == .warning }
-        return Result(config: config, diagnostics: state.diagnostics)
+        return Result(config: config, diagnostics: state.diagnostics, publicKey: state.publicKey)
     }
 
     /// Parses and throws `ConfigError` holding every diagnostic when there is any error.
@@ -78,6 +81,8 @@ struct ParseState {
     let dialect: ConfigParser.Dialect
     var config = WireGuardConfig()
     var diagnostics: [ConfigDiagnostic] = []
+    /// The interface's public key, derived in `finish`.
+    var publicKey: WireKey?
 
     enum Section { case none, interface, peer, unknown }
     /// The section as wg sees it.
@@ -286,7 +291,8 @@ struct ParseState {
         finishPeer()
         config.interface.origin = interfaceOrigin
         // Checked at the end, so that peers written before the PrivateKey line are seen too.
-        if let own = config.interface.privateKey?.publicKey {
+        publicKey = config.interface.privateKey?.publicKey
+        if let own = publicKey {
             for p in config.peers where p.publicKey == own {
                 warning(
                     .ownPublicKey, line: p.origin?.keyLines[.publicKey] ?? p.origin?.line ?? 0, column: 1,

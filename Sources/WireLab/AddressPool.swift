@@ -20,7 +20,8 @@ struct AddressPool: Sendable {
     mutating func nextPublicV4() -> IPAddress {
         while true {
             let a = IPAddress.v4(nextPublic4)
-            nextPublic4 = nextPublic4 == 0xCB00_71FE ? 0x647F_0001 : nextPublic4 + 1  // then 100.127.0.1...
+            // 203.0.113.254 is the internet router's test address: then 100.127.0.1...
+            nextPublic4 = nextPublic4 == 0xCB00_71FD ? 0x647F_0001 : nextPublic4 + 1
             if free(.host(a)) {
                 reserve(a)
                 return a

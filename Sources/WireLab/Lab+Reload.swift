@@ -50,14 +50,22 @@ extension Lab {
                 } catch {
                     throw .commandFailed(command: "write \(iface.labFile)", status: -1, output: "\(error)")
                 }
-                try builder.wgQuickUp(host, iface)
+                do throws(LabError) {
+                    try builder.wgQuickUp(host, iface)
+                    updated.hosts[h].interfaces[i].failure = nil
+                } catch {
+                    guard case .wgQuickFailed(_, let file, _, let output) = error else { throw error }
+                    let failure = WgQuickOutput.failure(of: output, in: file)
+                    updated.hosts[h].interfaces[i].failure = failure
+                    progress("\(host.name): \(iface.name) DOWN after reload: \(failure)")
+                }
                 let addresses = network.host(host.name)?.interface(iface.name)?.config.interface.addresses ?? []
                 updated.hosts[h].interfaces[i].addresses = addresses.map { "\($0.address)" }
                 restarted = true
                 progress("\(host.name): \(iface.name) reloaded (wg-quick down; wg-quick up \(iface.sourceFile))")
             }
         }
-        if restarted { try LabSessions.reset(plan: updated, shell: shell) }
+        if restarted { LabSessions.reset(plan: updated, shell: shell) }
         try? LabState.save(updated)
         return updated
     }

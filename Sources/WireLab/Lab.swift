@@ -41,7 +41,7 @@ public enum Lab {
     public static func requiredTools(implementation: String) -> [String] {
         [
             "ip", "wg", "wg-quick", implementation, "iptables", "ip6tables", "ping", "nsenter", "unshare", "setsid",
-            "sysctl", "sh", "sleep", "mount",
+            "sysctl", "sh", "sleep", "mount", "conntrack",
         ]
     }
 
@@ -58,15 +58,16 @@ public enum Lab {
         if !missing.isEmpty { throw .missingTools(missing) }
     }
 
-    /// Loads the network in `directory`, failing with every config and facts error (file:line) when there are any.
+    /// Loads the network in `directory`, failing with every facts error (file:line) when there are any.
+    ///
+    /// Errors in an interface's config do not stop the lab: wg-quick is the judge, and an interface it refuses is
+    /// shown as down while the rest of the network is built (issue 13: every config gets a verdict).
     public static func load(directory: String) throws(LabError) -> Network {
         let network: Network
         do throws(NetworkLoader.LoadError) { network = try NetworkLoader().load(directory: directory) } catch {
             throw .unreadable(error.description)
         }
-        let errors =
-            network.diagnostics.filter { $0.severity == .error }
-            + network.allInterfaces.flatMap { $0.diagnostics.filter { $0.severity == .error } }
+        let errors = network.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw .invalidConfigs(errors) }
         return network
     }
@@ -104,30 +105,40 @@ public enum Lab {
             .plan(network: network, directory: directory)
         let shell = buildShell(plan, options)
         progress("lab \(id): \(plan.hosts.count) hosts from \(directory)")
+        let built: LabPlan
         do throws(LabError) {
-            try LabBuilder(plan: plan, shell: shell, progress: progress, cancellation: options.cancellation).build()
+            built = try LabBuilder(plan: plan, shell: shell, progress: progress, cancellation: options.cancellation)
+                .build()
         } catch {
             progress("lab \(id): rolling back")
             _ = teardown.down(id: id)
             throw error
         }
-        progress("lab \(id): up")
-        return plan
+        let down = built.hosts.flatMap { h in h.interfaces.filter { $0.failure != nil }.map { "\(h.name)/\($0.name)" } }
+        progress("lab \(id): up" + (down.isEmpty ? "" : " (down: \(down.joined(separator: ", ")))"))
+        return built
     }
 
-    /// Probes a running lab: every host pings every tunnel and LAN address of every other host.
+    /// Probes a running lab: every host pings every tunnel and LAN address of every other host, in each of
+    /// `phases` (cold, warm, idle by default; see `LabPhase` and `LabCheck`).
     ///
-    /// `verdicts`, when given, is asked for the analysis's prediction on each probe; the matrix then names every
-    /// disagreement.
+    /// `verdicts`, when given, is asked for the analysis's prediction on each probe and phase; the matrix then names
+    /// every disagreement. `expectations` says what the network's intent asks of each probe (by default: every
+    /// address reaches every other); the matrix's `status` is the exit status of `lab check`. With `internet`, every
+    /// host also pings the internet router's test address of each family it has (held against trace only).
     public static func check(
         _ plan: LabPlan, options: LabOptions = LabOptions(), verdicts: VerdictProvider? = nil,
+        expectations: ExpectationProvider? = DefaultExpectations.provider,
+        phases: [LabPhase] = LabPhase.allCases, internet: Bool = false,
         progress: @escaping (String) -> Void = { _ in }
     ) throws(LabError) -> ReachabilityMatrix {
         try preflight(options)
-        return try LabCheck(
+        var check = LabCheck(
             plan: plan, shell: buildShell(plan, options), progress: progress,
-            cancellation: options.cancellation
-        ).run(verdicts: verdicts)
+            cancellation: options.cancellation)
+        check.phases = phases.isEmpty ? LabPhase.allCases : phases
+        check.internet = internet
+        return try check.run(verdicts: verdicts, expectations: expectations)
     }
 
     /// Runs `command` inside a lab node with the terminal attached; returns its exit status.

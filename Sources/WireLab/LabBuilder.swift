@@ -15,21 +15,49 @@ struct LabBuilder {
     /// The router address every public link uses as its gateway.
     static let gateway4 = "169.254.0.1"
     static let gateway6 = "fe80::1"
+    /// The internet test addresses the router answers (docs/trace-json.md, "Internet destinations"): what `trace DIR
+    /// HOST 203.0.113.254` predicts, the lab measures.
+    static let internetTestAddresses = ["203.0.113.254", "2001:db8:ffff:ffff::1"]
 
-    func build() throws(LabError) {
+    /// Builds everything; returns the plan with every interface wg-quick refused marked down (`failure`), as it
+    /// is also saved in the run's state. An interface that does not come up is a fact about the network, not a
+    /// failure of the lab: the rest is built without it.
+    func build() throws(LabError) -> LabPlan {
         try writeRunDirectory()
         progress("internet: router \(plan.internetNamespace)")
         try addNamespace(plan.internetNamespace, forwarding: true)
+        try ip(plan.internetNamespace, "addr", "add", "\(LabBuilder.internetTestAddresses[0])/32", "dev", "lo")
+        try ip(plan.internetNamespace, "-6", "addr", "add", "\(LabBuilder.internetTestAddresses[1])/128", "dev", "lo")
         for h in plan.hosts {
             try buildHost(h)
         }
+        var built = plan
         // Hosts others dial first, so keepalives from behind NAT find their peers listening.
-        for h in plan.hosts.sorted(by: { ($0.behindNAT ? 1 : 0, $0.name) < ($1.behindNAT ? 1 : 0, $1.name) }) {
-            for i in h.interfaces {
-                try wgQuickUp(h, i)
-                progress("\(h.name): \(i.name) up (wg-quick up \(i.sourceFile))")
+        let order = plan.hosts.indices.sorted {
+            (plan.hosts[$0].behindNAT ? 1 : 0, plan.hosts[$0].name) < (
+                plan.hosts[$1].behindNAT ? 1 : 0, plan.hosts[$1].name
+            )
+        }
+        for hi in order {
+            let h = plan.hosts[hi]
+            for (ii, i) in h.interfaces.enumerated() {
+                do throws(LabError) {
+                    try wgQuickUp(h, i)
+                    progress("\(h.name): \(i.name) up (wg-quick up \(i.sourceFile))")
+                } catch {
+                    guard case .wgQuickFailed(_, let file, _, let output) = error else { throw error }
+                    let failure = WgQuickOutput.failure(of: output, in: file)
+                    built.hosts[hi].interfaces[ii].failure = failure
+                    progress("\(h.name): \(i.name) DOWN: \(failure)")
+                }
             }
         }
+        if built != plan {
+            do { try LabState.save(built) } catch {
+                throw .commandFailed(command: "save \(plan.runDirectory)/state.json", status: -1, output: "\(error)")
+            }
+        }
+        return built
     }
 
     // MARK: Files
@@ -52,6 +80,7 @@ struct LabBuilder {
                 try plan.hostsFile.write(toFile: "\(dir)/hosts", atomically: true, encoding: .utf8)
                 try "# wiresmith lab \(plan.id): \(h.name) has no DNS until a DNS = line sets one\n"
                     .write(toFile: "\(dir)/resolv.conf", atomically: true, encoding: .utf8)
+                try LabBuilder.nsswitch().write(toFile: "\(dir)/nsswitch.conf", atomically: true, encoding: .utf8)
                 for i in h.interfaces {
                     let text = try String(contentsOfFile: i.sourceFile, encoding: .utf8)
                     // Created 0600 before the key is written into it.
@@ -62,6 +91,18 @@ struct LabBuilder {
         } catch {
             throw .commandFailed(command: "prepare \(plan.runDirectory)", status: -1, output: "\(error)")
         }
+    }
+
+    /// The machine's /etc/nsswitch.conf with names looked up in the host's private /etc/hosts only: a name the
+    /// configs and facts do not give to a host fails at once, as a name without a DNS record does in life (wg
+    /// gives up on "Name or service not known" but retries "Temporary failure in name resolution", which is what
+    /// asking a DNS server the lab does not have would give).
+    static func nsswitch() -> String {
+        let machine = (try? String(contentsOfFile: "/etc/nsswitch.conf", encoding: .utf8)) ?? ""
+        var lines = machine.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("hosts:") }
+        lines.append("hosts: files")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     func hostDirectory(_ h: HostPlan) -> String {
@@ -211,6 +252,7 @@ struct LabBuilder {
             set -e; mkdir -p /var/run/wireguard; mount -t tmpfs -o mode=0755 wiresmith-lab /var/run/wireguard; \
             mount --bind '\(dir)/hosts' /etc/hosts; \
             if [ -e /etc/resolv.conf ]; then mount --bind '\(dir)/resolv.conf' /etc/resolv.conf; fi; \
+            if [ -e /etc/nsswitch.conf ]; then mount --bind '\(dir)/nsswitch.conf' /etc/nsswitch.conf; fi; \
             echo $$ > '\(pidFile).tmp'; mv '\(pidFile).tmp' '\(pidFile)'; exec sleep infinity
             """
         try must([

@@ -33,7 +33,7 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
             return "the lab needs root (network namespaces, veths and iptables); run it with sudo"
         case .missingTools(let tools):
             return "missing tools: \(tools.joined(separator: ", ")) (Debian: apt-get install iproute2 wireguard-tools "
-                + "wireguard-go iptables iputils-ping util-linux)"
+                + "wireguard-go iptables iputils-ping util-linux conntrack)"
         case .unreadable(let why):
             return why
         case .invalidConfigs(let diags):
@@ -44,7 +44,7 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
         case .wgQuickFailed(let interface, let file, let location, let output):
             let lastLines = output.split(separator: "\n").suffix(6).map { "    \($0)" }.joined(separator: "\n")
             let at = location.map { "\($0): " } ?? "\(file): "
-            return "\(at)wg-quick up refused \(interface); the lab was rolled back. wg-quick said:\n\(lastLines)"
+            return "\(at)wg-quick up refused \(interface). wg-quick said:\n\(lastLines)"
         case .commandFailed(let command, let status, let output):
             return "`\(command)` failed (status \(status)): \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
         case .interrupted:

@@ -98,4 +98,7 @@ public struct InterfacePlan: Codable, Sendable, Hashable {
     public var labFile: String
     /// The interface's own addresses (`Address` lines, without prefix length).
     public var addresses: [String]
+    /// Why the interface did not come up (wg-quick's refusal, with file:line when known); nil when it is up.
+    /// The rest of the lab is built without it, as in life.
+    public var failure: String?
 }

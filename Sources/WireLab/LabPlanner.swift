@@ -28,11 +28,19 @@ public struct LabPlanner: Sendable {
         let runDir = "\(runRoot)/\(id)"
         var pool = AddressPool(avoiding: LabPlanner.usedPrefixes(network))
 
-        // Who owns which public address and name.
+        // Who owns which public address and name. Facts say it first; an Endpoint address no fact gives away
+        // belongs to the host whose key the [Peer] names (the first such claim wins, so an Endpoint pointing at the
+        // wrong host reaches that host, as in life). Names resolve only as the analysis resolves them
+        // (a host's `names` facts, or exactly its own name): a name nothing gives to a host - a typo -
+        // is in no host's /etc/hosts, and wg-quick fails on it as it would in life. (No guessing from the first DNS
+        // label: `hub.exmaple` is not `hub`.)
         var claimed: [String: [IPAddress]] = [:]
+        var owner: [IPAddress: String] = [:]
         var names: [String: [String]] = [:]
         func claim(_ host: String, _ a: IPAddress) {
-            if !(claimed[host] ?? []).contains(a) { claimed[host, default: []].append(a) }
+            guard owner[a] == nil else { return }
+            owner[a] = host
+            claimed[host, default: []].append(a)
         }
         for h in network.hosts {
             for a in h.facts.publicAddresses { claim(h.name, a) }
@@ -42,23 +50,21 @@ public struct LabPlanner: Sendable {
             for i in h.interfaces {
                 for p in i.config.peers {
                     guard let e = p.endpoint else { continue }
-                    guard let owner = network.owner(of: p.publicKey)?.host ?? network.host(for: e)?.name,
-                        owner != h.name
-                    else { continue }
                     switch e.host {
-                    case .address(let a): claim(owner, a)
+                    case .address(let a):
+                        guard let o = network.owner(of: p.publicKey)?.host ?? network.host(for: e)?.name, o != h.name
+                        else { continue }
+                        claim(o, a)
                     case .name(let n):
-                        if !(names[owner] ?? []).contains(n) { names[owner, default: []].append(n) }
+                        guard let o = LabPlanner.host(named: n, in: network) else { continue }
+                        if !(names[o] ?? []).contains(where: { $0.lowercased() == n.lowercased() }) {
+                            names[o, default: []].append(n)
+                        }
                     }
                 }
             }
         }
-        var owners: [IPAddress: [String]] = [:]
-        for (h, addrs) in claimed { for a in addrs { owners[a, default: []].append(h) } }
-        if let (a, hs) = owners.sorted(by: { $0.key < $1.key }).first(where: { $0.value.count > 1 }) {
-            throw .addressConflict(address: "\(a)", hosts: hs.sorted())
-        }
-        for a in owners.keys { pool.reserve(a) }
+        for a in owner.keys { pool.reserve(a) }
         // A name with no address behind it gets one.
         for h in network.hosts where claimed[h.name] == nil && names[h.name] != nil {
             claim(h.name, pool.nextPublicV4())
@@ -117,6 +123,16 @@ public struct LabPlanner: Sendable {
             id: id, directory: directory, implementation: implementation,
             internetNamespace: "\(prefix)internet", hosts: hosts, hostsFile: hostsFile,
             runDirectory: runDir)
+    }
+
+    /// The host a DNS name belongs to: the one whose `names` facts list it, else the one called exactly that
+    /// (case-insensitive); nil for any other name, which then does not resolve in the lab.
+    static func host(named name: String, in network: Network) -> String? {
+        let lower = name.lowercased()
+        if let h = network.hosts.first(where: { $0.facts.names.contains { $0.lowercased() == lower } }) {
+            return h.name
+        }
+        return network.hosts.first { $0.name.lowercased() == lower }?.name
     }
 
     /// Every prefix the configs and facts name, which the lab's own addresses must stay clear of.

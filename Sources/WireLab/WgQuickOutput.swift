@@ -31,4 +31,17 @@ enum WgQuickOutput {
         }
         return nil
     }
+
+    /// Why an interface is down, one line: where wg-quick failed (file:line when known) and the last thing it
+    /// said that is not one of its own `[#]` command echoes, nor noise: a warning, `ip link add ... type
+    /// wireguard`'s "Unknown device type" (no kernel module; wg-quick falls back to userspace), or wg's summary
+    /// "Configuration parsing error" (its own message comes before).
+    static func failure(of output: String, in file: String) -> String {
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("[#]") }
+        let noise = ["Warning:", "Error: Unknown device type", "Configuration parsing error"]
+        let said = lines.last { l in !noise.contains { l.hasPrefix($0) } } ?? lines.last ?? "no output"
+        let at = location(of: output, in: file).map { "\($0)" } ?? file
+        return "wg-quick up refused it at \(at): \(said)"
+    }
 }

@@ -11,11 +11,6 @@ extension Keypair: CustomStringConvertible, CustomReflectable {
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }
 
-extension TransportAEAD: CustomStringConvertible, CustomReflectable {
-    var description: String { "TransportAEAD(redacted)" }
-    var customMirror: Mirror { Mirror(self, children: [:]) }
-}
-
 extension Tunnel: CustomStringConvertible, CustomReflectable {
     /// The peer index, endpoint and which session slots are filled; never keys or handshake state.
     public var description: String {

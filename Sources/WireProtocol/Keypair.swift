@@ -1,3 +1,4 @@
+import WireCrypto
 import WireNet
 
 /// One session's transport state: keys, indices, the send counter and the receive replay window (§5.4.6).

@@ -4,9 +4,10 @@ import WireAnalysis
 import WireConfig
 import WireLab
 
-/// `wiresmith demo`: the main job, live. A hub with two WireGuard interfaces and a client on each is brought up
-/// broken in network namespaces; the client-to-client ping fails; lint and trace name why and where from the
-/// configs; the fixes lint proposes are applied; the ping answers; everything is torn down.
+/// `wiresmith demo`: the main job, live. A hub with two WireGuard interfaces and its clients is brought up broken in
+/// network namespaces; the client-to-client ping fails; lint and trace name why and where from the configs; the
+/// fixes lint proposes are applied; the ping answers; a client behind NAT without keepalive is measured in time
+/// (cold, warm, idle) and fixed; everything is torn down.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -17,8 +18,11 @@ struct DemoCommand: ParsableCommand {
             end, also on failure or Ctrl-C.
 
             The network (examples/two-hub-broken): a hub with wg0 (UDP 51820, 10.0.0.0/24) and wg1 (UDP 51821,
-            10.1.0.0/24), alice on wg0 and bob on wg1. Each client's AllowedIPs cover only its own subnet and the
-            hub never turns on IP forwarding, the two mistakes operators most often make with such a hub.
+            10.1.0.0/24), alice and carol on wg0, bob on wg1. alice's AllowedIPs miss wg1's subnet and the hub never
+            turns on IP forwarding, the two mistakes operators most often make with such a hub; carol sits behind
+            NAT with no PersistentKeepalive. The demo shows alice failing to reach bob, names both causes, applies
+            the fixes and proves them; then measures carol in time - the hub cannot reach her right after up, can
+            once she has sent, cannot once her NAT mapping expired - and proves that PersistentKeepalive fixes it.
 
             Exit status:
               0  the fault was shown, diagnosed, fixed and the fix proven
@@ -47,7 +51,7 @@ struct DemoCommand: ParsableCommand {
         }
         let cancellation = LabCancellation()
         cancellation.installSignalHandlers()
-        let options = LabOptions(implementation: impl, cancellation: cancellation)
+        let options = LabOptions(implementation: Implementation.resolve(impl), cancellation: cancellation)
         do { try Lab.preflight(options) } catch {
             out.fail("\(error)")
             throw ExitCode(2)

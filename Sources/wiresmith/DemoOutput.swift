@@ -15,7 +15,9 @@ struct DemoOutput {
 
     func title(_ s: String) { emit(paint(s, "1")) }
     func say(_ s: String) { emit(s) }
-    func step(_ n: Int, _ s: String) { emit("\n" + paint("[\(n)/6] \(s)", "1;36")) }
+    /// How many numbered steps the demo has.
+    static let steps = 8
+    func step(_ n: Int, _ s: String) { emit("\n" + paint("[\(n)/\(DemoOutput.steps)] \(s)", "1;36")) }
     func progress(_ s: String) { emit(paint("      \(s)", "2")) }
     func detail(_ s: String) { emit("      \(s)") }
     func command(_ cmd: String, _ result: String) { emit("      \(cmd)\n        \(result)") }

@@ -14,14 +14,9 @@ struct DemoSteps {
 
     /// Runs every step; returns true when the demo went as expected. The lab is always torn down.
     func run(displayedSource: String) -> Bool {
-        out.title("wiresmith demo: two WireGuard clients of one hub that cannot reach each other")
-        out.say(
-            """
-            The hub has two WireGuard interfaces: wg0 (UDP 51820, 10.0.0.0/24) with client \(from),
-            and wg1 (UDP 51821, 10.1.0.0/24) with client \(to). Every host is a network namespace on
-            this machine; every interface is brought up by the real wg-quick on \(options.implementation).
-            Configs: \(displayedSource) (copied, so the fix does not touch them).
-            """)
+        guard let network = load() else { return false }
+        out.title("wiresmith demo: clients of a two-interface hub that cannot reach each other")
+        out.say(DemoSteps.story(network, implementation: options.implementation, source: displayedSource))
 
         // 1. Build the broken network.
         out.step(1, "Bring the network up as real hosts")
@@ -33,7 +28,7 @@ struct DemoSteps {
             return false
         }
         defer {
-            out.step(6, "Tear everything down")
+            out.step(DemoOutput.steps, "Tear everything down")
             do {
                 for line in try Lab.down(id: plan.id, options: options) { out.detail(line) }
             } catch {
@@ -56,10 +51,10 @@ struct DemoSteps {
 
         // 3. Diagnose from the configs alone.
         out.step(3, "Ask wiresmith why, from the configs alone (lint, then trace)")
-        guard let network = load() else { return false }
         let report = Linter().lint(network)
         let errors = report.findings.filter { $0.severity == .error }
-        for f in errors {
+        let keepalive = report.findings(.keepaliveMissing).first
+        for f in errors + (keepalive.map { [$0] } ?? []) {
             out.finding(
                 code: f.code.rawValue, where: f.primaryLocation?.description ?? f.primaryHost,
                 message: f.message, fix: f.fix)
@@ -104,16 +99,135 @@ struct DemoSteps {
             return false
         }
         out.good("\(to) answers \(from)")
-        out.detail("the whole reachability matrix, measured and held against trace:")
+
+        // 6 and 7. The client behind NAT without keepalive, measured in time; then the keepalive fix.
+        guard let keepalive, keepalive.hosts.count == 2, let at = keepalive.primaryLocation else {
+            return proveMatrix(plan, fixed)
+        }
+        let client = keepalive.hosts[0]
+        let relay = keepalive.hosts[1]
+        out.step(6, "\(client) is behind NAT and sends no keepalive: can \(relay) reach \(client), over time?")
+        guard let clientTarget = plan.host(client)?.interfaces.first?.addresses.first else {
+            out.fail("\(client) has no tunnel address")
+            return false
+        }
+        let expectedBefore = [false, true, false]
+        guard measureInTime(plan, fixed, relay, client, clientTarget, expect: expectedBefore) else { return false }
+
+        out.step(7, "Apply lint's fix: PersistentKeepalive = 25 on \(client), reload, and measure again")
+        let keepaliveSnapshot = snapshot()
+        guard addKeepalive(at) else { return false }
+        showDiff(keepaliveSnapshot)
+        guard let kept = load() else { return false }
         do {
-            let matrix = try Lab.check(plan, options: options, verdicts: TraceVerdicts.provider(for: fixed))
+            plan = try Lab.reload(plan, options: options, progress: { out.progress($0) })
+        } catch {
+            out.fail("reload failed: \(error)")
+            return false
+        }
+        guard measureInTime(plan, kept, relay, client, clientTarget, expect: [true, true, true]) else { return false }
+        return proveMatrix(plan, kept)
+    }
+
+    /// The demo's opening: what the network is, read from its files (so it says what the example contains).
+    static func story(_ network: Network, implementation: String, source: String) -> String {
+        var lines: [String] = []
+        for hub in network.hosts where hub.interfaces.count > 1 {
+            let parts = hub.interfaces.map { i -> String in
+                let port = i.config.interface.listenPort.map { "UDP \($0)" } ?? "no ListenPort"
+                let subnet = i.config.interface.addresses.first.map { "\($0.network)" } ?? "no Address"
+                let clients = network.hosts.filter { h in
+                    h.name != hub.name
+                        && h.interfaces.contains { c in c.config.peers.contains { $0.publicKey == i.publicKey } }
+                }.map(\.name)
+                return "\(i.name) (\(port), \(subnet)) with \(clients.joined(separator: " and "))"
+            }
+            lines.append(
+                "The hub \(hub.name) has \(hub.interfaces.count) WireGuard interfaces: "
+                    + parts.joined(separator: ", ") + ".")
+        }
+        let natted = network.hosts.filter { $0.facts.behindNAT == true }.map(\.name)
+        if !natted.isEmpty {
+            lines.append("Behind NAT (host.yaml): \(natted.joined(separator: ", ")).")
+        }
+        lines.append(
+            "Every host is a network namespace on this machine; every interface is brought up by the real "
+                + "wg-quick on \(implementation).")
+        lines.append("Configs: \(source) (copied, so the fixes do not touch them).")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Measures `relay` -> `client` in each phase (the lab's check, which resets sessions and expires NAT mappings
+    /// as docs/lab.md says), prints each with trace's verdict, and fails unless it is `expect`.
+    func measureInTime(
+        _ plan: LabPlan, _ network: Network, _ relay: String, _ client: String, _ address: String, expect: [Bool]
+    ) -> Bool {
+        let matrix: ReachabilityMatrix
+        do {
+            matrix = try Lab.check(
+                plan, options: options, verdicts: TraceVerdicts.provider(for: network),
+                expectations: TraceVerdicts.expectations(for: network))
+        } catch {
+            out.fail("lab check failed: \(error)")
+            return false
+        }
+        let what: [LabPhase: String] = [
+            .cold: "right after up, before \(client) has sent anything",
+            .warm: "after \(client) has sent",
+            .idle: "after the NAT mappings no keepalive refreshes expired (as after minutes idle)",
+        ]
+        var seen: [Bool] = []
+        for phase in LabPhase.allCases {
+            guard let r = matrix.result(from: relay, to: address, in: phase) else { continue }
+            seen.append(r.answered)
+            let text =
+                "\(phase.rawValue): \(relay) pings \(client) \(what[phase]!): "
+                + (r.answered ? "answered" : "no answer") + " (\(r.sent) sent, \(r.received) received)"
+            if r.answered { out.good(text) } else { out.bad(text) }
+            if let v = r.verdict {
+                let word = v.reachable == r.answered ? "agrees" : "DISAGREES"
+                out.detail("  trace \(word): \(v.explanation)")
+            }
+        }
+        guard seen == expect, matrix.disagreements.isEmpty else {
+            out.fail("\(relay) -> \(client) was \(seen) by phase, expected \(expect), or trace disagrees")
+            for line in matrix.rendered().split(separator: "\n") { out.detail(String(line)) }
+            return false
+        }
+        return true
+    }
+
+    /// Inserts `PersistentKeepalive = 25` after the line lint's keepalive finding points at (the peer's Endpoint).
+    func addKeepalive(_ at: SourceLocation) -> Bool {
+        do {
+            let text = try String(contentsOfFile: at.file, encoding: .utf8)
+            var lines = text.components(separatedBy: "\n")
+            guard at.line >= 1 && at.line <= lines.count else { return false }
+            lines.insert("PersistentKeepalive = 25", at: at.line)
+            try lines.joined(separator: "\n").write(toFile: at.file, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: at.file)
+            return true
+        } catch {
+            out.fail("cannot edit \(at.file): \(error)")
+            return false
+        }
+    }
+
+    /// The whole reachability matrix, every phase, held against the intent and trace: true when it passes.
+    func proveMatrix(_ plan: LabPlan, _ network: Network) -> Bool {
+        out.detail("the whole reachability matrix, every phase, held against the intent and trace:")
+        do {
+            let matrix = try Lab.check(
+                plan, options: options, verdicts: TraceVerdicts.provider(for: network),
+                expectations: TraceVerdicts.expectations(for: network))
             for line in matrix.rendered().split(separator: "\n") {
                 out.detail(String(line))
             }
-            guard matrix.passed, matrix.disagreements.isEmpty else {
-                out.fail("the matrix has unexpected results or disagrees with trace")
+            guard matrix.passed else {
+                out.fail("the matrix is not as intended or disagrees with trace")
                 return false
             }
+            out.good("every pair answers in every phase, as intended and as trace predicted (lab check exit 0)")
         } catch {
             out.fail("lab check failed: \(error)")
             return false

@@ -4,9 +4,25 @@ import WireLab
 
 /// `wiresmith lab`: bring a network's configs up as real hosts in network namespaces, probe it, tear it down.
 ///
-/// Exit status: 0 every probe as expected, 1 some were not, 2 the lab could not be built (not root, tools missing,
-/// a config wg-quick refuses) or no such lab.
+/// Exit status of `lab check` (README, docs/lab.md and `--help` say the same): 0 as intended, 1 not as intended,
+/// 3 trace predicted otherwise than measured, 2 could not build (see `LabCommand.exitStatus`).
 struct LabCommand: ParsableCommand {
+    /// The exit status table, word for word in `lab check --help`, README.md and docs/lab.md.
+    static let exitStatus = """
+        Exit status:
+          0  as intended: every intended pair answered and every isolation held,
+             in every phase (cold, warm, idle)
+          1  not as intended: an intended pair did not answer, or an isolation
+             leaked (each listed with trace's why)
+          2  could not build: not root, tools missing, host.yaml errors, a lab
+             command failed, or no such lab
+          3  as intended, but trace predicted otherwise than measured: a defect
+             of wiresmith; please report the network
+        Intent: intent.yaml at the network's root; without it, every address
+        must reach every other. An interface wg-quick refuses is shown as down;
+        the rest of the network is built and checked.
+        """
+
     static let configuration = CommandConfiguration(
         commandName: "lab",
         abstract: "Bring a network up as real hosts in network namespaces and check who reaches whom.",
@@ -54,7 +70,8 @@ struct LabCommand: ParsableCommand {
         func run() throws {
             do {
                 let plan = try Lab.up(
-                    directory: directory, options: common.interruptibleOptions(implementation: impl),
+                    directory: directory,
+                    options: common.interruptibleOptions(implementation: Implementation.resolve(impl)),
                     progress: LabCommand.say)
                 LabCommand.say(
                     "lab \(plan.id) is up: wiresmith lab check --id \(plan.id); "
@@ -67,7 +84,9 @@ struct LabCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Probe a lab: every host pings every tunnel and LAN address of every other host.",
             discussion: "With DIR, a lab is built for DIR, checked and removed; without it, the running lab is "
-                + "checked.")
+                + "checked. Each pair is measured cold (right after up), warm (after every host has sent) and idle "
+                + "(after NAT mappings no keepalive refreshes expired), and held against the intent and trace.\n\n"
+                + LabCommand.exitStatus)
 
         @Argument(help: "A network to bring up, check and tear down.")
         var directory: String?
@@ -75,12 +94,23 @@ struct LabCommand: ParsableCommand {
         var impl = "wireguard-go"
         @Flag(help: "Print the matrix as JSON.")
         var json = false
+        @Option(name: .customLong("phase"), help: "Measure only this phase (cold, warm or idle); repeatable.")
+        var phases: [LabPhase] = []
+        @Flag(
+            help: "Also ping the internet router's test address (203.0.113.254, 2001:db8:ffff:ffff::1) from every host."
+        )
+        var internet = false
         @OptionGroup var common: Common
 
         func run() throws {
-            let options = common.interruptibleOptions(implementation: impl)
+            let options = common.interruptibleOptions(implementation: Implementation.resolve(impl))
+            // Progress goes to stderr with --json, so stdout stays one JSON document.
             let progress: @Sendable (String) -> Void = { line in
-                if !json { LabCommand.say(line) }
+                if json {
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                } else {
+                    LabCommand.say(line)
+                }
             }
             let matrix: ReachabilityMatrix
             do {
@@ -89,11 +119,13 @@ struct LabCommand: ParsableCommand {
                     defer { _ = try? Lab.down(id: plan.id, options: options) }
                     matrix = try Lab.check(
                         plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
+                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, internet: internet,
                         progress: progress)
                 } else {
                     let plan = try Lab.plan(id: common.id, options: options)
                     matrix = try Lab.check(
                         plan, options: options, verdicts: TraceVerdicts.provider(for: plan),
+                        expectations: TraceVerdicts.expectations(for: plan), phases: phases, internet: internet,
                         progress: progress)
                 }
             } catch { throw LabCommand.fail(error) }
@@ -104,7 +136,7 @@ struct LabCommand: ParsableCommand {
             } else {
                 print(matrix.rendered(), terminator: "")
             }
-            if !matrix.passed { throw ExitCode(1) }
+            if matrix.status != .passed { throw ExitCode(matrix.status.rawValue) }
         }
     }
 
@@ -167,3 +199,5 @@ struct LabCommand: ParsableCommand {
         }
     }
 }
+
+extension LabPhase: ExpressibleByArgument {}

@@ -1,26 +1,16 @@
-// wiresmithd: the userspace WireGuard daemon (TUN + UDP, cross-platform UAPI). Its data plane is issue 4;
-// until it lands this executable keeps the wireguard-go command-line contract and says plainly that it cannot
-// run an interface yet, so that nobody mistakes it for a working implementation.
-import Foundation
+// wiresmithd: the userspace WireGuard daemon, a drop-in for wireguard-go (`wiresmithd [-f|--foreground] IFNAME`).
+// Everything with side effects lives in WireDaemon; this file only hands it the command line and environment.
+// No Foundation here: reading `environ` directly keeps Foundation's start-up pages out of the daemon's memory.
+import Glibc
+import WireDaemon
 
-let usage = """
-    Usage: wiresmithd [-f/--foreground] INTERFACE-NAME
-           wiresmithd --version
-
-    wiresmithd is wiresmith's userspace WireGuard implementation. Its data plane is not built yet:
-    use wireguard-go (WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go, wg-quick's default).
-    """
-
-let args = Array(CommandLine.arguments.dropFirst())
-if args == ["--version"] || args == ["-v"] {
-    print("wiresmithd 0.1.0 (no data plane yet)")
-    exit(0)
+var environment: [String: String] = [:]
+var entry = environ
+while let pointer = entry.pointee {
+    let pair = String(cString: pointer)
+    if let equals = pair.firstIndex(of: "=") {
+        environment[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+    }
+    entry += 1
 }
-if args.isEmpty || args.contains("-h") || args.contains("--help") {
-    print(usage)
-    exit(args.isEmpty ? 2 : 0)
-}
-FileHandle.standardError.write(
-    "wiresmithd: cannot create interface \(args.last!): the data plane is not implemented yet; use wireguard-go\n"
-        .data(using: .utf8)!)
-exit(1)
+exit(DaemonLauncher.main(arguments: Array(CommandLine.arguments.dropFirst()), environment: environment))

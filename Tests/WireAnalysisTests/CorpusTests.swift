@@ -30,6 +30,17 @@ import Yams
         #expect(Self.names.contains { $0.hasSuffix("-v6") })
     }
 
+    @Test func aReusedAddressIsTracedPerHostMeant() throws {
+        let network = try NetworkLoader().load(directory: Self.root.appendingPathComponent("reused-address").path)
+        let tracer = Tracer(network: network)
+        let bob = try tracer.trace(from: "hub", to: "10.30.0.2", reaching: "bob")
+        #expect(bob.deliveredAlways, "\(bob.verdict.summary)")
+        let alice = try tracer.trace(from: "hub", to: "10.30.0.2", reaching: "alice")
+        let anyDelivered = alice.phases.map(\.delivered).contains(true)
+        #expect(!anyDelivered)
+        #expect(alice.verdict.setting == "Address" && alice.verdict.host == "bob")
+    }
+
     @Test(arguments: names)
     func lintAndTraceTellTheTruth(name: String) throws {
         let dir = Self.root.appendingPathComponent(name).path

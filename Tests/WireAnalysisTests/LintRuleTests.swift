@@ -280,6 +280,17 @@ import WireConfig
             at: "hub/wg0.conf:7",
             clean: [Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = iptables -A OUTPUT -o wg2 -j DROP")]),
         Case(
+            code: .rpFilter, severity: .error, base: "lint-two-hub",
+            edits: [
+                Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = sysctl -w net.ipv4.conf.all.rp_filter=1"),
+                Edit("hub/wg0.conf", "ListenPort = 51820", "ListenPort = 51820\nTable = off"),
+                Edit("hub/wg0.conf", "Address = 10.0.0.1/24", "Address = 10.0.0.1/32"),
+            ],
+            at: "hub/wg0.conf:8",
+            clean: [
+                Edit("hub/wg0.conf", "ip_forward=1", "ip_forward=1\nPostUp = sysctl -w net.ipv4.conf.all.rp_filter=1")
+            ]),
+        Case(
             code: .intentInvalid, severity: .error, base: "lint-two-hub",
             edits: [Edit("intent.yaml", "", "rules:\n  - deny: [alice]\n")], at: "lint-two-hub/intent.yaml:2",
             clean: [Edit("intent.yaml", "", "rules:\n  - deny: [alice, bob]\n")]),

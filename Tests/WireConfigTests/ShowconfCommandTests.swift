@@ -34,6 +34,22 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: binaryBuilt)) func ownKeyPeerIsLeftOutWithAWarningAsWgDoes() throws {
+        // wg setconf accepts a [Peer] with the interface's own public key and ignores it; showconf prints the rest.
+        let text =
+            "[Interface]\nPrivateKey = \(TestKeys.priv.base64)\nListenPort = 51820\n[Peer]\nPublicKey = "
+            + "\(TestKeys.priv.publicKey.base64)\nAllowedIPs = 10.0.0.2/32\n[Peer]\nPublicKey = \(TestKeys.a.base64)\n"
+            + "AllowedIPs = 10.0.0.3/32\n"
+        try withFile(text) { path in
+            let out = try Tools.run([Tools.wiresmith, "showconf", path])
+            #expect(out.status == 0)
+            #expect(!out.stdout.contains(TestKeys.priv.publicKey.base64))
+            #expect(out.stdout.contains("PublicKey = \(TestKeys.a.base64)\nAllowedIPs = 10.0.0.3/32\n"))
+            #expect(out.stderr.hasPrefix("\(path):5:1: warning: PublicKey: is this interface's own public key"))
+            #expect(!out.stderr.contains(TestKeys.priv.base64))
+        }
+    }
+
     @Test(.enabled(if: binaryBuilt)) func everyErrorGoesToStderrWithExitStatusOne() throws {
         try withFile("[Interface]\nListenPort = 70000\nFoo = 1\n[Peer]\nPublicKey = nope\n") { path in
             let out = try Tools.run([Tools.wiresmith, "showconf", path])

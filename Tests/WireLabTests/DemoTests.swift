@@ -30,7 +30,21 @@ extension NamespaceLabs {
             #expect(text.contains("lint: no errors left"))
             #expect(text.contains("3 received"))
             #expect(text.contains("bob answers alice"))
-            #expect(text.contains("probes as trace predicted"))
+            // The client behind NAT without keepalive, measured in time, then fixed by keepalive.
+            #expect(text.contains("keepalive-missing  two-hub-broken/carol/wg0.conf:9"))
+            #expect(text.contains("✘ cold: hub pings carol right after up, before carol has sent anything: no"))
+            #expect(text.contains("✔ warm: hub pings carol after carol has sent: answered"))
+            #expect(text.contains("✘ idle: hub pings carol after the NAT mappings no keepalive refreshes expired"))
+            #expect(text.contains("+ PersistentKeepalive = 25"))
+            #expect(text.contains("✔ idle: hub pings carol after the NAT mappings no keepalive refreshes expired"))
+            #expect(!text.contains("DISAGREES"))
+            #expect(text.contains("45/45 as intended; 45/45 as trace predicted"))
+            #expect(text.contains("(lab check exit 0)"))
+            // What the demo says about the network is what the example holds.
+            #expect(
+                text.contains(
+                    "wg0 (UDP 51820, 10.0.0.0/24) with alice and carol, wg1 (UDP 51821, 10.1.0.0/24) with bob"))
+            #expect(text.contains("Behind NAT (host.yaml): carol."))
             // Torn down: no run of its own is left, and the example itself was not edited.
             #expect(Set(Lab.runningIDs()).subtracting(runsBefore).isEmpty)
             let original = try String(

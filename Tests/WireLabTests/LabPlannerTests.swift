@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WireAnalysis
 import WireConfig
+import WireTestSupport
 
 @testable import WireLab
 
@@ -67,14 +68,27 @@ import WireConfig
         #expect(gw.firewall.contains(["iptables", "-A", "FORWARD", "-i", "wg0", "-o", "eth1", "-j", "ACCEPT"]))
     }
 
-    @Test func twoHostsClaimingOneAddressIsAnError() throws {
+    /// An Endpoint pointing at a host that is not the peer is a fault to measure, not a reason to refuse: the
+    /// address belongs to the host facts give it to, and the other claim reaches that host, as in life.
+    @Test func anAddressClaimedTwiceGoesToItsFirstOwner() throws {
         let (a, _) = HostFactsReader.parse("public_addresses: [192.0.2.1]", file: "a/host.yaml")
         let (b, _) = HostFactsReader.parse("public_addresses: [192.0.2.1]", file: "b/host.yaml")
         let network = Network(hosts: [
             Host(name: "a", interfaces: [], facts: a),
             Host(name: "b", interfaces: [], facts: b),
         ])
-        #expect(throws: LabError.self) { try LabPlanner(id: "t3").plan(network: network, directory: "/d") }
+        let plan = try LabPlanner(id: "t3").plan(network: network, directory: "/d")
+        #expect(plan.host("a")?.publicAddresses == ["192.0.2.1"])
+        #expect(plan.host("b")?.publicAddresses.contains("192.0.2.1") == false)
+    }
+
+    /// Lab names resolve only as the facts say: exactly a `names` entry or a host's own name, never a guess.
+    @Test func onlyNamesTheFactsGiveResolve() throws {
+        let (hub, _) = HostFactsReader.parse("names: [hub.example]", file: "hub/host.yaml")
+        let network = Network(hosts: [Host(name: "hub", interfaces: [], facts: hub)])
+        #expect(LabPlanner.host(named: "HUB.example", in: network) == "hub")
+        #expect(LabPlanner.host(named: "hub", in: network) == "hub")
+        #expect(LabPlanner.host(named: "hub.exmaple", in: network) == nil)
     }
 
     @Test func labAddressesStayClearOfTheConfigs() {
@@ -121,24 +135,37 @@ import WireConfig
         #expect(loc?.line == 4)
     }
 
-    @Test func matrixPassesOnlyWhenEveryProbeIsAsExpected() {
+    /// The exit status: 1 when the intent is not met, else 3 when trace predicted otherwise, else 0.
+    @Test func statusIsIntentFirstThenTrace() {
         let t = ProbeTarget(host: "bob", label: "wg0", address: "10.1.0.2", kind: .tunnel)
-        let answered = ProbeResult(source: "alice", target: t, sent: 3, received: 2, verdict: nil)
-        let silent = ProbeResult(source: "alice", target: t, sent: 3, received: 0, verdict: nil)
-        let predictedSilent = ProbeResult(
-            source: "alice", target: t, sent: 3, received: 0,
-            verdict: Verdict(reachable: false, explanation: "no route"))
-        let surprise = ProbeResult(
-            source: "alice", target: t, sent: 3, received: 3,
-            verdict: Verdict(reachable: false, explanation: "no route"))
-        func m(_ r: ProbeResult) -> ReachabilityMatrix {
-            ReachabilityMatrix(labID: "x", sources: ["alice"], targets: [t], results: [r])
+        let reach = ProbeExpectation(.mustReach, rule: ProbeExpectation.defaultRule)
+        let deny = ProbeExpectation(.mustNotReach, rule: "isolate [a, b]")
+        func r(_ received: Int, _ predicted: Bool?, _ e: ProbeExpectation?, _ phase: LabPhase = .cold) -> ProbeResult {
+            ProbeResult(
+                source: "alice", target: t, phase: phase, sent: 1, received: received,
+                verdict: predicted.map { Verdict(reachable: $0, explanation: "no route") }, expectation: e)
         }
-        #expect(m(answered).passed)
-        #expect(!m(silent).passed)
-        #expect(m(predictedSilent).passed && m(predictedSilent).disagreements.isEmpty)
-        #expect(!m(surprise).passed && m(surprise).disagreements.count == 1)
-        #expect(m(surprise).rendered().contains("alice -> bob wg0 10.1.0.2: answered; trace: unreachable (no route)"))
+        func m(_ rs: ProbeResult...) -> ReachabilityMatrix {
+            ReachabilityMatrix(
+                labID: "x", sources: ["alice"], targets: [t], phases: LabPhase.allCases, results: rs)
+        }
+        #expect(m(r(1, true, reach)).status == .passed)
+        #expect(m(r(1, nil, nil)).status == .passed)
+        #expect(m(r(0, false, reach)).status == .intentNotMet)  // broken, and trace knew: 1
+        #expect(m(r(0, true, reach)).status == .intentNotMet)  // broken, trace wrong too: still 1
+        #expect(m(r(0, false, deny)).status == .passed)  // an isolation that holds
+        #expect(m(r(1, false, deny)).status == .intentNotMet)  // an isolation that leaks
+        #expect(m(r(1, false, reach)).status == .traceDisagrees)  // as intended, trace wrong: 3
+        // One phase failing is enough: must reach means in every phase.
+        let nat = m(r(0, false, reach, .cold), r(1, true, reach, .warm), r(0, false, reach, .idle))
+        #expect(nat.status == .intentNotMet && nat.failures.count == 2)
+        let text = nat.rendered()
+        #expect(text.contains("alice       -o-x") || text.contains("-o-x"))
+        #expect(text.contains("alice -> bob wg0 10.1.0.2 [cold, idle]: no answer, must reach"))
+        #expect(text.contains("trace: no route"))
+        let surprise = m(r(1, false, reach)).rendered()
+        #expect(surprise.contains("alice -> bob wg0 10.1.0.2 [cold]: answered; trace: unreachable (no route)"))
+        #expect(surprise.contains("a defect of wiresmith"))
     }
 }
 
@@ -154,9 +181,31 @@ import WireConfig
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object["passed"] as? Bool == false)
         #expect(object["disagreements"] as? Int == 1)
+        #expect(object["status"] as? Int == 3)  // no intent stated for it; trace predicted otherwise
         let first = try #require((object["results"] as? [[String: Any]])?.first)
         #expect(first["answered"] as? Bool == false && first["agrees"] as? Bool == false)
         let back = try JSONDecoder().decode(ReachabilityMatrix.self, from: data)
         #expect(back.results == m.results && back.targets == m.targets)
+    }
+}
+
+/// README, docs/lab.md and `lab check --help` state the same exit codes, word for word.
+@Suite struct ExitStatusTextTests {
+    static func block(_ text: String) -> String? {
+        guard let start = text.range(of: "Exit status:\n  0  as intended") else { return nil }
+        let lines = text[start.lowerBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.prefix(12).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")
+    }
+
+    @Test(.enabled(if: LabEnvironment.binary != nil)) func readmeDocsAndHelpSayTheSame() throws {
+        let root = LabEnvironment.packageRoot
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let docs = try String(contentsOf: root.appendingPathComponent("docs/lab.md"), encoding: .utf8)
+        let p = try TestTools.run([LabEnvironment.binary!, "lab", "check", "--help"])
+        let help = String(decoding: p.stdout, as: UTF8.self)
+        let a = try #require(Self.block(readme))
+        #expect(a.contains("3  as intended, but trace predicted otherwise than measured: a defect"))
+        #expect(Self.block(docs) == a)
+        #expect(Self.block(help) == a, "\(help)")
     }
 }

@@ -74,6 +74,8 @@ public enum FindingCode: String, Hashable, Sendable, CaseIterable {
     case inputBlocked = "input-blocked"
     /// A host's OUTPUT chain drops the WireGuard UDP datagrams or the tunnel's traffic.
     case outputBlocked = "output-blocked"
+    /// Strict reverse-path filtering drops a peer's packets: its address is not routed back out of the interface.
+    case rpFilter = "rp-filter"
     /// A malformed or unknown intent.yaml field.
     case intentInvalid = "intent-invalid"
     /// intent.yaml says a pair must not reach, but it does.

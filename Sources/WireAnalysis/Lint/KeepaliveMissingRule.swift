@@ -18,6 +18,26 @@ struct KeepaliveMissingRule: LintRule {
             let inferred = facts.behindNAT == nil && facts.publicAddresses.isEmpty
             guard stated || inferred else { continue }
             let at = context.location(link, .endpoint)
+            // Which pairs it breaks, and when (the phases of docs/trace-json.md).
+            let addresses = context.hostAddresses(link.local).map(\.description)
+            let via = (context.linksByInterface[remote] ?? []).compactMap { context.links[$0].remote }
+                .filter { $0.host != link.local.host && $0.host != remote.host }.map(\.host)
+            let mld = IPAddress("ff02::16")!
+            let ping = context.facts(link.local.host).sentAtUp.first { $0.interface == link.local.interface }
+            let atUp =
+                ping.map { "its PostUp `\($0.command)` (\($0.location.fileLine)) sends at up" }
+                ?? (link.peer.allowedIPs.contains { $0.contains(mld) }
+                    ? "its IPv6 MLD reports at up reach \(remote) (AllowedIPs cover ff02::/16)" : nil)
+            let who =
+                "\(remote.host)"
+                + (via.isEmpty
+                    ? ""
+                    : " (and through it " + via.prefix(3).joined(separator: ", ")
+                        + (via.count > 3 ? ", ..." : "") + ")")
+            let when =
+                atUp.map { "reachable from up, as \($0), until the NAT mapping expires (idle)" }
+                ?? "unreachable right after up (cold), reachable once \(link.local.host) has sent (warm), unreachable "
+                + "again after its NAT mapping expires (idle)"
             out.append(
                 Finding(
                     .keepaliveMissing, stated ? .warning : .info, hosts: [link.local.host, remote.host],
@@ -28,8 +48,8 @@ struct KeepaliveMissingRule: LintRule {
                             : "probably behind NAT (no public address, "
                                 + "no Endpoint points at it)")
                         + " and sends no keepalive to \(remote), which has no Endpoint "
-                        + "for it: once the NAT mapping expires \(remote) cannot reach \(link.local) until it "
-                        + "sends first",
+                        + "for it. Pairs it breaks: \(who) -> \(link.local.host)"
+                        + (addresses.isEmpty ? "" : " (" + addresses.joined(separator: ", ") + ")") + ": " + when,
                     fix: "add `PersistentKeepalive = 25` to the section at \(at.fileLine)"))
         }
         return out

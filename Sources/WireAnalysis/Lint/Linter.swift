@@ -1,3 +1,5 @@
+import Foundation
+
 /// One check of a whole network: what it finds is stated in its type's doc comment and in docs/lint.md.
 public protocol LintRule: Sendable {
     /// The codes this rule reports.
@@ -21,7 +23,8 @@ public struct Linter: Sendable {
             PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(),
             OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
-            InterfacesIsolatedRule(), RouteConflictRule(), InterfaceDownRule(), HostFilterRule(), IntentCheckRule(),
+            InterfacesIsolatedRule(), RouteConflictRule(), InterfaceDownRule(), HostFilterRule(), RpFilterRule(),
+            IntentCheckRule(),
         ]
     }
 
@@ -36,8 +39,21 @@ public struct Linter: Sendable {
     /// Lints the network: every rule's findings, sorted by host, file, line and code.
     public func lint(_ network: Network) -> LintReport {
         let context = LintContext(network: network)
-        var findings: [Finding] = []
-        for rule in rules { findings += rule.check(context) }
+        // Rules are independent and read-only: run them on every core.
+        final class Slots: @unchecked Sendable {
+            var items: [[Finding]]
+            let lock = NSLock()
+            init(_ n: Int) { items = Array(repeating: [], count: n) }
+        }
+        let slots = Slots(rules.count)
+        let rules = self.rules
+        DispatchQueue.concurrentPerform(iterations: rules.count) { n in
+            let found = rules[n].check(context)
+            slots.lock.lock()
+            slots.items[n] = found
+            slots.lock.unlock()
+        }
+        var findings = slots.items.flatMap { $0 }
         if network.intent.isStated {
             // An intended isolation that holds is no fault: drop findings about traffic the intent forbids.
             findings.removeAll { f in

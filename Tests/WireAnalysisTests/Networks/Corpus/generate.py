@@ -411,5 +411,36 @@ def main():
             lint=["postup-may-fail"])
 
 
+
+
+def extra():
+    """Networks added after the first 41."""
+    h = two_host()
+    h["srv"]["ifaces"]["wg0"]["addr"] = ["10.20.0.1/32"]
+    h["srv"]["ifaces"]["wg0"]["table"] = "off"
+    h["srv"]["ifaces"]["wg0"]["postup"] = ["sysctl -w net.ipv4.conf.all.rp_filter=1"]
+    fault("rp-filter-strict", h,
+          "the server keeps wg-quick's routes out (Table = off) and filters reverse paths strictly: the client's "
+          "packets are dropped on arrival as spoofed", "rp-filter-ok",
+          [("cli", "10.20.0.1", "drop", {"blame": "rp_filter", "at": "srv/wg0.conf"}),
+           ("srv", "10.20.0.2", "drop")], ["rp-filter"])
+    h = two_host()
+    h["srv"]["ifaces"]["wg0"]["postup"] = ["sysctl -w net.ipv4.conf.all.rp_filter=1"]
+    healthy("rp-filter-ok", h, "healthy: strict reverse-path filtering on a server whose routes match its peers")
+    h = two_host()
+    h["srv"]["ifaces"]["wg0"]["postup"] = ["ping -c1 -W1 10.20.0.2 || true"]
+    healthy("postup-ping-handled", h,
+            "healthy: the server's PostUp ping fails at up (the client is not up yet) but `|| true` keeps wg0 up")
+    h = two_host()
+    h["srv"]["ifaces"]["wg0"]["postup"] = [
+        "nft add table inet f",
+        "nft add chain inet f input '{ type filter hook input priority 0 ; }'",
+        "nft add rule inet f input udp dport 51820 drop"]
+    fault("input-drop-nft", h, "the server's nft input chain drops UDP to its ListenPort", "two-host",
+          [("cli", "10.20.0.1", "drop", {"blame": "INPUT rule", "at": "srv/wg0.conf"}),
+           ("srv", "10.20.0.2", "drop", {"blame": "INPUT rule", "at": "srv/wg0.conf"})], ["input-blocked"])
+
+
 if __name__ == "__main__":
     main()
+    extra()

@@ -3,6 +3,10 @@ import Foundation
 
 #if canImport(CCryptoBoringSSL)
     import CCryptoBoringSSL
+#elseif os(Linux)
+    // The one place that reaches swift-crypto's internal C module. If an update removes it, the build stops here
+    // rather than the data plane silently falling back to per-packet allocation.
+    #error("swift-crypto no longer exposes CCryptoBoringSSL: TransportAEAD needs another in-place AEAD")
 #endif
 
 /// ChaCha20-Poly1305 for transport messages (whitepaper §5.4.6), in place on the caller's buffer.
@@ -10,15 +14,18 @@ import Foundation
 /// swift-crypto's `ChaChaPoly` sets up a new BoringSSL context and allocates `Data` on every call; per packet
 /// that costs more than the cipher. Where swift-crypto's BoringSSL module is visible (it is on Linux), one
 /// `EVP_AEAD_CTX` is made per key and messages are sealed and opened in place. That module is swift-crypto's
-/// implementation detail, not its public API, so everything else falls back to `ChaChaPoly`.
-final class TransportAEAD: @unchecked Sendable {
+/// implementation detail, not its public API: WireCrypto is the only module that imports it (the one door to
+/// crypto), and platforms without it (Apple's) fall back to `ChaChaPoly`. The context is wiped (OPENSSL_cleanse)
+/// when the last reference goes, so a dropped keypair leaves no key in memory.
+public final class TransportAEAD: @unchecked Sendable, CustomStringConvertible, CustomReflectable {
     // The context is written only in init and deinit; BoringSSL's seal/open read it and are thread-safe.
     #if canImport(CCryptoBoringSSL)
         private var context = EVP_AEAD_CTX()
     #endif
     private let fallbackKey: SymmetricKey
 
-    init(key: [UInt8]) {
+    /// A context for the 32-byte `key`.
+    public init(key: [UInt8]) {
         fallbackKey = SymmetricKey(data: key)
         #if canImport(CCryptoBoringSSL)
             let rc = key.withUnsafeBufferPointer { k in
@@ -38,13 +45,13 @@ final class TransportAEAD: @unchecked Sendable {
     }
 
     /// The 12-byte nonce: four zero bytes, then the counter little-endian (a homogeneous tuple is contiguous).
-    static func nonce(_ counter: UInt64) -> (UInt32, UInt32, UInt32) {
+    public static func nonce(_ counter: UInt64) -> (UInt32, UInt32, UInt32) {
         (0, UInt32(truncatingIfNeeded: counter).littleEndian, UInt32(truncatingIfNeeded: counter >> 32).littleEndian)
     }
 
     /// Encrypts `buffer[range]` in place and writes the 16-byte tag at `range.upperBound`. Returns false on
     /// an internal failure.
-    func seal(_ buffer: UnsafeMutableRawBufferPointer, plaintext range: Range<Int>, counter: UInt64) -> Bool {
+    public func seal(_ buffer: UnsafeMutableRawBufferPointer, plaintext range: Range<Int>, counter: UInt64) -> Bool {
         var nonce = Self.nonce(counter)
         #if canImport(CCryptoBoringSSL)
             return withUnsafeBytes(of: &nonce) { n in
@@ -71,7 +78,9 @@ final class TransportAEAD: @unchecked Sendable {
 
     /// Decrypts `input` (ciphertext followed by the tag) into `output` (at least `input.count - 16` bytes).
     /// Returns false when authentication fails.
-    func open(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, counter: UInt64) -> Bool {
+    public func open(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, counter: UInt64)
+        -> Bool
+    {
         guard input.count >= 16, output.count >= input.count - 16 else { return false }
         var nonce = Self.nonce(counter)
         let length = input.count - 16
@@ -102,4 +111,9 @@ final class TransportAEAD: @unchecked Sendable {
             return true
         #endif
     }
+
+    /// Never the key.
+    public var description: String { "TransportAEAD(redacted)" }
+    /// A mirror without children.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

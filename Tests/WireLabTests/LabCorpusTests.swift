@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import WireAnalysis
+
+@testable import WireLab
+
+extension NamespaceLabs {
+    /// `lab check` over the verdict corpus (docs/corpus.md): every network brought up and measured in every phase,
+    /// and every probe held to the expected verdict its expect.yaml states - the truth written down before either
+    /// the model or the lab ran - not only to trace.
+    @Suite struct LabCorpusTests {
+        static let root = LabEnvironment.packageRoot.appendingPathComponent("Tests/WireAnalysisTests/Networks/Corpus")
+
+        /// Every network of the corpus; `WIRESMITH_LAB_CORPUS=a,b` narrows it (e.g. to debug one network).
+        static let names: [String] = {
+            let fm = FileManager.default
+            let all = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter {
+                fm.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("expect.yaml").path)
+            }.sorted()
+            guard let only = ProcessInfo.processInfo.environment["WIRESMITH_LAB_CORPUS"] else { return all }
+            let wanted = Set(only.split(separator: ",").map(String.init))
+            return all.filter(wanted.contains)
+        }()
+
+        /// Networks the lab does not measure as the corpus states yet, and why (each is work to do).
+        static let pending: [String: String] = [
+            // Cold: the MLD reports and router solicitations lap's kernel sends at up reach gw then, but the check's
+            // session reset removes what they taught gw and the kernel does not send them again. Idle: lap keeps
+            // sending IPv6 into its ::/0 tunnel after the NAT mapping was expired, so gw reaches it again.
+            "mld-full-tunnel": "the session reset undoes the MLD sent at up; lap's IPv6 traffic renews the mapping"
+        ]
+
+        @Test func theCorpusIsThere() {
+            #expect(Self.names.count >= 40 || ProcessInfo.processInfo.environment["WIRESMITH_LAB_CORPUS"] != nil)
+        }
+
+        @Test(arguments: names)
+        func labMeasuresWhatTheCorpusStates(name: String) throws {
+            try LabEnvironment.require()
+            let dir = Self.root.appendingPathComponent(name).path
+            let expect = try LabCorpusExpectation.load(dir)
+            let network = try Lab.load(directory: dir)
+            let id = LabEnvironment.freshID()
+            let options = LabOptions(id: id)
+            defer { _ = try? Lab.down(id: id) }
+            let plan = try Lab.up(network: network, directory: dir, options: options)
+            let internet = expect.pairs.contains { p in LabBuilder.internetTestAddresses.contains(p.to) }
+            let m = try Lab.check(
+                plan, options: options, verdicts: TraceVerdicts.provider(for: network),
+                expectations: TraceVerdicts.expectations(for: network), internet: internet)
+            let check = {
+                // Per (source, address, phase). An address two hosts hold is, to the corpus as to trace, the
+                // address of its first holder: that host's result counts.
+                var got: [String: Bool] = [:]
+                var holder: [String: String] = [:]
+                for t in m.targets where holder[t.address] == nil { holder[t.address] = t.host }
+                for r in m.results where holder[r.target.address] == r.target.host {
+                    got["\(r.source) \(r.target.address) \(r.phase)"] = r.answered
+                }
+                var measured = Set<String>()
+                for r in m.results
+                where r.target.kind != .internet
+                    || expect.pairs.contains(where: {
+                        $0.from == r.source && $0.to == r.target.address
+                    })
+                {
+                    let key = "\(r.source) \(r.target.address)"
+                    guard measured.insert(key).inserted else { continue }
+                    let want = expect.verdict(from: r.source, to: r.target.address)
+                    let seen = LabPhase.allCases.map { got["\(key) \($0)"] == true }
+                    #expect(
+                        seen == want,
+                        "\(name): \(r.source) -> \(r.target.title): cold/warm/idle \(seen), expected \(want)")
+                }
+                for p in expect.pairs {
+                    #expect(
+                        measured.contains("\(p.from) \(p.to)"), "\(name): the lab never probed \(p.from) -> \(p.to)")
+                }
+                #expect(m.disagreements.isEmpty, "\(name): trace disagrees with the lab\n\(m.rendered())")
+            }
+            if let why = Self.pending[name] {
+                withKnownIssue(Comment(rawValue: why), isIntermittent: true) { check() }
+            } else {
+                check()
+            }
+            try Lab.down(id: id)
+            #expect(LabEnvironment.leftovers(id: id) == [])
+        }
+    }
+}
+
+/// The parts of a corpus network's expect.yaml the lab is held to (docs/corpus.md): the default verdict and the
+/// listed pairs' verdicts per phase. The file's pairs are one flow mapping a line (`- { from: a, to: b, all: drop }`).
+struct LabCorpusExpectation {
+    struct Pair {
+        var from: String
+        var to: String
+        /// Answered in cold, warm, idle.
+        var phases: [Bool]
+    }
+
+    var defaultReach: Bool
+    var pairs: [Pair]
+
+    struct Bad: Error, CustomStringConvertible { var description: String }
+
+    static func load(_ dir: String) throws -> LabCorpusExpectation {
+        let file = dir + "/expect.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        func reach(_ s: String?, _ line: Int) throws -> Bool {
+            switch s {
+            case "reach": return true
+            case "drop": return false
+            default: throw Bad(description: "\(file):\(line): `\(s ?? "")` is not reach or drop")
+            }
+        }
+        var defaultReach = true
+        var pairs: [Pair] = []
+        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("default:") {
+                defaultReach = try reach(line.dropFirst("default:".count).trimmingCharacters(in: .whitespaces), n + 1)
+            }
+            guard line.hasPrefix("- {"), line.hasSuffix("}") else { continue }
+            var fields: [String: String] = [:]
+            for item in line.dropFirst(3).dropLast().split(separator: ",") {
+                guard let colon = item.range(of: ": ") else { continue }
+                fields[item[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)] =
+                    item[colon.upperBound...].trimmingCharacters(in: .whitespaces)
+            }
+            guard let from = fields["from"], let to = fields["to"] else {
+                throw Bad(description: "\(file):\(n + 1): a pair needs from and to")
+            }
+            let phases =
+                try fields["all"].map { Array(repeating: try reach($0, n + 1), count: 3) }
+                ?? ["cold", "warm", "idle"].map { try reach(fields[$0], n + 1) }
+            pairs.append(Pair(from: from, to: to, phases: phases))
+        }
+        return LabCorpusExpectation(defaultReach: defaultReach, pairs: pairs)
+    }
+
+    /// The expected verdict per phase: listed, else the default in every phase.
+    func verdict(from: String, to: String) -> [Bool] {
+        pairs.first { $0.from == from && $0.to == to }?.phases ?? Array(repeating: defaultReach, count: 3)
+    }
+}
