@@ -36,12 +36,15 @@ func runLabBenchmark(hosts: Int = 20) {
         print("lab: up     \(seconds(upTime)) (\(plan!.hosts.count) hosts, \(network.allInterfaces.count) interfaces)")
         var matrix: ReachabilityMatrix?
         let checkTime = try clock.measure {
-            matrix = try Lab.check(plan!, verdicts: TraceVerdicts.provider(for: network))
+            matrix = try Lab.check(
+                plan!, verdicts: TraceVerdicts.provider(for: network),
+                expectations: TraceVerdicts.expectations(for: network))
         }
         let m = matrix!
         print(
-            "lab: check  \(seconds(checkTime)) (\(m.results.count) probes, \(m.results.filter(\.answered).count) "
-                + "answered, \(m.disagreements.count) disagreements with trace)")
+            "lab: check  \(seconds(checkTime)) (\(m.results.count) probes in cold, warm and idle, "
+                + "\(m.results.filter(\.answered).count) answered, \(m.failures.count) not as intended, "
+                + "\(m.disagreements.count) disagreements with trace; exit status \(m.status.rawValue))")
     } catch {
         print("lab: failed: \(error)")
     }

@@ -98,6 +98,7 @@ int wsd_udp_open(int family, uint16_t port, uint32_t mark) {
     int rc;
     if (domain == AF_INET6) {
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
         struct sockaddr_in6 a;
         memset(&a, 0, sizeof a);
         a.sin6_family = AF_INET6;
@@ -105,6 +106,7 @@ int wsd_udp_open(int family, uint16_t port, uint32_t mark) {
         a.sin6_addr = in6addr_any;
         rc = bind(fd, (struct sockaddr *)&a, sizeof a);
     } else {
+        setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
         struct sockaddr_in a;
         memset(&a, 0, sizeof a);
         a.sin_family = AF_INET;
@@ -161,11 +163,15 @@ static socklen_t from_endpoint(const wsd_endpoint *e, struct sockaddr_storage *s
     return sizeof *a;
 }
 
-int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources) {
+#define WSD_CONTROL 64
+
+int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources,
+                   wsd_endpoint *locals) {
     if (count > WSD_MAX_BATCH) count = WSD_MAX_BATCH;
     struct mmsghdr msgs[WSD_MAX_BATCH];
     struct iovec iovs[WSD_MAX_BATCH];
     struct sockaddr_storage addrs[WSD_MAX_BATCH];
+    char control[WSD_MAX_BATCH][WSD_CONTROL] __attribute__((aligned(8)));
     memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)count);
     for (int i = 0; i < count; i++) {
         iovs[i].iov_base = buffers + (size_t)i * stride;
@@ -174,6 +180,8 @@ int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *l
         msgs[i].msg_hdr.msg_iovlen = 1;
         msgs[i].msg_hdr.msg_name = &addrs[i];
         msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+        msgs[i].msg_hdr.msg_control = control[i];
+        msgs[i].msg_hdr.msg_controllen = WSD_CONTROL;
     }
     int n;
     do {
@@ -183,16 +191,60 @@ int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *l
     for (int i = 0; i < n; i++) {
         lengths[i] = msgs[i].msg_len;
         to_endpoint(&addrs[i], &sources[i]);
+        memset(&locals[i], 0, sizeof locals[i]);
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+            if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+                struct in_pktinfo info;
+                memcpy(&info, CMSG_DATA(c), sizeof info);
+                locals[i].family = 4;
+                memcpy(locals[i].address, &info.ipi_addr, 4);
+            } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+                struct in6_pktinfo info;
+                memcpy(&info, CMSG_DATA(c), sizeof info);
+                locals[i].family = 6;
+                memcpy(locals[i].address, &info.ipi6_addr, 16);
+                // Link-local sources need their interface: kept in the port field, which a local address lacks.
+                locals[i].port = (uint16_t)info.ipi6_ifindex;
+            }
+        }
     }
     return n;
 }
 
+static size_t source_control(const wsd_endpoint *source, char *control) {
+    if (source->family == 4) {
+        struct cmsghdr *c = (struct cmsghdr *)control;
+        c->cmsg_level = IPPROTO_IP;
+        c->cmsg_type = IP_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
+        struct in_pktinfo info;
+        memset(&info, 0, sizeof info);
+        memcpy(&info.ipi_spec_dst, source->address, 4);
+        memcpy(CMSG_DATA(c), &info, sizeof info);
+        return CMSG_SPACE(sizeof(struct in_pktinfo));
+    }
+    if (source->family == 6) {
+        struct cmsghdr *c = (struct cmsghdr *)control;
+        c->cmsg_level = IPPROTO_IPV6;
+        c->cmsg_type = IPV6_PKTINFO;
+        c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+        struct in6_pktinfo info;
+        memset(&info, 0, sizeof info);
+        memcpy(&info.ipi6_addr, source->address, 16);
+        info.ipi6_ifindex = source->port;
+        memcpy(CMSG_DATA(c), &info, sizeof info);
+        return CMSG_SPACE(sizeof(struct in6_pktinfo));
+    }
+    return 0;
+}
+
 int wsd_send_batch(int fd, const uint8_t *const *datagrams, const size_t *lengths, const wsd_endpoint *targets,
-                   int count) {
+                   const wsd_endpoint *sources, int count) {
     if (count > WSD_MAX_BATCH) count = WSD_MAX_BATCH;
     struct mmsghdr msgs[WSD_MAX_BATCH];
     struct iovec iovs[WSD_MAX_BATCH];
     struct sockaddr_storage addrs[WSD_MAX_BATCH];
+    char control[WSD_MAX_BATCH][WSD_CONTROL] __attribute__((aligned(8)));
     memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)count);
     for (int i = 0; i < count; i++) {
         iovs[i].iov_base = (void *)datagrams[i];
@@ -201,14 +253,26 @@ int wsd_send_batch(int fd, const uint8_t *const *datagrams, const size_t *length
         msgs[i].msg_hdr.msg_iovlen = 1;
         msgs[i].msg_hdr.msg_name = &addrs[i];
         msgs[i].msg_hdr.msg_namelen = from_endpoint(&targets[i], &addrs[i]);
+        memset(control[i], 0, WSD_CONTROL);
+        size_t length = sources ? source_control(&sources[i], control[i]) : 0;
+        if (length) {
+            msgs[i].msg_hdr.msg_control = control[i];
+            msgs[i].msg_hdr.msg_controllen = length;
+        }
     }
     int sent = 0;
     while (sent < count) {
         int n = sendmmsg(fd, msgs + sent, (unsigned)(count - sent), 0);
         if (n < 0) {
             if (errno == EINTR) continue;
-            // A datagram the kernel refuses (unreachable, no buffer) is dropped like a lost packet; go on.
             if (errno == EAGAIN || errno == EWOULDBLOCK) return sent;
+            // The sticky source may be gone (address removed): send this one from the routing table's choice.
+            if ((errno == EINVAL || errno == EADDRNOTAVAIL) && msgs[sent].msg_hdr.msg_controllen) {
+                msgs[sent].msg_hdr.msg_control = NULL;
+                msgs[sent].msg_hdr.msg_controllen = 0;
+                continue;
+            }
+            // A datagram the kernel refuses (unreachable, no buffer) is dropped like a lost packet; go on.
             sent += 1;
             continue;
         }

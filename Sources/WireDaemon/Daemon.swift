@@ -38,6 +38,10 @@ public final class Daemon {
     var netlinkFD: Int32 = -1
     var clients: [UInt64: UAPIClient] = [:]
     var lastLinkUp: Bool?
+    /// The TUN device was moved to another network namespace.
+    var movedAway = false
+    /// The interface index at start (its name no longer resolves here once the device moves away).
+    let ifindex: Int32
     /// Handshake initiations received in the current 100 ms window, and when load ends (whitepaper §5.4.7).
     var initiationsInWindow = 0
     var windowStart = Instant.zero
@@ -57,6 +61,11 @@ public final class Daemon {
     let receiveArena: UnsafeMutableRawPointer
     var lengths = [Int](repeating: 0, count: Daemon.batch)
     var sources = [wsd_endpoint](repeating: wsd_endpoint(), count: Daemon.batch)
+    var locals = [wsd_endpoint](repeating: wsd_endpoint(), count: Daemon.batch)
+    /// Sticky source addresses (wireguard-go's conn/sticky_linux.go): the local address each remote endpoint last
+    /// reached us at, used as the source of what we send it, so a multi-homed host answers from the address its
+    /// peer knows. Bounded: cleared past 4,096 endpoints (a flood from many sources).
+    var stickySource: [UDPEndpoint: wsd_endpoint] = [:]
     let tunBuffer: UnsafeMutableRawPointer
     var outgoing: SendQueue
 
@@ -68,6 +77,7 @@ public final class Daemon {
         sockets = UDPSockets()
         state = InterfaceState(
             binder: sockets, wallClockAtOrigin: DaemonClock.wallClockAtOrigin(), mtu: tun.mtu ?? 1420)
+        ifindex = tun.index
         epfd = try check(wsd_epoll_create(), "epoll_create1", "")
         receiveArena = .allocate(byteCount: Self.batch * Self.stride, alignment: 64)
         tunBuffer = .allocate(byteCount: Self.stride, alignment: 64)
@@ -91,6 +101,7 @@ public final class Daemon {
     deinit {
         receiveArena.deallocate()
         tunBuffer.deallocate()
+        outgoing.deallocate()
     }
 
     /// Runs until a signal, the interface's deletion or the socket's removal; then removes the socket, closes
@@ -168,9 +179,25 @@ public final class Daemon {
         var deleted: Int32 = 0
         var mtu: Int32 = 0
         var flags: UInt32 = 0
-        if netlinkFD >= 0 { _ = wsd_netlink_read(netlinkFD, tun.index, &deleted, &mtu, &flags) }
-        if deleted != 0 && !tun.exists {
-            exitReason = "interface \(tun.name) was deleted"
+        if netlinkFD >= 0 { _ = wsd_netlink_read(netlinkFD, ifindex, &deleted, &mtu, &flags) }
+        if deleted != 0 {
+            guard tun.exists else {
+                exitReason = "interface \(tun.name) was deleted"
+                return
+            }
+            // Gone from this namespace but alive: moved to another one (a container). The sockets stay here, as a
+            // WireGuard interface keeps its birthplace namespace; its link state there cannot be followed from
+            // here, so the device stays up from now on (the kernel took it down before moving it).
+            if !movedAway { log.verbose("Interface moved to another namespace; staying up") }
+            movedAway = true
+        }
+        if movedAway {
+            if !state.isUp {
+                do { try state.setUp(true, now: DaemonClock.now(), random: &random, into: &actions) } catch {
+                    log.error("Unable to bring the interface up: \(error)")
+                }
+                perform()
+            }
             return
         }
         if let current = tun.mtu { state.setMTU(current) }
@@ -220,9 +247,11 @@ public final class Daemon {
         for _ in 0..<4 {
             let n = lengths.withUnsafeMutableBufferPointer { l in
                 sources.withUnsafeMutableBufferPointer { s in
-                    wsd_recv_batch(
-                        fd, receiveArena.assumingMemoryBound(to: UInt8.self), Self.stride, Int32(Self.batch),
-                        l.baseAddress, s.baseAddress)
+                    locals.withUnsafeMutableBufferPointer { d in
+                        wsd_recv_batch(
+                            fd, receiveArena.assumingMemoryBound(to: UInt8.self), Self.stride, Int32(Self.batch),
+                            l.baseAddress, s.baseAddress, d.baseAddress)
+                    }
                 }
             }
             if n <= 0 { break }
@@ -240,8 +269,14 @@ public final class Daemon {
                 guard state.device != nil else { continue }
                 let datagram = [UInt8](
                     UnsafeRawBufferPointer(start: receiveArena + i * Self.stride, count: lengths[i]))
-                state.device!.decapsulate(
-                    datagram, from: Self.endpoint(sources[i]), now: now, random: &random, into: &actions)
+                let source = Self.endpoint(sources[i])
+                let first = actions.count
+                state.device!.decapsulate(datagram, from: source, now: now, random: &random, into: &actions)
+                // Only a datagram the core accepted (nothing dropped) may move the source we answer from, as only
+                // an authenticated one moves the endpoint.
+                if !actions[first...].contains(where: { if case .dropped = $0 { true } else { false } }) {
+                    remember(locals[i], for: source)
+                }
                 perform()
             }
             if Int(n) < Self.batch { break }
@@ -264,14 +299,30 @@ public final class Daemon {
         }
     }
 
+    /// Records the local address `source` reached us at.
+    func remember(_ local: wsd_endpoint, for source: UDPEndpoint) {
+        guard local.family != 0 else { return }
+        if let known = stickySource[source], Self.same(known, local) { return }
+        if stickySource.count >= 4096 { stickySource.removeAll(keepingCapacity: true) }
+        stickySource[source] = local
+    }
+
+    static func same(_ a: wsd_endpoint, _ b: wsd_endpoint) -> Bool {
+        var a = a
+        var b = b
+        return a.family == b.family && a.port == b.port
+            && withUnsafeBytes(of: &a.address) { x in withUnsafeBytes(of: &b.address) { y in x.elementsEqual(y) } }
+    }
+
     /// Carries out the core's actions: datagrams into the send queue, packets to the TUN device.
     func perform() {
         for action in actions {
             switch action {
             case .writeToNetwork(let datagram, let endpoint):
-                if !outgoing.append(datagram, to: endpoint) {
+                let source = stickySource[endpoint] ?? wsd_endpoint()
+                if !outgoing.append(datagram, to: endpoint, from: source) {
                     flush()
-                    _ = outgoing.append(datagram, to: endpoint)
+                    _ = outgoing.append(datagram, to: endpoint, from: source)
                 }
             case .writeToTunnel(let packet, _):
                 _ = packet.withUnsafeBytes { write(tun.fd, $0.baseAddress, $0.count) }

@@ -11,9 +11,11 @@ struct SendQueue {
     var pointers4: [UnsafePointer<UInt8>?] = []
     var lengths4: [Int] = []
     var targets4: [wsd_endpoint] = []
+    var sources4: [wsd_endpoint] = []
     var pointers6: [UnsafePointer<UInt8>?] = []
     var lengths6: [Int] = []
     var targets6: [wsd_endpoint] = []
+    var sources6: [wsd_endpoint] = []
 
     init() {
         arena = .allocate(byteCount: Self.arenaSize, alignment: 64)
@@ -22,8 +24,12 @@ struct SendQueue {
         }
     }
 
-    /// Queues `datagram` for `endpoint`; false when the arena is full (send first, then append again).
-    mutating func append(_ datagram: [UInt8], to endpoint: UDPEndpoint) -> Bool {
+    /// Releases the arena (the owner's deinit).
+    func deallocate() { arena.deallocate() }
+
+    /// Queues `datagram` for `endpoint`, from the local address `source` (family 0: the routing table's choice);
+    /// false when the arena is full (send first, then append again).
+    mutating func append(_ datagram: [UInt8], to endpoint: UDPEndpoint, from source: wsd_endpoint) -> Bool {
         guard used + datagram.count <= Self.arenaSize, pointers4.count + pointers6.count < Self.maximumCount else {
             return false
         }
@@ -42,6 +48,7 @@ struct SendQueue {
             pointers4.append(pointer)
             lengths4.append(datagram.count)
             targets4.append(target)
+            sources4.append(source.family == 4 ? source : wsd_endpoint())
         case .v6(let v):
             target.family = 6
             withUnsafeMutableBytes(of: &target.address) { b in
@@ -50,25 +57,27 @@ struct SendQueue {
             pointers6.append(pointer)
             lengths6.append(datagram.count)
             targets6.append(target)
+            sources6.append(source.family == 6 ? source : wsd_endpoint())
         }
         return true
     }
 
     /// Sends everything queued (datagrams of a family without a socket are dropped) and empties the queue.
     mutating func send(fd4: Int32, fd6: Int32) {
-        Self.sendAll(fd4, &pointers4, &lengths4, &targets4)
-        Self.sendAll(fd6, &pointers6, &lengths6, &targets6)
+        Self.sendAll(fd4, &pointers4, &lengths4, &targets4, &sources4)
+        Self.sendAll(fd6, &pointers6, &lengths6, &targets6, &sources6)
         used = 0
     }
 
     static func sendAll(
         _ fd: Int32, _ pointers: inout [UnsafePointer<UInt8>?], _ lengths: inout [Int],
-        _ targets: inout [wsd_endpoint]
+        _ targets: inout [wsd_endpoint], _ sources: inout [wsd_endpoint]
     ) {
         defer {
             pointers.removeAll(keepingCapacity: true)
             lengths.removeAll(keepingCapacity: true)
             targets.removeAll(keepingCapacity: true)
+            sources.removeAll(keepingCapacity: true)
         }
         guard fd >= 0, !pointers.isEmpty else { return }
         var offset = 0
@@ -77,8 +86,11 @@ struct SendQueue {
             let sent = pointers.withUnsafeBufferPointer { p in
                 lengths.withUnsafeBufferPointer { l in
                     targets.withUnsafeBufferPointer { t in
-                        wsd_send_batch(
-                            fd, p.baseAddress! + offset, l.baseAddress! + offset, t.baseAddress! + offset, Int32(count))
+                        sources.withUnsafeBufferPointer { src in
+                            wsd_send_batch(
+                                fd, p.baseAddress! + offset, l.baseAddress! + offset, t.baseAddress! + offset,
+                                src.baseAddress! + offset, Int32(count))
+                        }
                     }
                 }
             }

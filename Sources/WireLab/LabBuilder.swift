@@ -1,4 +1,5 @@
 import Foundation
+import WireConfig
 
 /// Builds a planned lab on this machine, step by step, reporting progress; `Lab.up` rolls back on any failure.
 ///
@@ -40,9 +41,23 @@ struct LabBuilder {
         }
         for hi in order {
             let h = plan.hosts[hi]
+            var ports: [UInt16: String] = [:]
             for (ii, i) in h.interfaces.enumerated() {
+                // A ListenPort another interface of the host already holds: the kernel's `ip link set up` fails
+                // with "Address already in use" and wg-quick removes the interface; wireguard-go instead comes up
+                // without a socket, answering for its addresses but carrying nothing - and whether it gets that far
+                // is a race. The lab takes the kernel's, deterministic, behaviour (what trace predicts).
+                if let port = LabBuilder.listenPort(i), let holder = ports[port] {
+                    let failure =
+                        "\(i.sourceFile): ListenPort \(port) is already in use by \(holder) on \(h.name) "
+                        + "(wg-quick up fails: Address already in use)"
+                    built.hosts[hi].interfaces[ii].failure = failure
+                    progress("\(h.name): \(i.name) DOWN: \(failure)")
+                    continue
+                }
                 do throws(LabError) {
                     try wgQuickUp(h, i)
+                    if let port = LabBuilder.listenPort(i) { ports[port] = i.name }
                     progress("\(h.name): \(i.name) up (wg-quick up \(i.sourceFile))")
                 } catch {
                     guard case .wgQuickFailed(_, let file, _, let output) = error else { throw error }
@@ -82,10 +97,10 @@ struct LabBuilder {
                     .write(toFile: "\(dir)/resolv.conf", atomically: true, encoding: .utf8)
                 try LabBuilder.nsswitch().write(toFile: "\(dir)/nsswitch.conf", atomically: true, encoding: .utf8)
                 for i in h.interfaces {
-                    let text = try String(contentsOfFile: i.sourceFile, encoding: .utf8)
-                    // Created 0600 before the key is written into it.
-                    _ = fm.createFile(atPath: i.labFile, contents: nil, attributes: [.posixPermissions: 0o600])
-                    try text.write(toFile: i.labFile, atomically: false, encoding: .utf8)
+                    // The bytes as they are (a byte-order mark or a stray non-UTF-8 byte included), so the lab's
+                    // wg-quick reads what the real one would; created 0600 before the key is written into it.
+                    let bytes = try InputFile.read(i.sourceFile, limit: InputLimits.configBytes)
+                    try PrivateFile.create(i.labFile, bytes: bytes)
                 }
             }
         } catch {
@@ -103,6 +118,14 @@ struct LabBuilder {
             .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("hosts:") }
         lines.append("hosts: files")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The interface's ListenPort from its lab copy; nil when unset or 0 (a random port).
+    static func listenPort(_ i: InterfacePlan) -> UInt16? {
+        guard let text = try? String(contentsOfFile: i.labFile, encoding: .utf8),
+            let port = ConfigParser().parse(text, file: i.labFile).config.interface.listenPort, port != 0
+        else { return nil }
+        return port
     }
 
     func hostDirectory(_ h: HostPlan) -> String {

@@ -130,4 +130,47 @@ struct InteropLabTests {
         #expect(received.contains(" 0% packet loss"), "\(received)")
         #expect(lab.latestHandshake(.b) > first)
     }
+
+    /// Sticky source addresses: wiresmithd's host has two addresses, its peer knows the second; replies must come
+    /// from that one (not the routing table's first choice), so the peer's `wg show endpoints` does not move.
+    @Test func repliesLeaveFromTheAddressThePeerKnows() throws {
+        try DaemonLabEnvironment.require()
+        let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
+        defer { lab.close() }
+        try lab.sh(lab.inNS(.a, ["ip", "addr", "add", "192.0.2.11/24", "dev", "wsv\(lab.id)a"]))
+        try lab.up()
+        try lab.sh(["wg", "set", lab.interface(.a), "peer", lab.keys[.b]!.pub, "endpoint", "192.0.2.2:1"])
+        try lab.sh(["wg", "set", lab.interface(.b), "peer", lab.keys[.a]!.pub, "endpoint", "192.0.2.11:51820"])
+        #expect(lab.ping(from: .b))
+        #expect(lab.ping(from: .b, ipv6: true))
+        #expect(lab.ping(from: .a))
+        #expect(lab.endpoint(.b) == "192.0.2.11:51820")
+        #expect(lab.endpoint(.a) == "192.0.2.2:51821")
+    }
+
+    /// The TUN device moved to another namespace (a container) keeps its UDP sockets where the daemon started, as
+    /// a WireGuard interface keeps its birthplace namespace: traffic flows from the new namespace, and a link
+    /// deletion message for the old one does not stop the daemon.
+    @Test func theInterfaceMovedToAnotherNamespaceStillCarries() throws {
+        try DaemonLabEnvironment.require()
+        let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
+        let container = "wsdl\(lab.id)c"
+        defer {
+            for pid in run(["ip", "netns", "pids", container]).output.split(separator: "\n").compactMap({ Int32($0) }) {
+                kill(pid, SIGTERM)
+            }
+            run(["ip", "netns", "del", container])
+            lab.close()
+        }
+        try lab.sh(["ip", "netns", "add", container])
+        try lab.up()
+        #expect(lab.ping(from: .b))
+        try lab.sh(lab.inNS(.a, ["ip", "link", "set", lab.interface(.a), "netns", container]))
+        let inContainer = ["ip", "netns", "exec", container]
+        try lab.sh(inContainer + ["ip", "addr", "add", "\(lab.inner4(.a))/24", "dev", lab.interface(.a)])
+        try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "up"])
+        #expect(run(inContainer + ["ping", "-c", "1", "-w", "10", lab.inner4(.b)]).ok)
+        #expect(lab.ping(from: .b))
+        #expect(run(["wg", "show", lab.interface(.a)]).ok)
+    }
 }

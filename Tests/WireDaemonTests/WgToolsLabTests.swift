@@ -108,6 +108,7 @@ struct WgToolsLabTests {
             Address = 10.78.0.1/24, fd78::1/64
             ListenPort = 51830
             MTU = 1380
+            DNS = 10.78.0.53
             Table = 1234
             PostUp = touch \(lab.directory)/postup
             PostDown = touch \(lab.directory)/postdown
@@ -118,7 +119,20 @@ struct WgToolsLabTests {
             Endpoint = 192.0.2.2:51831
 
             """, to: "\(name).conf")
-        let environment = ["WG_QUICK_USERSPACE_IMPLEMENTATION": wiresmithd]
+        // A resolvconf stand-in records what wg-quick asks of it (DNS = ...), so the host's resolver is untouched.
+        let bin = "\(lab.directory)/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let stub = "\(bin)/resolvconf"
+        FileManager.default.createFile(
+            atPath: stub,
+            contents: Data(
+                "#!/bin/sh\necho \"$*\" >> \(lab.directory)/resolvconf.log\ncat >> \(lab.directory)/resolvconf.log\n"
+                    .utf8),
+            attributes: [.posixPermissions: 0o755])
+        let environment = [
+            "WG_QUICK_USERSPACE_IMPLEMENTATION": wiresmithd,
+            "PATH": "\(bin):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ]
         let up = run(lab.inNS(.a, ["wg-quick", "up", config]), environment: environment)
         #expect(up.ok, "\(up.output)")
         let link = run(lab.inNS(.a, ["ip", "-o", "addr", "show", "dev", name])).output
@@ -128,6 +142,8 @@ struct WgToolsLabTests {
         #expect(run(lab.inNS(.a, ["ip", "route", "show", "table", "1234"])).output.contains("10.200.0.0/16"))
         #expect(FileManager.default.fileExists(atPath: "\(lab.directory)/postup"))
         #expect(run(["wg", "show", name, "listen-port"]).output.hasPrefix("51830"))
+        let resolver = (try? String(contentsOfFile: "\(lab.directory)/resolvconf.log", encoding: .utf8)) ?? ""
+        #expect(resolver.contains("nameserver 10.78.0.53"), "\(resolver)")
         let down = run(lab.inNS(.a, ["wg-quick", "down", config]), environment: environment)
         #expect(down.ok, "\(down.output)")
         #expect(FileManager.default.fileExists(atPath: "\(lab.directory)/postdown"))

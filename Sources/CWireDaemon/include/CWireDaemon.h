@@ -35,13 +35,17 @@ int wsd_udp_port(int fd);
 int wsd_set_mark(int fd, uint32_t mark);
 
 /// Receives up to `count` datagrams with one recvmmsg(2) call, without blocking: datagram i lands at
-/// `buffers + i * stride` (at most `stride` bytes), its length in `lengths[i]`, its source in `sources[i]`.
+/// `buffers + i * stride` (at most `stride` bytes), its length in `lengths[i]`, its source in `sources[i]` and
+/// the local address it was sent to in `locals[i]` (IP_PKTINFO; family 0 when unknown).
 /// Returns the number received (0 when none is waiting) or -errno.
-int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources);
+int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources,
+                   wsd_endpoint *locals);
 /// Sends `count` datagrams with sendmmsg(2); datagram i is `datagrams[i]` of `lengths[i]` bytes to `targets[i]`
-/// (all of the socket's family). Returns the number sent or -errno.
+/// (all of the socket's family), from the local address `sources[i]` when its family is not 0 (sticky source,
+/// as wireguard-go's conn/sticky_linux.go; a source the kernel refuses is dropped and the datagram sent without
+/// it). Returns the number sent or -errno.
 int wsd_send_batch(int fd, const uint8_t *const *datagrams, const size_t *lengths, const wsd_endpoint *targets,
-                   int count);
+                   const wsd_endpoint *sources, int count);
 
 /// Opens a non-blocking NETLINK_ROUTE socket subscribed to link changes (RTMGRP_LINK). Returns it or -errno.
 int wsd_netlink_open(void);
