@@ -24,8 +24,13 @@ mkdir -p "$work" "$scratch/findings"
 # calls LLVMFuzzerRunDriver.
 resource="$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")/lib/clang"
 nomain="$(ls "$resource"/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -n 1)"
-flags=(-c debug -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,trace-pc-guard
+flags=(-c debug -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
     -Xswiftc -parse-as-library -Xlinker "$nomain" -Xlinker -lstdc++)
+# SwiftPM does not rebuild when only -Xswiftc flags change: start over when they differ from the last build's.
+if [[ "$(cat "$scratch/flags" 2>/dev/null)" != "${flags[*]}" ]]; then
+    rm -rf "$scratch"/x86_64-* "$scratch"/debug
+    mkdir -p "$scratch" && echo "${flags[*]}" >"$scratch/flags"
+fi
 echo "fuzz: building ${targets[*]} (AddressSanitizer + libFuzzer coverage, scratch .build-fuzz)"
 log="$scratch/build.log"
 if ! swift build --package-path Fuzz --scratch-path "$scratch" "${flags[@]}" >"$log" 2>&1; then
@@ -64,6 +69,7 @@ seed() {
     echo "$dir"
 }
 
+export SWIFT_BACKTRACE=enable=no  # a fatalError is the finding; the backtracer only adds noise under ASan
 status=0
 for target in "${targets[@]}"; do
     seeds="$(seed "$target")"

@@ -285,8 +285,12 @@ struct ParseState {
             peer = PendingPeer(origin: SectionOrigin(file: file, line: line.number))
         default:
             section = .unknown
-            let inner = text.dropFirst().prefix { $0 != "]" }
-            let shown = Self.mayEcho(name: String(inner)) ? "`\(line.quickKey)`" : Redaction.withheld(text.count)
+            // Only the name in brackets may be shown, never what follows `]` (found by FuzzConfig: a key pasted
+            // after `[Interface]` was echoed whole).
+            let inner = String(text.dropFirst().prefix { $0 != "]" })
+            let trailing = text.count - inner.count - 2
+            var shown = Self.mayEcho(name: inner) ? "`[\(inner)]`" : Redaction.withheld(text.count)
+            if Self.mayEcho(name: inner) && trailing > 0 { shown += " followed by \(trailing) characters (not shown)" }
             error(
                 .unknownSection, line: line.number, column: line.firstColumn, key: nil,
                 "unknown section \(shown); expected [Interface] or [Peer]")

@@ -4,6 +4,10 @@ extension Doctor {
     /// Each AllowedIP routed into the interface: some table (wg-quick's own table for a default route) holds a
     /// route through it that covers the prefix. Link-local and multicast prefixes are not checked.
     func routesStep(_ wg: WireGuardState) -> DoctorStep {
+        guard snapshot.link(wg.name)?.up == true else {
+            // The kernel removes a link's routes when it goes down: the interface step already said so.
+            return DoctorStep(interface: wg.name, name: "routes", detail: "skipped: link down", findings: [])
+        }
         var findings: [DoctorFinding] = []
         var checked = 0
         for p in wg.peers {
@@ -29,7 +33,10 @@ extension Doctor {
             findings: findings)
     }
 
-    func skipped(_ p: IPPrefix) -> Bool {
+    func skipped(_ p: IPPrefix) -> Bool { Doctor.linkLocal(p) }
+
+    /// IPv6 link-local (fe80::/10) and multicast (ff00::/8) prefixes.
+    static func linkLocal(_ p: IPPrefix) -> Bool {
         if case .v6(let v) = p.address {
             let top = v >> 112
             return (top & 0xffc0) == 0xfe80 || (top & 0xff00) == 0xff00
@@ -78,11 +85,38 @@ extension Doctor {
                             + " or a file in /etc/sysctl.d"))
             }
         }
+        if relaying {
+            // Traffic coming in on this interface and routed out of another: the FORWARD chain must pass it.
+            let others = snapshot.wireguard.filter { $0.name != wg.name && !$0.peers.isEmpty }.map(\.name)
+            var drops: [Evidence] = []
+            var blocked: [String] = []
+            for other in others {
+                for filter in packetFilters() where filter.family != "ip6" {
+                    if let why = filter.dropsForward(input: wg.name, output: other) {
+                        drops.append(Evidence("\(filter.source) (\(filter.family))", why))
+                        if !blocked.contains(other) { blocked.append(other) }
+                    }
+                }
+            }
+            if !drops.isEmpty {
+                findings.append(
+                    DoctorFinding(
+                        .forwardBlocked, .error, interface: wg.name, evidence: dedup(drops),
+                        cause: "the FORWARD chain drops traffic from \(wg.name) to \(blocked.joined(separator: ", ")):"
+                            + " one direction dropped is enough to break every connection across the relay",
+                        fix: "accept it before the drop, e.g. iptables -I FORWARD -i \(wg.name) -o \(blocked[0])"
+                            + " -j ACCEPT (or nft insert rule ... iifname \"\(wg.name)\""
+                            + " oifname \"\(blocked[0])\" accept)"
+                    ))
+            } else {
+                details.append("FORWARD passes \(wg.name) -> \(others.joined(separator: ", "))")
+            }
+        }
         let all = Int(sys["net.ipv4.conf.all.rp_filter"] ?? "0") ?? 0
         let own = Int(sys["net.ipv4.conf.\(wg.name).rp_filter"] ?? "0") ?? 0
         let effective = max(all, own)
         details.append("rp_filter \(effective)")
-        if effective == 1 {
+        if effective == 1, snapshot.link(wg.name)?.up == true {
             let unrouted = wg.peers.flatMap { p in
                 p.allowedIPs.compactMap { IPPrefix($0) }.filter { !$0.address.isIPv6 && !routed($0, into: wg.name) }
             }

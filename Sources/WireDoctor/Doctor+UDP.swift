@@ -25,10 +25,7 @@ extension Doctor {
     /// The packet filters (nftables, iptables, ip6tables): INPUT must pass datagrams to the ListenPort, OUTPUT
     /// those from it and those to each peer's Endpoint port. One finding per direction, with every rule that drops.
     func firewallStep(_ wg: WireGuardState) -> DoctorStep {
-        var filters: [PacketFilter] = []
-        if let nft = snapshot.nftRuleset { filters += PacketFilter.nftJSON(nft) }
-        if let ipt = snapshot.iptables { filters.append(PacketFilter.iptablesSave(ipt, family: "ip")) }
-        if let ip6t = snapshot.ip6tables { filters.append(PacketFilter.iptablesSave(ip6t, family: "ip6")) }
+        let filters = packetFilters()
         var inputDrops: [Evidence] = []
         var outputDrops: [Evidence] = []
         let endpointPorts = Set(
@@ -71,7 +68,16 @@ extension Doctor {
             findings: findings)
     }
 
-    private func dedup(_ e: [Evidence]) -> [Evidence] {
+    /// Every filter table read: nftables, iptables, ip6tables.
+    func packetFilters() -> [PacketFilter] {
+        var filters: [PacketFilter] = []
+        if let nft = snapshot.nftRuleset { filters += PacketFilter.nftJSON(nft) }
+        if let ipt = snapshot.iptables { filters.append(PacketFilter.iptablesSave(ipt, family: "ip")) }
+        if let ip6t = snapshot.ip6tables { filters.append(PacketFilter.iptablesSave(ip6t, family: "ip6")) }
+        return filters
+    }
+
+    func dedup(_ e: [Evidence]) -> [Evidence] {
         var seen = Set<Evidence>()
         return e.filter { seen.insert($0).inserted }
     }

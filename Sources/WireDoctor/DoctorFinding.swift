@@ -23,10 +23,24 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let outputBlocked = DoctorCode(.outputBlocked)
     /// A relaying host with forwarding off.
     public static let forwardingDisabled = DoctorCode(.forwardingDisabled)
+    /// A relay whose FORWARD chain drops what it relays (one direction is enough).
+    public static let forwardBlocked = DoctorCode(.forwardBlocked)
+    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison only).
+    public static let masqueradeMissing = DoctorCode(.masqueradeMissing)
     /// Strict rp_filter on a link whose peers' addresses are not routed back out of it.
     public static let rpFilter = DoctorCode(.rpFilter)
     /// A peer without Endpoint that never completed a handshake: it must initiate, and does not.
     public static let keepaliveMissing = DoctorCode(.keepaliveMissing)
+    /// A peer key no collected snapshot holds (comparison only).
+    public static let unknownPeer = DoctorCode(.unknownPeer)
+    /// A lists B, B does not list A (comparison only).
+    public static let peerNotMutual = DoctorCode(.peerNotMutual)
+    /// An Endpoint port that is not the other host's ListenPort (comparison only).
+    public static let endpointPortMismatch = DoctorCode(.endpointPortMismatch)
+    /// The two sides' PSKs differ, or one lacks it (comparison only, by keyed hash).
+    public static let pskMismatch = DoctorCode(.pskMismatch)
+    /// One tunnel address on two interfaces (comparison only).
+    public static let duplicateAddress = DoctorCode(.duplicateAddress)
     /// No private key is set on the interface.
     public static let privateKeyMissing = DoctorCode(rawValue: "private-key-missing")
     /// The public key wg reports is not the one derived from the private key.

@@ -21,10 +21,24 @@ extension PacketFilter {
                 guard t.count >= 2 else { continue }
                 var rule = Rule(proto: nil, dports: nil, sports: nil, otherSelectors: false, verdict: .none, text: line)
                 var i = 2
+                var negated = false
                 while i < t.count {
                     let opt = t[i]
                     let arg = i + 1 < t.count ? t[i + 1] : ""
+                    if negated, opt.hasPrefix("-") {
+                        // A negated match is not evaluated: the rule only counts as having other selectors.
+                        negated = false
+                        rule.otherSelectors = true
+                        i += 2
+                        continue
+                    }
                     switch opt {
+                    case "-i", "--in-interface":
+                        rule.iif = arg
+                        i += 2
+                    case "-o", "--out-interface":
+                        rule.oif = arg
+                        i += 2
                     case "-p", "--protocol":
                         rule.proto = arg
                         i += 2
@@ -45,7 +59,7 @@ extension PacketFilter {
                         }
                         i += 2
                     case "!":
-                        rule.otherSelectors = true
+                        negated = true
                         i += 1
                     default:
                         if opt.hasPrefix("-") {

@@ -53,6 +53,11 @@ extension PacketFilter {
                     words.append("\(proto) \(field) \(describe(m["right"]))")
                     if proto != "th" { rule.proto = proto }
                     if field == "dport" { rule.dports = ports } else { rule.sports = ports }
+                } else if let meta, let k = meta["key"] as? String, k == "iifname" || k == "oifname", op == "==",
+                    let name = m["right"] as? String
+                {
+                    if k == "iifname" { rule.iif = name } else { rule.oif = name }
+                    words.append("\(k) \"\(name)\"")
                 } else if let meta, meta["key"] as? String == "l4proto", op == "==" || op == "in",
                     let p = m["right"] as? String
                 {

@@ -24,8 +24,12 @@ public struct PacketFilter: Sendable, Equatable {
         public var dports: [ClosedRange<Int>]?
         /// The source ports it matches, or nil for any.
         public var sports: [ClosedRange<Int>]?
-        /// Whether it has selectors doctor does not evaluate (addresses, interfaces, state, negations).
+        /// Whether it has selectors doctor does not evaluate (addresses, state, negations).
         public var otherSelectors: Bool
+        /// The input interface it names (`wg+` is a prefix), or nil for any.
+        public var iif: String? = nil
+        /// The output interface it names, or nil for any.
+        public var oif: String? = nil
         /// Its verdict.
         public var verdict: Verdict
         /// The rule as the front end prints it (evidence).
@@ -34,11 +38,25 @@ public struct PacketFilter: Sendable, Equatable {
         /// Whether it matches a UDP datagram with these ports: true, false, or nil when it names no protocol or
         /// port (then only a rule without other selectors is taken as matching everything).
         func matches(dport: Int?, sport: Int?) -> Bool? {
-            if proto == nil && dports == nil && sports == nil { return otherSelectors ? nil : true }
+            if proto == nil && dports == nil && sports == nil {
+                return otherSelectors || iif != nil || oif != nil ? nil : true
+            }
             if let p = proto, p != "udp" && p != "17" && p != "th" { return false }
             if let ds = dports { guard let d = dport, ds.contains(where: { $0.contains(d) }) else { return false } }
             if let ss = sports { guard let s = sport, ss.contains(where: { $0.contains(s) }) else { return false } }
             return true
+        }
+
+        /// Whether it matches every packet forwarded from `input` to `output`: nil when it names a protocol, port
+        /// or other selector (it drops only some of that traffic, which doctor does not judge).
+        func matchesForward(input: String, output: String) -> Bool? {
+            if let i = iif, !Self.interface(i, names: input) { return false }
+            if let o = oif, !Self.interface(o, names: output) { return false }
+            return proto == nil && dports == nil && sports == nil && !otherSelectors ? true : nil
+        }
+
+        static func interface(_ pattern: String, names name: String) -> Bool {
+            pattern.hasSuffix("+") || pattern.hasSuffix("*") ? name.hasPrefix(pattern.dropLast()) : pattern == name
         }
     }
 
@@ -61,21 +79,30 @@ public struct PacketFilter: Sendable, Equatable {
 
     /// The rule (or policy) that drops a UDP datagram with these ports on `hook`, or nil when it passes.
     public func drop(hook: String, dport: Int?, sport: Int?) -> String? {
+        drop(hook: hook) { $0.matches(dport: dport, sport: sport) }
+    }
+
+    /// The rule (or policy) of the forward hook that drops everything routed from `input` to `output`, or nil.
+    public func dropsForward(input: String, output: String) -> String? {
+        drop(hook: "forward") { $0.matchesForward(input: input, output: output) }
+    }
+
+    private func drop(hook: String, _ matches: (Rule) -> Bool?) -> String? {
         for (name, chain) in chains.sorted(by: { $0.key < $1.key }) where chain.hook == hook {
-            if let why = evaluate(name, dport: dport, sport: sport, depth: 0) { return why }
+            if let why = evaluate(name, matches, depth: 0) { return why }
         }
         return nil
     }
 
-    private func evaluate(_ name: String, dport: Int?, sport: Int?, depth: Int) -> String? {
+    private func evaluate(_ name: String, _ matches: (Rule) -> Bool?, depth: Int) -> String? {
         guard depth < 8, let chain = chains[name] else { return nil }
         for rule in chain.rules {
-            guard rule.matches(dport: dport, sport: sport) == true else { continue }
+            guard matches(rule) == true else { continue }
             switch rule.verdict {
             case .accept: return nil
             case .drop: return rule.text
             case .jump(let target):
-                if let why = evaluate(target, dport: dport, sport: sport, depth: depth + 1) { return why }
+                if let why = evaluate(target, matches, depth: depth + 1) { return why }
             case .return: return nil
             case .none: continue
             }

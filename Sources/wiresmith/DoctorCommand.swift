@@ -32,10 +32,18 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "Judge a snapshot file written by --snapshot instead of this host.")
     var from: String?
 
+    @Option(
+        help: "Judge a directory of snapshots (HOST.json each) together: keys listed both ways, Endpoint ports, PSKs.")
+    var compare: String?
+
     @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
 
     func run() throws {
+        if let compare {
+            try runComparison(compare)
+            return
+        }
         let snap: HostSnapshot
         do {
             if let from {
@@ -58,6 +66,30 @@ struct DoctorCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wiresmith doctor: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        try show(report)
+    }
+
+    /// `--compare DIR`: every `*.json` in DIR is a host's snapshot, named by its file name.
+    func runComparison(_ directory: String) throws {
+        var hosts: [(name: String, snapshot: HostSnapshot)] = []
+        do {
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+            for file in files.sorted() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(file))
+                hosts.append((String(file.dropLast(5)), try HostSnapshot.decode(data)))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith doctor: \(directory): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard !hosts.isEmpty else {
+            FileHandle.standardError.write(Data("wiresmith doctor: no *.json snapshots in \(directory)\n".utf8))
+            throw ExitCode(2)
+        }
+        try show(SnapshotComparison(hosts: hosts).report())
+    }
+
+    func show(_ report: DoctorReport) throws {
         if json {
             print(report.json())
         } else {

@@ -90,6 +90,29 @@ import WireTestSupport
         #expect(try Self.codes(s) == ["output-blocked"])
     }
 
+    @Test func aForwardRuleDroppingOneDirectionIsForwardBlockedOnThatSide() throws {
+        var s = try Self.hub()
+        s.iptables =
+            "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+            + "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n-A FORWARD -p tcp -j DROP\n"
+            + "-A FORWARD -i wg1 -o wg0 -j DROP\nCOMMIT\n"
+        let f = try Doctor(snapshot: s).run().findings
+        #expect(f.map { "\($0.interface) \($0.code)" } == ["wg1 forward-blocked"])
+        s.iptables = "*filter\n:FORWARD DROP [0:0]\n-A FORWARD ! -i wg1 -j ACCEPT\nCOMMIT\n"
+        #expect(try Self.codes(s) == ["forward-blocked", "forward-blocked"])
+        s.iptables = "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -i wg+ -o wg+ -j ACCEPT\nCOMMIT\n"
+        #expect(try Self.codes(s) == [])
+        s.nftRuleset = """
+            {"nftables": [{"chain": {"family": "inet", "table": "f", "name": "fw", "type": "filter",
+              "hook": "forward", "policy": "accept"}},
+            {"rule": {"family": "inet", "table": "f", "chain": "fw", "expr": [
+              {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "wg0"}},
+              {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "wg1"}}, {"drop": null}]}}]}
+            """
+        let g = try Doctor(snapshot: s).run().findings
+        #expect(g.map { "\($0.interface) \($0.code)" } == ["wg0 forward-blocked"])
+    }
+
     @Test func aPeerWithOurOwnKeyIsKeyMismatch() throws {
         var s = try Self.hub()
         s.wireguard[0].peers[0].publicKey = s.wireguard[0].publicKey!
@@ -123,6 +146,8 @@ import WireTestSupport
     @Test func aDownLinkAMissingSocketAndAnUnroutedAllowedIP() throws {
         var s = try Self.hub()
         s.links[2].up = false
+        s.routes.removeAll { $0.device == "wg0" }
+        s.sysctl["net.ipv4.conf.all.rp_filter"] = "1"
         #expect(try Self.codes(s) == ["interface-down"])
         s = try Self.hub()
         s.udpSockets.removeAll { $0.port == 51821 }

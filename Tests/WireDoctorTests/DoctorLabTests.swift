@@ -71,6 +71,25 @@ enum DoctorLabEnvironment {
         Issue.record("\(host): handshakes did not complete in 60 s")
     }
 
+    /// Every host's `doctor --snapshot` written to a fresh directory, then `doctor --compare` over it: the codes of
+    /// the warnings and errors (a host left out gives info `unknown-peer` findings).
+    static func compare(_ plan: LabPlan, _ hosts: [String], binary: String) throws -> (Int32, [String]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-snaps-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for host in hosts {
+            let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--snapshot"], timeout: 60)
+            try r.output.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+        }
+        let r = try TestTools.run([binary, "doctor", "--json", "--compare", dir.path])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdoutText.utf8)) as? [String: Any], "\(r.stdoutText)")
+        let findings = (object["findings"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String != "info" }
+        return (
+            r.status, findings.compactMap { f in (f["code"] as? String).map { "\(f["interface"]!) \($0)" } }.sorted()
+        )
+    }
+
     static func sh(_ plan: LabPlan, _ host: String, _ script: String) throws {
         let r = try Lab.run(plan, node: host, command: ["sh", "-c", script])
         #expect(r.succeeded, "\(host): \(script): \(r.output)")
@@ -125,6 +144,35 @@ enum DoctorLabEnvironment {
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 0 && codes == [], "restored: \(codes)")
 
+        // A FORWARD rule on the hub dropping only bob -> alice (the replies to alice's traffic).
+        try Self.sh(plan, "hub", "iptables -A FORWARD -i wg1 -o wg0 -j DROP")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["forward-blocked"], "FORWARD: \(codes)")
+        try Self.sh(plan, "hub", "iptables -D FORWARD -i wg1 -o wg0 -j DROP")
+
+        // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
+        var cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
+        #expect(cmp.0 == 0 && cmp.1 == [], "compare healthy: \(cmp.1)")
+        let pskFile = "/tmp/doctor-psk-\(id)"
+        try Self.sh(
+            plan, "bob",
+            "wg genpsk > \(pskFile) && wg set wg0 peer $(wg show wg0 peers) preshared-key \(pskFile); rm -f \(pskFile)"
+        )
+        cmp = try Self.compare(plan, ["bob", "hub"], binary: binary)
+        #expect(cmp.0 == 1 && cmp.1 == ["bob/wg0 psk-mismatch"], "compare psk: \(cmp.1)")
+
+        // alice's Endpoint for the hub on a port the hub does not listen on: only the comparison can tell.
+        try Self.sh(
+            plan, "alice",
+            "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint ${2%:*}:51822"
+                + " && echo ${2%:*} > /tmp/doctor-ep-\(id)")
+        cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
+        #expect(cmp.1 == ["alice/wg0 endpoint-port-mismatch"], "compare port: \(cmp.1)")
+        try Self.sh(
+            plan, "alice",
+            "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint $(cat /tmp/doctor-ep-\(id)):51820"
+                + "; rm -f /tmp/doctor-ep-\(id)")
+
         // A wrong public key for the hub on alice (a fresh key nobody holds): handshakes never complete.
         let wrong = WireKey.generatePrivate().publicKey.base64
         try Self.sh(
@@ -134,6 +182,13 @@ enum DoctorLabEnvironment {
                 + " && wg set wg0 peer $old remove")
         (status, codes) = try Self.doctor(plan, "alice", binary: binary)
         #expect(status == 1 && codes == ["handshake-never"], "wrong key: \(codes)")
+        cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
+        #expect(cmp.1 == ["alice/wg0 key-mismatch"], "compare key: \(cmp.1)")
+
+        // bob's interface down.
+        try Self.sh(plan, "bob", "ip link set dev wg0 down")
+        (status, codes) = try Self.doctor(plan, "bob", binary: binary)
+        #expect(status == 1 && codes == ["interface-down"], "link down: \(codes)")
 
         try Lab.down(id: id)
     }

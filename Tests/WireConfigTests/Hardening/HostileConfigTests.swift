@@ -49,6 +49,14 @@ import Testing
         #expect(!all.contains(second) && Self.leaks(all).isEmpty, "\(all)")
     }
 
+    /// Found by FuzzConfig (.build-fuzz/findings/crash-766a3de9...): a key glued to a section header was echoed.
+    @Test(arguments: ["[Interface]\(key)", "[Peer] \(key)", "[Interfaces]\(key)", "[\(key)]"])
+    func aKeyAfterASectionHeaderIsNotEchoed(header: String) {
+        let all = Self.messages(header + "\nAddress = 10.0.0.1/24\n")
+        #expect(all.contains("unknown section"))
+        #expect(Self.leaks(all).isEmpty, "\(all)")
+    }
+
     @Test func ordinaryMistakesAreStillShown() {
         let all = Self.messages(
             "[Interface]\nAddress = 10.0.0.300/24\nMTU = 70\nListenPrt = 5\n[Peer]\nEndpoint = vpn.example.com\n")
