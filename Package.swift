@@ -42,13 +42,21 @@ let package = Package(
             dependencies: ["WireConfig", "Yams"]
         ),
         .target(
+            name: "WirePlan",
+            dependencies: ["WireConfig", "WireAnalysis", "Yams"]
+        ),
+        .target(
             name: "WireLab",
             dependencies: ["WireConfig", "WireAnalysis", "WireProcess"]
+        ),
+        .target(
+            name: "WireDoctor",
+            dependencies: ["WireConfig", "WireAnalysis", "WireProcess", "WireCrypto", "WireNet"]
         ),
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireProcess", "WireDoctor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,7 +92,14 @@ let package = Package(
             name: "WireAnalysisTests", dependencies: ["WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
         .testTarget(
+            name: "WireDoctorTests",
+            dependencies: ["WireDoctor", "WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
+            exclude: ["Snapshots"]),
+        .testTarget(
             name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
+        .testTarget(
+            name: "WirePlanTests",
+            dependencies: ["WirePlan", "WireAnalysis", "WireConfig", "WireLab", "WireTestSupport"]),
     ]
 )

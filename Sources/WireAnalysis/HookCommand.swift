@@ -6,7 +6,7 @@ import WireConfig
 /// `&` and newlines separate commands unless quoted; quotes and backslashes are removed from the words. A command
 /// that follows `&&` or `||` is assumed to run: the analysis takes the hook line as its author meant it.
 public struct HookCommand: Hashable, Sendable {
-    /// The command as bash would run it, `%i` replaced (for messages).
+    /// The command as bash would run it, `%i` replaced, for messages: key-shaped runs read `[key redacted]`.
     public var text: String
     /// Its words after quote removal; `|`, `>` and `>>` are words of their own.
     public var words: [String]
@@ -50,7 +50,7 @@ public struct HookCommand: Hashable, Sendable {
             if !words.isEmpty {
                 commands.append(
                     HookCommand(
-                        text: t, words: words, location: location, interface: interface,
+                        text: Redaction.scrubbed(t), words: words, location: location, interface: interface,
                         hook: hook))
             }
             words = []

@@ -94,12 +94,10 @@ public struct LAN: Hashable, Sendable {
         self.gateway = gateway
     }
 
-    /// The host's address on the LAN, stated or the first usable one.
+    /// The host's address on the LAN, stated or the first after the network address (the network address itself
+    /// when the prefix holds no other, such as 255.255.255.255/32; the facts reader reports that case).
     public var hostAddress: IPAddress {
-        address
-            ?? prefix.network.address.withLeftAligned(
-                prefix.network.address.leftAligned
-                    + (UInt128(1) << UInt128(128 - prefix.address.bitWidth)))
+        address ?? prefix.firstHostAddress ?? prefix.network.address
     }
 }
 

@@ -12,13 +12,16 @@ public enum IntentReader {
 
     /// Reads the file; an unreadable file is one error diagnostic.
     public static func read(path: String) -> (Intent, [ConfigDiagnostic]) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        let bytes: [UInt8]
+        do throws(InputFile.ReadError) {
+            bytes = try InputFile.read(path, limit: InputLimits.factsBytes)
+        } catch {
             return (
                 Intent(file: path),
-                [.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, "cannot read the intent file")]
+                [.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, error.description)]
             )
         }
-        return parse(text, file: path)
+        return parse(InputFile.text(bytes), file: path)
     }
 
     /// Parses intent YAML text, naming `file` in diagnostics and locations.
@@ -30,6 +33,22 @@ public enum IntentReader {
         }
         func bad(_ node: Node?, _ key: String, _ message: String) {
             diags.append(.init(.error, .invalidValue, at: at(node), key: key, message))
+        }
+        // Size, anchors, aliases and depth are checked before Yams composes anything (docs/limits.md).
+        if text.utf8.count > InputLimits.factsBytes {
+            diags.append(
+                .init(
+                    .error, .tooLarge, at: .init(file: file, line: 1), key: nil,
+                    "the intent file is larger than \(InputLimits.bytes(InputLimits.factsBytes)), the limit "
+                        + "(docs/limits.md); it was not read"))
+            return (intent, diags)
+        }
+        if let problem = YAMLGuard.check(text) {
+            diags.append(
+                .init(
+                    .error, problem.kind, at: .init(file: file, line: problem.line, column: problem.column),
+                    key: nil, problem.message))
+            return (intent, diags)
         }
         let root: Node?
         do {

@@ -13,12 +13,19 @@ public struct NetworkLoader: Sendable {
     public enum LoadError: Error, CustomStringConvertible, Sendable {
         case notFound(String)
         case noConfigs(String)
+        /// More hosts or config files than `InputLimits` allows.
+        case tooLarge(String, what: String, limit: Int)
+        /// Nothing readable: every config was refused (the first reason given).
+        case unusable(String)
 
         public var description: String {
             switch self {
             case .notFound(let p): return "\(p): no such file or directory"
             case .noConfigs(let p):
                 return "\(p): no WireGuard configs found (expected HOST/IFACE.conf or HOST.IFACE.conf files)"
+            case .unusable(let reason): return reason
+            case .tooLarge(let p, let what, let limit):
+                return "\(p) holds more than \(limit) \(what), the limit (docs/limits.md); nothing was analysed"
             }
         }
     }
@@ -34,20 +41,41 @@ public struct NetworkLoader: Sendable {
         }
         var configFiles: [(host: String, iface: String, path: String)] = []
         var factFiles: [String: String] = [:]
+        var refused: [ConfigDiagnostic] = []
+        let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        /// False (and a diagnostic) for a symbolic link that leads out of the network directory.
+        func inside(_ path: String) -> Bool {
+            guard let dest = try? fm.destinationOfSymbolicLink(atPath: path) else { return true }
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            if target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return true }
+            refused.append(
+                .init(
+                    .error, .unreadable, at: .init(file: path, line: 1), key: nil,
+                    InputFile.ReadError.symlinkOutside(path: path, target: dest, directory: directory).description))
+            return false
+        }
         let entries = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        guard entries.count <= InputLimits.networkConfigs + InputLimits.networkHosts else {
+            throw .tooLarge(directory, what: "entries", limit: InputLimits.networkConfigs + InputLimits.networkHosts)
+        }
         for entry in entries where !entry.hasPrefix(".") {
             let path = (directory as NSString).appendingPathComponent(entry)
+            guard inside(path) else { continue }
             var sub: ObjCBool = false
             _ = fm.fileExists(atPath: path, isDirectory: &sub)
             if sub.boolValue {
                 let inner = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 for f in inner where !f.hasPrefix(".") {
                     let p = (path as NSString).appendingPathComponent(f)
+                    guard f.hasSuffix(".conf") || f == "host.yaml" || f == "host.yml", inside(p) else { continue }
                     if f.hasSuffix(".conf") {
                         configFiles.append((entry, String(f.dropLast(5)), p))
                     } else if f == "host.yaml" || f == "host.yml" {
                         factFiles[entry] = p
                     }
+                }
+                if configFiles.count > InputLimits.networkConfigs {
+                    throw .tooLarge(directory, what: "config files", limit: InputLimits.networkConfigs)
                 }
             } else if entry.hasSuffix(".conf") {
                 let stem = entry.dropLast(5)
@@ -58,14 +86,34 @@ public struct NetworkLoader: Sendable {
                 factFiles[host] = path
             }
         }
-        guard !configFiles.isEmpty else { throw .noConfigs(directory) }
+        guard !configFiles.isEmpty else {
+            if let first = refused.first { throw .unusable(first.message) }
+            throw .noConfigs(directory)
+        }
+        guard configFiles.count <= InputLimits.networkConfigs else {
+            throw .tooLarge(directory, what: "config files", limit: InputLimits.networkConfigs)
+        }
+        guard Set(configFiles.map(\.host)).union(factFiles.keys).count <= InputLimits.networkHosts else {
+            throw .tooLarge(directory, what: "hosts", limit: InputLimits.networkHosts)
+        }
         var network = load(configs: configFiles.map { ($0.host, $0.iface, $0.path) }, facts: factFiles)
+        network.diagnostics = refused + network.diagnostics
         if let name = IntentReader.fileNames.first(where: { entries.contains($0) }) {
             let (intent, diags) = IntentReader.read(path: (directory as NSString).appendingPathComponent(name))
             network.intent = intent
             network.diagnostics += diags + intent.diagnostics(in: network)
         }
         return network
+    }
+
+    /// wg-quick's rule for the interface name it takes from the file name (`^[a-zA-Z0-9_=+.-]{1,15}$`), which is
+    /// also the kernel's IFNAMSIZ less its NUL.
+    public static func isValidInterfaceName(_ name: String) -> Bool {
+        (1...15).contains(name.utf8.count)
+            && name.utf8.allSatisfy { c in
+                (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+                    || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || "_=+.-".utf8.contains(c)
+            }
     }
 
     /// Loads the given config files (host, interface name, path) and facts files (host -> path).
@@ -77,24 +125,31 @@ public struct NetworkLoader: Sendable {
         DispatchQueue.concurrentPerform(iterations: configs.count) { n in
             let (host, iface, path) = configs[n]
             let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+            do throws(InputFile.ReadError) {
+                // Bytes as wg-quick reads them: a stray non-UTF-8 byte in a comment does not lose the file.
+                text = InputFile.text(try InputFile.read(path, limit: InputLimits.configBytes))
             } catch {
                 slots.store(
-                    n,
-                    .failure(
-                        .init(
-                            .error, .unreadable, at: .init(file: path, line: 1), key: nil,
-                            "cannot read the file: \(error.localizedDescription)")))
+                    n, .failure(.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, error.description))
+                )
                 return
             }
             let result = ConfigParser().parse(text, file: path)
+            var own = result.diagnostics
+            if !Self.isValidInterfaceName(iface) {
+                own.insert(
+                    .init(
+                        .error, .invalidInterfaceName, at: .init(file: path, line: 1), key: nil,
+                        "wg-quick refuses the interface name this file gives (\(iface.utf8.count) bytes): it must be "
+                            + "1 to 15 of a-z A-Z 0-9 _ = + . - (rename the file)"),
+                    at: 0)
+            }
             slots.store(
                 n,
                 .success(
                     TunnelInterface(
                         host: host, name: iface, file: path,
-                        config: result.config, diagnostics: result.diagnostics,
+                        config: result.config, diagnostics: own,
                         hookLines: HookLines.scan(text), publicKey: result.publicKey)))
         }
         var diagnostics: [ConfigDiagnostic] = []
@@ -142,17 +197,31 @@ private final class LoadSlots: @unchecked Sendable {
 public enum HostFactsReader {
     /// Reads and validates the file; unknown or malformed fields become diagnostics, never a crash.
     public static func read(path: String) -> (HostFacts, [ConfigDiagnostic]) {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        let bytes: [UInt8]
+        do throws(InputFile.ReadError) {
+            bytes = try InputFile.read(path, limit: InputLimits.factsBytes)
+        } catch {
             return (
                 HostFacts(file: path),
-                [
-                    .init(
-                        .error, .unreadable, at: .init(file: path, line: 1), key: nil,
-                        "cannot read the facts file")
-                ]
+                [.init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, error.description)]
             )
         }
-        return parse(text, file: path)
+        return parse(InputFile.text(bytes), file: path)
+    }
+
+    /// Where a Yams error points (libyaml's problem mark, 1-based), and its problem without the echoed document.
+    static func yamlProblem(_ error: Error, file: String) -> (SourceLocation, String) {
+        guard let yaml = error as? YamlError else { return (SourceLocation(file: file, line: 1), "\(error)") }
+        switch yaml {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let during = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
+            return (SourceLocation(file: file, line: mark.line, column: mark.column), problem + during)
+        case .reader(let problem, _, _, _):
+            return (SourceLocation(file: file, line: 1), problem)
+        default:
+            return (SourceLocation(file: file, line: 1), "\(yaml)")
+        }
     }
 
     /// Parses facts YAML text, naming `file` in diagnostics.
@@ -167,11 +236,27 @@ public enum HostFactsReader {
                     .error, .invalidValue, at: .init(file: file, line: line, column: col), key: key,
                     message))
         }
+        if text.utf8.count > InputLimits.factsBytes {
+            diags.append(
+                .init(
+                    .error, .tooLarge, at: .init(file: file, line: 1), key: nil,
+                    "the facts file is larger than \(InputLimits.bytes(InputLimits.factsBytes)), the limit "
+                        + "(docs/limits.md); it was not read"))
+            return (facts, diags)
+        }
+        if let problem = YAMLGuard.check(text) {
+            diags.append(
+                .init(
+                    .error, problem.kind, at: .init(file: file, line: problem.line, column: problem.column),
+                    key: nil, problem.message))
+            return (facts, diags)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
         } catch {
-            diags.append(.init(.error, .syntax, at: .init(file: file, line: 1), key: nil, "not valid YAML: \(error)"))
+            let (location, message) = yamlProblem(error, file: file)
+            diags.append(.init(.error, .syntax, at: location, key: nil, "not valid YAML: \(message)"))
             return (facts, diags)
         }
         guard let root else { return (facts, diags) }
@@ -189,6 +274,10 @@ public enum HostFactsReader {
             if let s = n.scalar { return [s.string] }
             guard let seq = n.sequence else {
                 bad(n, key, "expected a list")
+                return []
+            }
+            guard seq.count <= InputLimits.factsListItems else {
+                bad(n, key, "more than \(InputLimits.factsListItems) items, the limit (docs/limits.md)")
                 return []
             }
             return seq.compactMap { item in
@@ -240,13 +329,15 @@ public enum HostFactsReader {
                     if let a = IPAddress(s) {
                         facts.publicAddresses.append(a)
                     } else {
-                        bad(v, key, "`\(s)` is not an IP address")
+                        bad(v, key, "\(Redaction.quoted(s)) is not an IP address")
                     }
                 }
             case "names":
                 facts.names = strings(v, key)
             case "uplink":
                 facts.uplink = v.scalar?.string
+            case _ where (v.sequence?.count ?? 0) > InputLimits.factsListItems:
+                bad(v, key, "more than \(InputLimits.factsListItems) items, the limit (docs/limits.md)")
             case "lans":
                 for item in v.sequence ?? [] {
                     guard let m = item.mapping else {
@@ -257,7 +348,23 @@ public enum HostFactsReader {
                         if m["prefix"] == nil { bad(item, key, "a LAN needs a prefix") }
                         continue
                     }
-                    let addr = (m["address"]?.scalar?.string).flatMap { IPAddress($0) }
+                    var addr: IPAddress?
+                    if let node = m["address"] {
+                        guard let text = node.scalar?.string, let a = IPAddress(text) else {
+                            bad(node, "lans.address", "expected an IP address such as 192.168.10.1")
+                            continue
+                        }
+                        guard p.contains(a) else {
+                            bad(node, "lans.address", "\(a) is not inside the LAN's prefix \(p)")
+                            continue
+                        }
+                        addr = a
+                    } else if p.firstHostAddress == nil {
+                        bad(
+                            m["prefix"], "lans.prefix",
+                            "\(p) has no address after its network address for the host; give the host's `address:`")
+                        continue
+                    }
                     let name = m["name"]?.scalar?.string ?? "lan\(facts.lans.count)"
                     let iface = m["interface"]?.scalar?.string ?? "eth\(facts.lans.count + 1)"
                     let gateway = m["gateway"].flatMap { bool($0, "lans.gateway") }

@@ -34,6 +34,14 @@ public struct ConfigDiagnostic: Hashable, Sendable, CustomStringConvertible {
         case duplicateAllowedIP
         /// An Endpoint name the resolver could not turn into an address.
         case unresolvableEndpoint
+        /// The input crosses a limit of `InputLimits` (size, lines, peers, entries); the rest is not read.
+        case tooLarge
+        /// The file starts with a UTF-8 byte-order mark, which wg and wg-quick both refuse.
+        case byteOrderMark
+        /// The interface name (from the file name) is one wg-quick refuses.
+        case invalidInterfaceName
+        /// A YAML alias or anchor in a facts file (refused: expanding them costs time without bound).
+        case yamlAlias
     }
 
     /// Whether the file is still usable.

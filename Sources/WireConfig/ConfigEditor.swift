@@ -32,9 +32,30 @@ public struct ConfigEditor: Sendable {
         self.file = file
     }
 
-    /// Reads a file for editing.
-    public init(contentsOf path: String) throws {
-        self.init(text: try String(contentsOfFile: path, encoding: .utf8), file: path)
+    /// Reads a file for editing. A file that is not UTF-8 is refused rather than rewritten with its bytes changed.
+    public init(contentsOf path: String) throws(WriteError) {
+        let bytes: [UInt8]
+        do throws(InputFile.ReadError) {
+            bytes = try InputFile.read(path, limit: InputLimits.configBytes)
+        } catch {
+            throw WriteError(path: path, reason: error.description)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw WriteError(
+                path: path, reason: "it holds bytes that are not UTF-8, which an edit would change; fix it by hand")
+        }
+        self.init(text: text, file: path)
+    }
+
+    /// Why an edited file could not be read or written: one sentence naming the file.
+    public typealias WriteError = PrivateFile.WriteError
+
+    /// How `write(to:)` treated the path.
+    public enum WriteOutcome: Equatable, Sendable {
+        /// The file was replaced.
+        case replaced
+        /// The path is a symbolic link; the file it points to was replaced, the link kept.
+        case wroteThroughLink(target: String)
     }
 
     /// The model of the current text.
@@ -104,29 +125,31 @@ public struct ConfigEditor: Sendable {
         }
     }
 
-    /// Writes the text back atomically (a temporary file renamed over the original), with mode 0600 since config
-    /// files hold private keys.
-    public func write(to path: String) throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        let tmp = (dir.isEmpty ? "." : dir) + "/.\((path as NSString).lastPathComponent).wiresmith-\(getpid())"
-        guard
-            FileManager.default.createFile(
-                atPath: tmp, contents: Data(text.utf8),
-                attributes: [.posixPermissions: 0o600])
-        else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: tmp])
+    /// Writes the text back atomically: a temporary file in the target's own directory, created 0600 in the same
+    /// `open(2)` (`O_CREAT|O_EXCL`), then renamed over the target; the temporary file is removed on every failure.
+    ///
+    /// A symbolic link is written through: the file it points to is replaced and the link stays (the outcome says
+    /// so). Config files hold private keys, so the result is 0600 whatever the old mode was.
+    @discardableResult
+    public func write(to path: String) throws(WriteError) -> WriteOutcome {
+        var target = path
+        var outcome = WriteOutcome.replaced
+        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            outcome = .wroteThroughLink(target: target)
+            _ = link
         }
+        let dir = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).wiresmith-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try PrivateFile.create(tmp, bytes: Array(text.utf8))
         // rename(2) replaces the original in one step: a reader sees the old file or the new one, never half.
-        guard rename(tmp, path) == 0 else {
+        guard rename(tmp, target) == 0 else {
             let code = errno
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw CocoaError(
-                .fileWriteUnknown,
-                userInfo: [
-                    NSFilePathErrorKey: path,
-                    NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(code)),
-                ])
+            unlink(tmp)
+            throw WriteError(path: path, reason: "cannot replace it: \(PrivateFile.reason(code))")
         }
+        return outcome
     }
 
     private static func splitComment(_ line: String) -> (String, String) {

@@ -18,7 +18,7 @@ extension ParseState {
                 let wrapped = text.allSatisfy(\.isASCIIDigit) ? wrappedPortNote(text) : ""
                 error(
                     .invalidPort, line: n, column: value.column, key: name,
-                    "`\(text)` is not a port from 0 to 65535 (0 picks a random port)\(wrapped)")
+                    "\(Redaction.quoted(text)) is not a port from 0 to 65535 (0 picks a random port)\(wrapped)")
                 return
             }
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])
@@ -28,7 +28,8 @@ extension ParseState {
             guard let m = parseFwMark(text) else {
                 error(
                     .invalidNumber, line: n, column: value.column, key: name,
-                    "`\(text)` is not `off` or a mark from 0 to 0xffffffff (decimal, or hex after `0x`)")
+                    "\(Redaction.quoted(text)) is not `off` or a mark from 0 to 0xffffffff (decimal, or hex after `0x`)"
+                )
                 return
             }
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])
@@ -51,9 +52,14 @@ extension ParseState {
             peer?.presharedKey = k.isZero ? nil : k
             peer?.origin.keyLines[key] = n
         case .allowedIPs:
-            for item in value.split(separator: ",") {
+            let items = value.split(separator: ",")
+            guard items.count <= InputLimits.entriesPerLine else {
+                tooManyEntries(line: n, column: value.column, key: name)
+                return
+            }
+            for item in items {
                 guard let p = parseAllowedIP(item.text) else {
-                    let what = item.isEmpty ? "an empty entry (a stray comma)" : "`\(item.text)`"
+                    let what = item.isEmpty ? "an empty entry (a stray comma)" : Redaction.quoted(item.text)
                     error(
                         .invalidPrefix, line: n, column: item.column, key: name,
                         "\(what) is not an IPv4 or IPv6 prefix (ADDRESS or ADDRESS/LENGTH, LENGTH at most 32 or 128)")
@@ -63,12 +69,13 @@ extension ParseState {
                 if net != p {
                     warning(
                         .hostBitsSet, line: n, column: item.column, key: name,
-                        "`\(item.text)` has host bits set; it is taken as \(net), as wg does")
+                        "\(Redaction.quoted(item.text)) has host bits set; it is taken as \(net), as wg does")
                 }
                 // A repeated entry moves to the end, as the kernel and wireguard-go re-insert it.
-                if peer?.allowedSet.contains(net) == true { peer?.allowedIPs.removeAll { $0 == net } }
-                peer?.allowedIPs.append(net)
-                peer?.allowedSet.insert(net)
+                if peer != nil {
+                    peer!.allowedSequence += 1
+                    peer!.allowedOrder[net] = peer!.allowedSequence
+                }
                 peer?.origin.prefixLines[net] = n
             }
             peer?.origin.keyLines[key] = n
@@ -100,7 +107,7 @@ extension ParseState {
             guard let seconds else {
                 error(
                     .invalidNumber, line: n, column: value.column, key: name,
-                    "`\(text)` is not `off` or a number of seconds from 0 to 65535")
+                    "\(Redaction.quoted(text)) is not `off` or a number of seconds from 0 to 65535")
                 return
             }
             noteRepeat(key, name: name, line: line, previous: peer?.origin.keyLines[key])
@@ -120,18 +127,37 @@ extension ParseState {
         interfaceOrigin = interfaceOrigin ?? SectionOrigin(file: file, line: n)
         switch key {
         case .address:
-            for (item, col) in quickWords(value, column: column) {
+            let words = quickWords(value, column: column)
+            guard words.count <= InputLimits.entriesPerLine else {
+                tooManyEntries(line: n, column: column, key: name)
+                return
+            }
+            for (item, col) in words {
                 guard let p = IPPrefix(item) else {
                     error(
                         .invalidPrefix, line: n, column: col, key: name,
-                        "`\(item)` is not an address with an optional /prefix")
+                        "\(Redaction.quoted(item)) is not an address with an optional /prefix")
                     continue
                 }
-                if !config.interface.addresses.contains(p) { config.interface.addresses.append(p) }
+                if addressSet.insert(p).inserted { config.interface.addresses.append(p) }
                 interfaceOrigin?.prefixLines[p] = n
             }
         case .dns:
-            for (item, _) in quickWords(value, column: column) { config.interface.dns.append(item) }
+            let words = quickWords(value, column: column)
+            guard words.count <= InputLimits.entriesPerLine else {
+                tooManyEntries(line: n, column: column, key: name)
+                return
+            }
+            for (item, col) in words {
+                // A DNS entry is an address or a search domain; one shaped like a key is a paste in the wrong place.
+                if IPAddress(item) == nil && Redaction.isKeyShaped(item) {
+                    error(
+                        .invalidValue, line: n, column: col, key: name,
+                        "\(Redaction.quoted(item)) is neither a DNS server address nor a search domain")
+                    continue
+                }
+                config.interface.dns.append(item)
+            }
         case .mtu:
             noteRepeat(key, name: name, line: line, previous: interfaceOrigin?.keyLines[key])
             if value.isEmpty {
@@ -141,7 +167,7 @@ extension ParseState {
             } else {
                 error(
                     .invalidNumber, line: n, column: column, key: name,
-                    "`\(value)` is not an MTU (a number from 576 to 65535)")
+                    "\(Redaction.quoted(value)) is not an MTU (a number from 576 to 65535)")
                 return
             }
         case .table:
@@ -150,6 +176,13 @@ extension ParseState {
                 error(
                     .invalidValue, line: n, column: column, key: name,
                     "expected `off`, `auto` or a routing table name or number")
+                return
+            }
+            if !value.isEmpty && !Self.isRoutingTable(value) {
+                error(
+                    .invalidValue, line: n, column: column, key: name,
+                    "wg-quick up fails: `ip route` knows only `off`, `auto`, a number from 0 to 4294967295 or "
+                        + "main, local, default, unspec (other names only when /etc/iproute2/rt_tables defines them)")
                 return
             }
             config.interface.table = value.isEmpty ? nil : value
@@ -169,6 +202,21 @@ extension ParseState {
             break  // wg keys never reach here
         }
         interfaceOrigin?.keyLines[key] = n
+    }
+
+    /// The error for a list line with more entries than `InputLimits.entriesPerLine`.
+    mutating func tooManyEntries(line: Int, column: Int, key: String) {
+        error(
+            .tooLarge, line: line, column: column, key: key,
+            "more than \(InputLimits.entriesPerLine) entries on one line, the limit (docs/limits.md); "
+                + "the line was not read")
+    }
+
+    /// A Table value wg-quick's `ip route add ... table VALUE` accepts on a stock system (iproute2's rt_tables).
+    static func isRoutingTable(_ value: String) -> Bool {
+        if ["off", "auto", "main", "local", "default", "unspec"].contains(value) { return true }
+        guard value.allSatisfy(\.isASCIIDigit), value.count <= 10, let n = UInt64(value) else { return false }
+        return n <= UInt64(UInt32.max)
     }
 
     /// A warning when a single-valued key is set again: the later line wins, silently in wg.

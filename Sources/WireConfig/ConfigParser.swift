@@ -46,13 +46,42 @@ public struct ConfigParser: Sendable {
     public init(dialect: Dialect = .wgQuick) { self.dialect = dialect }
 
     /// Parses `text`, naming `file` in every diagnostic. Never throws: errors are in the result.
+    ///
+    /// Past a limit of `InputLimits` (bytes, lines, peers, entries on a line) the parse stops with an error at the
+    /// place the limit was crossed; below them it runs in time linear in the size of the text.
     public func parse(_ text: String, file: String) -> Result {
         var state = ParseState(file: file, dialect: dialect)
         var lineNumber = 0
+        var utf8 = text.utf8[...]
+        if utf8.count > InputLimits.configBytes {
+            state.error(
+                .tooLarge, line: 1, column: 1, key: nil,
+                "the file is larger than \(InputLimits.bytes(InputLimits.configBytes)), the limit for a config "
+                    + "(docs/limits.md); it was not read")
+            utf8 = utf8.prefix(0)
+        }
+        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) {
+            // wg reads the mark as part of `[Interface]` ("Line unrecognized") and wg-quick's `[[ $line ==
+            // [Interface] ]]` does not match it: both refuse the file. The rest is read without it, for its own
+            // diagnostics.
+            state.error(
+                .byteOrderMark, line: 1, column: 1, key: nil,
+                "the file starts with a UTF-8 byte-order mark (bytes EF BB BF); wg rejects the first line "
+                    + "(`Line unrecognized`) and wg-quick does not see [Interface]: save the file without it")
+            utf8 = utf8.dropFirst(3)
+        }
         // Split on LF bytes, as getline(3) and bash's `read` do; a CR before it is a space to both tools.
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        for raw in utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
+            if lineNumber > InputLimits.configLines {
+                state.error(
+                    .tooLarge, line: lineNumber, column: 1, key: nil,
+                    "the file has more than \(InputLimits.configLines) lines, the limit for a config "
+                        + "(docs/limits.md); the rest was not read")
+                break
+            }
             state.consume(ConfigLine(Substring(String(decoding: raw, as: UTF8.self)), number: lineNumber))
+            if state.stopped { break }
         }
         state.finish()
         var config = state.config
@@ -98,13 +127,22 @@ struct ParseState {
     var firstSection: [WireKey: Int] = [:]
     /// Index in `config.peers` of the last peer that listed each prefix, for the duplicate-prefix warning.
     var prefixOwner: [IPPrefix: Int] = [:]
+    /// The members of `config.interface.addresses`, so that a repeat is found without a scan.
+    var addressSet: Set<IPPrefix> = []
+    /// `[Peer]` headers seen, against `InputLimits.configPeers`.
+    var peerSections = 0
+    /// Set when a limit is crossed: the rest of the file is not read.
+    var stopped = false
 
     struct PendingPeer {
         var publicKey: WireKey?
         var presharedKey: WireKey?
-        var allowedIPs: [IPPrefix] = []
-        /// The members of `allowedIPs`, so that a repeat is found without a scan.
-        var allowedSet: Set<IPPrefix> = []
+        /// Each prefix with the sequence number of its latest listing: a repeated entry moves to the end, as the
+        /// kernel and wireguard-go re-insert it. Sorted once when the section ends, so repeats cost no scan.
+        var allowedOrder: [IPPrefix: Int] = [:]
+        var allowedSequence = 0
+        /// The prefixes in the order wg keeps them.
+        var allowedIPs: [IPPrefix] { allowedOrder.sorted { $0.value < $1.value }.map(\.key) }
         var endpoint: Endpoint?
         var persistentKeepalive: UInt16?
         var origin: SectionOrigin
@@ -150,7 +188,7 @@ struct ParseState {
         guard let (keyText, value) = line.wgKeyValue else {
             error(
                 .syntax, line: line.number, column: line.firstColumn, key: nil,
-                "expected `Key = Value` or a section header, found `\(Self.redacted(line.quickKey))`")
+                "expected `Key = Value` or a section header, found \(Redaction.quoted(line.quickKey))")
             return
         }
         let column = line.firstColumn
@@ -162,10 +200,14 @@ struct ParseState {
                     .unknownKey, line: line.number, column: column, key: glued.rawValue + "…",
                     "unknown key: the text after `\(glued.rawValue)` runs into the key (a space or `:` where `=` "
                         + "belongs?)")
+            } else if Self.mayEcho(name: keyText) {
+                error(
+                    .unknownKey, line: line.number, column: column, key: keyText,
+                    "unknown key" + suggestion(for: keyText))
             } else {
                 error(
-                    .unknownKey, line: line.number, column: column, key: Self.redacted(keyText),
-                    "unknown key" + suggestion(for: keyText))
+                    .unknownKey, line: line.number, column: column, key: nil,
+                    "unknown key of \(keyText.count) characters (not shown: it is shaped like a key)")
             }
             return
         }
@@ -231,18 +273,37 @@ struct ParseState {
             if interfaceOrigin == nil { interfaceOrigin = SectionOrigin(file: file, line: line.number) }
         case "[peer]":
             section = .peer
+            peerSections += 1
+            if peerSections > InputLimits.configPeers {
+                error(
+                    .tooLarge, line: line.number, column: line.firstColumn, key: nil,
+                    "more than \(InputLimits.configPeers) [Peer] sections, the limit for a config "
+                        + "(docs/limits.md); the rest was not read")
+                stopped = true
+                return
+            }
             peer = PendingPeer(origin: SectionOrigin(file: file, line: line.number))
         default:
             section = .unknown
+            // Only the name in brackets may be shown, never what follows `]` (found by FuzzConfig: a key pasted
+            // after `[Interface]` was echoed whole).
+            let inner = String(text.dropFirst().prefix { $0 != "]" })
+            let trailing = text.count - inner.count - 2
+            var shown = Self.mayEcho(name: inner) ? "`[\(inner)]`" : Redaction.withheld(text.count)
+            if Self.mayEcho(name: inner) && trailing > 0 { shown += " followed by \(trailing) characters (not shown)" }
             error(
                 .unknownSection, line: line.number, column: line.firstColumn, key: nil,
-                "unknown section `\(Self.redacted(line.quickKey))`; expected [Interface] or [Peer]")
+                "unknown section \(shown); expected [Interface] or [Peer]")
         }
     }
 
-    /// Text from the file, shortened so that a key pasted into the wrong place never reaches a message whole.
-    static func redacted(_ text: String) -> String {
-        text.count <= 24 ? text : "… (\(text.count) characters, not shown)"
+    /// True when a key or section name from the file may appear in a message: a near miss of a known name, or
+    /// letters that are not shaped like a key (see `Redaction`).
+    static func mayEcho(name: String) -> Bool {
+        let vocabulary = ConfigKey.allCases.map(\.rawValue) + ["Interface", "Peer"]
+        if Redaction.isNearName(name, vocabulary: vocabulary) { return true }
+        return name.count <= 32 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0 == "_") }
+            && !Redaction.isKeyShaped(name)
     }
 
     func suggestion(for name: String) -> String {
@@ -270,7 +331,8 @@ struct ParseState {
         } else {
             firstSection[key] = index
         }
-        for prefix in p.allowedIPs {
+        let allowed = p.allowedIPs
+        for prefix in allowed {
             if let other = prefixOwner[prefix], config.peers[other].publicKey != key {
                 let line = p.origin.prefixLines[prefix] ?? p.origin.line
                 warning(
@@ -282,7 +344,7 @@ struct ParseState {
         }
         config.peers.append(
             PeerConfig(
-                publicKey: key, presharedKey: p.presharedKey, allowedIPs: p.allowedIPs,
+                publicKey: key, presharedKey: p.presharedKey, allowedIPs: allowed,
                 endpoint: p.endpoint, persistentKeepalive: p.persistentKeepalive,
                 origin: p.origin))
     }

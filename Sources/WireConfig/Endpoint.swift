@@ -46,16 +46,20 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
             case .unmatchedBracket: return "`[` has no matching `]`"
             case .missingPort: return "needs a port: HOST:PORT, [IPV6]:PORT or NAME:PORT"
             case .unbracketedIPv6(let h):
-                return "IPv6 address `\(h)` needs brackets: [ADDRESS]:PORT (wg would split at the last `:`)"
-            case .portNotNumeric(let p): return "port `\(p)` is not a number from 0 to 65535"
+                return "IPv6 address \(Redaction.quoted(h)) needs brackets: [ADDRESS]:PORT (wg would split at "
+                    + "the last `:`)"
+            case .portNotNumeric(let p): return "port \(Redaction.quoted(p)) is not a number from 0 to 65535"
             case .portOutOfRange(let p):
                 let wrapped = UInt64(p).map { " (wg would silently use \($0 % 65536))" } ?? ""
-                return "port \(p) is over 65535\(wrapped)"
-            case .scopedAddress(let h): return "`\(h)`: scoped addresses (%zone) are not supported; wg drops the zone"
-            case .bracketedName(let h): return "`[\(h)]`: only an IP address may stand in brackets"
+                return "port \(Redaction.isKeyShaped(p) ? Redaction.withheld(p.count) : p) is over 65535\(wrapped)"
+            case .scopedAddress(let h):
+                return "\(Redaction.quoted(h)): scoped addresses (%zone) are not supported; wg drops the zone"
+            case .bracketedName(let h):
+                return "\(Redaction.quoted("[" + h + "]")): only an IP address may stand in brackets"
             case .legacyNumericAddress(let h):
-                return "`\(h)` is not a dotted-quad IPv4 address (the resolver would read legacy forms such as octal)"
-            case .invalidHostname(let h): return "`\(h)` is neither an IP address nor a DNS name"
+                return "\(Redaction.quoted(h)) is not a dotted-quad IPv4 address (the resolver would read legacy "
+                    + "forms such as octal)"
+            case .invalidHostname(let h): return "\(Redaction.quoted(h)) is neither an IP address nor a DNS name"
             }
         }
     }

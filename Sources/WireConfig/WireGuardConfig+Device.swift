@@ -38,7 +38,7 @@ extension WireGuardConfig {
                 if section.origin == nil || given[.persistentKeepalive] != nil {
                     merged.persistentKeepalive = section.persistentKeepalive
                 }
-                for prefix in merged.allowedIPs { owner[prefix] = nil }
+                for prefix in merged.allowedIPs where owner[prefix] == i { owner[prefix] = nil }
                 merged.allowedIPs = []
                 peers[i] = merged
             } else {
@@ -49,11 +49,13 @@ extension WireGuardConfig {
                 peers.append(fresh)
             }
             for prefix in section.allowedIPs.map(\.network) {
-                if let previous = owner[prefix] { peers[previous].allowedIPs.removeAll { $0 == prefix } }
                 peers[i].allowedIPs.append(prefix)
                 owner[prefix] = i
             }
         }
+        // A prefix taken by a later peer leaves the earlier one; filtered once here, not removed per prefix, so
+        // that many overlapping entries cost linear time.
+        for i in peers.indices { peers[i].allowedIPs.removeAll { owner[$0] != i } }
         return WireGuardConfig(interface: device, peers: peers, warnings: warnings)
     }
 }

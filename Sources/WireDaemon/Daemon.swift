@@ -38,6 +38,10 @@ public final class Daemon {
     var netlinkFD: Int32 = -1
     var clients: [UInt64: UAPIClient] = [:]
     var lastLinkUp: Bool?
+    /// The TUN device was moved to another network namespace.
+    var movedAway = false
+    /// The interface index at start (its name no longer resolves here once the device moves away).
+    let ifindex: Int32
     /// Handshake initiations received in the current 100 ms window, and when load ends (whitepaper §5.4.7).
     var initiationsInWindow = 0
     var windowStart = Instant.zero
@@ -73,6 +77,7 @@ public final class Daemon {
         sockets = UDPSockets()
         state = InterfaceState(
             binder: sockets, wallClockAtOrigin: DaemonClock.wallClockAtOrigin(), mtu: tun.mtu ?? 1420)
+        ifindex = tun.index
         epfd = try check(wsd_epoll_create(), "epoll_create1", "")
         receiveArena = .allocate(byteCount: Self.batch * Self.stride, alignment: 64)
         tunBuffer = .allocate(byteCount: Self.stride, alignment: 64)
@@ -174,9 +179,25 @@ public final class Daemon {
         var deleted: Int32 = 0
         var mtu: Int32 = 0
         var flags: UInt32 = 0
-        if netlinkFD >= 0 { _ = wsd_netlink_read(netlinkFD, tun.index, &deleted, &mtu, &flags) }
-        if deleted != 0 && !tun.exists {
-            exitReason = "interface \(tun.name) was deleted"
+        if netlinkFD >= 0 { _ = wsd_netlink_read(netlinkFD, ifindex, &deleted, &mtu, &flags) }
+        if deleted != 0 {
+            guard tun.exists else {
+                exitReason = "interface \(tun.name) was deleted"
+                return
+            }
+            // Gone from this namespace but alive: moved to another one (a container). The sockets stay here, as a
+            // WireGuard interface keeps its birthplace namespace; its link state there cannot be followed from
+            // here, so the device stays up from now on (the kernel took it down before moving it).
+            if !movedAway { log.verbose("Interface moved to another namespace; staying up") }
+            movedAway = true
+        }
+        if movedAway {
+            if !state.isUp {
+                do { try state.setUp(true, now: DaemonClock.now(), random: &random, into: &actions) } catch {
+                    log.error("Unable to bring the interface up: \(error)")
+                }
+                perform()
+            }
             return
         }
         if let current = tun.mtu { state.setMTU(current) }

@@ -35,10 +35,13 @@ extension Lab {
         for h in order {
             let host = plan.hosts[h]
             for (i, iface) in host.interfaces.enumerated() {
-                guard let new = try? String(contentsOfFile: iface.sourceFile, encoding: .utf8) else {
-                    throw .unreadable("\(iface.sourceFile): cannot read the file")
+                let new: [UInt8]
+                do throws(InputFile.ReadError) {
+                    new = try InputFile.read(iface.sourceFile, limit: InputLimits.configBytes)
+                } catch {
+                    throw .unreadable(error.description)
                 }
-                let old = try? String(contentsOfFile: iface.labFile, encoding: .utf8)
+                let old = try? InputFile.read(iface.labFile, limit: InputLimits.configBytes)
                 guard new != old else { continue }
                 guard let enter = LabState.enter(plan, host: host) else {
                     throw .noSuchHost("\(host.name) (its holder is gone; run lab down and lab up)")
@@ -46,7 +49,8 @@ extension Lab {
                 let resolv = "WIRESMITH_LAB_RESOLV=\(builder.hostDirectory(host))/resolv.conf"
                 shell.run(enter + ["env", resolv, "wg-quick", "down", iface.labFile], timeout: 30)
                 do {
-                    try new.write(toFile: iface.labFile, atomically: false, encoding: .utf8)
+                    unlink(iface.labFile)
+                    try PrivateFile.create(iface.labFile, bytes: new)
                 } catch {
                     throw .commandFailed(command: "write \(iface.labFile)", status: -1, output: "\(error)")
                 }

@@ -92,17 +92,30 @@ public enum Lab {
         progress: @escaping (String) -> Void = { _ in }
     ) throws(LabError) -> LabPlan {
         try preflight(options)
-        let id: String
-        if let given = options.id { id = given } else { id = try freshID(options) }
-        guard isValidID(id) else { throw .noSuchLab("bad lab id \(id): use 1 to 8 lowercase letters or digits") }
         let teardown = LabTeardown(shell: Shell(searchPath: options.searchPath), runRoot: options.runRoot)
-        if LabState.load(id: id, runRoot: options.runRoot) != nil
-            || !teardown.namespaces(prefix: LabPlan.prefix(id: id)).isEmpty
-        {
-            throw .noSuchLab("lab \(id) already exists; run `wiresmith lab down --id \(id)` first")
+        let id: String
+        if let given = options.id {
+            guard isValidID(given) else { throw .invalidID(given) }
+            // Namespaces of this prefix that no run directory explains belong to someone else: never reuse them.
+            if !teardown.namespaces(prefix: LabPlan.prefix(id: given)).isEmpty
+                && LabState.load(id: given, runRoot: options.runRoot) == nil
+                && !FileManager.default.fileExists(atPath: "\(options.runRoot)/\(given)")
+            {
+                throw .idTaken(given)
+            }
+            try LabState.claim(id: given, runRoot: options.runRoot)
+            id = given
+        } else {
+            id = try freshID(options)
         }
-        let plan = try LabPlanner(id: id, implementation: options.implementation, runRoot: options.runRoot)
-            .plan(network: network, directory: directory)
+        let plan: LabPlan
+        do throws(LabError) {
+            plan = try LabPlanner(id: id, implementation: options.implementation, runRoot: options.runRoot)
+                .plan(network: network, directory: directory)
+        } catch {
+            rmdir("\(options.runRoot)/\(id)")
+            throw error
+        }
         let shell = buildShell(plan, options)
         progress("lab \(id): \(plan.hosts.count) hosts from \(directory)")
         let built: LabPlan
@@ -186,6 +199,7 @@ public enum Lab {
     /// Returns one line per kind of thing removed.
     @discardableResult
     public static func down(id: String, options: LabOptions = LabOptions()) throws(LabError) -> [String] {
+        guard isValidID(id) else { throw .invalidID(id) }
         guard geteuid() == 0 else { throw .notRoot }
         let teardown = LabTeardown(shell: Shell(searchPath: options.searchPath), runRoot: options.runRoot)
         let r = teardown.down(id: id)
@@ -195,7 +209,8 @@ public enum Lab {
         return lines
     }
 
-    /// Removes every lab run on the machine (`lab down --all`).
+    /// Removes every lab run on the machine (`lab down --all`): every run directory under `runRoot` and what it
+    /// proves its run made; a namespace that only looks like a lab's is left alone.
     @discardableResult
     public static func downAll(options: LabOptions = LabOptions()) throws(LabError) -> [String] {
         guard geteuid() == 0 else { throw .notRoot }
@@ -205,7 +220,7 @@ public enum Lab {
         return lines
     }
 
-    /// Every run present on the machine (run directories and `ws<hex4>-` namespaces).
+    /// Every run present on the machine (its run directories).
     public static func runningIDs(options: LabOptions = LabOptions()) -> [String] {
         LabTeardown(shell: Shell(searchPath: options.searchPath), runRoot: options.runRoot).allRunIDs()
     }
@@ -213,6 +228,7 @@ public enum Lab {
     /// The plan of a running lab: `id`, or the only one running when `id` is nil.
     public static func plan(id: String?, options: LabOptions = LabOptions()) throws(LabError) -> LabPlan {
         if let id {
+            guard isValidID(id) else { throw .invalidID(id) }
             guard let p = LabState.load(id: id, runRoot: options.runRoot) else {
                 throw .noSuchLab("no lab \(id) is up")
             }
@@ -234,12 +250,19 @@ public enum Lab {
             environment: ["WG_QUICK_USERSPACE_IMPLEMENTATION": plan.implementation])
     }
 
-    /// A run id no lab on this machine uses: 4 random hex digits.
+    /// Takes a run id no lab on this machine uses (4 random hex digits), claiming its run directory.
     public static func freshID(_ options: LabOptions = LabOptions()) throws(LabError) -> String {
-        let taken = Set(runningIDs(options: options))
+        let teardown = LabTeardown(shell: Shell(searchPath: options.searchPath), runRoot: options.runRoot)
         for _ in 0..<64 {
             let id = String(format: "%04x", UInt16.random(in: .min ... .max))
-            if !taken.contains(id) { return id }
+            guard teardown.namespaces(prefix: LabPlan.prefix(id: id)).isEmpty else { continue }
+            do throws(LabError) {
+                try LabState.claim(id: id, runRoot: options.runRoot)
+                return id
+            } catch {
+                if case .idTaken = error { continue }
+                throw error
+            }
         }
         throw .noSuchLab("no free lab id")
     }

@@ -97,10 +97,10 @@ struct LabBuilder {
                     .write(toFile: "\(dir)/resolv.conf", atomically: true, encoding: .utf8)
                 try LabBuilder.nsswitch().write(toFile: "\(dir)/nsswitch.conf", atomically: true, encoding: .utf8)
                 for i in h.interfaces {
-                    let text = try String(contentsOfFile: i.sourceFile, encoding: .utf8)
-                    // Created 0600 before the key is written into it.
-                    _ = fm.createFile(atPath: i.labFile, contents: nil, attributes: [.posixPermissions: 0o600])
-                    try text.write(toFile: i.labFile, atomically: false, encoding: .utf8)
+                    // The bytes as they are (a byte-order mark or a stray non-UTF-8 byte included), so the lab's
+                    // wg-quick reads what the real one would; created 0600 before the key is written into it.
+                    let bytes = try InputFile.read(i.sourceFile, limit: InputLimits.configBytes)
+                    try PrivateFile.create(i.labFile, bytes: bytes)
                 }
             }
         } catch {

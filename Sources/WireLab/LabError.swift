@@ -25,6 +25,12 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
     case noSuchLab(String)
     /// The lab has no host (or LAN machine, NAT router) of this name.
     case noSuchHost(String)
+    /// The network cannot be laid out as a lab (a name clash, a LAN with no room, addresses exhausted).
+    case cannotPlan(String)
+    /// A run id that is not 1 to 8 lowercase letters or digits (it names files and namespaces).
+    case invalidID(String)
+    /// Another lab already holds this id (its run directory exists).
+    case idTaken(String)
 
     /// What went wrong, for stderr.
     public var description: String {
@@ -53,6 +59,16 @@ public enum LabError: Error, Sendable, CustomStringConvertible {
             return what
         case .noSuchHost(let name):
             return "the lab has no host \(name)"
+        case .cannotPlan(let why):
+            return why
+        case .invalidID(let id):
+            let shown =
+                id.isEmpty
+                ? "an empty id"
+                : "`\(id.unicodeScalars.prefix(32).map { $0.isASCII && $0.value >= 32 ? String($0) : "?" }.joined())`"
+            return "\(shown) is not a lab id: use 1 to 8 lowercase letters or digits"
+        case .idTaken(let id):
+            return "lab id \(id) is taken: another lab holds it (wiresmith lab down --id \(id) removes it)"
         }
     }
 }

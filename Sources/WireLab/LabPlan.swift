@@ -25,6 +25,12 @@ public struct LabPlan: Codable, Sendable, Hashable {
 
     /// The host with this name.
     public func host(_ name: String) -> HostPlan? { hosts.first { $0.name == name } }
+
+    /// Every namespace the lab makes: the internet router's, each host's, NAT router's and LAN machine's.
+    public var namespaces: [String] {
+        [internetNamespace]
+            + hosts.flatMap { h in [h.namespace] + (h.nat.map { [$0.namespace] } ?? []) + h.lans.map(\.namespace) }
+    }
 }
 
 /// One host of the lab: its namespace, its place on the internet, its LANs and its WireGuard interfaces.

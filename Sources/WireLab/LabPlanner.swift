@@ -67,8 +67,9 @@ public struct LabPlanner: Sendable {
         for a in owner.keys { pool.reserve(a) }
         // A name with no address behind it gets one.
         for h in network.hosts where claimed[h.name] == nil && names[h.name] != nil {
-            claim(h.name, pool.nextPublicV4())
+            claim(h.name, try Self.need(pool.nextPublicV4(), "a public IPv4 address for \(h.name)"))
         }
+        try Self.checkNames(network)
         let usesIPv6 = claimed.values.joined().contains { $0.isIPv6 }
 
         var hosts: [HostPlan] = []
@@ -79,23 +80,20 @@ public struct LabPlanner: Sendable {
             var nat: NATPlan?
             if h.facts.behindNAT == true || publics.isEmpty {
                 let forwarded = publics.isEmpty ? [] : h.interfaces.compactMap(\.config.interface.listenPort)
-                if !publics.contains(where: \.isIPv4) { publics.append(pool.nextPublicV4()) }
-                if usesIPv6 && !publics.contains(where: \.isIPv6) { publics.append(pool.nextPublicV6()) }
-                let (host4, router4) = pool.nextPrivateV4()
-                let six = usesIPv6 ? pool.nextPrivateV6() : nil
+                let what = "the NAT router of \(h.name)"
+                if !publics.contains(where: \.isIPv4) { publics.append(try Self.need(pool.nextPublicV4(), what)) }
+                if usesIPv6 && !publics.contains(where: \.isIPv6) {
+                    publics.append(try Self.need(pool.nextPublicV6(), what))
+                }
+                let (host4, router4) = try Self.need(pool.nextPrivateV4(), what)
+                let six = usesIPv6 ? try Self.need(pool.nextPrivateV6(), what) : nil
                 nat = NATPlan(
                     namespace: "\(prefix)n-\(safe)", hostIPv4: host4, routerIPv4: router4,
                     hostIPv6: six?.0, routerIPv6: six?.1, forwardedPorts: forwarded.sorted())
             }
-            let lans = h.facts.lans.map { lan in
+            let lans = try h.facts.lans.map { lan throws(LabError) in
                 let hostAddr = lan.hostAddress
-                let one = UInt128(1) << UInt128(128 - hostAddr.bitWidth)
-                var machine = hostAddr.withLeftAligned(hostAddr.leftAligned + one)
-                if !lan.prefix.contains(machine) || machine == lan.prefix.network.address {
-                    machine = lan.prefix.network.address.withLeftAligned(
-                        lan.prefix.network.address.leftAligned
-                            + 2 * one)
-                }
+                let machine = try Self.machineAddress(lan, host: h.name)
                 return LANPlan(
                     name: lan.name, namespace: "\(prefix)l-\(safe)-\(LabPlanner.safeName(lan.name))",
                     interface: lan.interface, hostAddress: "\(hostAddr)", machineAddress: "\(machine)",
@@ -179,6 +177,65 @@ public struct LabPlanner: Sendable {
             if !(family ?? false) { cmds.append(["ip6tables"] + args) }
         }
         return cmds
+    }
+
+    /// `value`, or the error that the lab's address ranges have no room left for `what`.
+    static func need<T>(_ value: T?, _ what: String) throws(LabError) -> T {
+        guard let value else {
+            throw .cannotPlan(
+                "no free lab address for \(what): the network's prefixes cover the lab's ranges (203.0.113.200-253, "
+                    + "100.64.0.0/10, 2001:db8:ffff::/64, fdff:77::/32)")
+        }
+        return value
+    }
+
+    /// The LAN machine's address: the host's plus one, else the network address plus two, inside the prefix and
+    /// never the host's own or the network address (checked arithmetic: an all-ones prefix is an error, not a trap).
+    static func machineAddress(_ lan: LAN, host: String) throws(LabError) -> IPAddress {
+        let hostAddr = lan.hostAddress
+        let network = lan.prefix.network.address
+        var candidates: [IPAddress] = []
+        if let next = hostAfter(hostAddr) { candidates.append(next) }
+        if let two = lan.prefix.address(after: 2) { candidates.append(two) }
+        if let one = lan.prefix.address(after: 1) { candidates.append(one) }
+        guard let m = candidates.first(where: { lan.prefix.contains($0) && $0 != hostAddr && $0 != network }) else {
+            throw .cannotPlan(
+                "LAN \(lan.name) of host \(host): \(lan.prefix) leaves no address for the lab's machine beside the "
+                    + "host's \(hostAddr); give the LAN a prefix of /30 (or /126) or shorter")
+        }
+        return m
+    }
+
+    /// The address right after `a`, or nil at the top of the address space.
+    static func hostAfter(_ a: IPAddress) -> IPAddress? {
+        let unit = UInt128(1) << UInt128(128 - a.bitWidth)
+        let (v, overflow) = a.leftAligned.addingReportingOverflow(unit)
+        return overflow ? nil : a.withLeftAligned(v)
+    }
+
+    /// Fails when two hosts, or two LANs of one host, reduce to the same namespace name (`a b` and `a_b`), naming
+    /// both: namespaces would clash half-way through building.
+    static func checkNames(_ network: Network) throws(LabError) {
+        var seen: [String: String] = [:]
+        for h in network.hosts {
+            let safe = safeName(h.name)
+            if let other = seen[safe] {
+                throw .cannotPlan(
+                    "hosts `\(other)` and `\(h.name)` would share the lab namespace name `\(safe)` (characters other "
+                        + "than letters, digits, - and _ become _); rename one of them")
+            }
+            seen[safe] = h.name
+            var lans: [String: String] = [:]
+            for lan in h.facts.lans {
+                let s = safeName(lan.name)
+                if let other = lans[s] {
+                    throw .cannotPlan(
+                        "LANs `\(other)` and `\(lan.name)` of host \(h.name) would share the lab namespace name "
+                            + "`\(s)`; rename one of them")
+                }
+                lans[s] = lan.name
+            }
+        }
     }
 
     /// A host or LAN name reduced to characters safe in namespace and file names.

@@ -15,8 +15,23 @@ public enum LabState {
 
     /// The plan of run `id`, or nil when there is no readable state file.
     public static func load(id: String, runRoot: String = Lab.defaultRunRoot) -> LabPlan? {
+        guard Lab.isValidID(id) else { return nil }
         guard let data = FileManager.default.contents(atPath: "\(runRoot)/\(id)/state.json") else { return nil }
         return try? JSONDecoder().decode(LabPlan.self, from: data)
+    }
+
+    /// Takes run `id` with an exclusive `mkdir(2)` of its run directory (mode 0700): of two `lab up --id X` at the
+    /// same moment exactly one succeeds, and the other learns the id is taken. Creates `runRoot` when missing.
+    static func claim(id: String, runRoot: String) throws(LabError) {
+        guard Lab.isValidID(id) else { throw .invalidID(id) }
+        try? FileManager.default.createDirectory(
+            atPath: runRoot, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        guard mkdir("\(runRoot)/\(id)", 0o700) == 0 else {
+            let code = errno
+            if code == EEXIST { throw .idTaken(id) }
+            throw .commandFailed(
+                command: "mkdir \(runRoot)/\(id)", status: -1, output: String(cString: strerror(code)))
+        }
     }
 
     /// The ids of every run with a directory under `runRoot`, sorted.

@@ -3,7 +3,10 @@ import Foundation
 /// Removes a run: `wg-quick down` where a host is still whole (so PostDown runs), then every process in the run's
 /// namespaces (holders, wireguard-go, anything `lab exec` started), the namespaces, stray links and the run directory.
 ///
-/// Works from the `ws<id>-` prefix as much as from the state file, so it also cleans after a killed `lab up`.
+/// Removes only what the run directory proves the run made: the namespaces its state file names, or, when a killed
+/// `lab up` left the directory without a state file, the namespaces of its `ws<id>-` prefix (the id is the run's
+/// alone: `lab up` takes it with an exclusive `mkdir`). Without a run directory nothing is removed, so a look-alike
+/// `ws<4 hex>-...` namespace that no lab made is left alone.
 struct LabTeardown {
     var shell: Shell
     var runRoot: String
@@ -25,22 +28,21 @@ struct LabTeardown {
         }
     }
 
-    /// Every lab run id present on the machine: run directories and `ws<hex4>-` namespaces.
-    func allRunIDs() -> [String] {
-        var ids = Set(LabState.runs(runRoot: runRoot))
-        for ns in namespaces(prefix: "ws") {
-            let rest = ns.dropFirst(2)
-            guard let dash = rest.firstIndex(of: "-") else { continue }
-            let id = String(rest[..<dash])
-            if Lab.isValidID(id) && id.count == 4 && id.allSatisfy(\.isHexDigit) { ids.insert(id) }
-        }
-        return ids.sorted()
-    }
+    /// Every lab run on the machine: the run directories under `runRoot` (a namespace alone proves nothing).
+    func allRunIDs() -> [String] { LabState.runs(runRoot: runRoot) }
 
+    /// Removes run `id` (a valid id; see `Lab.isValidID`), as far as its run directory proves it made things.
     func down(id: String) -> Report {
         var report = Report()
+        guard Lab.isValidID(id) else { return report }
         let prefix = LabPlan.prefix(id: id)
-        if let plan = LabState.load(id: id, runRoot: runRoot) {
+        let dir = "\(runRoot)/\(id)"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return report
+        }
+        let plan = LabState.load(id: id, runRoot: runRoot)
+        if let plan {
             var wgShell = shell
             wgShell.searchPath = "\(plan.runDirectory)/bin:\(shell.searchPath)"
             wgShell.environment["WG_QUICK_USERSPACE_IMPLEMENTATION"] = plan.implementation
@@ -53,7 +55,12 @@ struct LabTeardown {
                 }
             }
         }
-        let spaces = namespaces(prefix: prefix)
+        var spaces = namespaces(prefix: prefix)
+        if let plan {
+            // Only the namespaces the plan names: its own, never another with the same prefix.
+            let own = Set(plan.namespaces)
+            spaces = spaces.filter(own.contains)
+        }
         var pids: [Int32] = []
         for ns in spaces {
             let r = shell.run(["ip", "netns", "pids", ns], timeout: 10)
@@ -81,10 +88,7 @@ struct LabTeardown {
             shell.run(["ip", "link", "delete", l], timeout: 10)
             report.links.append(l)
         }
-        let dir = "\(runRoot)/\(id)"
-        if FileManager.default.fileExists(atPath: dir) {
-            report.removedRunDirectory = (try? FileManager.default.removeItem(atPath: dir)) != nil
-        }
+        report.removedRunDirectory = (try? FileManager.default.removeItem(atPath: dir)) != nil
         return report
     }
 

@@ -58,6 +58,15 @@ struct LintCommand: ParsableCommand {
                 for e in edits {
                     FileHandle.standardError.write(Data("fixed: \(e)\n".utf8))
                 }
+                for file in changed {
+                    // A symlinked config is written through: its target is replaced and the link kept.
+                    guard (try? FileManager.default.destinationOfSymbolicLink(atPath: file)) != nil else { continue }
+                    let target = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+                    FileHandle.standardError.write(
+                        Data(
+                            "fixed: \(file) is a symbolic link; wrote through it to \(target), the link is kept\n".utf8)
+                    )
+                }
                 if !changed.isEmpty {
                     report = Linter().lint(try NetworkLoader().load(directory: directory))
                 }

@@ -33,7 +33,7 @@ struct ShowconfCommand: ParsableCommand {
         do {
             text = try ConfigFile.read(file)
         } catch {
-            ConfigFile.printError("\(file): cannot read: \(error.localizedDescription)")
+            ConfigFile.printError(error.description)
             throw ExitCode(1)
         }
         let result = ConfigParser(dialect: .wgQuick).parse(text, file: file)
@@ -54,15 +54,14 @@ struct ShowconfCommand: ParsableCommand {
 
 /// Reading config files and writing messages, shared by the config subcommands.
 enum ConfigFile {
-    /// The whole file as text; `-` reads standard input.
-    static func read(_ path: String) throws -> String {
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-        return String(decoding: data, as: UTF8.self)
+    /// The whole file as text, read as wg-quick reads bytes; `-` reads standard input. At most
+    /// `InputLimits.configBytes` are read: a larger input (`- < /dev/zero`) stops there with an error.
+    static func read(_ path: String) throws(InputFile.ReadError) -> String {
+        let bytes =
+            path == "-"
+            ? try InputFile.readStandardInput(limit: InputLimits.configBytes)
+            : try InputFile.read(path, limit: InputLimits.configBytes)
+        return InputFile.text(bytes)
     }
 
     /// One line to standard error.

@@ -10,7 +10,8 @@ struct Wiresmith: ParsableCommand {
         subcommands: [
             LintCommand.self, TraceCommand.self,
             ShowconfCommand.self, GenkeyCommand.self, PubkeyCommand.self, GenpskCommand.self,
-            LabCommand.self, DemoCommand.self,
+            LabCommand.self, DemoCommand.self, PlanCommand.self, GraphCommand.self, RotateCommand.self,
+            DoctorCommand.self,
         ]
     )
 }

@@ -147,4 +147,30 @@ struct InteropLabTests {
         #expect(lab.endpoint(.b) == "192.0.2.11:51820")
         #expect(lab.endpoint(.a) == "192.0.2.2:51821")
     }
+
+    /// The TUN device moved to another namespace (a container) keeps its UDP sockets where the daemon started, as
+    /// a WireGuard interface keeps its birthplace namespace: traffic flows from the new namespace, and a link
+    /// deletion message for the old one does not stop the daemon.
+    @Test func theInterfaceMovedToAnotherNamespaceStillCarries() throws {
+        try DaemonLabEnvironment.require()
+        let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
+        let container = "wsdl\(lab.id)c"
+        defer {
+            for pid in run(["ip", "netns", "pids", container]).output.split(separator: "\n").compactMap({ Int32($0) }) {
+                kill(pid, SIGTERM)
+            }
+            run(["ip", "netns", "del", container])
+            lab.close()
+        }
+        try lab.sh(["ip", "netns", "add", container])
+        try lab.up()
+        #expect(lab.ping(from: .b))
+        try lab.sh(lab.inNS(.a, ["ip", "link", "set", lab.interface(.a), "netns", container]))
+        let inContainer = ["ip", "netns", "exec", container]
+        try lab.sh(inContainer + ["ip", "addr", "add", "\(lab.inner4(.a))/24", "dev", lab.interface(.a)])
+        try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "up"])
+        #expect(run(inContainer + ["ping", "-c", "1", "-w", "10", lab.inner4(.b)]).ok)
+        #expect(lab.ping(from: .b))
+        #expect(run(["wg", "show", lab.interface(.a)]).ok)
+    }
 }

@@ -10,9 +10,15 @@ import WireLab
 struct LabOnWiresmithdTests {
     static let examples: [String] = {
         let dir = DaemonLabEnvironment.packageRoot.appendingPathComponent("examples").path
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir) && isDir.boolValue
+        let fm = FileManager.default
+        // A network is a directory with configs in it or in host directories (examples/plan holds YAML plans).
+        return ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
+            let entries = (try? fm.contentsOfDirectory(atPath: "\(dir)/\(name)")) ?? []
+            return entries.contains { entry in
+                var isDir: ObjCBool = false
+                return entry.hasSuffix(".conf")
+                    || (fm.fileExists(atPath: "\(dir)/\(name)/\(entry)", isDirectory: &isDir) && isDir.boolValue)
+            }
         }.sorted()
     }()
 

@@ -1,0 +1,32 @@
+/// The largest inputs wiresmith reads, each enforced with an error that names the file and the limit.
+///
+/// Every reader of outside input checks these before it does any work that grows with the input, so that a hostile
+/// or broken file costs at most a bounded, linear amount of time and memory. docs/limits.md lists each limit and
+/// what happens past it; keep the two in step.
+public enum InputLimits {
+    /// Bytes of one wg or wg-quick config (4 MiB; a hub with 10,000 peers needs about 1.5 MiB).
+    public static let configBytes = 4 * 1024 * 1024
+    /// Lines of one config.
+    public static let configLines = 200_000
+    /// `[Peer]` sections in one config.
+    public static let configPeers = 20_000
+    /// Entries on one AllowedIPs, Address or DNS line.
+    public static let entriesPerLine = 20_000
+    /// Bytes of one host.yaml or intent.yaml (256 KiB).
+    public static let factsBytes = 256 * 1024
+    /// Nesting of `[`/`{` flow collections and indentation levels in host.yaml and intent.yaml.
+    public static let factsDepth = 32
+    /// Items in one list of host.yaml (`lans`, `masquerade`, `forward_rules`, `public_addresses`, `names`).
+    public static let factsListItems = 1_000
+    /// Hosts in one network directory.
+    public static let networkHosts = 1_000
+    /// Config files in one network directory, all hosts together.
+    public static let networkConfigs = 4_096
+
+    /// `4 MiB`, `256 KiB`, `100 bytes`: a byte count as a person reads it.
+    public static func bytes(_ n: Int) -> String {
+        if n >= 1024 * 1024 && n % (1024 * 1024) == 0 { return "\(n / (1024 * 1024)) MiB" }
+        if n >= 1024 && n % 1024 == 0 { return "\(n / 1024) KiB" }
+        return "\(n) bytes"
+    }
+}

@@ -1,0 +1,60 @@
+extension Doctor {
+    /// The latest handshake of a peer: never, stale (older than Reject-After-Time, 180 s, whitepaper §6.1), or
+    /// fresh. A peer with an Endpoint that never answered points at keys or the path; one without an Endpoint
+    /// must initiate itself, which behind NAT takes PersistentKeepalive on its side.
+    func handshakeStep(_ wg: WireGuardState, _ p: PeerState) -> DoctorStep {
+        let source = "wg show all dump"
+        var findings: [DoctorFinding] = []
+        let detail: String
+        if p.latestHandshake == 0 {
+            detail =
+                "never" + (p.endpoint.map { ", endpoint \($0)" } ?? ", no endpoint")
+                + ", sent \(p.txBytes) B, received \(p.rxBytes) B"
+            if let endpoint = p.endpoint {
+                findings.append(
+                    DoctorFinding(
+                        .handshakeNever, .error, interface: wg.name, peer: p.publicKey,
+                        evidence: [
+                            Evidence(source, "\(Doctor.label(p)) latest handshake 0 (never), endpoint \(endpoint)"),
+                            Evidence(source, "sent \(p.txBytes) B, received \(p.rxBytes) B"),
+                        ],
+                        cause: "the peer never answered: its [Peer] for this host has another key (or this PublicKey"
+                            + " is not the peer's), or UDP to \(endpoint) is dropped on the way; this host's own"
+                            + " socket and filters were checked in the steps above",
+                        fix: "compare keys: `wg show \(wg.name) public-key` here must be a PublicKey in the peer's"
+                            + " config, and `wg show` there must print \(p.publicKey); run doctor on the peer"))
+            } else {
+                findings.append(
+                    DoctorFinding(
+                        .keepaliveMissing, .warning, interface: wg.name, peer: p.publicKey,
+                        evidence: [Evidence(source, "\(Doctor.label(p)) latest handshake 0 (never), endpoint (none)")],
+                        cause: "this host does not know where the peer is, so only the peer can start: it never did"
+                            + " (behind NAT without PersistentKeepalive, down, or its key for this host is wrong)",
+                        fix: "on the peer: PersistentKeepalive = 25 and an Endpoint for this host; or give this peer an"
+                            + " Endpoint here"))
+            }
+        } else {
+            let age = max(0, snapshot.takenAt - p.latestHandshake)
+            detail = "\(age) s ago, sent \(p.txBytes) B, received \(p.rxBytes) B"
+            if age > Doctor.rejectAfterTime {
+                let keepalive = p.persistentKeepalive != nil
+                findings.append(
+                    DoctorFinding(
+                        .handshakeStale, keepalive ? .warning : .info, interface: wg.name, peer: p.publicKey,
+                        evidence: [
+                            Evidence(
+                                source,
+                                "\(Doctor.label(p)) latest handshake \(age) s ago"
+                                    + (keepalive ? ", keepalive \(p.persistentKeepalive!) s" : ", no keepalive"))
+                        ],
+                        cause: keepalive
+                            ? "keepalive should renew the session every 2 minutes: the peer stopped answering"
+                            : "no session: normal for an idle peer without keepalive, a problem if traffic is expected",
+                        fix: keepalive
+                            ? "check the peer is up and its UDP port reachable; run doctor on the peer"
+                            : "nothing if idle; else send traffic and run doctor again"))
+            }
+        }
+        return DoctorStep(interface: wg.name, peer: p.publicKey, name: "handshake", detail: detail, findings: findings)
+    }
+}

@@ -1,0 +1,106 @@
+import WireAnalysis
+
+/// The stable code of a doctor finding: lint's code (docs/lint.md) where the fault is the same, else one of
+/// doctor's own (docs/doctor.md). Codes never change meaning once released.
+public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// The lint code for the same fault.
+    public init(_ lint: FindingCode) { rawValue = lint.rawValue }
+    public var description: String { rawValue }
+
+    /// The link is not up (lint: the interface never comes up).
+    public static let interfaceDown = DoctorCode(.interfaceDown)
+    /// The interface has no address.
+    public static let interfaceWithoutAddress = DoctorCode(.interfaceWithoutAddress)
+    /// The MTU leaves no room for WireGuard's 60/80 bytes over the uplink.
+    public static let mtuTooLarge = DoctorCode(.mtuTooLarge)
+    /// A peer's key is the interface's own, or another local interface lists the same peer key.
+    public static let keyMismatch = DoctorCode(.keyMismatch)
+    /// INPUT drops the listen port.
+    public static let inputBlocked = DoctorCode(.inputBlocked)
+    /// OUTPUT drops datagrams from the listen port (or to the peer's endpoint port).
+    public static let outputBlocked = DoctorCode(.outputBlocked)
+    /// A relaying host with forwarding off.
+    public static let forwardingDisabled = DoctorCode(.forwardingDisabled)
+    /// A relay whose FORWARD chain drops what it relays (one direction is enough).
+    public static let forwardBlocked = DoctorCode(.forwardBlocked)
+    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison only).
+    public static let masqueradeMissing = DoctorCode(.masqueradeMissing)
+    /// Strict rp_filter on a link whose peers' addresses are not routed back out of it.
+    public static let rpFilter = DoctorCode(.rpFilter)
+    /// A peer without Endpoint that never completed a handshake: it must initiate, and does not.
+    public static let keepaliveMissing = DoctorCode(.keepaliveMissing)
+    /// A peer key no collected snapshot holds (comparison only).
+    public static let unknownPeer = DoctorCode(.unknownPeer)
+    /// A lists B, B does not list A (comparison only).
+    public static let peerNotMutual = DoctorCode(.peerNotMutual)
+    /// An Endpoint port that is not the other host's ListenPort (comparison only).
+    public static let endpointPortMismatch = DoctorCode(.endpointPortMismatch)
+    /// The two sides' PSKs differ, or one lacks it (comparison only, by keyed hash).
+    public static let pskMismatch = DoctorCode(.pskMismatch)
+    /// One tunnel address on two interfaces (comparison only).
+    public static let duplicateAddress = DoctorCode(.duplicateAddress)
+    /// No private key is set on the interface.
+    public static let privateKeyMissing = DoctorCode(rawValue: "private-key-missing")
+    /// The public key wg reports is not the one derived from the private key.
+    public static let publicKeyMismatch = DoctorCode(rawValue: "public-key-mismatch")
+    /// A peer key that is not 32 bytes of base64.
+    public static let peerKeyInvalid = DoctorCode(rawValue: "peer-key-invalid")
+    /// A peer with an Endpoint that never answered a handshake.
+    public static let handshakeNever = DoctorCode(rawValue: "handshake-never")
+    /// A peer with keepalive whose latest handshake is older than Reject-After-Time (180 s).
+    public static let handshakeStale = DoctorCode(rawValue: "handshake-stale")
+    /// No UDP socket is bound on the ListenPort.
+    public static let listenSocketMissing = DoctorCode(rawValue: "listen-socket-missing")
+    /// An AllowedIP with no route into the interface.
+    public static let allowedIPNotRouted = DoctorCode(rawValue: "allowedip-not-routed")
+}
+
+/// What doctor saw: the command or file read, and the value that matters.
+public struct Evidence: Codable, Hashable, Sendable, CustomStringConvertible {
+    /// The command run or file read (`wg show all dump`, `/proc/sys/net/ipv4/ip_forward`).
+    public var source: String
+    /// The value seen there.
+    public var value: String
+
+    /// Evidence.
+    public init(_ source: String, _ value: String) {
+        self.source = source
+        self.value = value
+    }
+
+    public var description: String { "\(source): \(value)" }
+}
+
+/// One problem doctor found on a running host, with its evidence, cause and fix. Never holds a private key or PSK.
+public struct DoctorFinding: Hashable, Sendable {
+    /// The stable code.
+    public var code: DoctorCode
+    /// How bad (lint's severities: error drops traffic).
+    public var severity: Finding.Severity
+    /// The interface concerned.
+    public var interface: String
+    /// The peer concerned (public key, base64), when one is.
+    public var peer: String?
+    /// What was seen.
+    public var evidence: [Evidence]
+    /// Why it breaks things.
+    public var cause: String
+    /// What to do.
+    public var fix: String
+
+    /// A finding.
+    public init(
+        _ code: DoctorCode, _ severity: Finding.Severity, interface: String, peer: String? = nil,
+        evidence: [Evidence], cause: String, fix: String
+    ) {
+        self.code = code
+        self.severity = severity
+        self.interface = interface
+        self.peer = peer
+        self.evidence = evidence
+        self.cause = cause
+        self.fix = fix
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import WireDoctor
+
+/// `wiresmith doctor [IFACE]`: the "peer unreachable" runbook run on this host (issue #17, docs/doctor.md).
+///
+/// Reads `wg show all dump`, `ip -j`, /proc/sys, `nft -j`, `iptables-save`, /proc/net/udp; changes nothing.
+/// Exit status: 0 healthy, 1 problems found, 2 could not run (not root, no wg, no such interface or peer).
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check this host's running WireGuard interfaces and say what stops peers, with the evidence.",
+        discussion: """
+            Judges only this network namespace's interfaces. Exit status: 0 healthy, 1 problems found (a warning \
+            or an error), 2 could not run. --snapshot prints everything collected as JSON (no private key, no \
+            preshared key) instead of judging it. Codes and schemas: docs/doctor.md.
+            """
+    )
+
+    @Argument(help: "Only this WireGuard interface (default: every one in this namespace).")
+    var interface: String?
+
+    @Option(help: "Only this peer: its public key, its first characters, or an address in its AllowedIPs.")
+    var peer: String?
+
+    @Flag(help: "Print the report as JSON (schema wiresmith-doctor/1).")
+    var json = false
+
+    @Flag(help: "Print the snapshot (schema wiresmith-snapshot/1) instead of a report.")
+    var snapshot = false
+
+    @Option(help: "Judge a snapshot file written by --snapshot instead of this host.")
+    var from: String?
+
+    @Option(
+        help: "Judge a directory of snapshots (HOST.json each) together: keys listed both ways, Endpoint ports, PSKs.")
+    var compare: String?
+
+    @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
+    var noColor = false
+
+    func run() throws {
+        if let compare {
+            try runComparison(compare)
+            return
+        }
+        let snap: HostSnapshot
+        do {
+            if let from {
+                snap = try HostSnapshot.decode(try Data(contentsOf: URL(fileURLWithPath: from)))
+            } else {
+                snap = try Collector().collect()
+            }
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith doctor: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if snapshot {
+            print(snap.json())
+            return
+        }
+        let report: DoctorReport
+        do {
+            report = try Doctor(snapshot: snap).run(interface: interface, peer: peer)
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith doctor: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        try show(report)
+    }
+
+    /// `--compare DIR`: every `*.json` in DIR is a host's snapshot, named by its file name.
+    func runComparison(_ directory: String) throws {
+        var hosts: [(name: String, snapshot: HostSnapshot)] = []
+        do {
+            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
+            for file in files.sorted() {
+                let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(file))
+                hosts.append((String(file.dropLast(5)), try HostSnapshot.decode(data)))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith doctor: \(directory): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        guard !hosts.isEmpty else {
+            FileHandle.standardError.write(Data("wiresmith doctor: no *.json snapshots in \(directory)\n".utf8))
+            throw ExitCode(2)
+        }
+        try show(SnapshotComparison(hosts: hosts).report())
+    }
+
+    func show(_ report: DoctorReport) throws {
+        if json {
+            print(report.json())
+        } else {
+            let term = Terminal(disabled: noColor)
+            print(
+                report.text { word, status in
+                    switch status {
+                    case .pass: return word
+                    case .warn: return term.paint(word, .yellow)
+                    case .fail: return term.paint(word, .red)
+                    }
+                }, terminator: "")
+        }
+        if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+}

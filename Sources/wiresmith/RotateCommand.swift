@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import WireAnalysis
+import WirePlan
+
+/// `wiresmith rotate DIR HOST...`: new keys for those hosts, every config naming them updated, the rollout printed.
+///
+/// Exit status: 0 rotated, 2 when the directory cannot be loaded, a host is unknown or a file cannot be written
+/// (nothing is written then). Private keys are never printed (docs/plan.md, "rotate").
+struct RotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Give hosts new keys, update every config that names them, and print a live rollout order.",
+        discussion: """
+            Only PrivateKey lines of the hosts' interfaces and PublicKey lines naming their old keys change. The \
+            rollout lists spokes first and hubs last, each step a `wg set` (or `wg syncconf`) that applies it \
+            without restarting an interface. Exit status: 0 rotated, 2 unusable input.
+            """
+    )
+
+    @Argument(help: "The network directory.")
+    var directory: String
+
+    @Argument(help: "The hosts whose interfaces get new keys.")
+    var hosts: [String]
+
+    func run() throws {
+        do {
+            let network = try NetworkLoader().load(directory: directory)
+            let rotation = try Rotation(network: network, hosts: hosts)
+            try rotation.write()
+            for f in rotation.files.keys.sorted() { print("updated \(f)") }
+            print("rollout (spokes first, hubs last):")
+            var n = 0
+            for s in rotation.rollout() {
+                if s.hasPrefix("#") {
+                    print(s)
+                } else {
+                    n += 1
+                    print("  \(n). \(s)")
+                }
+            }
+        } catch {
+            FileHandle.standardError.write(Data("wiresmith rotate: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

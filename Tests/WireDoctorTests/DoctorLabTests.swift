@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+import WireConfig
+import WireLab
+import WireTestSupport
+
+@testable import WireDoctor
+
+/// Whether namespace labs can run here (root and every tool); WIRESMITH_REQUIRE_LAB=1 turns a skip into a failure.
+enum DoctorLabEnvironment {
+    static let unavailable: String? = {
+        do { try Lab.preflight(LabOptions()) } catch { return "\(error)" }
+        return nil
+    }()
+    static let shouldRun = unavailable == nil || TestTools.labRequired
+}
+
+/// `wiresmith doctor` inside a real lab (examples/two-hub with a PSK between alice and the hub): healthy, then one
+/// fault at a time, each undone before the next. Root only; the lab is removed pass or fail.
+@Suite(.serialized, .enabled(if: DoctorLabEnvironment.shouldRun)) struct DoctorLabTests {
+    static let unavailable = DoctorLabEnvironment.unavailable
+
+    /// examples/two-hub copied, with one PSK added on both sides of alice <-> hub wg0.
+    static func network(psk: String) throws -> URL {
+        let source = TestTools.packageRoot.appendingPathComponent("examples/two-hub")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-lab-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: source, to: dir)
+        for (file, after) in [("alice/wg0.conf", "PublicKey = wDq9"), ("hub/wg0.conf", "PublicKey = AS40")] {
+            let url = dir.appendingPathComponent(file)
+            var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+            let i = try #require(lines.firstIndex { $0.hasPrefix(after) })
+            lines.insert("PresharedKey = \(psk)", at: i + 1)
+            try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    /// The secrets of every config in `dir`: PrivateKey and PresharedKey values.
+    static func secrets(in dir: URL) throws -> [String] {
+        let files = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "conf" }
+        return try files.flatMap { url in
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").compactMap { line -> String? in
+                let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, ["PrivateKey", "PresharedKey"].contains(parts[0]) else { return nil }
+                return parts[1]
+            }
+        }
+    }
+
+    /// Doctor's JSON report on `host`: its exit status and the codes of its findings, sorted.
+    static func doctor(_ plan: LabPlan, _ host: String, binary: String) throws -> (Int32, [String]) {
+        let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--json"], timeout: 60)
+        let json = r.output.drop { $0 != "{" }
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], "\(r.output)")
+        let findings = object["findings"] as? [[String: Any]] ?? []
+        return (r.status, findings.compactMap { $0["code"] as? String }.sorted())
+    }
+
+    /// Waits (up to 60 s) until every peer of `host` has completed a handshake: readiness by observation.
+    static func waitForHandshakes(_ plan: LabPlan, _ host: String) throws {
+        for _ in 0..<120 {
+            let r = try Lab.run(plan, node: host, command: ["wg", "show", "all", "latest-handshakes"])
+            let times = r.output.split(separator: "\n").compactMap {
+                $0.split(separator: "\t").last.flatMap { Int($0) }
+            }
+            if r.succeeded && !times.isEmpty && times.allSatisfy({ $0 > 0 }) { return }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        Issue.record("\(host): handshakes did not complete in 60 s")
+    }
+
+    /// Every host's `doctor --snapshot` written to a fresh directory, then `doctor --compare` over it: the codes of
+    /// the warnings and errors (a host left out gives info `unknown-peer` findings).
+    static func compare(_ plan: LabPlan, _ hosts: [String], binary: String) throws -> (Int32, [String]) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-snaps-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for host in hosts {
+            let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--snapshot"], timeout: 60)
+            try r.output.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+        }
+        let r = try TestTools.run([binary, "doctor", "--json", "--compare", dir.path])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdoutText.utf8)) as? [String: Any], "\(r.stdoutText)")
+        let findings = (object["findings"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String != "info" }
+        return (
+            r.status, findings.compactMap { f in (f["code"] as? String).map { "\(f["interface"]!) \($0)" } }.sorted()
+        )
+    }
+
+    static func sh(_ plan: LabPlan, _ host: String, _ script: String) throws {
+        let r = try Lab.run(plan, node: host, command: ["sh", "-c", script])
+        #expect(r.succeeded, "\(host): \(script): \(r.output)")
+    }
+
+    @Test func healthyThenOneFaultAtATime() throws {
+        if let why = Self.unavailable { try #require(Bool(false), "lab required but unavailable: \(why)") }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let psk = WireKey.generatePreshared().base64
+        let dir = try Self.network(psk: psk)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        let options = LabOptions(id: id)
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(directory: dir.path, options: options)
+        try Self.waitForHandshakes(plan, "hub")
+        try Self.waitForHandshakes(plan, "alice")
+        try Self.waitForHandshakes(plan, "bob")
+
+        // Healthy: no finding anywhere, and no snapshot holds a private key or the PSK.
+        let secrets = try Self.secrets(in: dir)
+        #expect(secrets.count == 6)
+        for host in ["hub", "alice", "bob"] {
+            let (status, codes) = try Self.doctor(plan, host, binary: binary)
+            #expect(status == 0 && codes == [], "\(host): \(codes)")
+            let snap = try Lab.run(plan, node: host, command: [binary, "doctor", "--snapshot"], timeout: 60)
+            #expect(snap.succeeded && snap.output.contains("wiresmith-snapshot/1"))
+            for s in secrets { #expect(!snap.output.contains(s), "\(host)'s snapshot holds a secret") }
+            if host != "bob" { #expect(snap.output.contains("presharedKeyHash")) }
+        }
+
+        // UDP to the hub's wg0 port dropped by nftables.
+        try Self.sh(
+            plan, "hub",
+            "nft add table inet wsdoc && nft add chain inet wsdoc in '{ type filter hook input priority 0; }'"
+                + " && nft add rule inet wsdoc in udp dport 51820 drop")
+        var (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["input-blocked"], "nft: \(codes)")
+        try Self.sh(plan, "hub", "nft delete table inet wsdoc")
+
+        // The same by iptables.
+        try Self.sh(plan, "hub", "iptables -A INPUT -p udp --dport 51820 -j DROP")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["input-blocked"], "iptables: \(codes)")
+        try Self.sh(plan, "hub", "iptables -D INPUT -p udp --dport 51820 -j DROP")
+
+        // ip_forward off on the hub, which relays between wg0 and wg1.
+        try Self.sh(plan, "hub", "sysctl -qw net.ipv4.ip_forward=0")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["forwarding-disabled", "forwarding-disabled"], "ip_forward: \(codes)")
+        try Self.sh(plan, "hub", "sysctl -qw net.ipv4.ip_forward=1")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 0 && codes == [], "restored: \(codes)")
+
+        // A FORWARD rule on the hub dropping only bob -> alice (the replies to alice's traffic).
+        try Self.sh(plan, "hub", "iptables -A FORWARD -i wg1 -o wg0 -j DROP")
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["forward-blocked"], "FORWARD: \(codes)")
+        try Self.sh(plan, "hub", "iptables -D FORWARD -i wg1 -o wg0 -j DROP")
+
+        // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
+        var cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
+        #expect(cmp.0 == 0 && cmp.1 == [], "compare healthy: \(cmp.1)")
+        let pskFile = "/tmp/doctor-psk-\(id)"
+        try Self.sh(
+            plan, "bob",
+            "wg genpsk > \(pskFile) && wg set wg0 peer $(wg show wg0 peers) preshared-key \(pskFile); rm -f \(pskFile)"
+        )
+        cmp = try Self.compare(plan, ["bob", "hub"], binary: binary)
+        #expect(cmp.0 == 1 && cmp.1 == ["bob/wg0 psk-mismatch"], "compare psk: \(cmp.1)")
+
+        // A wrong public key for the hub on alice (a fresh key nobody holds): handshakes never complete.
+        let wrong = WireKey.generatePrivate().publicKey.base64
+        try Self.sh(
+            plan, "alice",
+            "old=$(wg show wg0 peers) && ep=$(wg show wg0 endpoints | cut -f2) && wg set wg0 peer \(wrong)"
+                + " endpoint $ep allowed-ips 10.0.0.0/24,10.1.0.0/24 persistent-keepalive 25"
+                + " && wg set wg0 peer $old remove")
+        (status, codes) = try Self.doctor(plan, "alice", binary: binary)
+        #expect(status == 1 && codes == ["handshake-never"], "wrong key: \(codes)")
+        cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
+        #expect(cmp.1 == ["alice/wg0 key-mismatch"], "compare key: \(cmp.1)")
+
+        // bob's interface down.
+        try Self.sh(plan, "bob", "ip link set dev wg0 down")
+        (status, codes) = try Self.doctor(plan, "bob", binary: binary)
+        #expect(status == 1 && codes == ["interface-down"], "link down: \(codes)")
+
+        try Lab.down(id: id)
+    }
+}

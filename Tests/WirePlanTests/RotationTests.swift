@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+import WireAnalysis
+import WireConfig
+import WirePlan
+
+/// `rotate`: the hub and two clients of a planned network get new keys; every config is updated, the network still
+/// lints clean and meets its intent, the untouched host keeps its key, and the rollout puts spokes before the hub.
+@Suite struct RotationTests {
+    @Test func rotatesHubAndTwoClients() throws {
+        let (dir, before) = try PlanExamplesTests.plan("isolation")
+        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
+        let rotation = try Rotation(network: before, hosts: ["hub", "alice", "guest1"])
+        try rotation.write()
+        let after = try NetworkLoader().load(directory: dir)
+        func key(_ h: String, _ i: String) -> WireKey? { after.host(h)?.interface(i)?.publicKey }
+        func old(_ h: String, _ i: String) -> WireKey? { before.host(h)?.interface(i)?.publicKey }
+        for (h, i) in [("hub", "wg0"), ("hub", "wg1"), ("alice", "wg0"), ("guest1", "wg1")] {
+            #expect(key(h, i) != old(h, i))
+        }
+        #expect(key("bob", "wg0") == old("bob", "wg0"))
+        #expect(Linter().lint(after).findings.filter { $0.severity == .error }.isEmpty)
+        let tracer = Tracer(network: after)
+        for (a, b) in [("alice", "10.0.0.3"), ("bob", "10.0.0.2"), ("guest1", "10.1.0.1"), ("alice", "10.1.0.2")] {
+            #expect(try tracer.trace(from: a, to: b).intent.met, "\(a) -> \(b)")
+        }
+        let steps = rotation.rollout()
+        let hubStep = try #require(steps.firstIndex { $0.hasPrefix("# hub/") })
+        let aliceStep = try #require(steps.firstIndex { $0.hasPrefix("# alice/") })
+        #expect(aliceStep < hubStep)
+        // No private key anywhere in the rollout.
+        let privates = [("hub", "wg0"), ("alice", "wg0")].compactMap {
+            after.host($0.0)?.interface($0.1)?.config.interface.privateKey?.base64
+        }
+        #expect(privates.count == 2 && !privates.contains { p in steps.contains { $0.contains(p) } })
+        let attrs = try FileManager.default.attributesOfItem(atPath: dir + "/hub/wg0.conf")
+        #expect((attrs[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func unknownHostWritesNothing() throws {
+        let (dir, network) = try PlanExamplesTests.plan("hub-and-spoke")
+        defer { try? FileManager.default.removeItem(atPath: (dir as NSString).deletingLastPathComponent) }
+        #expect(throws: RotationError.self) { try Rotation(network: network, hosts: ["alice", "mallory"]) }
+    }
+}
