@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "WireConfig", targets: ["WireConfig"]),
         .library(name: "WireProtocol", targets: ["WireProtocol"]),
         .library(name: "WireAnalysis", targets: ["WireAnalysis"]),
+        // For Fuzz/ (the UAPI text parser's libFuzzer target).
+        .library(name: "WireDaemon", targets: ["WireDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

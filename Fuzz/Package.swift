@@ -28,6 +28,14 @@ let package = Package(
                 .product(name: "WireConfig", package: "wiresmith"),
             ]),
         .executableTarget(
+            name: "FuzzUAPI",
+            dependencies: [
+                "CFuzzDriver",
+                .product(name: "WireDaemon", package: "wiresmith"),
+                .product(name: "WireProtocol", package: "wiresmith"),
+                .product(name: "WireNet", package: "wiresmith"),
+            ]),
+        .executableTarget(
             name: "FuzzWire", dependencies: ["CFuzzDriver", .product(name: "WireProtocol", package: "wiresmith")]),
     ]
 )

@@ -4,7 +4,7 @@
 # read in place, never copied into git), the examples and the test corpus.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60 s each; FuzzConfig FuzzHostFacts FuzzIntent
-#                                                         FuzzWire)
+#                                                         FuzzUAPI FuzzWire)
 #
 # Exit status: 0 no finding; 1 a target crashed, leaked or timed out (the input is kept in .build-fuzz/findings/:
 # turn it into a regression test); 2 the build failed.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzConfig FuzzHostFacts FuzzIntent FuzzWire)
+[[ ${#targets[@]} -gt 0 ]] || targets=(FuzzConfig FuzzHostFacts FuzzIntent FuzzUAPI FuzzWire)
 scratch="$PWD/.build-fuzz"
 work="$scratch/work"
 mkdir -p "$work" "$scratch/findings"
@@ -60,6 +60,11 @@ seed() {
         FuzzIntent)
             find examples Tests -name 'intent.y*ml' -o -name 'expect.yaml' 2>/dev/null \
                 | while read -r f; do cp "$f" "$dir/$(echo "$f" | tr / _)"; done
+            ;;
+        FuzzUAPI)
+            printf 'private_key=%064d\nlisten_port=51820\nreplace_peers=true\n' 1 >"$dir/device"
+            printf 'public_key=%064d\nendpoint=192.0.2.1:51820\nallowed_ip=10.0.0.2/32\n' 2 >"$dir/peer"
+            printf 'persistent_keepalive_interval=25\nreplace_allowed_ips=true\nallowed_ip=fd00::2/128\n' >>"$dir/peer"
             ;;
         FuzzWire)
             printf '\x01\x00\x00\x00' >"$dir/initiation-header"

@@ -10,7 +10,15 @@ extension Doctor {
             detail =
                 "never" + (p.endpoint.map { ", endpoint \($0)" } ?? ", no endpoint")
                 + ", sent \(p.txBytes) B, received \(p.rxBytes) B"
-            if let endpoint = p.endpoint {
+            if p.endpoint != nil, p.txBytes == 0, p.persistentKeepalive == nil {
+                // Nothing was ever sent to it: WireGuard handshakes only when there is something to send.
+                findings.append(
+                    DoctorFinding(
+                        .handshakeNever, .info, interface: wg.name, peer: p.publicKey,
+                        evidence: [Evidence(source, "\(Doctor.label(p)) latest handshake 0 (never), sent 0 B")],
+                        cause: "no traffic was sent to this peer yet, so no handshake was tried",
+                        fix: "nothing, unless traffic is expected: then send some (ping) and run doctor again"))
+            } else if let endpoint = p.endpoint {
                 findings.append(
                     DoctorFinding(
                         .handshakeNever, .error, interface: wg.name, peer: p.publicKey,

@@ -130,6 +130,11 @@ import WireTestSupport
         var s = try Self.hub()
         s.wireguard[0].peers[0].latestHandshake = 0
         #expect(try Self.codes(s) == ["handshake-never"])
+        s.wireguard[0].peers[0].txBytes = 0
+        #expect(try Doctor(snapshot: s).run().exitStatus == 0)  // never tried: info only
+        s.wireguard[0].peers[0].persistentKeepalive = 25
+        #expect(try Doctor(snapshot: s).run().exitStatus == 1)
+        s.wireguard[0].peers[0].persistentKeepalive = nil
         s.wireguard[0].peers[0].endpoint = nil
         #expect(try Self.codes(s) == ["keepalive-missing"])
         s.wireguard[0].peers[0].latestHandshake = s.takenAt - 181

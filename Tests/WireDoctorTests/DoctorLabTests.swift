@@ -153,6 +153,12 @@ enum DoctorLabEnvironment {
         // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
         var cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
         #expect(cmp.0 == 0 && cmp.1 == [], "compare healthy: \(cmp.1)")
+        // bob no longer accepts alice's addresses from the hub: the relayed traffic is dropped at bob.
+        try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24")
+        cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
+        #expect(cmp.1 == ["bob/wg0 asymmetric-allowedips"], "compare asymmetric: \(cmp.1)")
+        try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24,10.0.0.0/24")
+
         let pskFile = "/tmp/doctor-psk-\(id)"
         try Self.sh(
             plan, "bob",
@@ -190,6 +196,23 @@ enum DoctorLabEnvironment {
         (status, codes) = try Self.doctor(plan, "bob", binary: binary)
         #expect(status == 1 && codes == ["interface-down"], "link down: \(codes)")
 
+        try Lab.down(id: id)
+    }
+
+    /// examples/nat-client-no-keepalive right after up: the gateway cannot reach the laptop until it sends, and says
+    /// why (keepalive-missing); the laptop, which has sent nothing yet, has no problem.
+    @Test func aNATClientWithoutKeepaliveIsNamedOnTheGateway() throws {
+        if let why = Self.unavailable { try #require(Bool(false), "lab required but unavailable: \(why)") }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(
+            directory: TestTools.packageRoot.appendingPathComponent("examples/nat-client-no-keepalive").path,
+            options: LabOptions(id: id))
+        let (status, codes) = try Self.doctor(plan, "gw", binary: binary)
+        #expect(status == 1 && codes == ["keepalive-missing"], "gw: \(codes)")
+        let laptop = try Self.doctor(plan, "laptop", binary: binary)
+        #expect(laptop.0 == 0, "laptop: \(laptop.1)")
         try Lab.down(id: id)
     }
 }
