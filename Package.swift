@@ -73,13 +73,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "wiresmith-bench",
-            dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab"],
+            dependencies: ["WireCrypto", "WireProtocol", "WireConfig", "WireAnalysis", "WireLab", "WireProcess"],
             path: "Benchmarks/wiresmith-bench"
         ),
         .testTarget(
             name: "WireDaemonTests",
             dependencies: [
-                "CWireDaemon", "WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis",
+                "CWireDaemon", "WireDaemon", "WireProtocol", "WireConfig", "WireLab", "WireAnalysis", "WireTestSupport",
             ]),
         // Shared by the test targets: the built binaries and tools, and running them through WireProcess.
         .target(name: "WireTestSupport", dependencies: ["WireProcess"], path: "Tests/WireTestSupport"),

@@ -1,6 +1,7 @@
 import Foundation
 import WireAnalysis
 import WireConfig
+import WireProcess
 
 /// `wiresmith-bench cli [HOSTS...]`: writes a hub-and-spoke network of HOSTS hosts to disk (a hub with one [Peer]
 /// per client, every client in its own folder, fresh keys), then times the release `wiresmith` binary on it end to
@@ -41,18 +42,12 @@ func runCLIBench(_ arguments: [String]) {
             ("trace", ["trace", dir.path, "client1", "client2", "--json"]),
             ("lint", ["lint", dir.path, "--json"]),
         ] {
-            let p = Process()
-            p.executableURL = exe
-            p.arguments = args
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
+            var status: Int32 = -1
             let t = clock.measure {
-                try? p.run()
-                p.waitUntilExit()
+                status = (try? Command([exe.path] + args, timeout: nil).run().status) ?? -1
             }
             let secs = Double(t.components.seconds) + Double(t.components.attoseconds) / 1e18
-            print(
-                "  wiresmith \(name) (\(hosts) hosts): \(String(format: "%.3f", secs)) s, exit \(p.terminationStatus)")
+            print("  wiresmith \(name) (\(hosts) hosts): \(String(format: "%.3f", secs)) s, exit \(status)")
         }
     }
 }

@@ -27,6 +27,8 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let forwardBlocked = DoctorCode(.forwardBlocked)
     /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison only).
     public static let masqueradeMissing = DoctorCode(.masqueradeMissing)
+    /// Relayed traffic the far end does not accept from the relay (comparison only).
+    public static let asymmetricAllowedIPs = DoctorCode(.asymmetricAllowedIPs)
     /// Strict rp_filter on a link whose peers' addresses are not routed back out of it.
     public static let rpFilter = DoctorCode(.rpFilter)
     /// A peer without Endpoint that never completed a handshake: it must initiate, and does not.

@@ -109,6 +109,50 @@ public struct SnapshotComparison: Sendable {
                 }
             }
         }
+        // Relayed traffic: when s sends to q through host H, q must accept s's addresses from H.
+        func addresses(_ x: Side) -> [IPAddress] {
+            (x.snapshot.link(x.wg.name)?.addresses ?? []).compactMap { IPPrefix($0) }
+                .filter { !Doctor.linkLocal($0) }.map(\.address)
+        }
+        func covers(_ allowed: [String], _ a: IPAddress) -> Bool {
+            allowed.contains { IPPrefix($0)?.contains(a) == true }
+        }
+        for s in all {
+            for p in s.wg.peers {
+                guard let o = owner(p.publicKey), o.host != s.host else { continue }
+                for q in all where q.host != s.host && q.host != o.host {
+                    // q is a peer of some interface of o's host, and q lists that interface back.
+                    guard
+                        let relayIface = all.first(where: { r in
+                            r.host == o.host && r.wg.peers.contains { $0.publicKey == q.wg.publicKey }
+                        }), let back = q.wg.peers.first(where: { $0.publicKey == relayIface.wg.publicKey })
+                    else { continue }
+                    let target = addresses(q)
+                    guard !target.isEmpty, target.allSatisfy({ covers(p.allowedIPs, $0) }) else { continue }
+                    let missing = addresses(s).filter { !covers(back.allowedIPs, $0) }
+                    guard !missing.isEmpty else { continue }
+                    findings.append(
+                        DoctorFinding(
+                            .asymmetricAllowedIPs, .error, interface: q.id, peer: back.publicKey,
+                            evidence: [
+                                Evidence(
+                                    "\(s.host): wg show all dump",
+                                    "\(s.wg.name) sends \(target.map(\.description).joined(separator: ", ")) to \(o.id)"
+                                ),
+                                Evidence(
+                                    "\(q.host): wg show all dump",
+                                    "\(q.wg.name) allows \(back.allowedIPs.joined(separator: ", "))"
+                                        + " from \(relayIface.id)"
+                                ),
+                            ],
+                            cause: "\(q.id) drops \(s.id)'s packets relayed by \(o.host): their source"
+                                + " \(missing.map(\.description).joined(separator: ", ")) is not in its AllowedIPs for"
+                                + " \(relayIface.id)",
+                            fix: "add \(missing.map { "\($0)/\($0.bitWidth)" }.joined(separator: ", ")) (or \(s.id)'s"
+                                + " subnet) to AllowedIPs of \(q.id)'s peer \(relayIface.id)"))
+                }
+            }
+        }
         // An internet gateway: a peer sends 0.0.0.0/0 to it, so it must forward and masquerade on its uplink.
         var gateways = Set<String>()
         for s in all {

@@ -13,17 +13,19 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     @usableFromInline typealias Index = Int32
     @usableFromInline static var none: Index { -1 }
 
+    /// The shape of the trie, without values: plain data, so walking it copies no reference.
     @usableFromInline
     struct Node: Sendable {
         /// The left-aligned network address, masked to `cidr`.
         @usableFromInline var key: UInt128
         @usableFromInline var cidr: UInt8
+        /// Whether `values` holds a value for this node (otherwise it is a junction).
+        @usableFromInline var hasValue = false
         @usableFromInline var parent: Index
         @usableFromInline var child0: Index = -1
         @usableFromInline var child1: Index = -1
         /// Values in this node's subtree, its own included.
         @usableFromInline var count: Int32 = 0
-        @usableFromInline var value: Value?
 
         @usableFromInline
         init(key: UInt128, cidr: UInt8, parent: Index) {
@@ -34,6 +36,8 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     @usableFromInline var nodes: [Node] = []
+    /// The value of each node, by the same index (nil for junctions and free slots).
+    @usableFromInline var values: [Value?] = []
     @usableFromInline var root4: Index = -1
     @usableFromInline var root6: Index = -1
     private var free: [Index] = []
@@ -91,26 +95,24 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
             return i
         }
         nodes.append(node)
+        values.append(nil)
         return Index(nodes.count - 1)
     }
 
     private mutating func release(_ i: Index) {
-        nodes[Int(i)].value = nil
+        values[Int(i)] = nil
+        nodes[Int(i)].hasValue = false
         nodes[Int(i)].child0 = Self.none
         nodes[Int(i)].child1 = Self.none
         free.append(i)
     }
 
-    /// Recomputes the value counts from `node` up to its root.
-    private mutating func recount(from node: Index) {
+    /// Adds `delta` to the value count of `node` and of every node above it.
+    private mutating func adjustCounts(from node: Index, by delta: Int32) {
         var i = node
         while i != Self.none {
-            let n = nodes[Int(i)]
-            var c: Int32 = n.value == nil ? 0 : 1
-            if n.child0 != Self.none { c += nodes[Int(n.child0)].count }
-            if n.child1 != Self.none { c += nodes[Int(n.child1)].count }
-            nodes[Int(i)].count = c
-            i = n.parent
+            nodes[Int(i)].count += delta
+            i = nodes[Int(i)].parent
         }
     }
 
@@ -153,13 +155,14 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
             // The new prefix sits above `node`.
             replace(node, with: fresh, v4: v4)
             setChild(fresh, Self.bit(other.key, at: cidr), node)
+            nodes[Int(fresh)].count = other.count
         } else {
             // A junction at the common prefix holds both.
             let junction = allocate(Node(key: key & Self.mask(common), cidr: common, parent: Self.none))
             replace(node, with: junction, v4: v4)
             setChild(junction, Self.bit(other.key, at: common), node)
             setChild(junction, Self.bit(key, at: common), fresh)
-            recount(from: node)
+            nodes[Int(junction)].count = other.count
         }
         return fresh
     }
@@ -168,52 +171,51 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     @discardableResult
     public mutating func insert(_ prefix: IPPrefix, _ value: Value) -> Value? {
         let i = node(for: prefix)
-        let old = nodes[Int(i)].value
-        nodes[Int(i)].value = value
-        if old == nil { recount(from: i) }
+        let old = values[Int(i)]
+        values[Int(i)] = value
+        if !nodes[Int(i)].hasValue {
+            nodes[Int(i)].hasValue = true
+            adjustCounts(from: i, by: 1)
+        }
         return old
     }
 
     /// Changes the value of `prefix` in place, starting from `defaultValue` when the prefix is absent (for tables
     /// of lists: `table.modify(p, default: []) { $0.append(x) }`).
     public mutating func modify(
-        _ prefix: IPPrefix, default defaultValue: @autoclosure () -> Value,
-        _ body: (inout Value) -> Void
+        _ prefix: IPPrefix, default defaultValue: @autoclosure () -> Value, _ body: (inout Value) -> Void
     ) {
         let i = node(for: prefix)
-        let wasEmpty = nodes[Int(i)].value == nil
-        var value = nodes[Int(i)].value ?? defaultValue()
-        nodes[Int(i)].value = nil  // keep the value uniquely referenced while `body` changes it
+        if !nodes[Int(i)].hasValue {
+            nodes[Int(i)].hasValue = true
+            values[Int(i)] = defaultValue()
+            adjustCounts(from: i, by: 1)
+        }
+        var value = values[Int(i)].take()!  // uniquely referenced while `body` changes it
         body(&value)
-        nodes[Int(i)].value = value
-        if wasEmpty { recount(from: i) }
+        values[Int(i)] = value
     }
 
     /// Removes `prefix`; returns its value, or nil when it was not present.
     @discardableResult
     public mutating func remove(_ prefix: IPPrefix) -> Value? {
         let v4 = prefix.address.isIPv4
-        guard let node = exactNode(prefix), let old = nodes[Int(node)].value else { return nil }
-        nodes[Int(node)].value = nil
+        guard let node = exactNode(prefix), nodes[Int(node)].hasValue else { return nil }
+        let old = values[Int(node)].take()
+        nodes[Int(node)].hasValue = false
+        adjustCounts(from: node, by: -1)
         let n = nodes[Int(node)]
-        if n.child0 != Self.none && n.child1 != Self.none {
-            recount(from: node)  // stays as a junction
-            return old
-        }
+        if n.child0 != Self.none && n.child1 != Self.none { return old }  // stays as a junction
         let only = n.child0 != Self.none ? n.child0 : n.child1
         let parent = n.parent
         replace(node, with: only, v4: v4)
         release(node)
         // A junction parent (no value) left with a single child is no longer needed.
-        if only == Self.none, parent != Self.none, nodes[Int(parent)].value == nil {
+        if only == Self.none, parent != Self.none, !nodes[Int(parent)].hasValue {
             let p = nodes[Int(parent)]
             let remaining = p.child0 != Self.none ? p.child0 : p.child1
-            let grandparent = p.parent
             replace(parent, with: remaining, v4: v4)
             release(parent)
-            recount(from: grandparent)
-        } else {
-            recount(from: parent)
         }
         return old
     }
@@ -240,7 +242,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
 
     /// The value of `prefix` exactly, if present.
     public func exact(_ prefix: IPPrefix) -> Value? {
-        exactNode(prefix).flatMap { nodes[Int($0)].value }
+        exactNode(prefix).flatMap { values[Int($0)] }
     }
 
     /// The value of the longest prefix containing `address`: the packet-path lookup.
@@ -257,16 +259,17 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
         let v4 = address.isIPv4
         let key = address.leftAligned
         let width: UInt8 = v4 ? 32 : 128
-        var best: (length: Int, value: Value)? = nil
+        var best = Self.none
         var node = root(v4: v4)
         while node != Self.none {
             let n = nodes[Int(node)]
             guard key & Self.mask(n.cidr) == n.key else { break }
-            if let v = n.value, Int(n.cidr) >= minLength { best = (Int(n.cidr), v) }
+            if n.hasValue && Int(n.cidr) >= minLength { best = node }
             if n.cidr == width { break }
             node = Self.bit(key, at: n.cidr) == 0 ? n.child0 : n.child1
         }
-        return best
+        guard best != Self.none, let value = values[Int(best)] else { return nil }
+        return (Int(nodes[Int(best)].cidr), value)
     }
 
     /// The prefixes containing `prefix` (itself included when present), shortest first.
@@ -279,7 +282,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
         while node != Self.none {
             let n = nodes[Int(node)]
             guard n.cidr <= cidr, key & Self.mask(n.cidr) == n.key else { break }
-            if let v = n.value { out.append((self.prefix(of: node, v4: v4), v)) }
+            if n.hasValue, let v = values[Int(node)] { out.append((self.prefix(of: node, v4: v4), v)) }
             if n.cidr == cidr { break }
             node = child(node, Self.bit(key, at: n.cidr))
         }
@@ -327,7 +330,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
         var stack: [Index] = [top]
         while let i = stack.popLast(), out.count < limit {
             let n = nodes[Int(i)]
-            if let v = n.value { out.append((prefix(of: i, v4: v4), v)) }
+            if n.hasValue, let v = values[Int(i)] { out.append((prefix(of: i, v4: v4), v)) }
             if n.child1 != Self.none { stack.append(n.child1) }
             if n.child0 != Self.none { stack.append(n.child0) }
         }

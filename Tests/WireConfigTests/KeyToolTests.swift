@@ -50,6 +50,47 @@ import WireTestSupport
         #expect(out.stderr == message)
     }
 
+    /// The same inputs through the real `wg pubkey`, live: the status, the empty stdout and the message after the
+    /// program's own prefix (`wg: `, `wiresmith pubkey: `) must agree.
+    @Test(
+        .enabled(if: wgPresent),
+        arguments: [
+            "", "abc\n", " " + TestKeys.a.base64, TestKeys.a.base64 + "\nextra",
+            String(TestKeys.a.base64.dropLast(2)) + "B=",
+            TestKeys.priv.base64 + " \n\t\0\n",
+        ])
+    func pubkeyAnswersAsWgPubkeyDoes(input: String) throws {
+        if let missing = Tools.missing(["wg"], needsRoot: false) {
+            Issue.record("WIRESMITH_REQUIRE_LAB=1 but wg cannot be compared: \(missing)")
+            return
+        }
+        let theirs = try TestTools.run(["wg", "pubkey"], input: Array(input.utf8))
+        let ours = try wiresmith(["pubkey"], input: input)
+        #expect(ours.status == theirs.status)
+        #expect(ours.stdout == theirs.stdoutText)
+        let message = { (text: String, prefix: String) in
+            text.hasPrefix(prefix) ? String(text.dropFirst(prefix.count)) : text
+        }
+        #expect(message(ours.stderr, "wiresmith pubkey: ") == message(theirs.stderrText, "wg: "))
+    }
+
+    /// Keys from the real `wg genkey`, live: each parses, is already clamped as ours are, and `wg pubkey` of it is
+    /// WireKey's public key.
+    @Test(.enabled(if: wgPresent)) func wgGenkeyKeysAreOurKeys() throws {
+        if let missing = Tools.missing(["wg"], needsRoot: false) {
+            Issue.record("WIRESMITH_REQUIRE_LAB=1 but wg cannot be compared: \(missing)")
+            return
+        }
+        for _ in 0..<10 {
+            let generated = try TestTools.run(["wg", "genkey"]).check().stdoutText
+            #expect(generated.utf8.count == 45 && generated.hasSuffix("=\n"))
+            let key = try #require(WireKey(base64: String(generated.dropLast())))
+            #expect(key == key.clamped)
+            let pub = try TestTools.run(["wg", "pubkey"], input: Array(generated.utf8)).check().stdoutText
+            #expect(pub == key.publicKey.base64 + "\n")
+        }
+    }
+
     @Test(.enabled(if: binaryBuilt)) func pubkeyAcceptsTrailingSpaceAndNul() throws {
         let out = try wiresmith(["pubkey"], input: TestKeys.priv.base64 + " \n\t\0\n")
         #expect(out.status == 0)

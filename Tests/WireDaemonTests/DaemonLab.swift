@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireTestSupport
 
 /// The output and status of a command.
 struct CommandResult {
@@ -8,54 +9,25 @@ struct CommandResult {
     var ok: Bool { status == 0 }
 }
 
-/// Runs `arguments` (looked up on PATH) with posix_spawn and waits for it with waitpid, at most `timeout` seconds.
-/// Output goes through a file, not a pipe: a daemon the command starts may keep its standard output open for its
-/// whole life.
+/// Runs `arguments` (looked up on PATH and the standard directories) through WireProcess, stdout and stderr
+/// together, at most `timeout` seconds (then its process group is killed and the status is 137). Output goes
+/// through a file, not a pipe: a daemon the command starts may keep its standard output open for its whole life.
 @discardableResult
 func run(
     _ arguments: [String], environment: [String: String] = [:], input: String? = nil, timeout: Double = 120
 ) -> CommandResult {
-    let outputPath = NSTemporaryDirectory() + "wsd-cmd-\(UUID().uuidString)"
-    let inputPath = outputPath + ".in"
-    defer {
-        unlink(outputPath)
-        unlink(inputPath)
+    do {
+        let output = try TestTools.run(
+            arguments, input: input.map { Array($0.utf8) }, environment: environment, mergesOutput: true,
+            timeout: .milliseconds(Int64(timeout * 1000)))
+        return CommandResult(status: output.status, output: output.stdoutText)
+    } catch .timedOut(_, _, let output) {
+        return CommandResult(status: 128 + SIGKILL, output: output.stdoutText)
+    } catch .notFound(let program, _) {
+        return CommandResult(status: 127, output: "\(program): command not found")
+    } catch {
+        return CommandResult(status: 127, output: "\(error)")
     }
-    FileManager.default.createFile(atPath: inputPath, contents: Data((input ?? "").utf8))
-    var env = ProcessInfo.processInfo.environment
-    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + (env["PATH"] ?? "")
-    for (k, v) in environment { env[k] = v }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let argv = (["/usr/bin/env"] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer {
-        for p in argv { free(p) }
-        for p in envp { free(p) }
-    }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
-    guard rc == 0 else { return CommandResult(status: 127, output: "posix_spawn failed: \(rc)") }
-    var status: Int32 = 0
-    let end = Date().addingTimeInterval(timeout)
-    while true {
-        let r = waitpid(pid, &status, WNOHANG)
-        if r == pid { break }
-        if r < 0 && errno != EINTR { break }
-        if Date() > end {
-            kill(pid, SIGKILL)
-            waitpid(pid, &status, 0)
-            break
-        }
-        usleep(10_000)
-    }
-    let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    let exited = status & 0x7f == 0
-    return CommandResult(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: output)
 }
 
 /// Whether interop labs can run here: root, the tools, and the built daemon. CI sets WIRESMITH_REQUIRE_LAB=1.
@@ -65,14 +37,7 @@ enum DaemonLabEnvironment {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     /// The wiresmithd built with the tests.
-    static var wiresmithd: String? {
-        if let b = ProcessInfo.processInfo.environment["WIRESMITHD_BIN"] { return b }
-        for config in ["debug", "release"] {
-            let p = packageRoot.appendingPathComponent(".build/\(config)/wiresmithd").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    static var wiresmithd: String? { TestTools.builtBinary("wiresmithd") }
 
     static let unavailable: String? = {
         if getuid() != 0 { return "not root" }

@@ -153,6 +153,12 @@ enum DoctorLabEnvironment {
         // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
         var cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
         #expect(cmp.0 == 0 && cmp.1 == [], "compare healthy: \(cmp.1)")
+        // bob no longer accepts alice's addresses from the hub: the relayed traffic is dropped at bob.
+        try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24")
+        cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
+        #expect(cmp.1 == ["bob/wg0 asymmetric-allowedips"], "compare asymmetric: \(cmp.1)")
+        try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24,10.0.0.0/24")
+
         let pskFile = "/tmp/doctor-psk-\(id)"
         try Self.sh(
             plan, "bob",

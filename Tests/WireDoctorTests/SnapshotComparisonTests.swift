@@ -85,6 +85,12 @@ import Testing
         #expect(Self.codes(hosts) == ["hub/wg0 forwarding-disabled"])
     }
 
+    @Test func bobNotAcceptingAliceFromTheHubIsAsymmetric() throws {
+        var hosts = try Self.network()
+        hosts[1].snapshot.wireguard[0].peers[0].allowedIPs = ["10.1.0.0/24"]
+        #expect(Self.codes(hosts) == ["bob/wg0 asymmetric-allowedips"])
+    }
+
     @Test func aReusedTunnelAddress() throws {
         var hosts = try Self.network()
         hosts[1].snapshot.links[0].addresses = ["10.0.0.2/32"]

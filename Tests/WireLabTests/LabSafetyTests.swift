@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WireAnalysis
 import WireConfig
+import WireTestSupport
 
 @testable import WireLab
 
@@ -37,21 +38,14 @@ import WireConfig
     }
 
     @Test func theCLIRefusesAnIDThatLeavesTheStateDirectory() throws {
-        guard let binary = LabEnvironment.binary else { return }
+        let binary = try #require(LabEnvironment.binary, "build the wiresmith executable first")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ws-harden-keep-\(UUID())").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for id in ["../../..\(dir)", ""] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = ["lab", "down", "--id", id]
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = Pipe()
-            try p.run()
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            #expect(p.terminationStatus == 2)
+            let p = try TestTools.run([binary, "lab", "down", "--id", id])
+            let message = p.stderrText
+            #expect(p.status == 2)
             #expect(message.contains("not a lab id"), "\(message)")
             #expect(FileManager.default.fileExists(atPath: dir))
         }

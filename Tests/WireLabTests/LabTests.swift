@@ -317,9 +317,10 @@ extension NamespaceLabs {
     @Suite struct LabAgreesWithTraceTests {
         static let examples: [String] = {
             let dir = LabEnvironment.packageRoot.appendingPathComponent("examples").path
+            // A network is a directory with WireGuard configs in it (examples/plan holds plan YAML, not a network).
             return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
-                var isDir: ObjCBool = false
-                return FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir) && isDir.boolValue
+                let files = FileManager.default.enumerator(atPath: "\(dir)/\(name)")?.allObjects as? [String] ?? []
+                return files.contains { $0.hasSuffix(".conf") }
             }.sorted()
         }()
 
