@@ -165,14 +165,30 @@ static socklen_t from_endpoint(const wsd_endpoint *e, struct sockaddr_storage *s
 
 #define WSD_CONTROL 64
 
-int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources,
-                   wsd_endpoint *locals) {
-    if (count > WSD_MAX_BATCH) count = WSD_MAX_BATCH;
+/// The arrays one recvmmsg/sendmmsg call needs, kept on the caller's stack: headers, one iovec and one address
+/// per datagram, and room for one IP_PKTINFO/IPV6_PKTINFO control message each.
+typedef struct {
     struct mmsghdr msgs[WSD_MAX_BATCH];
     struct iovec iovs[WSD_MAX_BATCH];
     struct sockaddr_storage addrs[WSD_MAX_BATCH];
     char control[WSD_MAX_BATCH][WSD_CONTROL] __attribute__((aligned(8)));
-    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)count);
+} wsd_batch;
+
+/// Clears the headers of the first `count` datagrams (at most WSD_MAX_BATCH) and returns how many to use.
+static int batch_start(wsd_batch *batch, int count) {
+    if (count > WSD_MAX_BATCH) count = WSD_MAX_BATCH;
+    memset(batch->msgs, 0, sizeof(struct mmsghdr) * (size_t)count);
+    return count;
+}
+
+int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources,
+                   wsd_endpoint *locals) {
+    wsd_batch batch;
+    count = batch_start(&batch, count);
+    struct mmsghdr *msgs = batch.msgs;
+    struct iovec *iovs = batch.iovs;
+    struct sockaddr_storage *addrs = batch.addrs;
+    char (*control)[WSD_CONTROL] = batch.control;
     for (int i = 0; i < count; i++) {
         iovs[i].iov_base = buffers + (size_t)i * stride;
         iovs[i].iov_len = stride;
@@ -211,41 +227,41 @@ int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *l
     return n;
 }
 
+/// Writes one control message (level, type, payload) at the start of `control`; returns the space it takes.
+static size_t put_control(char *control, int level, int type, const void *payload, size_t size) {
+    struct cmsghdr *c = (struct cmsghdr *)control;
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(size);
+    memcpy(CMSG_DATA(c), payload, size);
+    return CMSG_SPACE(size);
+}
+
 static size_t source_control(const wsd_endpoint *source, char *control) {
     if (source->family == 4) {
-        struct cmsghdr *c = (struct cmsghdr *)control;
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
         struct in_pktinfo info;
         memset(&info, 0, sizeof info);
         memcpy(&info.ipi_spec_dst, source->address, 4);
-        memcpy(CMSG_DATA(c), &info, sizeof info);
-        return CMSG_SPACE(sizeof(struct in_pktinfo));
+        return put_control(control, IPPROTO_IP, IP_PKTINFO, &info, sizeof info);
     }
     if (source->family == 6) {
-        struct cmsghdr *c = (struct cmsghdr *)control;
-        c->cmsg_level = IPPROTO_IPV6;
-        c->cmsg_type = IPV6_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
         struct in6_pktinfo info;
         memset(&info, 0, sizeof info);
         memcpy(&info.ipi6_addr, source->address, 16);
         info.ipi6_ifindex = source->port;
-        memcpy(CMSG_DATA(c), &info, sizeof info);
-        return CMSG_SPACE(sizeof(struct in6_pktinfo));
+        return put_control(control, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof info);
     }
     return 0;
 }
 
 int wsd_send_batch(int fd, const uint8_t *const *datagrams, const size_t *lengths, const wsd_endpoint *targets,
                    const wsd_endpoint *sources, int count) {
-    if (count > WSD_MAX_BATCH) count = WSD_MAX_BATCH;
-    struct mmsghdr msgs[WSD_MAX_BATCH];
-    struct iovec iovs[WSD_MAX_BATCH];
-    struct sockaddr_storage addrs[WSD_MAX_BATCH];
-    char control[WSD_MAX_BATCH][WSD_CONTROL] __attribute__((aligned(8)));
-    memset(msgs, 0, sizeof(struct mmsghdr) * (size_t)count);
+    wsd_batch batch;
+    count = batch_start(&batch, count);
+    struct mmsghdr *msgs = batch.msgs;
+    struct iovec *iovs = batch.iovs;
+    struct sockaddr_storage *addrs = batch.addrs;
+    char (*control)[WSD_CONTROL] = batch.control;
     for (int i = 0; i < count; i++) {
         iovs[i].iov_base = (void *)datagrams[i];
         iovs[i].iov_len = lengths[i];
