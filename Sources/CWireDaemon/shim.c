@@ -181,21 +181,24 @@ static int batch_start(wsd_batch *batch, int count) {
     return count;
 }
 
+/// Points datagram `i`'s header at one buffer of `length` bytes and at its own address slot.
+static void batch_slot(wsd_batch *batch, int i, void *base, size_t length) {
+    batch->iovs[i].iov_base = base;
+    batch->iovs[i].iov_len = length;
+    batch->msgs[i].msg_hdr.msg_iov = &batch->iovs[i];
+    batch->msgs[i].msg_hdr.msg_iovlen = 1;
+    batch->msgs[i].msg_hdr.msg_name = &batch->addrs[i];
+}
+
 int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *lengths, wsd_endpoint *sources,
                    wsd_endpoint *locals) {
     wsd_batch batch;
     count = batch_start(&batch, count);
     struct mmsghdr *msgs = batch.msgs;
-    struct iovec *iovs = batch.iovs;
-    struct sockaddr_storage *addrs = batch.addrs;
     char (*control)[WSD_CONTROL] = batch.control;
     for (int i = 0; i < count; i++) {
-        iovs[i].iov_base = buffers + (size_t)i * stride;
-        iovs[i].iov_len = stride;
-        msgs[i].msg_hdr.msg_iov = &iovs[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
-        msgs[i].msg_hdr.msg_name = &addrs[i];
-        msgs[i].msg_hdr.msg_namelen = sizeof addrs[i];
+        batch_slot(&batch, i, buffers + (size_t)i * stride, stride);
+        msgs[i].msg_hdr.msg_namelen = sizeof batch.addrs[i];
         msgs[i].msg_hdr.msg_control = control[i];
         msgs[i].msg_hdr.msg_controllen = WSD_CONTROL;
     }
@@ -206,7 +209,7 @@ int wsd_recv_batch(int fd, uint8_t *buffers, size_t stride, int count, size_t *l
     if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
     for (int i = 0; i < n; i++) {
         lengths[i] = msgs[i].msg_len;
-        to_endpoint(&addrs[i], &sources[i]);
+        to_endpoint(&batch.addrs[i], &sources[i]);
         memset(&locals[i], 0, sizeof locals[i]);
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
             if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
@@ -259,16 +262,10 @@ int wsd_send_batch(int fd, const uint8_t *const *datagrams, const size_t *length
     wsd_batch batch;
     count = batch_start(&batch, count);
     struct mmsghdr *msgs = batch.msgs;
-    struct iovec *iovs = batch.iovs;
-    struct sockaddr_storage *addrs = batch.addrs;
     char (*control)[WSD_CONTROL] = batch.control;
     for (int i = 0; i < count; i++) {
-        iovs[i].iov_base = (void *)datagrams[i];
-        iovs[i].iov_len = lengths[i];
-        msgs[i].msg_hdr.msg_iov = &iovs[i];
-        msgs[i].msg_hdr.msg_iovlen = 1;
-        msgs[i].msg_hdr.msg_name = &addrs[i];
-        msgs[i].msg_hdr.msg_namelen = from_endpoint(&targets[i], &addrs[i]);
+        batch_slot(&batch, i, (void *)datagrams[i], lengths[i]);
+        msgs[i].msg_hdr.msg_namelen = from_endpoint(&targets[i], &batch.addrs[i]);
         memset(control[i], 0, WSD_CONTROL);
         size_t length = sources ? source_control(&sources[i], control[i]) : 0;
         if (length) {
