@@ -1,5 +1,9 @@
 import Crypto
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 import WireCrypto
 
 /// A 32-byte Curve25519 key or preshared key, as WireGuard carries them.
