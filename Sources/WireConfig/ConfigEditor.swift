@@ -1,3 +1,5 @@
+import WireNet
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -9,7 +11,6 @@
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import WireNet
 
 /// Makes small, targeted edits to a config file's text, keeping every comment, blank line and the order of
 /// settings, so an operator's file stays theirs after a fix (the way `wg-quick save` does not).

@@ -1,10 +1,11 @@
 import Crypto
+import WireCrypto
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import WireCrypto
 
 /// A 32-byte Curve25519 key or preshared key, as WireGuard carries them.
 ///
