@@ -1,23 +1,24 @@
-/// A minimal PNG writer for 8-bit greyscale images: signature, IHDR, one IDAT holding a zlib stream of stored
-/// (uncompressed) deflate blocks, IEND.
+/// A minimal PNG writer for black-and-white images: signature, IHDR, one IDAT holding a zlib stream of stored
+/// (uncompressed) deflate blocks, IEND. One bit a pixel keeps the file small without compressing.
 ///
 /// PNG specification (W3C, second edition): 5.2 (signature), 5.3 (chunk layout: length, type, data, CRC over type
-/// and data), 11.2.2 (IHDR: colour type 0, bit depth 8), 7.2 and 9.2 (each scanline led by its filter type, 0 here);
+/// and data), 11.2.2 (IHDR: colour type 0, bit depth 1), 7.2 (pixels packed most significant bit first, each
+/// scanline padded to a byte) and 9.2 (each scanline led by its filter type, 0 here);
 /// RFC 1950 (zlib header 0x78 0x01, Adler-32 trailer) and RFC 1951, 3.2.4 (stored blocks: BFINAL, BTYPE 00, LEN,
 /// NLEN, at most 65535 bytes each).
 public enum PNGEncoder {
-    /// The PNG file of a `width` x `height` greyscale image, `pixels` row by row (0 black, 255 white).
-    public static func greyscale(width: Int, height: Int, pixels: [UInt8]) -> [UInt8] {
-        precondition(pixels.count == width * height, "PNGEncoder: \(pixels.count) pixels for \(width)x\(height)")
-        var raw: [UInt8] = []
-        raw.reserveCapacity((width + 1) * height)
-        for row in 0..<height {
-            raw.append(0)
-            raw += pixels[row * width..<(row + 1) * width]
+    /// The PNG file of a `width` x `height` image, `white` row by row (true white, false black).
+    public static func bilevel(width: Int, height: Int, white: [Bool]) -> [UInt8] {
+        precondition(white.count == width * height, "PNGEncoder: \(white.count) pixels for \(width)x\(height)")
+        let rowBytes = (width + 7) / 8
+        var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
+        for y in 0..<height {
+            let start = y * (rowBytes + 1) + 1
+            for x in 0..<width where white[y * width + x] { raw[start + x / 8] |= 0x80 >> UInt8(x % 8) }
         }
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         var header = bigEndian(UInt32(width)) + bigEndian(UInt32(height))
-        header += [8, 0, 0, 0, 0]
+        header += [1, 0, 0, 0, 0]
         out += chunk("IHDR", header)
         out += chunk("IDAT", zlibStored(raw))
         out += chunk("IEND", [])

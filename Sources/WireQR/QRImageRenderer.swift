@@ -4,15 +4,15 @@ public enum QRImageRenderer {
     /// The PNG file's bytes.
     public static func png(_ code: QRCode, scale: Int = 8, quietZone: Int = 4) -> [UInt8] {
         let side = (code.size + 2 * quietZone) * scale
-        var pixels = [UInt8](repeating: 255, count: side * side)
+        var white = [Bool](repeating: true, count: side * side)
         for y in 0..<code.size {
             for x in 0..<code.size where code[x, y] {
                 for py in 0..<scale {
                     let row = ((y + quietZone) * scale + py) * side + (x + quietZone) * scale
-                    for px in 0..<scale { pixels[row + px] = 0 }
+                    for px in 0..<scale { white[row + px] = false }
                 }
             }
         }
-        return PNGEncoder.greyscale(width: side, height: side, pixels: pixels)
+        return PNGEncoder.bilevel(width: side, height: side, white: white)
     }
 }

@@ -61,7 +61,8 @@ struct QROracleTests {
             }
         }
         print(
-            "QR: \(compared) symbols compared with qrencode's; our own mask choice equals qrencode's in \(agreed) of \(total)"
+            "QR: \(compared) symbols identical to qrencode's; our own mask choice equals qrencode's in "
+                + "\(agreed) of \(total)"
         )
     }
 
