@@ -52,6 +52,9 @@ public struct Doctor: Sendable {
             for p in wg.peers where peer == nil || Doctor.peer(p, matches: peer!) {
                 peerMatched = true
                 steps.append(handshakeStep(wg, p))
+                if let sample = snapshot.traffic, let t = sample.peer(wg.name, p.publicKey) {
+                    steps.append(trafficStep(wg, p, t, captureError: sample.captureError))
+                }
             }
         }
         if let peer, !peerMatched { throw .noSuchPeer(peer) }

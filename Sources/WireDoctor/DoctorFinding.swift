@@ -57,6 +57,14 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let listenSocketMissing = DoctorCode(rawValue: "listen-socket-missing")
     /// An AllowedIP with no route into the interface.
     public static let allowedIPNotRouted = DoctorCode(rawValue: "allowedip-not-routed")
+    /// A session is up but during the sampling window the counters moved one way only.
+    public static let trafficOneWay = DoctorCode(rawValue: "traffic-one-way")
+    /// A ping through the tunnel got no answer, although packets came back (or never entered the tunnel).
+    public static let probeUnanswered = DoctorCode(rawValue: "probe-unanswered")
+    /// Captured: datagrams leave for the peer's address, none arrive from it.
+    public static let nothingArrives = DoctorCode(rawValue: "nothing-arrives")
+    /// Captured: datagrams arrive from the peer's address, none go back.
+    public static let replyNotSent = DoctorCode(rawValue: "reply-not-sent")
 }
 
 /// What doctor saw: the command or file read, and the value that matters.
