@@ -39,7 +39,8 @@ extension Doctor {
                         cause: "\(probe.address) answers this host but not \(probe.source), although a source NAT"
                             + " rule covers \(probe.link): something else drops it (its firewall, the FORWARD chain)",
                         fix:
-                            "check \(probe.address)'s firewall and this host's nat table counters (iptables -t nat -L -v)"
+                            "check \(probe.address)'s firewall and this host's nat table counters"
+                            + " (iptables -t nat -L -v)"
                     ))
             } else if !all.isEmpty {
                 evidence += all.map(\.evidence)
