@@ -108,8 +108,8 @@ import Testing
         let decoded = ConfigLine(Substring(String(decoding: bytes, as: UTF8.self)), number: 1)
         #expect(Self.view(line) == Self.view(decoded))
         let parsed = ConfigParser().parse(
-            "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\nAddress = 10.0.0.1/24 # caf\u{FFFD}\u{FFFD}\n",
-            file: "t.conf")
+            "[Interface]\nPrivateKey = yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=\n"
+                + "Address = 10.0.0.1/24 # caf\u{FFFD}\u{FFFD}\n", file: "t.conf")
         #expect(parsed.isValid)
     }
 }
