@@ -33,13 +33,16 @@ public struct HostSnapshot: Codable, Sendable, Equatable {
     public var udpSockets: [UDPSocket]
     /// Sources that could not be read, by command or file, and why.
     public var errors: [String: String]
+    /// What moved during a sampling window (`--sample`, `--probe`, `--capture`); absent without one. Added after
+    /// `wiresmith-snapshot/1` was released: optional, so older snapshots still decode.
+    public var traffic: TrafficSample?
 
     /// A snapshot.
     public init(
         hostname: String, takenAt: Int, wireguard: [WireGuardState] = [], links: [LinkState] = [],
         routes: [RouteState] = [], rules: [[String: String]] = [], sysctl: [String: String] = [:],
         nftRuleset: String? = nil, iptables: String? = nil, ip6tables: String? = nil, udpSockets: [UDPSocket] = [],
-        errors: [String: String] = [:]
+        errors: [String: String] = [:], traffic: TrafficSample? = nil
     ) {
         self.hostname = hostname
         self.takenAt = takenAt
@@ -53,6 +56,7 @@ public struct HostSnapshot: Codable, Sendable, Equatable {
         self.ip6tables = ip6tables
         self.udpSockets = udpSockets
         self.errors = errors
+        self.traffic = traffic
     }
 
     /// The link named `name`.
