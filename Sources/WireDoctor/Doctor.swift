@@ -49,6 +49,9 @@ public struct Doctor: Sendable {
             steps.append(firewallStep(wg))
             steps.append(routesStep(wg))
             steps.append(forwardingStep(wg))
+            if let probes = snapshot.traffic?.lanProbes?.filter({ $0.interface == wg.name }), !probes.isEmpty {
+                steps.append(lanStep(wg, probes))
+            }
             for p in wg.peers where peer == nil || Doctor.peer(p, matches: peer!) {
                 peerMatched = true
                 steps.append(handshakeStep(wg, p))

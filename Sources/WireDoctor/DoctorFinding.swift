@@ -25,8 +25,11 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let forwardingDisabled = DoctorCode(.forwardingDisabled)
     /// A relay whose FORWARD chain drops what it relays (one direction is enough).
     public static let forwardBlocked = DoctorCode(.forwardBlocked)
-    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison only).
+    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison), or a LAN
+    /// behind the host whose machine answers the host but not its tunnel address (`--probe-to` a LAN machine).
     public static let masqueradeMissing = DoctorCode(.masqueradeMissing)
+    /// Source NAT on another interface than the one the traffic leaves by (a LAN behind the host, probed).
+    public static let masqueradeWrongInterface = DoctorCode(.masqueradeWrongInterface)
     /// Relayed traffic the far end does not accept from the relay (comparison only).
     public static let asymmetricAllowedIPs = DoctorCode(.asymmetricAllowedIPs)
     /// Strict rp_filter on a link whose peers' addresses are not routed back out of it.

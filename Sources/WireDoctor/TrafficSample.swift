@@ -11,13 +11,20 @@ public struct TrafficSample: Codable, Sendable, Equatable {
     public var captureError: String?
     /// One entry per peer of every interface collected.
     public var peers: [PeerTraffic]
+    /// Pings to machines on a LAN behind this host (`--probe-to` an address on a non-WireGuard link); absent when
+    /// none was asked for.
+    public var lanProbes: [LANProbe]?
 
     /// A sample.
-    public init(seconds: Double, captured: Bool = false, captureError: String? = nil, peers: [PeerTraffic] = []) {
+    public init(
+        seconds: Double, captured: Bool = false, captureError: String? = nil, peers: [PeerTraffic] = [],
+        lanProbes: [LANProbe]? = nil
+    ) {
         self.seconds = seconds
         self.captured = captured
         self.captureError = captureError
         self.peers = peers
+        self.lanProbes = lanProbes
     }
 
     /// The entry for `peer` of `interface`.
@@ -91,5 +98,36 @@ public struct ProbeResult: Codable, Sendable, Equatable {
         self.sent = sent
         self.received = received
         self.error = error
+    }
+}
+
+/// A machine on a LAN behind this host, pinged twice: from this host's address on that LAN, and from a WireGuard
+/// interface's address, as a peer's packet relayed there would be seen. Answering the first and not the second
+/// means the machine has no route back to the tunnel: MASQUERADE out of the LAN link, or a route on it, is missing.
+public struct LANProbe: Codable, Sendable, Equatable {
+    /// The LAN link (`eth1`).
+    public var link: String
+    /// The machine pinged.
+    public var address: String
+    /// The ping from this host's own address on the LAN.
+    public var direct: ProbeResult
+    /// The WireGuard interface whose address was the source of the second ping.
+    public var interface: String
+    /// That source address.
+    public var source: String
+    /// The ping from `source`.
+    public var fromTunnel: ProbeResult
+
+    /// A LAN probe.
+    public init(
+        link: String, address: String, direct: ProbeResult, interface: String, source: String,
+        fromTunnel: ProbeResult
+    ) {
+        self.link = link
+        self.address = address
+        self.direct = direct
+        self.interface = interface
+        self.source = source
+        self.fromTunnel = fromTunnel
     }
 }

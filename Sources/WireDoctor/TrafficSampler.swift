@@ -48,10 +48,38 @@ public struct TrafficSampler: Sendable {
         self.capture = capture
     }
 
+    /// The LAN machines among `probeTargets` (an address on a non-WireGuard link of this host): for each, the link,
+    /// and the WireGuard interfaces with an address of the same family to send the second ping from.
+    public func lanTargets(_ snapshot: HostSnapshot) -> [(link: String, address: String, sources: [(String, String)])] {
+        let wgNames = Set(snapshot.wireguard.map(\.name))
+        var out: [(link: String, address: String, sources: [(String, String)])] = []
+        for target in probeTargets {
+            guard let address = IPAddress(target) else { continue }
+            let link = snapshot.links.first { l in
+                !wgNames.contains(l.name)
+                    && l.addresses.contains {
+                        IPPrefix($0).map { $0.contains(address) && $0.address != address } ?? false
+                    }
+            }
+            guard let link else { continue }
+            let sources = snapshot.wireguard.compactMap { wg -> (String, String)? in
+                let own = snapshot.link(wg.name)?.addresses.compactMap { IPPrefix($0)?.address }
+                    .first { a in
+                        a.isIPv6 == address.isIPv6
+                            && !(a.isIPv6 && Doctor.linkLocal(IPPrefix(address: a, length: 128) ?? IPPrefix("::/0")!))
+                    }
+                return own.map { (wg.name, $0.description) }
+            }
+            out.append((link.name, target, sources))
+        }
+        return out
+    }
+
     /// The address to ping for each peer (`interface` + key), following `probe` and `probeTargets`.
     public func targets(_ snapshot: HostSnapshot) throws(SampleError) -> [(String, String, String)] {
         var out: [(String, String, String)] = []
-        for target in probeTargets {
+        let lan = Set(lanTargets(snapshot).map(\.address))
+        for target in probeTargets where !lan.contains(target) {
             guard let address = IPAddress(target) else { throw .noPeerFor(target) }
             var best: (String, String, Int)?
             for wg in snapshot.wireguard {
@@ -94,19 +122,41 @@ public struct TrafficSampler: Sendable {
         }
         let before = (try? dump()) ?? snapshot.wireguard
         var results: [String: ProbeResult] = [:]
-        if !pings.isEmpty {
+        let lans = lanTargets(snapshot)
+        var lanProbes: [LANProbe]?
+        if !pings.isEmpty || !lans.isEmpty {
             for (wg, key, address) in pings { progress("probing \(address) through \(wg) (peer \(key.prefix(8))…)") }
-            let commands = pings.map { _, _, address in
-                Command(
-                    ["ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "5", address], searchPath: searchPath,
-                    timeout: .seconds(30))
+            // Every ping at once: the peers' first, then per LAN machine one from this host and one per tunnel.
+            var jobs: [(source: String?, address: String)] = pings.map { (nil, $0.2) }
+            for lan in lans {
+                progress("probing \(lan.address) on \(lan.link), from this host and from each tunnel address")
+                jobs.append((nil, lan.address))
+                jobs += lan.sources.map { ($0.1, lan.address) }
             }
-            for (i, r) in Command.runAll(commands).enumerated() {
-                let (wg, key, address) = pings[i]
+            let outcomes = Command.runAll(
+                jobs.map { source, address in
+                    Command(
+                        ["ping", "-n", "-q", "-c", "3", "-i", "0.2", "-W", "5"] + (source.map { ["-I", $0] } ?? [])
+                            + [address], searchPath: searchPath, timeout: .seconds(30))
+                }
+            ).enumerated().map { i, r -> ProbeResult in
                 switch r {
-                case .success(let out): results["\(wg) \(key)"] = Self.pingResult(address, out.stdoutText)
-                case .failure(let e):
-                    results["\(wg) \(key)"] = ProbeResult(address: address, sent: 0, received: 0, error: "\(e)")
+                case .success(let out): return Self.pingResult(jobs[i].address, out.stdoutText)
+                case .failure(let e): return ProbeResult(address: jobs[i].address, sent: 0, received: 0, error: "\(e)")
+                }
+            }
+            for (i, (wg, key, _)) in pings.enumerated() { results["\(wg) \(key)"] = outcomes[i] }
+            var at = pings.count
+            if !lans.isEmpty { lanProbes = [] }
+            for lan in lans {
+                let direct = outcomes[at]
+                at += 1
+                for (wg, source) in lan.sources {
+                    lanProbes!.append(
+                        LANProbe(
+                            link: lan.link, address: lan.address, direct: direct, interface: wg, source: source,
+                            fromTunnel: outcomes[at]))
+                    at += 1
                 }
             }
         }
@@ -149,7 +199,8 @@ public struct TrafficSampler: Sendable {
             }
         }
         return TrafficSample(
-            seconds: (seconds * 10).rounded() / 10, captured: counts != nil, captureError: captureError, peers: peers)
+            seconds: (seconds * 10).rounded() / 10, captured: counts != nil, captureError: captureError, peers: peers,
+            lanProbes: lanProbes)
     }
 
     /// The address of an Endpoint (`IP:PORT`, `[IPv6]:PORT`) in the form `PacketCapture` keys it by.
