@@ -37,6 +37,13 @@ struct DoctorCommand: ParsableCommand {
     var compare: String?
 
     @Option(
+        name: .customLong("config-dir"),
+        help: ArgumentHelp(
+            "Where the wg-quick configs (IFACE.conf) are: DNS = without resolvconf, forwarding kept at boot.",
+            valueName: "dir"))
+    var configDirectory = "/etc/wireguard"
+
+    @Option(
         help: ArgumentHelp(
             "Sample the transfer counters over this many seconds: counters moving one way only, sent but never a"
                 + " handshake.", valueName: "seconds"))
@@ -80,7 +87,7 @@ struct DoctorCommand: ParsableCommand {
             if let from {
                 snap = try HostSnapshot.decode(try Data(contentsOf: URL(fileURLWithPath: from)))
             } else {
-                snap = try Collector().collect()
+                snap = try Collector(configDirectory: configDirectory).collect()
             }
             if sample != nil || probe || !probeTo.isEmpty || capture {
                 let sampler = TrafficSampler(
