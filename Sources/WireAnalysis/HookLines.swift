@@ -9,6 +9,9 @@ public enum HookLines {
     /// The hook keys this scanner records.
     public static let keys: [ConfigKey] = [.preUp, .postUp, .preDown, .postDown]
 
+    /// `preu`, `pred` and `post`, each as one big-endian word.
+    private static let hookHeads: [UInt32] = ["preu", "pred", "post"].map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
+
     /// The 1-based line of each hook entry, per key, in file order.
     public static func scan(_ text: String) -> [ConfigKey: [Int]] {
         var result: [ConfigKey: [Int]] = [:]
@@ -20,9 +23,12 @@ public enum HookLines {
             number += 1
             guard let start = raw.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
             if raw[start] != UInt8(ascii: "[") {
-                // PreUp, PreDown, PostUp, PostDown: `preu`, `pred` or `post`, in any case.
-                let head = raw[start...].prefix(4).map { $0 | 0x20 }
-                guard head == Array("preu".utf8) || head == Array("pred".utf8) || head == Array("post".utf8) else {
+                // PreUp, PreDown, PostUp, PostDown: `preu`, `pred` or `post`, in any case (compared as one
+                // lowercased 32-bit word, so the lines skipped here cost no allocation).
+                guard raw.distance(from: start, to: raw.endIndex) >= 4 else { continue }
+                var head: UInt32 = 0
+                for i in 0..<4 { head = head << 8 | UInt32(raw[raw.index(start, offsetBy: i)] | 0x20) }
+                guard Self.hookHeads.contains(head) else {
                     continue
                 }
             }

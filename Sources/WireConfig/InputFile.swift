@@ -87,18 +87,29 @@ public enum InputFile {
     }
 
     private static func readAll(_ fd: Int32, path: String, limit: Int) throws(ReadError) -> [UInt8] {
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // A regular file says its size: read it into a buffer of that size (plus one byte, to see a file that grew
+        // past it) with no scratch chunk to zero and copy - a 10,000-host network is 10,000 small files. Standard
+        // input, or a file still growing, goes on in 64 KiB steps; the limit holds either way.
+        var st = stat()
+        let hint = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
+        var out = [UInt8](repeating: 0, count: min(hint > 0 ? hint + 1 : 4096, limit + 1))
+        var count = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count == out.count {
+                if count > limit { throw .tooLarge(path: path, limit: limit) }
+                out.append(contentsOf: repeatElement(0, count: min(64 * 1024, limit + 1 - count)))
+            }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw failure(path, errno)
             }
-            if n == 0 { return out }
-            if out.count + n > limit { throw .tooLarge(path: path, limit: limit) }
-            out.append(contentsOf: chunk[..<n])
+            if n == 0 { break }
+            count += n
         }
+        if count > limit { throw .tooLarge(path: path, limit: limit) }
+        out.removeSubrange(count...)
+        return out
     }
 
     private static func failure(_ path: String, _ code: Int32) -> ReadError {
