@@ -13,8 +13,16 @@ struct RotateCommand: ParsableCommand {
         abstract: "Give hosts new keys, update every config that names them, and print a live rollout order.",
         discussion: """
             Only PrivateKey lines of the hosts' interfaces and PublicKey lines naming their old keys change. The \
-            rollout lists spokes first and hubs last, each step a `wg set` (or `wg syncconf`) that applies it \
-            without restarting an interface. Exit status: 0 rotated, 2 unusable input.
+            rollout lists spokes first and hubs last, each step a `wg set` that applies it without restarting an \
+            interface: every peer learns the new key (no AllowedIPs, no keepalive yet), the host switches its \
+            private key, each peer waits to see the host's handshake under the new key, then moves its AllowedIPs \
+            and keepalive to the new key and drops the old one. Measured in a lab, an intended pair then loses at \
+            most a probe or two (20 ms apart) per step; skipping the wait can cost a peer 5 s (docs/plan.md).
+
+            Example:
+              wiresmith rotate net hub alice     (new keys for hub and alice; the rollout is printed)
+
+            Exit status: 0 rotated, 2 unusable input.
             """
     )
 

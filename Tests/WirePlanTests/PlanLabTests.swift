@@ -154,7 +154,7 @@ let planLabCanRun: Bool = {
         }
         #expect(pairs.count >= 5, "\(pairs)")
         let rotation = try Rotation(network: network, hosts: ["hub", "alice", "guest1"])
-        let order = rotation.changes.sorted { ($0.peers.count, $0.interface) < ($1.peers.count, $1.interface) }
+        let order = rotation.ordered
         #expect(order.last?.interface.host == "hub")
         var report: [String] = []
         for c in order {
@@ -163,11 +163,9 @@ let planLabCanRun: Bool = {
             // Half a second of answers before the step begins, so that a gap seen is the step's (not an assertion:
             // a probe that starts late only measures less).
             Thread.sleep(forTimeInterval: 0.5)
-            for p in c.peers {
-                var cmd = ["wg", "set", p.id.interface, "peer", c.newPublic.base64]
-                if let e = p.endpoint { cmd += ["endpoint", e] }
-                if let k = p.keepalive { cmd += ["persistent-keepalive", String(k)] }
-                #expect(try Lab.run(plan, node: p.id.host, command: cmd).succeeded)
+            // The rollout's own commands: step 1 on every peer, step 2 on the host, step 3 on every peer.
+            for (host, command) in c.learnCommands() {
+                #expect(try Lab.run(plan, node: host, command: command).succeeded, "\(command)")
             }
             let keyFile = base + "/\(me.host)-\(me.interface).key"
             _ = FileManager.default.createFile(
@@ -176,13 +174,18 @@ let planLabCanRun: Bool = {
             #expect(
                 try Lab.run(plan, node: me.host, command: ["wg", "set", me.interface, "private-key", keyFile]).succeeded
             )
-            for p in c.peers {
-                let cmd = [
-                    "wg", "set", p.id.interface, "peer", c.newPublic.base64, "allowed-ips",
-                    p.allowed.joined(separator: ","), "peer", c.oldPublic.base64, "remove",
-                ]
-                #expect(try Lab.run(plan, node: p.id.host, command: cmd).succeeded)
+            // Each peer waits for the host's handshake under the new key (the probes are traffic, so it comes), at
+            // most 50 looks; the count is printed, not asserted.
+            var looks: [Int] = []
+            for (host, command) in c.handshakeChecks() {
+                var n = 1
+                while n < 50, !c.handshakeDone(try Lab.run(plan, node: host, command: command).output) { n += 1 }
+                looks.append(n)
             }
+            for (host, command) in c.moveCommands() {
+                #expect(try Lab.run(plan, node: host, command: command).succeeded, "\(command)")
+            }
+            report.append("\(me): handshake seen by each peer after \(looks) look(s)")
             let stepEnd = Date().timeIntervalSince1970
             try checkAll("\(me)")
             for probe in probes {

@@ -28,6 +28,14 @@ import WirePlan
         let hubStep = try #require(steps.firstIndex { $0.hasPrefix("# hub/") })
         let aliceStep = try #require(steps.firstIndex { $0.hasPrefix("# alice/") })
         #expect(aliceStep < hubStep)
+        // Keepalive is turned on only when the AllowedIPs move (step 3), never when a peer first learns the new key:
+        // it would send an initiation to a key the host does not hold yet, and the retry comes 5 s later.
+        for c in rotation.changes {
+            #expect(c.learnCommands().allSatisfy { !$0.command.contains("persistent-keepalive") })
+            let kept = zip(c.peers, c.moveCommands()).filter { $0.0.keepalive != nil }
+            #expect(kept.allSatisfy { $0.1.command.contains("persistent-keepalive") })
+        }
+        #expect(rotation.changes.contains { c in c.peers.contains { $0.keepalive != nil } })
         // No private key anywhere in the rollout.
         let privates = [("hub", "wg0"), ("alice", "wg0")].compactMap {
             after.host($0.0)?.interface($0.1)?.config.interface.privateKey?.base64
