@@ -101,7 +101,7 @@ struct DoctorCommand: ParsableCommand {
             if sample != nil || probe || !probeTo.isEmpty || capture {
                 let sampler = TrafficSampler(
                     seconds: sample ?? 3, probe: probe, probeTargets: probeTo, capture: capture)
-                snap.traffic = try sampler.sample(snap) { line in
+                snap.traffic = try sampler.sample(snap, interface: interface, peer: peer) { line in
                     FileHandle.standardError.write(Data("doctor: \(line)\n".utf8))
                 }
             }
