@@ -47,8 +47,8 @@ public struct ConfigParser: Sendable {
 
     /// Parses `text`, naming `file` in every diagnostic. Never throws: errors are in the result.
     ///
-    /// Past a limit of `InputLimits` (bytes, lines, peers, entries on a line) the parse stops with an error at the
-    /// place the limit was crossed; below them it runs in time linear in the size of the text.
+    /// Past a limit of `InputLimits` (bytes, lines, peers, entries on a line or in the file) the parse stops with an
+    /// error at the place the limit was crossed; below them it runs in time linear in the size of the text.
     public func parse(_ text: String, file: String) -> Result {
         var state = ParseState(file: file, dialect: dialect)
         var text = text
@@ -139,6 +139,8 @@ struct ParseState {
     var addressSet: Set<IPPrefix> = []
     /// `[Peer]` headers seen, against `InputLimits.configPeers`.
     var peerSections = 0
+    /// AllowedIPs, Address and DNS entries seen, against `InputLimits.configEntries`.
+    var entries = 0
     /// Set when a limit is crossed: the rest of the file is not read.
     var stopped = false
 

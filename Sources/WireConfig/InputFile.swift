@@ -62,12 +62,12 @@ public enum InputFile {
         // Checked again on the open descriptor: the path may have been swapped since `stat`.
         guard fstat(fd, &st) == 0 else { throw failure(path, errno) }
         if let kind = irregularKind(st.st_mode) { throw .notRegular(path: path, kind: kind) }
-        return try readAll(fd, path: path, limit: limit)
+        return try readAll(fd, path: path, limit: limit, size: Int(st.st_size))
     }
 
     /// Standard input's bytes, at most `limit` of them (`-` on a command line); any kind of input is read.
     public static func readStandardInput(limit: Int) throws(ReadError) -> [UInt8] {
-        try readAll(0, path: "standard input", limit: limit)
+        try readAll(0, path: "standard input", limit: limit, size: 0)
     }
 
     /// The bytes as text, as wg-quick's bash sees them: invalid UTF-8 becomes U+FFFD, a byte-order mark stays.
@@ -86,13 +86,12 @@ public enum InputFile {
         }
     }
 
-    private static func readAll(_ fd: Int32, path: String, limit: Int) throws(ReadError) -> [UInt8] {
-        // A regular file says its size: read it into a buffer of that size (plus one byte, to see a file that grew
-        // past it) with no scratch chunk to zero and copy - a 10,000-host network is 10,000 small files. Standard
-        // input, or a file still growing, goes on in 64 KiB steps; the limit holds either way.
-        var st = stat()
-        let hint = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : 0
-        var out = [UInt8](repeating: 0, count: min(hint > 0 ? hint + 1 : 4096, limit + 1))
+    /// Reads `fd` to its end. `size` is what `fstat` said of a regular file (0 when unknown): the bytes go into a
+    /// buffer of that size plus one (to see a file that grew past it), with no scratch chunk to zero and copy - a
+    /// 10,000-host network is 10,000 small files. Standard input, or a file still growing, goes on in 64 KiB
+    /// steps; the limit holds either way.
+    private static func readAll(_ fd: Int32, path: String, limit: Int, size: Int) throws(ReadError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: min(size > 0 ? size + 1 : 4096, limit + 1))
         var count = 0
         while true {
             if count == out.count {
