@@ -141,7 +141,7 @@ public final class InterfaceState {
         return true
     }
 
-    /// Removes a peer, its sessions and its routes (its keypairs' contexts are wiped as they are released).
+    /// Removes a peer, its sessions and its routes (its session keys and handshake state are zeroed).
     public func removePeer(_ publicKey: WireKey) {
         guard let record = records.removeValue(forKey: publicKey) else { return }
         keyByIndex[record.index] = nil
@@ -223,10 +223,12 @@ public final class InterfaceState {
     /// Rebuilds the protocol device from the records (new private key, or the interface went down): sessions are
     /// dropped, endpoints learned so far are kept.
     func rebuildDevice() {
-        if let old = device {
+        if var old = device {
             for (index, tunnel) in old.tunnels {
                 if let key = keyByIndex[index], let endpoint = tunnel.endpoint { records[key]?.endpoint = endpoint }
             }
+            device = nil
+            old.wipeSecrets()  // every session of the old device is dropped: zero its keys now
         }
         guard let key = privateKey, let identity = try? HandshakeIdentity(privateKey: key.bytes) else {
             device = nil
