@@ -7,10 +7,10 @@
 ///
 /// Swift arrays are values: their buffers are copied on write and freed without being cleared, so a key held in
 /// `[UInt8]` leaves copies in freed memory. Handshake state is kept here instead, and the owner wipes it at the
-/// events wireguard-go clears it at (device/noise-protocol.go `Handshake.Clear`, `setZero` after `BeginSymmetricSession`):
-/// when a handshake completes, is replaced, expires, or its peer is removed. A value type that holds a
-/// `SecretBytes` copies it before writing when it is shared (`isKnownUniquelyReferenced`), so value semantics hold.
-/// Zeroing uses OPENSSL_cleanse, which the compiler may not drop as a dead store.
+/// events wireguard-go clears it at (device/noise-protocol.go `Handshake.Clear`, `setZero` after
+/// `BeginSymmetricSession`): when a handshake completes, is replaced, expires, or its peer is removed. A value type
+/// that holds a `SecretBytes` copies it before writing when it is shared (`isKnownUniquelyReferenced`), so value
+/// semantics hold. Zeroing uses OPENSSL_cleanse, which the compiler may not drop as a dead store.
 public final class SecretBytes: @unchecked Sendable, CustomStringConvertible, CustomReflectable {
     // Written only by its single owner (value types copy before writing when shared).
     private let storage: UnsafeMutableRawBufferPointer
