@@ -92,12 +92,18 @@ public final class InterfaceState {
     }
 
     /// Sets the TUN device's MTU (from netlink); later packets are padded within it.
-    public func setMTU(_ mtu: Int) {
+    /// Above 65,503 (65,535 less the 32 bytes of a transport message) it is capped, as wireguard-go caps it
+    /// (`MaxContentSize`, device/device.go's event reader), so padding never makes a message longer than that.
+    public func setMTU(_ newMTU: Int) {
+        let mtu = min(newMTU, Self.maximumContentSize)
         guard mtu != self.mtu, mtu > 0 else { return }
         self.mtu = mtu
         guard device != nil else { return }
         for index in keyByIndex.keys { device!.updateTunnel(index) { $0.configuration.mtu = mtu } }
     }
+
+    /// wireguard-go's MaxContentSize: the largest padded packet a transport message carries.
+    public static let maximumContentSize = 65_535 - 32
 
     /// Brings the interface up (binds the sockets, sends keepalives of peers that have them) or down (closes the
     /// sockets and drops every session), as wireguard-go's `Device.Up`/`Down`.
