@@ -49,6 +49,9 @@ public struct Doctor: Sendable {
             steps.append(firewallStep(wg))
             steps.append(routesStep(wg))
             steps.append(forwardingStep(wg))
+            if let boot = snapshot.boot, let facts = boot.config(wg.name) {
+                steps.append(wgQuickStep(wg, facts, boot))
+            }
             if let probes = snapshot.traffic?.lanProbes?.filter({ $0.interface == wg.name }), !probes.isEmpty {
                 steps.append(lanStep(wg, probes))
             }

@@ -60,6 +60,10 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let listenSocketMissing = DoctorCode(rawValue: "listen-socket-missing")
     /// An AllowedIP with no route into the interface.
     public static let allowedIPNotRouted = DoctorCode(rawValue: "allowedip-not-routed")
+    /// IPv4 forwarding is on now but nothing turns it on at boot (sysctl files, the wg-quick config's hooks).
+    public static let forwardingNotPersistent = DoctorCode(rawValue: "forwarding-not-persistent")
+    /// The wg-quick config sets DNS = and no resolvconf is installed: `wg-quick up` fails.
+    public static let dnsWithoutResolvconf = DoctorCode(rawValue: "dns-without-resolvconf")
     /// A session is up but during the sampling window the counters moved one way only.
     public static let trafficOneWay = DoctorCode(rawValue: "traffic-one-way")
     /// A ping through the tunnel got no answer, although packets came back (or never entered the tunnel).

@@ -36,13 +36,16 @@ public struct HostSnapshot: Codable, Sendable, Equatable {
     /// What moved during a sampling window (`--sample`, `--probe`, `--capture`); absent without one. Added after
     /// `wiresmith-snapshot/1` was released: optional, so older snapshots still decode.
     public var traffic: TrafficSample?
+    /// The sysctl files' forwarding settings and the wg-quick configs' DNS and forwarding hooks: what the host
+    /// comes back as after a reboot. Optional (added after `wiresmith-snapshot/1` was released).
+    public var boot: BootFacts?
 
     /// A snapshot.
     public init(
         hostname: String, takenAt: Int, wireguard: [WireGuardState] = [], links: [LinkState] = [],
         routes: [RouteState] = [], rules: [[String: String]] = [], sysctl: [String: String] = [:],
         nftRuleset: String? = nil, iptables: String? = nil, ip6tables: String? = nil, udpSockets: [UDPSocket] = [],
-        errors: [String: String] = [:], traffic: TrafficSample? = nil
+        errors: [String: String] = [:], traffic: TrafficSample? = nil, boot: BootFacts? = nil
     ) {
         self.hostname = hostname
         self.takenAt = takenAt
@@ -57,6 +60,7 @@ public struct HostSnapshot: Codable, Sendable, Equatable {
         self.udpSockets = udpSockets
         self.errors = errors
         self.traffic = traffic
+        self.boot = boot
     }
 
     /// The link named `name`.

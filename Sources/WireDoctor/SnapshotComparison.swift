@@ -48,7 +48,8 @@ public struct SnapshotComparison: Sendable {
                             ],
                             cause: "no interface of these hosts holds this key, while \(m.id) lists \(s.id) and is not"
                                 + " listed back: handshakes between them never complete",
-                            fix: "set this peer's PublicKey = \(key) (\(m.id)'s public key)"))
+                            fix: "set this peer's PublicKey = \(key) (\(m.id)'s public key)"
+                                + Self.rotationAdvice(m)))
                 } else {
                     findings.append(
                         DoctorFinding(
@@ -210,6 +211,14 @@ public struct SnapshotComparison: Sendable {
             }
         }
         return findings
+    }
+
+    /// Key rotation advice when the key a peer lacks is a hub's (an interface with several peers): every peer must
+    /// learn the hub's new key before it switches, so spokes go first and the hub last.
+    static func rotationAdvice(_ m: Side) -> String {
+        guard m.wg.peers.count > 1 else { return "" }
+        return "; if \(m.id) is rotating its key, its \(m.wg.peers.count) peers must all learn the new one first:"
+            + " rotate spokes first and the hub last (`wiresmith rotate` prints the order, each step a `wg set`)"
     }
 
     static func split(_ endpoint: String) -> (IPAddress, Int)? {

@@ -102,3 +102,33 @@ struct TrafficCheckTests {
         #expect(PacketCapture.count([1, 2, 3], ports: [1]) == nil)
     }
 }
+
+/// Boot facts: sysctl files and wg-quick configs read without keeping a key.
+struct BootFactsTests {
+    @Test func sysctlSettingsKeepOnlyForwardingAndRpFilterInOrder() {
+        let text =
+            "# comment\nnet.ipv4.ip_forward = 0\nkernel.x = 1\n-net/ipv4/conf/all/rp_filter=2\nnet.ipv4.ip_forward=1\n"
+        let s = BootFacts.settings(file: "/etc/sysctl.d/99.conf", text: text)
+        #expect(s.map(\.key) == ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.ip_forward"])
+        #expect(BootFacts(sysctlSettings: s).bootValue("net.ipv4.ip_forward")?.line == 5)
+    }
+
+    @Test func wgQuickFactsHoldNoKey() throws {
+        let key = "QAR2ZZKN+r/d3dGCZOw8dmEzs06hy8obrhGApzvuMnE="
+        let text = """
+            [Interface]
+            PrivateKey = \(key)
+            DNS = 10.0.0.1, 10.0.0.2
+            PostUp = sysctl -w net.ipv4.ip_forward=1
+            PostUp = iptables -A FORWARD -i %i -j ACCEPT
+
+            [Peer]
+            PublicKey = KhNUz7mwYxA2T7MGpbWc7IiA9FpSJDGmdSOwLEbrqQU=
+            """
+        let f = BootFacts.wgQuick(interface: "wg0", path: "/etc/wireguard/wg0.conf", text: text)
+        #expect(f.dns == ["10.0.0.1", "10.0.0.2"] && f.dnsLine == 3)
+        #expect(f.forwardingHooks == ["sysctl -w net.ipv4.ip_forward=1"])
+        let json = String(decoding: try JSONEncoder().encode(f), as: UTF8.self)
+        #expect(!json.contains(key))
+    }
+}
