@@ -90,6 +90,9 @@ extension Doctor {
                             + " or a file in /etc/sysctl.d"))
             }
         }
+        let (v6, v6Finding) = ipv6Forwarding(wg)
+        if let v6 { details.append(v6) }
+        if let v6Finding { findings.append(v6Finding) }
         if relaying {
             // Traffic coming in on this interface and routed out of another: the FORWARD chain must pass it.
             let others = snapshot.wireguard.filter { $0.name != wg.name && !$0.peers.isEmpty }.map(\.name)
