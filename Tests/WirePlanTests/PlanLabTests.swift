@@ -111,12 +111,16 @@ let planLabCanRun: Bool = {
     /// every must-not-reach pair still does not. While each interface's steps run, every intended pair is pinged
     /// every 20 ms; each must answer again after the step, and the probes lost and the longest gap are printed
     /// (figures in docs/plan.md; no threshold: a loaded machine stretches them).
-    @Test func rotationRolloutKeepsEveryIntendedPair() throws {
+    @Test(arguments: ["wireguard-go", "wiresmithd"])
+    func rotationRolloutKeepsEveryIntendedPair(_ implementation: String) throws {
         try Lab.preflight(LabOptions())
+        let binary =
+            implementation == "wiresmithd"
+            ? try #require(TestTools.builtBinary("wiresmithd"), "wiresmithd is not built") : implementation
         let (dir, network) = try PlanExamplesTests.plan("isolation")
         let base = (dir as NSString).deletingLastPathComponent
         defer { try? FileManager.default.removeItem(atPath: base) }
-        var options = LabOptions()
+        var options = LabOptions(implementation: binary)
         options.id = "r" + String(format: "%06x", Int.random(in: 0..<0xffffff))
         defer { _ = try? Lab.down(id: options.id!, options: options) }
         let plan = try Lab.up(directory: dir, options: options)
@@ -207,7 +211,7 @@ let planLabCanRun: Bool = {
                         + String(format: "%.0f ms", r.longestGapMs))
             }
         }
-        print("rotation gaps (ping every 20 ms per intended pair, during each interface's steps):")
+        print("rotation gaps on \(implementation) (ping every 20 ms per intended pair, during each interface's steps):")
         for line in report { print("  " + line) }
     }
 
