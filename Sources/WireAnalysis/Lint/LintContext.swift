@@ -165,13 +165,13 @@ public struct LintContext: Sendable {
         let owners = y.owners
         let peersByID = x.peersByID
 
-        var links: [PeerLink] = []
-        var byIface: [Network.InterfaceID: [Int]] = [:]
+        // Each usable interface's links on every core, then numbered in host, interface, file order.
         let usableIDs = Set(x.usable.map(\.id))
-        for i in x.usable {
+        let pubs = y.pubs
+        let perInterface = concurrentMap(x.usable) { i -> [PeerLink] in
             let id = i.id
-            let own = y.pubs[id]
-            var mine: [Int] = []
+            let own = pubs[id]
+            var mine: [PeerLink] = []
             mine.reserveCapacity(i.config.peers.count)
             for (n, p) in i.config.peers.enumerated() {
                 var remote: Network.InterfaceID? = nil
@@ -182,13 +182,19 @@ public struct LintContext: Sendable {
                         reverse = peersByID[owners[0]]?[r]
                     }
                 }
-                mine.append(links.count)
-                links.append(
+                mine.append(
                     PeerLink(
                         local: id, index: n, peer: p, remote: remote, reverse: reverse, localKey: own,
                         remoteUsable: remote.map { usableIDs.contains($0) } ?? false))
             }
-            byIface[id] = mine
+            return mine
+        }
+        var links: [PeerLink] = []
+        links.reserveCapacity(perInterface.reduce(0) { $0 + $1.count })
+        var byIface: [Network.InterfaceID: [Int]] = [:]
+        for (i, mine) in zip(x.usable, perInterface) {
+            byIface[i.id] = Array(links.count..<(links.count + mine.count))
+            links += mine
         }
         self.links = links
         linksByInterface = byIface
