@@ -40,18 +40,18 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     @usableFromInline var values: [Value?] = []
     @usableFromInline var root4: Index = -1
     @usableFromInline var root6: Index = -1
-    private var free: [Index] = []
+    @usableFromInline var free: [Index] = []
 
     /// An empty table.
-    public init() {}
+    @inlinable public init() {}
 
     /// The number of prefixes held.
-    public var count: Int {
+    @inlinable public var count: Int {
         Int((root4 == Self.none ? 0 : nodes[Int(root4)].count) + (root6 == Self.none ? 0 : nodes[Int(root6)].count))
     }
 
     /// Whether no prefix is held.
-    public var isEmpty: Bool { count == 0 }
+    @inlinable public var isEmpty: Bool { count == 0 }
 
     // MARK: Bits
 
@@ -69,17 +69,17 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     func root(v4: Bool) -> Index { v4 ? root4 : root6 }
 
     @inline(__always)
-    private func child(_ node: Index, _ b: Int) -> Index {
+    @inlinable func child(_ node: Index, _ b: Int) -> Index {
         b == 0 ? nodes[Int(node)].child0 : nodes[Int(node)].child1
     }
 
-    private mutating func setChild(_ node: Index, _ b: Int, _ value: Index) {
+    @inlinable mutating func setChild(_ node: Index, _ b: Int, _ value: Index) {
         if b == 0 { nodes[Int(node)].child0 = value } else { nodes[Int(node)].child1 = value }
         if value != Self.none { nodes[Int(value)].parent = node }
     }
 
     /// Points whatever refers to `old` (its parent's child slot, or the root) at `new`.
-    private mutating func replace(_ old: Index, with new: Index, v4: Bool) {
+    @inlinable mutating func replace(_ old: Index, with new: Index, v4: Bool) {
         let parent = nodes[Int(old)].parent
         if parent == Self.none {
             if v4 { root4 = new } else { root6 = new }
@@ -89,7 +89,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
         }
     }
 
-    private mutating func allocate(_ node: Node) -> Index {
+    @inlinable mutating func allocate(_ node: Node) -> Index {
         if let i = free.popLast() {
             nodes[Int(i)] = node
             return i
@@ -99,7 +99,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
         return Index(nodes.count - 1)
     }
 
-    private mutating func release(_ i: Index) {
+    @inlinable mutating func release(_ i: Index) {
         values[Int(i)] = nil
         nodes[Int(i)].hasValue = false
         nodes[Int(i)].child0 = Self.none
@@ -108,7 +108,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// Adds `delta` to the value count of `node` and of every node above it.
-    private mutating func adjustCounts(from node: Index, by delta: Int32) {
+    @inlinable mutating func adjustCounts(from node: Index, by delta: Int32) {
         var i = node
         while i != Self.none {
             nodes[Int(i)].count += delta
@@ -116,7 +116,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
         }
     }
 
-    private func prefix(of node: Index, v4: Bool) -> IPPrefix {
+    @inlinable func prefix(of node: Index, v4: Bool) -> IPPrefix {
         let n = nodes[Int(node)]
         let address: IPAddress = v4 ? .v4(UInt32(truncatingIfNeeded: n.key >> 96)) : .v6(n.key)
         return IPPrefix(unchecked: address, length: Int(n.cidr))
@@ -125,7 +125,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     // MARK: Insert and remove
 
     /// The node of `prefix`, created (as a junction without a value) if missing.
-    private mutating func node(for prefix: IPPrefix) -> Index {
+    @inlinable mutating func node(for prefix: IPPrefix) -> Index {
         let v4 = prefix.address.isIPv4
         let cidr = UInt8(prefix.length)
         let key = prefix.address.leftAligned & Self.mask(cidr)
@@ -169,7 +169,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
 
     /// Sets the value of `prefix`; returns the value it replaced, if any.
     @discardableResult
-    public mutating func insert(_ prefix: IPPrefix, _ value: Value) -> Value? {
+    @inlinable public mutating func insert(_ prefix: IPPrefix, _ value: Value) -> Value? {
         let i = node(for: prefix)
         let old = values[Int(i)]
         values[Int(i)] = value
@@ -182,7 +182,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
 
     /// Changes the value of `prefix` in place, starting from `defaultValue` when the prefix is absent (for tables
     /// of lists: `table.modify(p, default: []) { $0.append(x) }`).
-    public mutating func modify(
+    @inlinable public mutating func modify(
         _ prefix: IPPrefix, default defaultValue: @autoclosure () -> Value, _ body: (inout Value) -> Void
     ) {
         let i = node(for: prefix)
@@ -198,7 +198,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
 
     /// Removes `prefix`; returns its value, or nil when it was not present.
     @discardableResult
-    public mutating func remove(_ prefix: IPPrefix) -> Value? {
+    @inlinable public mutating func remove(_ prefix: IPPrefix) -> Value? {
         let v4 = prefix.address.isIPv4
         guard let node = exactNode(prefix), nodes[Int(node)].hasValue else { return nil }
         let old = values[Int(node)].take()
@@ -221,13 +221,13 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// Removes every prefix.
-    public mutating func removeAll() {
+    @inlinable public mutating func removeAll() {
         self = PrefixTrie()
     }
 
     // MARK: Lookup
 
-    private func exactNode(_ prefix: IPPrefix) -> Index? {
+    @inlinable func exactNode(_ prefix: IPPrefix) -> Index? {
         let cidr = UInt8(prefix.length)
         let key = prefix.address.leftAligned & Self.mask(cidr)
         var node = root(v4: prefix.address.isIPv4)
@@ -241,7 +241,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// The value of `prefix` exactly, if present.
-    public func exact(_ prefix: IPPrefix) -> Value? {
+    @inlinable public func exact(_ prefix: IPPrefix) -> Value? {
         exactNode(prefix).flatMap { values[Int($0)] }
     }
 
@@ -273,7 +273,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// The prefixes containing `prefix` (itself included when present), shortest first.
-    public func matches(containing prefix: IPPrefix) -> [(prefix: IPPrefix, value: Value)] {
+    @inlinable public func matches(containing prefix: IPPrefix) -> [(prefix: IPPrefix, value: Value)] {
         let v4 = prefix.address.isIPv4
         let cidr = UInt8(prefix.length)
         let key = prefix.address.leftAligned
@@ -290,7 +290,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// The top node of the subtree of prefixes inside `prefix` (equal included), if any.
-    private func subtree(within prefix: IPPrefix) -> Index? {
+    @inlinable func subtree(within prefix: IPPrefix) -> Index? {
         let cidr = UInt8(prefix.length)
         let key = prefix.address.leftAligned & Self.mask(cidr)
         var node = root(v4: prefix.address.isIPv4)
@@ -304,12 +304,12 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// How many prefixes lie inside `prefix` (equal included): one walk down, whatever the answer.
-    public func count(within prefix: IPPrefix) -> Int {
+    @inlinable public func count(within prefix: IPPrefix) -> Int {
         subtree(within: prefix).map { Int(nodes[Int($0)].count) } ?? 0
     }
 
     /// The prefixes inside `prefix` (equal included), in address order; at most `limit` of them.
-    public func entries(within prefix: IPPrefix, limit: Int = .max) -> [(prefix: IPPrefix, value: Value)] {
+    @inlinable public func entries(within prefix: IPPrefix, limit: Int = .max) -> [(prefix: IPPrefix, value: Value)] {
         guard let top = subtree(within: prefix) else { return [] }
         var out: [(prefix: IPPrefix, value: Value)] = []
         walk(from: top, v4: prefix.address.isIPv4, limit: limit, into: &out)
@@ -317,7 +317,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// Every prefix with its value: IPv4 first, each family in address order.
-    public var entries: [(prefix: IPPrefix, value: Value)] {
+    @inlinable public var entries: [(prefix: IPPrefix, value: Value)] {
         var out: [(prefix: IPPrefix, value: Value)] = []
         out.reserveCapacity(count)
         if root4 != Self.none { walk(from: root4, v4: true, limit: .max, into: &out) }
@@ -326,7 +326,7 @@ public struct PrefixTrie<Value: Sendable>: Sendable {
     }
 
     /// Pre-order walk (a node before its children, the 0 side first), which is address order, shorter first.
-    private func walk(from top: Index, v4: Bool, limit: Int, into out: inout [(prefix: IPPrefix, value: Value)]) {
+    @inlinable func walk(from top: Index, v4: Bool, limit: Int, into out: inout [(prefix: IPPrefix, value: Value)]) {
         var stack: [Index] = [top]
         while let i = stack.popLast(), out.count < limit {
             let n = nodes[Int(i)]
