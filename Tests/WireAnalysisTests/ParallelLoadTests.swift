@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WireConfig
+import WireNet
 
 @testable import WireAnalysis
 
@@ -124,6 +125,28 @@ import WireConfig
             let again = Linter().lint(LintContext(network: try NetworkLoader().load(directory: dir)))
             #expect(again.findings == first.findings)
             #expect(again.json() == first.json())
+        }
+    }
+
+    /// The context's per-host route tables and incoming links, built per host on every core, equal the one-link-at-
+    /// a-time build they replaced: same hosts, same entries, each list in link order.
+    @Test func theContextIndexesAreTheSerialIndexes() throws {
+        let dir = try Self.writeNetwork()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let context = LintContext(network: try NetworkLoader().load(directory: dir))
+        var items: [String: [(IPPrefix, Int)]] = [:]
+        var incoming: [String: [Int]] = [:]
+        for (n, l) in context.links.enumerated() {
+            for p in l.peer.allowedIPs { items[l.local.host, default: []].append((p, n)) }
+            if let r = l.remote { incoming[r.host, default: []].append(n) }
+        }
+        #expect(incoming.count > 300)
+        #expect(context.incoming == incoming)
+        #expect(Set(context.routes.keys) == Set(items.keys))
+        for (host, list) in items {
+            let serial = PrefixTrie(grouping: list).flattened() as [(prefix: IPPrefix, value: Int)]
+            let built = context.routes[host]?.flattened() as [(prefix: IPPrefix, value: Int)]? ?? []
+            #expect(serial.map(\.prefix) == built.map(\.prefix) && serial.map(\.value) == built.map(\.value), "\(host)")
         }
     }
 }

@@ -192,23 +192,46 @@ public struct LintContext: Sendable {
         var links: [PeerLink] = []
         links.reserveCapacity(perInterface.reduce(0) { $0 + $1.count })
         var byIface: [Network.InterfaceID: [Int]] = [:]
+        // Each host's links, as ranges of `links` in order: found once per interface, not once per link (hashing
+        // a host name for each of a hub's 100,000 AllowedIPs entries was a long single-core stretch).
+        var rangesByHost: [String: [Range<Int>]] = [:]
+        var hostOrder: [String] = []
         for (i, mine) in zip(x.usable, perInterface) {
-            byIface[i.id] = Array(links.count..<(links.count + mine.count))
+            let range = links.count..<(links.count + mine.count)
+            byIface[i.id] = Array(range)
             links += mine
+            if rangesByHost[i.host]?.append(range) == nil {
+                rangesByHost[i.host] = [range]
+                hostOrder.append(i.host)
+            }
         }
         self.links = links
         linksByInterface = byIface
-        var routeItems: [String: [(IPPrefix, Int)]] = [:]
-        var incoming: [String: [Int]] = [:]
-        for (n, l) in links.enumerated() {
-            for p in l.peer.allowedIPs { routeItems[l.local.host, default: []].append((p, n)) }
-            if let r = l.remote { incoming[r.host, default: []].append(n) }
+        // One trie per host (its entries in link order, as before) on every core; none for a host without
+        // entries. The first job finds the links into each host meanwhile.
+        let incomingPart = Part([String: [Int]]())
+        let frozen = links
+        let hostRanges = hostOrder.map { HostRanges(ranges: rangesByHost[$0]!) }
+        let jobs = concurrentMap(Array(0...hostRanges.count)) { job -> PrefixTrie<[Int]>? in
+            guard job > 0 else {
+                var incoming: [String: [Int]] = [:]
+                for (n, l) in frozen.enumerated() {
+                    if let r = l.remote { incoming[r.host, default: []].append(n) }
+                }
+                incomingPart.value = incoming
+                return nil
+            }
+            var items: [(IPPrefix, Int)] = []
+            for range in hostRanges[job - 1].ranges {
+                for n in range { for p in frozen[n].peer.allowedIPs { items.append((p, n)) } }
+            }
+            return items.isEmpty ? nil : PrefixTrie(grouping: items)
         }
-        // One trie per host, on every core.
-        let grouped = Array(routeItems)
-        let tries = concurrentMap(grouped.map { RouteItems(items: $0.value) }) { PrefixTrie(grouping: $0.items) }
-        routes = Dictionary(uniqueKeysWithValues: zip(grouped.map(\.key), tries))
-        self.incoming = incoming
+        let tries = jobs.dropFirst()
+        var routes: [String: PrefixTrie<[Int]>] = [:]
+        for (host, trie) in zip(hostOrder, tries) { if let trie { routes[host] = trie } }
+        self.routes = routes
+        self.incoming = incomingPart.value
     }
 
     /// True when wg-quick would bring the interface up: no parse errors, except the two lint reports itself with a
@@ -277,9 +300,9 @@ public struct LintContext: Sendable {
     }
 }
 
-/// One host's AllowedIPs entries with their link indexes, handed to a concurrent trie build.
-private struct RouteItems: @unchecked Sendable {
-    var items: [(IPPrefix, Int)]
+/// One host's links (ranges of `LintContext.links`, in order), handed to a concurrent trie build.
+private struct HostRanges: Sendable {
+    var ranges: [Range<Int>]
 }
 
 extension TunnelInterface {
