@@ -22,7 +22,8 @@ public struct NetworkLoader: Sendable {
             switch self {
             case .notFound(let p): return "\(p): no such file or directory"
             case .noConfigs(let p):
-                return "\(p): no WireGuard configs found (expected HOST/IFACE.conf or HOST.IFACE.conf files)"
+                return "\(p): no WireGuard configs found (expected HOST/IFACE.conf or HOST.IFACE.conf files, or "
+                    + "HOST.json doctor snapshots)"
             case .unusable(let reason): return reason
             case .tooLarge(let p, let what, let limit):
                 return "\(p) holds more than \(limit) \(what), the limit (docs/limits.md); nothing was analysed"
@@ -30,7 +31,11 @@ public struct NetworkLoader: Sendable {
         }
     }
 
-    public init() {}
+    /// Reads doctor snapshots (`*.json` naming schema `wiresmith-snapshot/N`) as hosts; nil reports them instead.
+    public var snapshots: (any SnapshotReading)?
+
+    /// A loader; with `snapshots`, a directory may give hosts as doctor snapshots too (docs/doctor.md).
+    public init(snapshots: (any SnapshotReading)? = nil) { self.snapshots = snapshots }
 
     /// Loads every host under `directory`.
     public func load(directory: String) throws(LoadError) -> Network {
@@ -41,6 +46,7 @@ public struct NetworkLoader: Sendable {
         }
         var configFiles: [(host: String, iface: String, path: String)] = []
         var factFiles: [String: String] = [:]
+        var snapshotFiles: [(host: String, path: String)] = []
         var refused: [ConfigDiagnostic] = []
         let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         /// False (and a diagnostic) for a symbolic link that leads out of the network directory.
@@ -67,8 +73,12 @@ public struct NetworkLoader: Sendable {
                 let inner = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
                 for f in inner where !f.hasPrefix(".") {
                     let p = (path as NSString).appendingPathComponent(f)
-                    guard f.hasSuffix(".conf") || f == "host.yaml" || f == "host.yml", inside(p) else { continue }
-                    if f.hasSuffix(".conf") {
+                    guard f.hasSuffix(".conf") || f.hasSuffix(".json") || f == "host.yaml" || f == "host.yml",
+                        inside(p)
+                    else { continue }
+                    if f.hasSuffix(".json") {
+                        snapshotFiles.append((entry, p))
+                    } else if f.hasSuffix(".conf") {
                         configFiles.append((entry, String(f.dropLast(5)), p))
                     } else if f == "host.yaml" || f == "host.yml" {
                         factFiles[entry] = p
@@ -81,12 +91,14 @@ public struct NetworkLoader: Sendable {
                 let stem = entry.dropLast(5)
                 guard let dot = stem.firstIndex(of: ".") else { continue }
                 configFiles.append((String(stem[..<dot]), String(stem[stem.index(after: dot)...]), path))
+            } else if entry.hasSuffix(".json") {
+                snapshotFiles.append((String(entry.dropLast(5)), path))
             } else if entry.hasSuffix(".host.yaml") || entry.hasSuffix(".host.yml") {
                 let host = entry.components(separatedBy: ".host.")[0]
                 factFiles[host] = path
             }
         }
-        guard !configFiles.isEmpty else {
+        guard !configFiles.isEmpty || !snapshotFiles.isEmpty else {
             if let first = refused.first { throw .unusable(first.message) }
             throw .noConfigs(directory)
         }
@@ -97,6 +109,11 @@ public struct NetworkLoader: Sendable {
             throw .tooLarge(directory, what: "hosts", limit: InputLimits.networkHosts)
         }
         var network = load(configs: configFiles.map { ($0.host, $0.iface, $0.path) }, facts: factFiles)
+        if !snapshotFiles.isEmpty { network = adding(snapshots: snapshotFiles, to: network) }
+        if network.hosts.allSatisfy(\.interfaces.isEmpty), configFiles.isEmpty {
+            if let first = (refused + network.diagnostics).first { throw .unusable(first.message) }
+            throw .noConfigs(directory)
+        }
         network.diagnostics = refused + network.diagnostics
         if let name = IntentReader.fileNames.first(where: { entries.contains($0) }) {
             let (intent, diags) = IntentReader.read(path: (directory as NSString).appendingPathComponent(name))

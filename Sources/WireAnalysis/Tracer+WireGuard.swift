@@ -113,19 +113,19 @@ extension Tracer {
             return TraceStep(
                 .endpoint, ok: false, "\(d.detail), and \(r.qualifiedName) cannot initiate: \(reverse.detail)",
                 setting: "Endpoint", location: backLoc,
-                fix: right.map { "set `Endpoint = \($0)` at \(backLoc.file):\(backLoc.line)" }
-                    ?? "point Endpoint at \(backLoc.file):\(backLoc.line) to \(network.hosts[sender.host].name)'s "
+                fix: right.map { "set `Endpoint = \($0)` at \(backLoc.fileLine)" }
+                    ?? "point Endpoint at \(backLoc.fileLine) to \(network.hosts[sender.host].name)'s "
                     + "public address and \(s.qualifiedName)'s ListenPort")
         }
         if let epLoc, entry.endpoint != nil, d.fault {
             let portOnly = entry.endpoint.map { e in endpointHost(e) == receiver.host } ?? false
             return TraceStep(
                 .endpoint, ok: false, d.detail + (reverse?.ok == true ? "" : why), setting: "Endpoint", location: epLoc,
-                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
+                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.fileLine)" }
                     ?? (portOnly && listen != nil
-                        ? "set the Endpoint's port at \(epLoc.file):\(epLoc.line) to \(listen!) "
+                        ? "set the Endpoint's port at \(epLoc.fileLine) to \(listen!) "
                             + "(\(r.qualifiedName)'s ListenPort)"
-                        : "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                        : "point Endpoint at \(epLoc.fileLine) to \(recvHost.name)'s public "
                             + "address and \(r.qualifiedName)'s ListenPort"))
         }
         if let back, reverse?.ok == true {
@@ -162,8 +162,8 @@ extension Tracer {
         if let epLoc, entry.endpoint != nil {
             return TraceStep(
                 .endpoint, ok: false, d.detail + why, setting: "Endpoint", location: epLoc,
-                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
-                    ?? "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.fileLine)" }
+                    ?? "point Endpoint at \(epLoc.fileLine) to \(recvHost.name)'s public "
                     + "address and \(r.qualifiedName)'s ListenPort")
         }
         return TraceStep(
@@ -213,7 +213,7 @@ extension Tracer {
                     location: loc, notSetIn: loc == nil ? s.file : nil,
                     fix: sug.map {
                         "add \($0.prefix) to AllowedIPs of [Peer] \(peerName($0.peer))"
-                            + (loc.map { " at \($0.file):\($0.line)" } ?? " in \($0.iface.file)")
+                            + (loc.map { " at \($0.fileLine)" } ?? " in \($0.iface.file)")
                     }
                         ?? "add \(pkt.destination) to AllowedIPs of the [Peer] that leads to it in "
                         + s.file))
@@ -242,7 +242,7 @@ extension Tracer {
                         + ": the packet goes to \(peerName(entry))",
                     setting: "AllowedIPs", location: entryLoc,
                     fix: "remove \(prefix) from AllowedIPs of [Peer] \(peerName(entry))"
-                        + (entryLoc.map { " at \($0.file):\($0.line)" } ?? " in \(s.file)")
+                        + (entryLoc.map { " at \($0.fileLine)" } ?? " in \(s.file)")
                         + " (list only its own addresses there)"))
             return .dropped
         }
@@ -394,7 +394,7 @@ extension Tracer {
                 "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s "
                     + "public key; the [Peer] for \(source) has another key, so the handshake is ignored",
                 setting: "PublicKey", location: loc,
-                fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.file):\(loc.line)")
+                fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.fileLine)")
         }
         return TraceStep(
             .handshake, ok: false,
