@@ -43,6 +43,8 @@ let package = Package(
             name: "WireAnalysis",
             dependencies: ["WireConfig", "Yams"]
         ),
+        // QR codes (ISO/IEC 18004) and a minimal PNG writer, for `plan --qr` and `qr`: no dependencies.
+        .target(name: "WireQR"),
         .target(
             name: "WirePlan",
             dependencies: ["WireConfig", "WireAnalysis", "Yams"]
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "wiresmith",
             dependencies: [
-                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireProcess", "WireDoctor",
+                "WireConfig", "WireAnalysis", "WireLab", "WirePlan", "WireProcess", "WireDoctor", "WireQR",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,6 +102,7 @@ let package = Package(
         .testTarget(
             name: "WireLabTests", dependencies: ["WireLab", "WireAnalysis", "WireConfig", "WireTestSupport"],
             exclude: ["Networks"]),
+        .testTarget(name: "WireQRTests", dependencies: ["WireQR", "WireTestSupport"]),
         .testTarget(
             name: "WirePlanTests",
             dependencies: ["WirePlan", "WireAnalysis", "WireConfig", "WireLab", "WireTestSupport"]),

@@ -9,9 +9,9 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 echo "install-deps: apt-get update"
 apt-get update -qq
-echo "install-deps: installing wireguard-tools wireguard-go iproute2 iptables nftables iperf3 ncat tcpdump iputils-ping graphviz conntrack"
+echo "install-deps: installing wireguard-tools wireguard-go iproute2 iptables nftables iperf3 ncat tcpdump iputils-ping graphviz conntrack qrencode zbar-tools"
 apt-get install -y -qq --no-install-recommends \
-    wireguard-tools wireguard-go iproute2 iptables nftables iperf3 ncat tcpdump iputils-ping graphviz conntrack procps kmod \
+    wireguard-tools wireguard-go iproute2 iptables nftables iperf3 ncat tcpdump iputils-ping graphviz conntrack qrencode zbar-tools procps kmod \
     >/dev/null
 command -v swift >/dev/null || { echo "install-deps: swift is not on PATH; install Swift 6 first" >&2; exit 2; }
 echo "install-deps: done"

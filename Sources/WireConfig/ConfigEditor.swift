@@ -1,5 +1,16 @@
-import Foundation
 import WireNet
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Makes small, targeted edits to a config file's text, keeping every comment, blank line and the order of
 /// settings, so an operator's file stays theirs after a fix (the way `wg-quick save` does not).
@@ -89,7 +100,7 @@ public struct ConfigEditor: Sendable {
         if let line = origin.keyLines[.allowedIPs] {
             let i = line - 1
             let (body, comment) = Self.splitComment(ls[i])
-            let trimmed = body.trimmingCharacters(in: .whitespaces)
+            let trimmed = Self.trimmingBlanks(body)
             let sep = trimmed.hasSuffix("=") ? " " : ", "
             ls[i] = trimmed + sep + added + (comment.isEmpty ? "" : " " + comment)
         } else {
@@ -139,8 +150,7 @@ public struct ConfigEditor: Sendable {
             outcome = .wroteThroughLink(target: target)
             _ = link
         }
-        let dir = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
+        let (dir, name) = Self.splitPath(target)
         let tmp = (dir.isEmpty ? "." : dir) + "/.\(name).wiresmith-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try PrivateFile.create(tmp, bytes: Array(text.utf8))
         // rename(2) replaces the original in one step: a reader sees the old file or the new one, never half.
@@ -150,6 +160,23 @@ public struct ConfigEditor: Sendable {
             throw WriteError(path: path, reason: "cannot replace it: \(PrivateFile.reason(code))")
         }
         return outcome
+    }
+
+    /// The line without leading and trailing blanks (spaces, tabs, other Unicode white space).
+    static func trimmingBlanks(_ line: String) -> String {
+        guard let first = line.firstIndex(where: { !$0.isWhitespace }),
+            let last = line.lastIndex(where: { !$0.isWhitespace })
+        else { return "" }
+        return String(line[first...last])
+    }
+
+    /// The directory and the last component of `path`, as NSString's `deletingLastPathComponent` and
+    /// `lastPathComponent` split it for a file path ("/a/b" -> "/a", "b"; "/b" -> "/", "b"; "b" -> "", "b"). Plain
+    /// string work, so WireConfig needs only FoundationEssentials (docs/daemon.md: the daemon's memory).
+    static func splitPath(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        let name = String(path[path.index(after: slash)...])
+        return (slash == path.startIndex ? "/" : String(path[..<slash]), name)
     }
 
     private static func splitComment(_ line: String) -> (String, String) {

@@ -273,7 +273,7 @@ extension ParseState {
         let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
         let addressText = parts[0]
         let address: IPAddress?
-        if addressText.contains(":") {
+        if addressText.contains(":" as Character) {
             address = IPAddress.parseV6(String(addressText)).map { .v6($0) }
         } else {
             address = IPAddress.parseV4(addressText).map { .v4($0) }

@@ -86,7 +86,7 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
             }
             hostPart = s[..<colon]
             portPart = s[s.index(after: colon)...]
-            if hostPart.contains(":") { return .failure(.unbracketedIPv6(String(hostPart))) }
+            if hostPart.contains(":" as Character) { return .failure(.unbracketedIPv6(String(hostPart))) }
         }
         guard portPart.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             return .failure(.portNotNumeric(String(portPart)))
@@ -96,7 +96,7 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
         else { return .failure(.portOutOfRange(String(portPart))) }
         let port = UInt16(number)
         if let addr = IPAddress(hostPart) { return .success(Endpoint(host: .address(addr), port: port)) }
-        if hostPart.contains("%") { return .failure(.scopedAddress(String(hostPart))) }
+        if hostPart.contains("%" as Character) { return .failure(.scopedAddress(String(hostPart))) }
         if bracketed { return .failure(.bracketedName(String(hostPart))) }
         if Endpoint.looksNumeric(hostPart) { return .failure(.legacyNumericAddress(String(hostPart))) }
         guard !hostPart.isEmpty, Endpoint.isValidHostname(hostPart) else {

@@ -1,6 +1,11 @@
 import Crypto
-import Foundation
 import WireCrypto
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A 32-byte Curve25519 key or preshared key, as WireGuard carries them.
 ///

@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// ChaCha20-Poly1305 (RFC 8439) from swift-crypto, in the two nonce forms WireGuard uses.
 ///

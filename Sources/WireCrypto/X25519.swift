@@ -1,5 +1,10 @@
 import Crypto
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// X25519 Diffie-Hellman (RFC 7748) from swift-crypto, with WireGuard's rule that an all-zero result is refused.
 ///

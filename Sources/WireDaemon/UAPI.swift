@@ -180,7 +180,7 @@ public enum UAPI {
                 try requireTrue()
                 if !dummy, let peer { state.removeAllowedIPs(of: peer) }
             case "allowed_ip":
-                guard value.contains("/"), let prefix = IPPrefix(value) else {
+                guard value.contains("/" as Character), let prefix = IPPrefix(value) else {
                     throw UAPIError(.invalid, line: line, key: name, "not ADDRESS/LENGTH")
                 }
                 if !dummy, let peer { state.addAllowedIP(prefix, to: peer) }

@@ -34,11 +34,17 @@ public struct Collector: Sendable {
     public var searchPath: String
     /// Where /proc is (tests point it elsewhere).
     public var procRoot: String
+    /// Where the wg-quick configs (`IFACE.conf`) are read from.
+    public var configDirectory: String
 
     /// A collector.
-    public init(searchPath: String = Command.defaultSearchPath, procRoot: String = "/proc") {
+    public init(
+        searchPath: String = Command.defaultSearchPath, procRoot: String = "/proc",
+        configDirectory: String = "/etc/wireguard"
+    ) {
         self.searchPath = searchPath
         self.procRoot = procRoot
+        self.configDirectory = configDirectory
     }
 
     /// Everything, now. The WireGuard interfaces kept are those that are links of this namespace: the userspace
@@ -104,7 +110,25 @@ public struct Collector: Sendable {
             wireguard: wireguard, links: links, routes: routes, rules: rules,
             sysctl: sysctls(links: links.map(\.name)), nftRuleset: nft, iptables: ipt, ip6tables: ip6t,
             udpSockets: Array(Set(sockets)).sorted { ($0.port, $0.address) < ($1.port, $1.address) },
-            errors: errors)
+            errors: errors, boot: boot(interfaces: wireguard.map(\.name)))
+    }
+
+    /// The sysctl files' forwarding and rp_filter settings, and what each interface's wg-quick config sets.
+    func boot(interfaces: [String]) -> BootFacts {
+        var settings: [SysctlSetting] = []
+        for file in BootFacts.sysctlFiles() {
+            if let text = try? String(contentsOfFile: file, encoding: .utf8) {
+                settings += BootFacts.settings(file: file, text: text)
+            }
+        }
+        let configs = interfaces.compactMap { name -> WGQuickFacts? in
+            let path = "\(configDirectory)/\(name).conf"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            return BootFacts.wgQuick(interface: name, path: path, text: text)
+        }
+        return BootFacts(
+            sysctlSettings: settings, wgQuick: configs, configDirectory: configDirectory,
+            resolvconf: Command.which("resolvconf", searchPath: searchPath))
     }
 
     /// The /proc/sys values the checks read: forwarding and rp_filter, for all, default and every link.

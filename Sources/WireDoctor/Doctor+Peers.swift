@@ -11,7 +11,13 @@ extension Doctor {
                 "never" + (p.endpoint.map { ", endpoint \($0)" } ?? ", no endpoint")
                 + ", sent \(p.txBytes) B, received \(p.rxBytes) B"
             if p.endpoint != nil, p.txBytes == 0, p.persistentKeepalive == nil {
-                // Nothing was ever sent to it: WireGuard handshakes only when there is something to send.
+                // Nothing was ever sent to it: WireGuard handshakes only when there is something to send. When
+                // the sampling window sent something, the traffic step judges what came of it instead.
+                let sampled = snapshot.traffic?.peer(wg.name, p.publicKey)
+                if let sampled, sampled.txBytes > 0 || sampled.handshakeAfter > 0 {
+                    return DoctorStep(
+                        interface: wg.name, peer: p.publicKey, name: "handshake", detail: detail, findings: [])
+                }
                 findings.append(
                     DoctorFinding(
                         .handshakeNever, .info, interface: wg.name, peer: p.publicKey,

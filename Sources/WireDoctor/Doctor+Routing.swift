@@ -71,6 +71,11 @@ extension Doctor {
             }
             if off.isEmpty {
                 details.append("relay: forwarding on")
+                if let boot = snapshot.boot {
+                    let (detail, finding) = forwardingPersistence(wg, boot)
+                    details.append(detail)
+                    if let finding { findings.append(finding) }
+                }
             } else {
                 findings.append(
                     DoctorFinding(

@@ -49,9 +49,18 @@ public struct Doctor: Sendable {
             steps.append(firewallStep(wg))
             steps.append(routesStep(wg))
             steps.append(forwardingStep(wg))
+            if let boot = snapshot.boot, let facts = boot.config(wg.name) {
+                steps.append(wgQuickStep(wg, facts, boot))
+            }
+            if let probes = snapshot.traffic?.lanProbes?.filter({ $0.interface == wg.name }), !probes.isEmpty {
+                steps.append(lanStep(wg, probes))
+            }
             for p in wg.peers where peer == nil || Doctor.peer(p, matches: peer!) {
                 peerMatched = true
                 steps.append(handshakeStep(wg, p))
+                if let sample = snapshot.traffic, let t = sample.peer(wg.name, p.publicKey) {
+                    steps.append(trafficStep(wg, p, t, captureError: sample.captureError))
+                }
             }
         }
         if let peer, !peerMatched { throw .noSuchPeer(peer) }

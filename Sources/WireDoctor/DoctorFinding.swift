@@ -25,8 +25,11 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let forwardingDisabled = DoctorCode(.forwardingDisabled)
     /// A relay whose FORWARD chain drops what it relays (one direction is enough).
     public static let forwardBlocked = DoctorCode(.forwardBlocked)
-    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison only).
+    /// An internet gateway (a peer routes 0.0.0.0/0 to it) without MASQUERADE on its uplink (comparison), or a LAN
+    /// behind the host whose machine answers the host but not its tunnel address (`--probe-to` a LAN machine).
     public static let masqueradeMissing = DoctorCode(.masqueradeMissing)
+    /// Source NAT on another interface than the one the traffic leaves by (a LAN behind the host, probed).
+    public static let masqueradeWrongInterface = DoctorCode(.masqueradeWrongInterface)
     /// Relayed traffic the far end does not accept from the relay (comparison only).
     public static let asymmetricAllowedIPs = DoctorCode(.asymmetricAllowedIPs)
     /// Strict rp_filter on a link whose peers' addresses are not routed back out of it.
@@ -57,6 +60,18 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let listenSocketMissing = DoctorCode(rawValue: "listen-socket-missing")
     /// An AllowedIP with no route into the interface.
     public static let allowedIPNotRouted = DoctorCode(rawValue: "allowedip-not-routed")
+    /// IPv4 forwarding is on now but nothing turns it on at boot (sysctl files, the wg-quick config's hooks).
+    public static let forwardingNotPersistent = DoctorCode(rawValue: "forwarding-not-persistent")
+    /// The wg-quick config sets DNS = and no resolvconf is installed: `wg-quick up` fails.
+    public static let dnsWithoutResolvconf = DoctorCode(rawValue: "dns-without-resolvconf")
+    /// A session is up but during the sampling window the counters moved one way only.
+    public static let trafficOneWay = DoctorCode(rawValue: "traffic-one-way")
+    /// A ping through the tunnel got no answer, although packets came back (or never entered the tunnel).
+    public static let probeUnanswered = DoctorCode(rawValue: "probe-unanswered")
+    /// Captured: datagrams leave for the peer's address, none arrive from it.
+    public static let nothingArrives = DoctorCode(rawValue: "nothing-arrives")
+    /// Captured: datagrams arrive from the peer's address, none go back.
+    public static let replyNotSent = DoctorCode(rawValue: "reply-not-sent")
 }
 
 /// What doctor saw: the command or file read, and the value that matters.

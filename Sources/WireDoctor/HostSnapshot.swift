@@ -33,13 +33,19 @@ public struct HostSnapshot: Codable, Sendable, Equatable {
     public var udpSockets: [UDPSocket]
     /// Sources that could not be read, by command or file, and why.
     public var errors: [String: String]
+    /// What moved during a sampling window (`--sample`, `--probe`, `--capture`); absent without one. Added after
+    /// `wiresmith-snapshot/1` was released: optional, so older snapshots still decode.
+    public var traffic: TrafficSample?
+    /// The sysctl files' forwarding settings and the wg-quick configs' DNS and forwarding hooks: what the host
+    /// comes back as after a reboot. Optional (added after `wiresmith-snapshot/1` was released).
+    public var boot: BootFacts?
 
     /// A snapshot.
     public init(
         hostname: String, takenAt: Int, wireguard: [WireGuardState] = [], links: [LinkState] = [],
         routes: [RouteState] = [], rules: [[String: String]] = [], sysctl: [String: String] = [:],
         nftRuleset: String? = nil, iptables: String? = nil, ip6tables: String? = nil, udpSockets: [UDPSocket] = [],
-        errors: [String: String] = [:]
+        errors: [String: String] = [:], traffic: TrafficSample? = nil, boot: BootFacts? = nil
     ) {
         self.hostname = hostname
         self.takenAt = takenAt
@@ -53,6 +59,8 @@ public struct HostSnapshot: Codable, Sendable, Equatable {
         self.ip6tables = ip6tables
         self.udpSockets = udpSockets
         self.errors = errors
+        self.traffic = traffic
+        self.boot = boot
     }
 
     /// The link named `name`.

@@ -3,9 +3,27 @@ import Foundation
 /// Source NAT rules read from a snapshot: iptables' `*nat` POSTROUTING `-j MASQUERADE`/`-j SNAT`, and nftables
 /// rules with a `masquerade` or `snat` statement in a chain on the `postrouting` hook (libnftables-json(5)).
 enum Masquerade {
+    /// One source NAT rule: where it was read, and the output interface it names (nil: any; `negated`: all but).
+    struct Rule {
+        var evidence: Evidence
+        var outInterface: String?
+        var negated: Bool
+
+        /// Whether it rewrites traffic leaving by `link`.
+        func applies(to link: String) -> Bool {
+            guard let oif = outInterface else { return true }
+            return PacketFilter.Rule.interface(oif, names: link) != negated
+        }
+    }
+
     /// The rules that source-NAT traffic leaving by `uplink` (those naming no output interface count), as evidence.
     static func rules(in snapshot: HostSnapshot, uplink: String) -> [Evidence] {
-        var found: [Evidence] = []
+        all(in: snapshot).filter { $0.applies(to: uplink) }.map(\.evidence)
+    }
+
+    /// Every source NAT rule of the snapshot.
+    static func all(in snapshot: HostSnapshot) -> [Rule] {
+        var found: [Rule] = []
         if let text = snapshot.iptables {
             var inNat = false
             for raw in text.split(separator: "\n") {
@@ -15,12 +33,13 @@ enum Masquerade {
                     line.contains("-j MASQUERADE") || line.contains("-j SNAT")
                 else { continue }
                 let t = line.split(separator: " ").map(String.init)
-                if let i = t.firstIndex(of: "-o"), i + 1 < t.count,
-                    !PacketFilter.Rule.interface(t[i + 1], names: uplink) || (i > 0 && t[i - 1] == "!")
-                {
-                    continue
+                var oif: String?
+                var negated = false
+                if let i = t.firstIndex(of: "-o"), i + 1 < t.count {
+                    oif = t[i + 1]
+                    negated = i > 0 && t[i - 1] == "!"
                 }
-                found.append(Evidence("iptables-save (nat)", line))
+                found.append(Rule(evidence: Evidence("iptables-save (nat)", line), outInterface: oif, negated: negated))
             }
         }
         if let nft = snapshot.nftRuleset, let data = nft.data(using: .utf8),
@@ -39,19 +58,22 @@ enum Masquerade {
                     let exprs = r["expr"] as? [[String: Any]],
                     exprs.contains(where: { $0["masquerade"] != nil || $0["snat"] != nil })
                 else { continue }
+                var negated = false
                 let oif = exprs.compactMap { e -> String? in
-                    guard let m = e["match"] as? [String: Any], m["op"] as? String ?? "==" == "==",
+                    guard let m = e["match"] as? [String: Any],
                         let meta = (m["left"] as? [String: Any])?["meta"] as? [String: Any],
                         meta["key"] as? String == "oifname"
                     else { return nil }
+                    negated = (m["op"] as? String ?? "==") == "!="
                     return m["right"] as? String
                 }.first
-                if let oif, !PacketFilter.Rule.interface(oif, names: uplink) { continue }
                 found.append(
-                    Evidence(
-                        "nft -j list ruleset",
-                        "table \(r["family"] ?? "") \(r["table"] ?? "") chain \(r["chain"] ?? ""): "
-                            + (oif.map { "oifname \"\($0)\" " } ?? "") + "masquerade"))
+                    Rule(
+                        evidence: Evidence(
+                            "nft -j list ruleset",
+                            "table \(r["family"] ?? "") \(r["table"] ?? "") chain \(r["chain"] ?? ""): "
+                                + (oif.map { "oifname \(negated ? "!= " : "")\"\($0)\" " } ?? "") + "masquerade"),
+                        outInterface: oif, negated: negated))
             }
         }
         return found

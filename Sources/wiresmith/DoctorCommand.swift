@@ -37,20 +37,65 @@ struct DoctorCommand: ParsableCommand {
         help: "Judge a directory of snapshots (HOST.json each, configs too) together with lint's rules (= lint DIR).")
     var compare: String?
 
+    @Option(
+        name: .customLong("config-dir"),
+        help: ArgumentHelp(
+            "Where the wg-quick configs (IFACE.conf) are: DNS = without resolvconf, forwarding kept at boot.",
+            valueName: "dir"))
+    var configDirectory = "/etc/wireguard"
+
+    @Option(
+        help: ArgumentHelp(
+            "Sample the transfer counters over this many seconds: counters moving one way only, sent but never a"
+                + " handshake.", valueName: "seconds"))
+    var sample: Int?
+
+    @Flag(help: "Ping each peer's tunnel address (its first /32 or /128 AllowedIP) while sampling.")
+    var probe = false
+
+    @Option(
+        name: .customLong("probe-to"),
+        help: ArgumentHelp(
+            "Ping this address while sampling (repeatable); it goes to the peer whose AllowedIPs cover it.",
+            valueName: "address"))
+    var probeTo: [String] = []
+
+    @Flag(
+        help: ArgumentHelp(
+            "Capture UDP on the listen ports while sampling (tcpdump): tells \"nothing arrives from the peer\" from"
+                + " \"it arrives and nothing goes back\"."))
+    var capture = false
+
     @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
+
+    func validate() throws {
+        if let sample, sample < 1 || sample > 600 { throw ValidationError("--sample takes 1 to 600 seconds") }
+        let sampling = sample != nil || probe || !probeTo.isEmpty || capture
+        if sampling && (from != nil || compare != nil) {
+            throw ValidationError(
+                "--sample, --probe, --probe-to and --capture need the live host, not --from/--compare")
+        }
+    }
 
     func run() throws {
         if let compare {
             try runComparison(compare)
             return
         }
-        let snap: HostSnapshot
+        var snap: HostSnapshot
         do {
             if let from {
                 snap = try HostSnapshot.decode(try Data(contentsOf: URL(fileURLWithPath: from)))
             } else {
-                snap = try Collector().collect()
+                snap = try Collector(configDirectory: configDirectory).collect()
+            }
+            if sample != nil || probe || !probeTo.isEmpty || capture {
+                let sampler = TrafficSampler(
+                    seconds: sample ?? 3, probe: probe, probeTargets: probeTo, capture: capture)
+                snap.traffic = try sampler.sample(snap) { line in
+                    FileHandle.standardError.write(Data("doctor: \(line)\n".utf8))
+                }
             }
         } catch {
             FileHandle.standardError.write(Data("wiresmith doctor: \(error)\n".utf8))

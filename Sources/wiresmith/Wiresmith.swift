@@ -11,7 +11,7 @@ struct Wiresmith: ParsableCommand {
             LintCommand.self, TraceCommand.self,
             ShowconfCommand.self, GenkeyCommand.self, PubkeyCommand.self, GenpskCommand.self,
             LabCommand.self, DemoCommand.self, PlanCommand.self, GraphCommand.self, RotateCommand.self,
-            DoctorCommand.self,
+            DoctorCommand.self, QRCommand.self,
         ]
     )
 }

@@ -48,9 +48,11 @@ enum DoctorLabEnvironment {
         }
     }
 
-    /// Doctor's JSON report on `host`: its exit status and the codes of its findings, sorted.
-    static func doctor(_ plan: LabPlan, _ host: String, binary: String) throws -> (Int32, [String]) {
-        let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--json"], timeout: 60)
+    /// Doctor's JSON report on `host` (with `extra` arguments): its exit status and the codes of its findings, sorted.
+    static func doctor(_ plan: LabPlan, _ host: String, binary: String, _ extra: [String] = []) throws -> (
+        Int32, [String]
+    ) {
+        let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--json"] + extra, timeout: 120)
         let json = r.output.drop { $0 != "{" }
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any], "\(r.output)")

@@ -4,20 +4,8 @@ import WireNet
 /// PrefixTrie's answers against a list searched exhaustively: the obviously-correct model.
 @Suite("PrefixTrie against an exhaustive list")
 struct PrefixTrieTests {
-    /// A small deterministic generator (SplitMix64); WireNet is a leaf, so the tests bring their own.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Prefixes drawn from a narrow space (10.0.0.0/16, lengths 8...32) so that they nest and collide often.
-    static func randomPrefix(_ rng: inout Generator, v6: Bool = false) -> IPPrefix {
+    static func randomPrefix(_ rng: inout SeededRandom, v6: Bool = false) -> IPPrefix {
         let length = Int.random(in: 8...(v6 ? 128 : 32), using: &rng)
         if v6 {
             let low = UInt128(UInt16.random(in: 0...0xff, using: &rng)) << 104
@@ -29,7 +17,7 @@ struct PrefixTrieTests {
 
     @Test("insert, replace and remove agree with the list on every question, in address order")
     func randomized() {
-        var rng = Generator(state: 12)
+        var rng = SeededRandom(seed: 12)
         var trie = PrefixTrie<Int>()
         var model: [IPPrefix: Int] = [:]
         for step in 0..<3000 {

@@ -17,7 +17,7 @@ func fuzzWire(_ pointer: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     guard let data = pointer else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard var device = FuzzDevice.template else { return 0 }
-    var random = FuzzRandom(state: 0x5eed)
+    var random = SeededRandom(seed: 0x5eed)
     var actions: [TunnelAction] = []
     let source = UDPEndpoint(address: .v4(0xc000_0200 | UInt32(bytes.first ?? 0)), port: 51820)
     // The whole input as one datagram, then split at every 0xFF byte into several, to reach state across messages.
@@ -56,7 +56,7 @@ enum FuzzDevice {
                 peerKey, peer: ownKey, address: 0x0a00_0001,
                 endpoint: UDPEndpoint(address: .v4(0xc000_0201), port: 51820))
         else { return nil }
-        var random = FuzzRandom(state: 1)
+        var random = SeededRandom(seed: 1)
         var actions: [TunnelAction] = []
         // An IPv4 header from 10.0.0.2 to 10.0.0.1: the peer starts a handshake to send it.
         var packet: [UInt8] = [0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1]
@@ -68,17 +68,5 @@ enum FuzzDevice {
             ours.decapsulate(datagram, from: peerSource, now: .zero, random: &random, into: &replies)
         }
         return ours
-    }
-}
-
-/// A deterministic generator, so a crash reproduces from its input alone.
-struct FuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireConfig
 import WireCrypto
 
 /// Opt-in (`WIRESMITH_FUZZ=1`, 500 configs, about 40 s) and a quick 100 under `WIRESMITH_REQUIRE_LAB=1`, where a

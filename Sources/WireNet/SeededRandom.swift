@@ -1,7 +1,9 @@
 /// A deterministic generator (SplitMix64) for tests, labs and benchmarks. Never for keys in production.
 ///
 /// WireProtocol takes randomness as `inout some RandomNumberGenerator` (the daemon passes
-/// `SystemRandomNumberGenerator`); a seeded generator makes every run of a test reproducible.
+/// `SystemRandomNumberGenerator`); a seeded generator makes every run of a test reproducible. It lives in WireNet,
+/// the leaf every module reaches (beside `Instant` and `ManualClock`), so tests, fuzz targets and benchmarks share
+/// this one.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 

@@ -1,0 +1,140 @@
+import Foundation
+
+/// What decides the host's state after a reboot or `wg-quick up` (issue #17 steps 5 and 7): the forwarding and
+/// rp_filter settings in the sysctl files, in the order `sysctl --system` applies them (sysctl.d(5)), and per
+/// WireGuard interface what its wg-quick config (`DIR/IFACE.conf`) sets that doctor judges. Holds no key: only
+/// `DNS =` values and the hook lines that set forwarding are kept from a config.
+public struct BootFacts: Codable, Sendable, Equatable {
+    /// Forwarding and rp_filter assignments in sysctl files, in the order they are applied (the last one wins).
+    public var sysctlSettings: [SysctlSetting]
+    /// The wg-quick configs found for this namespace's WireGuard interfaces.
+    public var wgQuick: [WGQuickFacts]
+    /// Where the wg-quick configs were looked for (`/etc/wireguard`).
+    public var configDirectory: String
+    /// The `resolvconf` program wg-quick would run for `DNS =`, or nil when none is in the search path.
+    public var resolvconf: String?
+
+    /// Boot facts.
+    public init(
+        sysctlSettings: [SysctlSetting] = [], wgQuick: [WGQuickFacts] = [], configDirectory: String = "/etc/wireguard",
+        resolvconf: String? = nil
+    ) {
+        self.sysctlSettings = sysctlSettings
+        self.wgQuick = wgQuick
+        self.configDirectory = configDirectory
+        self.resolvconf = resolvconf
+    }
+
+    /// The value the sysctl files leave `key` at after boot (the last assignment), with where it was set.
+    public func bootValue(_ key: String) -> SysctlSetting? { sysctlSettings.last { $0.key == key } }
+
+    /// The wg-quick config of `interface`, when one was found.
+    public func config(_ interface: String) -> WGQuickFacts? { wgQuick.first { $0.interface == interface } }
+}
+
+/// One `key = value` line of a sysctl file.
+public struct SysctlSetting: Codable, Sendable, Equatable {
+    /// The file.
+    public var file: String
+    /// The 1-based line.
+    public var line: Int
+    /// The key, dotted (`net.ipv4.ip_forward`; slashes are turned into dots).
+    public var key: String
+    /// The value as written.
+    public var value: String
+
+    /// A setting.
+    public init(file: String, line: Int, key: String, value: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.value = value
+    }
+}
+
+/// What doctor reads from one wg-quick config: its DNS servers and the hook lines that set forwarding.
+public struct WGQuickFacts: Codable, Sendable, Equatable {
+    /// The interface (the file name without `.conf`).
+    public var interface: String
+    /// The file read.
+    public var path: String
+    /// `DNS =` values, with their 1-based lines.
+    public var dns: [String]
+    /// The line of the first `DNS =`, when there is one.
+    public var dnsLine: Int?
+    /// PreUp/PostUp lines that turn forwarding on (`sysctl -w net.ipv4.ip_forward=1` and the like), as written.
+    public var forwardingHooks: [String]
+
+    /// wg-quick facts.
+    public init(
+        interface: String, path: String, dns: [String] = [], dnsLine: Int? = nil, forwardingHooks: [String] = []
+    ) {
+        self.interface = interface
+        self.path = path
+        self.dns = dns
+        self.dnsLine = dnsLine
+        self.forwardingHooks = forwardingHooks
+    }
+}
+
+extension BootFacts {
+    /// The sysctl files in the order `sysctl --system` reads them: every `*.conf` of /etc/sysctl.d, /run/sysctl.d,
+    /// /usr/local/lib/sysctl.d, /usr/lib/sysctl.d and /lib/sysctl.d sorted by file name, a name in an earlier
+    /// directory hiding the same name in a later one (sysctl.d(5)), then /etc/sysctl.conf.
+    static func sysctlFiles(root: String = "") -> [String] {
+        let dirs = ["/etc/sysctl.d", "/run/sysctl.d", "/usr/local/lib/sysctl.d", "/usr/lib/sysctl.d", "/lib/sysctl.d"]
+        var byName: [String: String] = [:]
+        for dir in dirs {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: root + dir)) ?? []
+            for name in names where name.hasSuffix(".conf") && byName[name] == nil {
+                byName[name] = root + dir + "/" + name
+            }
+        }
+        return byName.keys.sorted().map { byName[$0]! } + [root + "/etc/sysctl.conf"]
+    }
+
+    /// The forwarding and rp_filter assignments of `text` (a sysctl file).
+    static func settings(file: String, text: String) -> [SysctlSetting] {
+        var out: [SysctlSetting] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("-") { line.removeFirst() }  // "-key = value": ignore errors setting it
+            guard !line.hasPrefix("#"), !line.hasPrefix(";"), let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "/", with: ".")
+            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            guard key.hasSuffix("forwarding") || key.hasSuffix("ip_forward") || key.hasSuffix("rp_filter") else {
+                continue
+            }
+            out.append(SysctlSetting(file: file, line: i + 1, key: key, value: value))
+        }
+        return out
+    }
+
+    /// What doctor keeps of a wg-quick config: DNS values and the hooks that set forwarding; nothing else (the file
+    /// holds the private key).
+    static func wgQuick(interface: String, path: String, text: String) -> WGQuickFacts {
+        var facts = WGQuickFacts(interface: interface, path: path)
+        var section = ""
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
+                .trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                section = line.lowercased()
+                continue
+            }
+            guard section == "[interface]", let eq = line.firstIndex(of: "=") else { continue }
+            let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if key == "dns" {
+                facts.dns += value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                if facts.dnsLine == nil { facts.dnsLine = i + 1 }
+            } else if ["preup", "postup"].contains(key),
+                value.contains("ip_forward=1")
+                    || value.range(of: #"conf[./]all[./]forwarding=1"#, options: .regularExpression) != nil
+            {
+                facts.forwardingHooks.append(value)
+            }
+        }
+        return facts
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+import WireLab
+import WireProcess
+import WireTestSupport
+
+@testable import WireDoctor
+
+/// Relaying checks in a real lab: examples/two-hub with a LAN (`office`, 192.168.10.0/24 on the hub's eth1) whose
+/// machine routes back through the hub. One fault at a time, each undone.
+@Suite(.serialized, .enabled(if: DoctorLabEnvironment.shouldRun)) struct DoctorRelayLabTests {
+    /// examples/two-hub copied, with a LAN behind the hub.
+    static func network() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-relay-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: TestTools.packageRoot.appendingPathComponent("examples/two-hub"), to: dir)
+        let facts = dir.appendingPathComponent("hub/host.yaml")
+        let text = try String(contentsOf: facts, encoding: .utf8)
+        try (text + "lans:\n  - { name: office, prefix: 192.168.10.0/24, interface: eth1, address: 192.168.10.1 }\n")
+            .write(to: facts, atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// A LAN machine that answers the hub but has no route back to the tunnels: doctor --probe-to it names
+    /// masquerade-missing (once per tunnel interface), or masquerade-wrong-interface when MASQUERADE names the
+    /// uplink; MASQUERADE out of the LAN link, or the route back, makes it healthy.
+    @Test func aLANBehindTheHubNeedsMasqueradeOrARouteBack() throws {
+        if let why = DoctorLabEnvironment.unavailable {
+            try #require(Bool(false), "lab required but unavailable: \(why)")
+        }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let dir = try Self.network()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(directory: dir.path, options: LabOptions(id: id))
+        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        func doctor(_ extra: [String]) throws -> (Int32, [String]) {
+            try DoctorLabTests.doctor(plan, "hub", binary: binary, extra)
+        }
+        let lan = ["--probe-to", "192.168.10.2"]
+
+        // Healthy: the LAN machine's default route is the hub.
+        var (status, codes) = try doctor(lan)
+        #expect(status == 0 && codes == [], "healthy: \(codes)")
+
+        // The LAN machine loses its route back (as when the hub is not the LAN's router).
+        try DoctorLabTests.sh(plan, "hub/office", "ip route del default")
+        (status, codes) = try doctor(lan)
+        #expect(status == 1 && codes == ["masquerade-missing", "masquerade-missing"], "no route back: \(codes)")
+
+        // MASQUERADE on the uplink, not the LAN link.
+        try DoctorLabTests.sh(plan, "hub", "iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE")
+        (status, codes) = try doctor(lan)
+        #expect(
+            status == 1 && codes == ["masquerade-wrong-interface", "masquerade-wrong-interface"], "uplink: \(codes)")
+        try DoctorLabTests.sh(plan, "hub", "iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE")
+
+        // MASQUERADE out of the LAN link: healthy although the machine still has no route back.
+        try DoctorLabTests.sh(plan, "hub", "iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE")
+        (status, codes) = try doctor(lan)
+        #expect(status == 0 && codes == [], "masqueraded: \(codes)")
+        try DoctorLabTests.sh(plan, "hub", "iptables -t nat -D POSTROUTING -o eth1 -j MASQUERADE")
+
+        // The route back restored: healthy again.
+        try DoctorLabTests.sh(plan, "hub/office", "ip route add default via 192.168.10.1")
+        (status, codes) = try doctor(lan)
+        #expect(status == 0 && codes == [], "restored: \(codes)")
+
+        try Lab.down(id: id)
+    }
+
+    /// Forwarding kept at boot, and DNS = without resolvconf, read from wg-quick configs (`--config-dir`, a copy of
+    /// the lab's): the configs as written are healthy; without the hub's PostUp, forwarding is on only at runtime;
+    /// alice's config with DNS = and no resolvconf in the search path cannot come up again.
+    @Test func forwardingKeptAtBootAndDNSWithoutResolvconf() throws {
+        if let why = DoctorLabEnvironment.unavailable {
+            try #require(Bool(false), "lab required but unavailable: \(why)")
+        }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let source = TestTools.packageRoot.appendingPathComponent("examples/two-hub")
+        let configs = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-cfg-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: configs) }
+        for host in ["hub", "alice"] {
+            try FileManager.default.createDirectory(
+                at: configs.appendingPathComponent(host), withIntermediateDirectories: true)
+            for file in try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent(host).path)
+            where file.hasSuffix(".conf") {
+                try FileManager.default.copyItem(
+                    at: source.appendingPathComponent("\(host)/\(file)"),
+                    to: configs.appendingPathComponent("\(host)/\(file)"))
+            }
+        }
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(directory: source.path, options: LabOptions(id: id))
+        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        func doctor(_ host: String, _ extra: [String] = []) throws -> (Int32, [String]) {
+            try DoctorLabTests.doctor(
+                plan, host, binary: binary, ["--config-dir", configs.appendingPathComponent(host).path] + extra)
+        }
+        // What this machine's own files already say (the lab shares /etc with it).
+        var machine = ""
+        for file in BootFacts.sysctlFiles() { machine += (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
+        let machineKeepsForwarding =
+            BootFacts.settings(file: "", text: machine).last {
+                $0.key == "net.ipv4.ip_forward"
+            }?.value == "1"
+        let standardPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+        let machineHasResolvconf = Command.which("resolvconf", searchPath: standardPath) != nil
+
+        var (status, codes) = try doctor("hub")
+        #expect(status == 0 && codes == [], "hub as written: \(codes)")
+        (status, codes) = try doctor("alice")
+        #expect(status == 0 && codes == [], "alice as written: \(codes)")
+
+        // The hub's configs without their PostUp: forwarding is on (the lab's wg-quick ran it) but not kept.
+        for file in ["wg0.conf", "wg1.conf"] {
+            let url = configs.appendingPathComponent("hub/\(file)")
+            let text = try String(contentsOf: url, encoding: .utf8)
+            try text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("PostUp") }
+                .joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        }
+        (status, codes) = try doctor("hub")
+        if machineKeepsForwarding {
+            #expect(status == 0 && codes == [], "this machine's sysctl files keep forwarding: \(codes)")
+        } else {
+            #expect(
+                status == 1 && codes == ["forwarding-not-persistent", "forwarding-not-persistent"], "runtime: \(codes)")
+        }
+
+        // alice's config with DNS =, doctor run with the standard search path (the lab's own PATH has a stand-in).
+        let alice = configs.appendingPathComponent("alice/wg0.conf")
+        let text = try String(contentsOf: alice, encoding: .utf8)
+        try text.replacingOccurrences(of: "[Interface]\n", with: "[Interface]\nDNS = 10.0.0.1\n")
+            .write(to: alice, atomically: true, encoding: .utf8)
+        let r = try Lab.run(
+            plan, node: "alice",
+            command: [
+                "env", "PATH=\(standardPath)", binary, "doctor", "--json", "--config-dir",
+                alice
+                    .deletingLastPathComponent().path,
+            ], timeout: 120)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.output.drop { $0 != "{" }.utf8)) as? [String: Any])
+        codes = (object["findings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        if machineHasResolvconf {
+            #expect(r.status == 0 && codes == [], "resolvconf installed here: \(codes)")
+        } else {
+            #expect(r.status == 1 && codes == ["dns-without-resolvconf"], "DNS: \(codes)")
+        }
+        // With the lab's stand-in resolvconf in PATH: fine.
+        (status, codes) = try doctor("alice")
+        #expect(status == 0 && codes == [], "alice with resolvconf: \(codes)")
+
+        try Lab.down(id: id)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import WireLab
+import WireTestSupport
+
+@testable import WireDoctor
+
+/// `doctor --probe-to/--probe/--capture` in a real lab (examples/two-hub): the healthy network answers every probe
+/// with no finding; then one fault at a time on the reply path, each named from the client alone, and undone.
+@Suite(.serialized, .enabled(if: DoctorLabEnvironment.shouldRun)) struct DoctorTrafficLabTests {
+    @Test func probesAndCaptureNameTheReplyPath() throws {
+        if let why = DoctorLabEnvironment.unavailable {
+            try #require(Bool(false), "lab required but unavailable: \(why)")
+        }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(
+            directory: TestTools.packageRoot.appendingPathComponent("examples/two-hub").path,
+            options: LabOptions(id: id))
+        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        func doctor(_ host: String, _ extra: [String]) throws -> (Int32, [String]) {
+            try DoctorLabTests.doctor(plan, host, binary: binary, extra)
+        }
+
+        // Healthy: every probe answered, both directions on the wire, no finding.
+        var (status, codes) = try doctor("alice", ["--probe-to", "10.1.0.2", "--capture"])
+        #expect(status == 0 && codes == [], "alice healthy: \(codes)")
+        (status, codes) = try doctor("hub", ["--probe", "--capture"])
+        #expect(status == 0 && codes == [], "hub healthy: \(codes)")
+        (status, codes) = try doctor("bob", ["--probe-to", "10.0.0.2", "--sample", "1"])
+        #expect(status == 0 && codes == [], "bob healthy: \(codes)")
+
+        // The hub's FORWARD chain drops only bob -> alice: alice's pings to bob leave, nothing comes back.
+        try DoctorLabTests.sh(plan, "hub", "iptables -A FORWARD -i wg1 -o wg0 -j DROP")
+        (status, codes) = try doctor("alice", ["--probe-to", "10.1.0.2"])
+        #expect(status == 1 && codes == ["traffic-one-way"], "one way: \(codes)")
+        // The capture says where: nothing carrying data arrives from the hub's address.
+        (status, codes) = try doctor("alice", ["--probe-to", "10.1.0.2", "--capture"])
+        #expect(status == 1 && codes == ["nothing-arrives"], "one way, captured: \(codes)")
+        try DoctorLabTests.sh(plan, "hub", "iptables -D FORWARD -i wg1 -o wg0 -j DROP")
+        (status, codes) = try doctor("alice", ["--probe-to", "10.1.0.2", "--capture"])
+        #expect(status == 0 && codes == [], "restored: \(codes)")
+
+        // alice drops UDP from the hub's address in the raw table (which the firewall step does not read): the hub's
+        // replies arrive on the wire and WireGuard never receives them.
+        let hubAddress = "$(wg show wg0 endpoints | cut -f2 | cut -d: -f1)"
+        try DoctorLabTests.sh(plan, "alice", "iptables -t raw -A PREROUTING -s \(hubAddress) -p udp -j DROP")
+        (status, codes) = try doctor("alice", ["--probe-to", "10.0.0.1"])
+        #expect(status == 1 && codes == ["traffic-one-way"], "input by address: \(codes)")
+        (status, codes) = try doctor("alice", ["--probe-to", "10.0.0.1", "--capture"])
+        #expect(status == 1 && codes == ["input-blocked"], "input by address, captured: \(codes)")
+        try DoctorLabTests.sh(plan, "alice", "iptables -t raw -D PREROUTING -s \(hubAddress) -p udp -j DROP")
+        (status, codes) = try doctor("alice", ["--probe-to", "10.0.0.1", "--capture"])
+        #expect(status == 0 && codes == [], "restored: \(codes)")
+
+        try Lab.down(id: id)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+
+@testable import WireDoctor
+
+/// The traffic step on hand-made samples, and the pcap reader on a hand-made capture.
+struct TrafficCheckTests {
+    static let key = "wDq9sI7p3kZbNDzvDWV4XNxmJhH7XDv0dN0QVNa/yWk="
+
+    static func snapshot(_ t: PeerTraffic, endpoint: String? = "192.0.2.1:51820") -> HostSnapshot {
+        HostSnapshot(
+            hostname: "alice", takenAt: 1000,
+            wireguard: [
+                WireGuardState(
+                    name: "wg0", publicKey: nil, derivedPublicKey: nil, hasPrivateKey: true, listenPort: 40000,
+                    peers: [
+                        PeerState(
+                            publicKey: key, endpoint: endpoint, allowedIPs: ["10.0.0.0/24"], latestHandshake: 990,
+                            rxBytes: 500, txBytes: 500)
+                    ])
+            ],
+            traffic: TrafficSample(seconds: 3, captured: t.packetsIn != nil, peers: [t]))
+    }
+
+    static func codes(_ t: PeerTraffic) -> [String] {
+        let report = try! Doctor(snapshot: snapshot(t)).run()
+        return report.steps.filter { $0.name == "traffic" }.flatMap(\.findings).map(\.code.rawValue)
+    }
+
+    static func traffic(
+        rx: UInt64, tx: UInt64, answered: Int?, inbound: Int? = nil, outbound: Int? = nil, dataIn: Int? = nil
+    ) -> PeerTraffic {
+        PeerTraffic(
+            interface: "wg0", publicKey: key, endpoint: "192.0.2.1:51820", rxBytes: rx, txBytes: tx,
+            handshakeBefore: 990, handshakeAfter: 990,
+            probe: answered.map { ProbeResult(address: "10.0.0.1", sent: 3, received: $0) }, packetsIn: inbound,
+            packetsOut: outbound, dataIn: dataIn ?? inbound, dataOut: outbound)
+    }
+
+    @Test func verdicts() {
+        #expect(Self.codes(Self.traffic(rx: 384, tx: 384, answered: 3)) == [])
+        #expect(Self.codes(Self.traffic(rx: 0, tx: 0, answered: nil)) == [])
+        // A keepalive back (32 B) is not a reply.
+        #expect(Self.codes(Self.traffic(rx: 32, tx: 384, answered: 0)) == ["traffic-one-way"])
+        #expect(Self.codes(Self.traffic(rx: 384, tx: 384, answered: 0)) == ["probe-unanswered"])
+        #expect(Self.codes(Self.traffic(rx: 0, tx: 0, answered: 0)) == ["probe-unanswered"])
+        #expect(Self.codes(Self.traffic(rx: 0, tx: 384, answered: 0, inbound: 0, outbound: 3)) == ["nothing-arrives"])
+        #expect(
+            Self.codes(Self.traffic(rx: 32, tx: 384, answered: 0, inbound: 1, outbound: 3, dataIn: 0))
+                == ["nothing-arrives"])
+        #expect(Self.codes(Self.traffic(rx: 0, tx: 384, answered: 0, inbound: 3, outbound: 3)) == ["input-blocked"])
+        #expect(Self.codes(Self.traffic(rx: 200, tx: 0, answered: 0, inbound: 3, outbound: 0)) == ["reply-not-sent"])
+        // Without a probe, only data one way counts.
+        #expect(Self.codes(Self.traffic(rx: 0, tx: 32, answered: nil)) == [])
+        #expect(Self.codes(Self.traffic(rx: 0, tx: 640, answered: nil)) == ["traffic-one-way"])
+    }
+
+    @Test func sentWithoutHandshakeIsKeysOrUDP() throws {
+        var t = Self.traffic(rx: 0, tx: 444, answered: 0)
+        t.handshakeBefore = 0
+        t.handshakeAfter = 0
+        var snap = Self.snapshot(t)
+        snap.wireguard[0].peers[0].latestHandshake = 0
+        snap.wireguard[0].peers[0].txBytes = 0
+        let report = try Doctor(snapshot: snap).run()
+        let peerSteps = report.steps.filter { $0.peer != nil }.flatMap(\.findings)
+        #expect(peerSteps.map(\.code.rawValue) == ["handshake-never"])
+        #expect(peerSteps.first?.severity == .error)
+    }
+
+    @Test func snapshotsWithoutTrafficStillDecode() throws {
+        let snap = Self.snapshot(Self.traffic(rx: 1, tx: 1, answered: nil))
+        var object = try JSONSerialization.jsonObject(with: Data(snap.json().utf8)) as! [String: Any]
+        object["traffic"] = nil
+        let old = try JSONSerialization.data(withJSONObject: object)
+        #expect(try HostSnapshot.decode(old).traffic == nil)
+        #expect(try HostSnapshot.decode(Data(snap.json().utf8)) == snap)
+    }
+
+    /// A LINUX_SLL capture: a data message in from 192.0.2.1 to port 40000, a keepalive in, one data message out.
+    @Test func pcapCounts() {
+        func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xff) } }
+        func packet(src: [UInt8], dst: [UInt8], sport: Int, dport: Int, payload: Int) -> [UInt8] {
+            var sll = [UInt8](repeating: 0, count: 14) + [0x08, 0x00]
+            let udpLength = 8 + payload
+            let ip: [UInt8] = [0x45, 0, 0, UInt8(20 + udpLength), 0, 0, 0, 0, 64, 17, 0, 0] + src + dst
+            let udp: [UInt8] =
+                [UInt8(sport >> 8), UInt8(sport & 0xff), UInt8(dport >> 8), UInt8(dport & 0xff)]
+                + [UInt8(udpLength >> 8), UInt8(udpLength & 0xff), 0, 0]
+            sll += ip + udp + [4] + [UInt8](repeating: 0, count: payload - 1)
+            return le32(0) + le32(0) + le32(sll.count) + le32(sll.count) + sll
+        }
+        let peer: [UInt8] = [192, 0, 2, 1]
+        let me: [UInt8] = [203, 0, 113, 5]
+        var file = le32(0xa1b2_c3d4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(65535) + le32(113)
+        file += packet(src: peer, dst: me, sport: 51820, dport: 40000, payload: 128)
+        file += packet(src: peer, dst: me, sport: 51820, dport: 40000, payload: 32)
+        file += packet(src: me, dst: peer, sport: 40000, dport: 51820, payload: 128)
+        file += packet(src: me, dst: peer, sport: 40001, dport: 51820, payload: 128)
+        let counts = PacketCapture.count(file, ports: [40000])
+        #expect(counts?["192.0.2.1"] == PacketCapture.Counts(inbound: 2, outbound: 1, inboundData: 1, outboundData: 1))
+        #expect(PacketCapture.count([1, 2, 3], ports: [1]) == nil)
+    }
+}
+
+/// Boot facts: sysctl files and wg-quick configs read without keeping a key.
+struct BootFactsTests {
+    @Test func sysctlSettingsKeepOnlyForwardingAndRpFilterInOrder() {
+        let text =
+            "# comment\nnet.ipv4.ip_forward = 0\nkernel.x = 1\n-net/ipv4/conf/all/rp_filter=2\nnet.ipv4.ip_forward=1\n"
+        let s = BootFacts.settings(file: "/etc/sysctl.d/99.conf", text: text)
+        #expect(s.map(\.key) == ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.ip_forward"])
+        #expect(BootFacts(sysctlSettings: s).bootValue("net.ipv4.ip_forward")?.line == 5)
+    }
+
+    @Test func wgQuickFactsHoldNoKey() throws {
+        let key = "QAR2ZZKN+r/d3dGCZOw8dmEzs06hy8obrhGApzvuMnE="
+        let text = """
+            [Interface]
+            PrivateKey = \(key)
+            DNS = 10.0.0.1, 10.0.0.2
+            PostUp = sysctl -w net.ipv4.ip_forward=1
+            PostUp = iptables -A FORWARD -i %i -j ACCEPT
+
+            [Peer]
+            PublicKey = KhNUz7mwYxA2T7MGpbWc7IiA9FpSJDGmdSOwLEbrqQU=
+            """
+        let f = BootFacts.wgQuick(interface: "wg0", path: "/etc/wireguard/wg0.conf", text: text)
+        #expect(f.dns == ["10.0.0.1", "10.0.0.2"] && f.dnsLine == 3)
+        #expect(f.forwardingHooks == ["sysctl -w net.ipv4.ip_forward=1"])
+        let json = String(decoding: try JSONEncoder().encode(f), as: UTF8.self)
+        #expect(!json.contains(key))
+    }
+}
