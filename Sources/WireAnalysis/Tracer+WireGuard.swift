@@ -140,7 +140,7 @@ extension Tracer {
             return TraceStep(
                 .endpoint, ok: false, detail,
                 setting: "PersistentKeepalive", notSetIn: r.file,
-                fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.file):\(at.line)"
+                fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.fileLine)"
                     + (suggested.map { ", or set `Endpoint = \($0)` in \(s.file)" } ?? ""))
         }
         // The receiver dials this interface's endpoint, but with another key: its [Peer] is meant for us.
@@ -157,7 +157,7 @@ extension Tracer {
                     + "\(meant.endpoint!) dials \(s.qualifiedName) but holds \(peerName(meant))'s PublicKey, so "
                     + "\(s.qualifiedName) cannot decrypt its handshakes",
                 setting: "PublicKey", location: at,
-                fix: "set `PublicKey = \(senderKey.base64)` (\(s.qualifiedName)'s) at \(at.file):\(at.line)")
+                fix: "set `PublicKey = \(senderKey.base64)` (\(s.qualifiedName)'s) at \(at.fileLine)")
         }
         if let epLoc, entry.endpoint != nil {
             return TraceStep(
@@ -169,9 +169,9 @@ extension Tracer {
         return TraceStep(
             .endpoint, ok: false, d.detail + why + ": neither side can start the handshake",
             setting: "Endpoint", notSetIn: s.file,
-            fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.file):\(header.line)" }
+            fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.fileLine)" }
                 ?? "give \(r.qualifiedName) a ListenPort and a reachable address, then add it as "
-                + "Endpoint to [Peer] at \(header.file):\(header.line)")
+                + "Endpoint to [Peer] at \(header.fileLine)")
     }
 
     /// When the Endpoint reaches another interface of the receiver's host, one that has a [Peer] for the sender,
@@ -193,7 +193,7 @@ extension Tracer {
             "Endpoint \(ep) reaches \(other), which has [Peer] "
                 + "\(iface(sender).qualifiedName), but PublicKey is \(iface(receiver).qualifiedName)'s: "
                 + "\(other) cannot decrypt the handshake", setting: "PublicKey", location: at,
-            fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.file):\(at.line)")
+            fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.fileLine)")
     }
 
     /// Sends the packet into interface `out`: picks the peer, checks its key and endpoint, and hands the packet
@@ -331,7 +331,7 @@ extension Tracer {
                         + "\(s.qualifiedName) on \(r.qualifiedName)\(other): dropped on arrival",
                     setting: "AllowedIPs", location: at,
                     fix: "add \(IPPrefix.host(pkt.source)) (or its subnet) to AllowedIPs of [Peer] "
-                        + "\(s.qualifiedName) at \(at.file):\(at.line)"))
+                        + "\(s.qualifiedName) at \(at.fileLine)"))
         }
         return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
     }
@@ -356,7 +356,7 @@ extension Tracer {
                 setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
         }
         if let o = owners.first {
-            return upStep(o, "the interface PublicKey \(short) at \(at.file):\(at.line) names")
+            return upStep(o, "the interface PublicKey \(short) at \(at.fileLine) names")
         }
         // The key may be that of an interface whose PrivateKey is unusable: its config names the peer's address.
         for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
@@ -374,11 +374,11 @@ extension Tracer {
         for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
             for (a, ref) in addressOwners where p.contains(a) && iface(ref).file != s.file {
                 if let k = publicKeys[ref.host][ref.iface] {
-                    return "set `PublicKey = \(k.base64)` (\(iface(ref).qualifiedName)'s) at \(at.file):\(at.line)"
+                    return "set `PublicKey = \(k.base64)` (\(iface(ref).qualifiedName)'s) at \(at.fileLine)"
                 }
             }
         }
-        return "replace PublicKey at \(at.file):\(at.line) with the peer's public key (`wg pubkey < its private key`)"
+        return "replace PublicKey at \(at.fileLine) with the peer's public key (`wg pubkey < its private key`)"
     }
 
     /// The receiver has no [Peer] with the sender's key: initiations are ignored.

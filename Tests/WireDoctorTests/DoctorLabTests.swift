@@ -93,15 +93,14 @@ enum DoctorLabEnvironment {
     }
 
     /// Every host's `doctor --snapshot` written to a fresh directory as HOST.json (with `configs`: those hosts'
-    /// folders copied from `network` instead, a mixed directory), then `wiresmith lint --json` over it: the codes of
-    /// the warnings and errors, sorted. Each snapshot is grepped for every secret of the lab.
-    static func lintSnapshots(
+    /// folders copied from `network` too, a mixed directory), each grepped for every secret of the lab; the caller
+    /// removes the directory.
+    static func snapshotDirectory(
         _ plan: LabPlan, _ hosts: [String], binary: String, secrets: [String], configs: [String] = [],
         network: URL? = nil
-    ) throws -> [String] {
+    ) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-lint-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         for host in hosts {
             let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--snapshot"], timeout: 60)
             #expect(r.succeeded, "\(host): doctor --snapshot: \(r.output)")
@@ -112,7 +111,35 @@ enum DoctorLabEnvironment {
             let source = try #require(network).appendingPathComponent(host)
             try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(host))
         }
+        return dir
+    }
+
+    /// `wiresmith lint --json` over `snapshotDirectory`: the codes of the warnings and errors, sorted.
+    static func lintSnapshots(
+        _ plan: LabPlan, _ hosts: [String], binary: String, secrets: [String], configs: [String] = [],
+        network: URL? = nil
+    ) throws -> [String] {
+        let dir = try snapshotDirectory(
+            plan, hosts, binary: binary, secrets: secrets, configs: configs, network: network)
+        defer { try? FileManager.default.removeItem(at: dir) }
         return try lintCodes(dir, binary: binary)
+    }
+
+    /// `wiresmith trace --json` over every host's snapshot: delivered, or the setting that drops the packet and
+    /// where (`FILE: JSON-PATH`).
+    static func traceSnapshots(
+        _ plan: LabPlan, _ hosts: [String], from: String, to: String, binary: String, secrets: [String]
+    ) throws -> String {
+        let dir = try snapshotDirectory(plan, hosts, binary: binary, secrets: secrets)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try TestTools.run([binary, "trace", "--json", dir.path, from, to])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdoutText.utf8)) as? [String: Any], "\(r.stdoutText)")
+        let verdict = try #require(object["verdict"] as? [String: Any])
+        if verdict["delivered"] as? Bool == true { return "delivered" }
+        let location = verdict["location"] as? [String: Any]
+        let file = (location?["file"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
+        return "\(verdict["setting"] ?? "?") at \(file): \(location?["path"] ?? "?")"
     }
 
     /// `wiresmith lint --json DIR`: the codes of its warnings and errors, sorted.
@@ -184,6 +211,10 @@ enum DoctorLabEnvironment {
         #expect(try configs([]) == [], "lint of the configs")
         #expect(try snapshots() == [], "lint of the snapshots")
         #expect(try snapshots(["hub"], configs: ["alice", "bob"]) == [], "lint of hub.json + alice, bob configs")
+        func trace(_ from: String, _ to: String) throws -> String {
+            try Self.traceSnapshots(plan, all, from: from, to: to, binary: binary, secrets: secretsAll)
+        }
+        #expect(try trace("alice", "bob") == "delivered")
 
         // UDP to the hub's wg0 port dropped by nftables.
         try Self.sh(
@@ -213,6 +244,7 @@ enum DoctorLabEnvironment {
         #expect(status == 1 && codes == ["forwarding-disabled", "forwarding-disabled"], "ip_forward: \(codes)")
         #expect(try snapshots() == ["forwarding-disabled"], "ip_forward, snapshots")
         #expect(try snapshots(["hub"], configs: ["alice", "bob"]) == ["forwarding-disabled"], "ip_forward, mixed")
+        #expect(try trace("bob", "alice") == "net.ipv4.ip_forward at hub.json: sysctl[\"net.ipv4.ip_forward\"]")
         let noForwarding = ("hub/wg0.conf", "PostUp = sysctl -w net.ipv4.ip_forward=1\n", "")
         #expect(try configs([noForwarding]) == ["forwarding-disabled"], "ip_forward, configs")
         try Self.sh(plan, "hub", "sysctl -qw net.ipv4.ip_forward=1")
@@ -224,6 +256,9 @@ enum DoctorLabEnvironment {
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 1 && codes == ["forward-blocked"], "FORWARD: \(codes)")
         #expect(try snapshots() == ["forward-blocked"], "FORWARD, snapshots")
+        // alice -> bob reaches bob; the reply is dropped by the rule, named in the hub's snapshot.
+        let replyTrace = try trace("alice", "bob")
+        #expect(replyTrace.hasSuffix("hub.json: iptables \"-A FORWARD -i wg1 -o wg0 -j DROP\""), "\(replyTrace)")
         let replyDrop = (
             "hub/wg1.conf", "ListenPort = 51821\n",
             "ListenPort = 51821\nPostUp = iptables -A FORWARD -i wg1 -o wg0 -j DROP\n"
