@@ -9,24 +9,44 @@ public enum HookLines {
     /// The hook keys this scanner records.
     public static let keys: [ConfigKey] = [.preUp, .postUp, .preDown, .postDown]
 
+    /// `preu`, `pred` and `post`, each as one big-endian word.
+    private static let hookHeads: [UInt32] = ["preu", "pred", "post"].map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
+
     /// The 1-based line of each hook entry, per key, in file order.
     public static func scan(_ text: String) -> [ConfigKey: [Int]] {
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable(scan) ?? [:]
+    }
+
+    /// `scan` over the text's UTF-8 bytes.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> [ConfigKey: [Int]] {
         var result: [ConfigKey: [Int]] = [:]
         var inInterface = false
         var number = 0
+        var lineStart = 0
         // Only lines starting (after blanks) with `[` or a hook key's first four letters matter. Looking at
         // bytes first keeps a 10,000-peer hub's file cheap.
-        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        while lineStart <= bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
             number += 1
-            guard let start = raw.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
-            if raw[start] != UInt8(ascii: "[") {
-                // PreUp, PreDown, PostUp, PostDown: `preu`, `pred` or `post`, in any case.
-                let head = raw[start...].prefix(4).map { $0 | 0x20 }
-                guard head == Array("preu".utf8) || head == Array("pred".utf8) || head == Array("post".utf8) else {
-                    continue
-                }
+            var start = lineStart
+            while start < lineEnd && (bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0D) {
+                start += 1
             }
-            let line = Substring(String(decoding: raw, as: UTF8.self))
+            guard start < lineEnd else { continue }
+            if bytes[start] != UInt8(ascii: "[") {
+                // PreUp, PreDown, PostUp, PostDown: `preu`, `pred` or `post`, in any case (compared as one
+                // lowercased 32-bit word, so the lines skipped here cost no allocation).
+                guard lineEnd - start >= 4 else { continue }
+                var head: UInt32 = 0
+                for i in start..<(start + 4) { head = head << 8 | UInt32(bytes[i] | 0x20) }
+                guard Self.hookHeads.contains(head) else { continue }
+            }
+            let line = Substring(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]), as: UTF8.self))
             let content = line.firstIndex(of: "#").map { line[..<$0] } ?? line
             let trimmed = content.trimmingChars(" \t\r")
             if trimmed.isEmpty { continue }

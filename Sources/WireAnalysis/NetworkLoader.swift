@@ -44,59 +44,30 @@ public struct NetworkLoader: Sendable {
         guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
             throw .notFound(directory)
         }
+        let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        let listing = InputDirectory.entries(directory) ?? []
+        guard listing.count <= InputLimits.networkConfigs + InputLimits.networkHosts else {
+            throw .tooLarge(directory, what: "entries", limit: InputLimits.networkConfigs + InputLimits.networkHosts)
+        }
+        // Each entry (a host folder or a flat file) is looked at on every core; the results are joined in name
+        // order, so configs, facts and refusals come out exactly as a walk one by one gives them.
+        let counter = ConfigCounter()
+        let found = concurrentMap(listing.filter { !$0.name.hasPrefix(".") }) { entry in
+            Self.inspect(entry, in: directory, root: root, counter: counter)
+        }
+        if counter.exceeded {
+            throw .tooLarge(directory, what: "config files", limit: InputLimits.networkConfigs)
+        }
         var configFiles: [(host: String, iface: String, path: String)] = []
         var factFiles: [String: String] = [:]
         var snapshotFiles: [(host: String, path: String)] = []
         var refused: [ConfigDiagnostic] = []
-        let root = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
-        /// False (and a diagnostic) for a symbolic link that leads out of the network directory.
-        func inside(_ path: String) -> Bool {
-            guard let dest = try? fm.destinationOfSymbolicLink(atPath: path) else { return true }
-            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            if target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return true }
-            refused.append(
-                .init(
-                    .error, .unreadable, at: .init(file: path, line: 1), key: nil,
-                    InputFile.ReadError.symlinkOutside(path: path, target: dest, directory: directory).description))
-            return false
-        }
-        let entries = ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted()
-        guard entries.count <= InputLimits.networkConfigs + InputLimits.networkHosts else {
-            throw .tooLarge(directory, what: "entries", limit: InputLimits.networkConfigs + InputLimits.networkHosts)
-        }
-        for entry in entries where !entry.hasPrefix(".") {
-            let path = (directory as NSString).appendingPathComponent(entry)
-            guard inside(path) else { continue }
-            var sub: ObjCBool = false
-            _ = fm.fileExists(atPath: path, isDirectory: &sub)
-            if sub.boolValue {
-                let inner = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted()
-                for f in inner where !f.hasPrefix(".") {
-                    let p = (path as NSString).appendingPathComponent(f)
-                    guard f.hasSuffix(".conf") || f.hasSuffix(".json") || f == "host.yaml" || f == "host.yml",
-                        inside(p)
-                    else { continue }
-                    if f.hasSuffix(".json") {
-                        snapshotFiles.append((entry, p))
-                    } else if f.hasSuffix(".conf") {
-                        configFiles.append((entry, String(f.dropLast(5)), p))
-                    } else if f == "host.yaml" || f == "host.yml" {
-                        factFiles[entry] = p
-                    }
-                }
-                if configFiles.count > InputLimits.networkConfigs {
-                    throw .tooLarge(directory, what: "config files", limit: InputLimits.networkConfigs)
-                }
-            } else if entry.hasSuffix(".conf") {
-                let stem = entry.dropLast(5)
-                guard let dot = stem.firstIndex(of: ".") else { continue }
-                configFiles.append((String(stem[..<dot]), String(stem[stem.index(after: dot)...]), path))
-            } else if entry.hasSuffix(".json") {
-                snapshotFiles.append((String(entry.dropLast(5)), path))
-            } else if entry.hasSuffix(".host.yaml") || entry.hasSuffix(".host.yml") {
-                let host = entry.components(separatedBy: ".host.")[0]
-                factFiles[host] = path
-            }
+        configFiles.reserveCapacity(counter.count)
+        for f in found {
+            configFiles += f.configs
+            for (host, path) in f.facts { factFiles[host] = path }
+            refused += f.refused
+            snapshotFiles += f.snapshots
         }
         guard !configFiles.isEmpty || !snapshotFiles.isEmpty else {
             if let first = refused.first { throw .unusable(first.message) }
@@ -115,12 +86,83 @@ public struct NetworkLoader: Sendable {
             throw .noConfigs(directory)
         }
         network.diagnostics = refused + network.diagnostics
-        if let name = IntentReader.fileNames.first(where: { entries.contains($0) }) {
+        if let name = IntentReader.fileNames.first(where: { name in listing.contains { $0.name == name } }) {
             let (intent, diags) = IntentReader.read(path: (directory as NSString).appendingPathComponent(name))
             network.intent = intent
             network.diagnostics += diags + intent.diagnostics(in: network)
         }
         return network
+    }
+
+    /// What one entry of a network directory holds: a host folder's configs and facts file, or one flat file.
+    struct Found: Sendable {
+        var configs: [(host: String, iface: String, path: String)] = []
+        var facts: [(host: String, path: String)] = []
+        /// `*.json` files: doctor snapshots when their top level says so (`NetworkLoader+Snapshots.swift`).
+        var snapshots: [(host: String, path: String)] = []
+        var refused: [ConfigDiagnostic] = []
+    }
+
+    /// Looks at one entry of the network directory: symbolic links leading out of it are refused (a diagnostic),
+    /// a folder is a host (its `*.conf` and `host.yaml`), a file `HOST.IFACE.conf` or `HOST.host.yaml` is flat.
+    /// `stat` and `readlink` are asked only for entries the directory does not record as plain files or folders.
+    static func inspect(_ entry: InputDirectory.Entry, in directory: String, root: String, counter: ConfigCounter)
+        -> Found
+    {
+        var found = Found()
+        guard !counter.exceeded else { return found }
+        let fm = FileManager.default
+        /// False (and a diagnostic) for a symbolic link that leads out of the network directory.
+        func inside(_ path: String, _ kind: InputDirectory.Kind) -> Bool {
+            guard kind == .symlink || kind == .unknown else { return true }
+            guard let dest = try? fm.destinationOfSymbolicLink(atPath: path) else { return true }
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            if target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/") { return true }
+            found.refused.append(
+                .init(
+                    .error, .unreadable, at: .init(file: path, line: 1), key: nil,
+                    InputFile.ReadError.symlinkOutside(path: path, target: dest, directory: directory).description))
+            return false
+        }
+        let name = entry.name
+        let path = (directory as NSString).appendingPathComponent(name)
+        guard inside(path, entry.kind) else { return found }
+        let isFolder: Bool
+        switch entry.kind {
+        case .directory: isFolder = true
+        case .regular, .other: isFolder = false
+        case .symlink, .unknown:
+            var sub: ObjCBool = false
+            _ = fm.fileExists(atPath: path, isDirectory: &sub)
+            isFolder = sub.boolValue
+        }
+        if isFolder {
+            for f in InputDirectory.entries(path) ?? [] where !f.name.hasPrefix(".") {
+                let p = (path as NSString).appendingPathComponent(f.name)
+                guard
+                    f.name.hasSuffix(".conf") || f.name.hasSuffix(".json") || f.name == "host.yaml"
+                        || f.name == "host.yml", inside(p, f.kind)
+                else { continue }
+                if f.name.hasSuffix(".json") {
+                    found.snapshots.append((name, p))
+                } else if f.name.hasSuffix(".conf") {
+                    found.configs.append((name, String(f.name.dropLast(5)), p))
+                } else {
+                    found.facts.append((name, p))
+                }
+            }
+            counter.add(found.configs.count)
+        } else if name.hasSuffix(".conf") {
+            let stem = name.dropLast(5)
+            guard let dot = stem.firstIndex(of: ".") else { return found }
+            found.configs.append((String(stem[..<dot]), String(stem[stem.index(after: dot)...]), path))
+            counter.add(1)
+        } else if name.hasSuffix(".json") {
+            found.snapshots.append((String(name.dropLast(5)), path))
+        } else if name.hasSuffix(".host.yaml") || name.hasSuffix(".host.yml") {
+            found.facts.append((name.components(separatedBy: ".host.")[0], path))
+        }
+        return found
     }
 
     /// wg-quick's rule for the interface name it takes from the file name (`^[a-zA-Z0-9_=+.-]{1,15}$`), which is
@@ -189,6 +231,29 @@ public struct NetworkLoader: Sendable {
             hosts.append(Host(name: name, interfaces: byHost[name] ?? [], facts: hostFacts))
         }
         return Network(hosts: hosts, diagnostics: diagnostics)
+    }
+}
+
+/// The config files found so far by the concurrent walk of a network directory, against
+/// `InputLimits.networkConfigs`: once past it, the walk stops looking.
+final class ConfigCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+
+    /// Config files found so far.
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
+    }
+
+    /// True once more config files than the limit were found.
+    var exceeded: Bool { count > InputLimits.networkConfigs }
+
+    func add(_ n: Int) {
+        lock.lock()
+        total += n
+        lock.unlock()
     }
 }
 

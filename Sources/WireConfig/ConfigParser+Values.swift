@@ -57,6 +57,7 @@ extension ParseState {
                 tooManyEntries(line: n, column: value.column, key: name)
                 return
             }
+            guard countEntries(items.count, line: n, column: value.column, key: name) else { return }
             for item in items {
                 guard let p = parseAllowedIP(item.text) else {
                     let what = item.isEmpty ? "an empty entry (a stray comma)" : Redaction.quoted(item.text)
@@ -132,6 +133,7 @@ extension ParseState {
                 tooManyEntries(line: n, column: column, key: name)
                 return
             }
+            guard countEntries(words.count, line: n, column: column, key: name) else { return }
             for (item, col) in words {
                 guard let p = IPPrefix(item) else {
                     error(
@@ -148,6 +150,7 @@ extension ParseState {
                 tooManyEntries(line: n, column: column, key: name)
                 return
             }
+            guard countEntries(words.count, line: n, column: column, key: name) else { return }
             for (item, col) in words {
                 // A DNS entry is an address or a search domain; one shaped like a key is a paste in the wrong place.
                 if IPAddress(item) == nil && Redaction.isKeyShaped(item) {
@@ -210,6 +213,18 @@ extension ParseState {
             .tooLarge, line: line, column: column, key: key,
             "more than \(InputLimits.entriesPerLine) entries on one line, the limit (docs/limits.md); "
                 + "the line was not read")
+    }
+
+    /// Counts a line's entries against `InputLimits.configEntries`; past it, an error and the parse stops.
+    mutating func countEntries(_ count: Int, line: Int, column: Int, key: String) -> Bool {
+        entries += count
+        guard entries > InputLimits.configEntries else { return true }
+        error(
+            .tooLarge, line: line, column: column, key: key,
+            "more than \(InputLimits.configEntries) AllowedIPs, Address and DNS entries in the file, the limit "
+                + "(docs/limits.md); the rest was not read")
+        stopped = true
+        return false
     }
 
     /// A Table value wg-quick's `ip route add ... table VALUE` accepts on a stock system (iproute2's rt_tables).

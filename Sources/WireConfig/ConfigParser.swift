@@ -47,41 +47,49 @@ public struct ConfigParser: Sendable {
 
     /// Parses `text`, naming `file` in every diagnostic. Never throws: errors are in the result.
     ///
-    /// Past a limit of `InputLimits` (bytes, lines, peers, entries on a line) the parse stops with an error at the
-    /// place the limit was crossed; below them it runs in time linear in the size of the text.
+    /// Past a limit of `InputLimits` (bytes, lines, peers, entries on a line or in the file) the parse stops with an
+    /// error at the place the limit was crossed; below them it runs in time linear in the size of the text.
     public func parse(_ text: String, file: String) -> Result {
         var state = ParseState(file: file, dialect: dialect)
-        var lineNumber = 0
-        var utf8 = text.utf8[...]
-        if utf8.count > InputLimits.configBytes {
-            state.error(
-                .tooLarge, line: 1, column: 1, key: nil,
-                "the file is larger than \(InputLimits.bytes(InputLimits.configBytes)), the limit for a config "
-                    + "(docs/limits.md); it was not read")
-            utf8 = utf8.prefix(0)
-        }
-        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) {
-            // wg reads the mark as part of `[Interface]` ("Line unrecognized") and wg-quick's `[[ $line ==
-            // [Interface] ]]` does not match it: both refuse the file. The rest is read without it, for its own
-            // diagnostics.
-            state.error(
-                .byteOrderMark, line: 1, column: 1, key: nil,
-                "the file starts with a UTF-8 byte-order mark (bytes EF BB BF); wg rejects the first line "
-                    + "(`Line unrecognized`) and wg-quick does not see [Interface]: save the file without it")
-            utf8 = utf8.dropFirst(3)
-        }
-        // Split on LF bytes, as getline(3) and bash's `read` do; a CR before it is a space to both tools.
-        for raw in utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if lineNumber > InputLimits.configLines {
+        var text = text
+        text.makeContiguousUTF8()
+        _ = text.utf8.withContiguousStorageIfAvailable { all in
+            var utf8 = all[...]
+            if utf8.count > InputLimits.configBytes {
                 state.error(
-                    .tooLarge, line: lineNumber, column: 1, key: nil,
-                    "the file has more than \(InputLimits.configLines) lines, the limit for a config "
-                        + "(docs/limits.md); the rest was not read")
-                break
+                    .tooLarge, line: 1, column: 1, key: nil,
+                    "the file is larger than \(InputLimits.bytes(InputLimits.configBytes)), the limit for a config "
+                        + "(docs/limits.md); it was not read")
+                utf8 = utf8.prefix(0)
             }
-            state.consume(ConfigLine(Substring(String(decoding: raw, as: UTF8.self)), number: lineNumber))
-            if state.stopped { break }
+            if utf8.starts(with: [0xEF, 0xBB, 0xBF]) {
+                // wg reads the mark as part of `[Interface]` ("Line unrecognized") and wg-quick's `[[ $line ==
+                // [Interface] ]]` does not match it: both refuse the file. The rest is read without it, for its own
+                // diagnostics.
+                state.error(
+                    .byteOrderMark, line: 1, column: 1, key: nil,
+                    "the file starts with a UTF-8 byte-order mark (bytes EF BB BF); wg rejects the first line "
+                        + "(`Line unrecognized`) and wg-quick does not see [Interface]: save the file without it")
+                utf8 = utf8.dropFirst(3)
+            }
+            // Split on LF bytes, as getline(3) and bash's `read` do; a CR before it is a space to both tools.
+            var lineNumber = 0
+            var start = utf8.startIndex
+            while true {
+                var end = start
+                while end < utf8.endIndex && utf8[end] != UInt8(ascii: "\n") { end += 1 }
+                lineNumber += 1
+                if lineNumber > InputLimits.configLines {
+                    state.error(
+                        .tooLarge, line: lineNumber, column: 1, key: nil,
+                        "the file has more than \(InputLimits.configLines) lines, the limit for a config "
+                            + "(docs/limits.md); the rest was not read")
+                    break
+                }
+                state.consume(ConfigLine(bytes: UnsafeBufferPointer(rebasing: all[start..<end]), number: lineNumber))
+                if state.stopped || end == utf8.endIndex { break }
+                start = end + 1
+            }
         }
         state.finish()
         var config = state.config
@@ -131,6 +139,8 @@ struct ParseState {
     var addressSet: Set<IPPrefix> = []
     /// `[Peer]` headers seen, against `InputLimits.configPeers`.
     var peerSections = 0
+    /// AllowedIPs, Address and DNS entries seen, against `InputLimits.configEntries`.
+    var entries = 0
     /// Set when a limit is crossed: the rest of the file is not read.
     var stopped = false
 
@@ -180,9 +190,8 @@ struct ParseState {
         }
 
         // What is left goes to `wg setconf`, which sees the line with every space removed.
-        let text = line.wgText
-        if text.hasPrefix("[") {
-            consumeHeader(text, line: line)
+        if line.wgStartsWithBracket {
+            consumeHeader(line.wgText, line: line)
             return
         }
         guard let (keyText, value) = line.wgKeyValue else {

@@ -13,7 +13,7 @@ extension DoctorReport {
             return o
         }
         let all = findings
-        let root: [String: Any] = [
+        var root: [String: Any] = [
             "schema": "wiresmith-doctor/1",
             "host": host,
             "taken_at": takenAt,
@@ -34,6 +34,16 @@ extension DoctorReport {
             "findings": all.map(finding),
             "unreadable": errors,
         ]
+        if !fixes.isEmpty {
+            root["fixes"] = fixes.map { f, error -> [String: Any] in
+                var o: [String: Any] = [
+                    "code": f.code.rawValue, "interface": f.interface, "command": DoctorFix.shell(f.command),
+                    "undo": DoctorFix.shell(f.undo), "applied": error == nil,
+                ]
+                if let error { o["error"] = error }
+                return o
+            }
+        }
         let data = try! JSONSerialization.data(
             withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)

@@ -44,6 +44,8 @@ public struct DoctorReport: Sendable {
     public var steps: [DoctorStep]
     /// Sources that could not be read (a check that needed them said so in its detail).
     public var errors: [String: String]
+    /// What `--fix` applied before this report was taken, with the error of each that failed (nil: applied).
+    public var fixes: [(fix: DoctorFix, error: String?)] = []
 
     /// Every finding of every step.
     public var findings: [DoctorFinding] { steps.flatMap(\.findings) }

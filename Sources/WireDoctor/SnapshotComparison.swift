@@ -29,10 +29,20 @@ public struct SnapshotComparison: Sendable {
     /// location lint names (`FILE: JSON-PATH` in a snapshot, `FILE:LINE` in a config).
     public func findings() -> [DoctorFinding] {
         Linter().lint(network).findings.map { f in
-            DoctorFinding(
+            var fix = f.fix
+            // Key rotation (issue #17): when the key meant is a hub's, its peers must all learn the new one first.
+            if f.code == .keyMismatch, f.interfaces.count > 1, let meant = network.interface(f.interfaces[1]),
+                meant.config.peers.count > 1
+            {
+                fix +=
+                    "; if \(meant.qualifiedName) is rotating its key, its \(meant.config.peers.count) peers must"
+                    + " all learn the new one first: rotate spokes first and the hub last (`wiresmith rotate` prints"
+                    + " the order, each step a `wg set`)"
+            }
+            return DoctorFinding(
                 DoctorCode(f.code), f.severity, interface: f.interfaces.first?.description ?? f.primaryHost,
                 evidence: f.locations.map { Evidence($0.file, $0.path ?? "line \($0.line)") }, cause: f.message,
-                fix: f.fix)
+                fix: fix)
         }
     }
 

@@ -105,8 +105,18 @@ public struct TrafficSampler: Sendable {
         return out
     }
 
-    /// Samples the window for the interfaces of `snapshot`; `progress` gets a line for each thing it starts.
-    public func sample(_ snapshot: HostSnapshot, progress: (String) -> Void) throws(SampleError) -> TrafficSample {
+    /// Samples the window for the interfaces of `snapshot` (only `interface`, and of its peers only those `peer`
+    /// matches, when given: what `Doctor.run` will judge); `progress` gets a line for each thing it starts.
+    public func sample(
+        _ whole: HostSnapshot, interface: String? = nil, peer: String? = nil, progress: (String) -> Void
+    ) throws(SampleError) -> TrafficSample {
+        var snapshot = whole
+        if let interface { snapshot.wireguard = snapshot.wireguard.filter { $0.name == interface } }
+        if let peer {
+            for i in snapshot.wireguard.indices {
+                snapshot.wireguard[i].peers = snapshot.wireguard[i].peers.filter { Doctor.peer($0, matches: peer) }
+            }
+        }
         let pings = try targets(snapshot)
         let started = Date()
         var capturing: (RunningCommand, String)?

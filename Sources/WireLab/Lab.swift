@@ -180,6 +180,13 @@ public enum Lab {
         return r
     }
 
+    /// The command prefix that runs a command inside lab node `node` (a host, `HOST/nat`, `HOST/LAN` or
+    /// `internet`), for callers that start a long-running command themselves and stop it later (a probe running
+    /// while a lab is changed).
+    public static func entering(_ plan: LabPlan, node: String) throws(LabError) -> [String] {
+        try enter(plan, node: node)
+    }
+
     /// The command prefix that enters `node` (see `exec`).
     private static func enter(_ plan: LabPlan, node: String) throws(LabError) -> [String] {
         if let h = plan.host(node) {

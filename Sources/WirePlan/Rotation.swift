@@ -91,34 +91,84 @@ public struct Rotation {
         }
     }
 
-    /// The rollout: interfaces with fewest peers (spokes) first, hubs last. For each: every peer learns the new key
-    /// (no AllowedIPs yet, so nothing is routed to it), the host switches to its new private key, then every peer
-    /// moves the AllowedIPs to the new key and drops the old one in one `wg set`. Between the last two steps the
-    /// host's packets are refused by the peers not yet moved; each step is one command, so the gap is that long.
-    /// Only the private key is set live (not `wg syncconf`), so a host whose peer is rotated in the same run keeps
-    /// talking to that peer's old key until the peer's own turn.
+    /// The changes in rollout order: interfaces with fewest peers (spokes) first, hubs last.
+    public var ordered: [Change] {
+        changes.sorted { ($0.peers.count, $0.interface) < ($1.peers.count, $1.interface) }
+    }
+
+    /// The rollout: for each change in `ordered`, every peer learns the new key (`learnCommands`: no AllowedIPs yet,
+    /// so nothing is routed to it), the host switches to its new private key, every peer with traffic sees the host's
+    /// handshake with the new key (`handshakeChecks`), then every peer moves the AllowedIPs to the new key and drops
+    /// the old one in one `wg set` (`moveCommands`). Between the last two steps the host's
+    /// packets are refused by the peers not yet moved; each step is one command, so the gap is that long. Only the
+    /// private key is set live (not `wg syncconf`), so a host whose peer is rotated in the same run keeps talking to
+    /// that peer's old key until the peer's own turn.
     public func rollout() -> [String] {
         var steps: [String] = []
-        for c in changes.sorted(by: { ($0.peers.count, $0.interface) < ($1.peers.count, $1.interface) }) {
+        for c in ordered {
             let me = c.interface
             steps.append("# \(me): \(c.oldPublic.shortBase64) -> \(c.newPublic.base64)")
-            for p in c.peers {
-                var cmd = "on \(p.id.host): wg set \(p.id.interface) peer \(c.newPublic.base64)"
-                if let e = p.endpoint { cmd += " endpoint \(e)" }
-                if let k = p.keepalive { cmd += " persistent-keepalive \(k)" }
-                steps.append(cmd)
+            for (host, command) in c.learnCommands() {
+                steps.append("on \(host): " + command.joined(separator: " "))
             }
             steps.append(
                 "on \(me.host): install the new \(me.interface).conf, then wg set \(me.interface) private-key "
                     + "<(wg-quick strip \(me.interface) | sed -n 's/^PrivateKey = //p')")
-            for p in c.peers {
+            for (host, command) in c.handshakeChecks() {
                 steps.append(
-                    "on \(p.id.host): wg set \(p.id.interface) peer \(c.newPublic.base64) allowed-ips "
-                        + "\(p.allowed.joined(separator: ",")) peer \(c.oldPublic.base64) remove; "
-                        + "install the new \(p.id.interface).conf")
+                    "on \(host): wait until `" + command.joined(separator: " ") + "` lists \(c.newPublic.base64) "
+                        + "with a time (a second at most: with no traffic there is no handshake, and none to cross)")
+            }
+            for (p, move) in zip(c.peers, c.moveCommands()) {
+                steps.append(
+                    "on \(move.host): " + move.command.joined(separator: " ")
+                        + "; install the new \(p.id.interface).conf")
             }
         }
         return steps
+    }
+}
+
+extension Rotation.Change {
+    /// Step 1, on every peer: `wg set IFACE peer NEW [endpoint E]`. No AllowedIPs, and no persistent keepalive yet:
+    /// turning keepalive on makes the peer send a handshake initiation at once, to a key the host does not hold
+    /// until step 2; that initiation is dropped, and the peer's next try comes a Rekey-Timeout (5 s) later, which
+    /// measured as a 5-second outage of that peer in the hub's step (docs/plan.md).
+    public func learnCommands() -> [(host: String, command: [String])] {
+        peers.map { p in
+            var command = ["wg", "set", p.id.interface, "peer", newPublic.base64]
+            if let e = p.endpoint { command += ["endpoint", e] }
+            return (p.id.host, command)
+        }
+    }
+
+    /// Between steps 2 and 3, on every peer: `wg show IFACE latest-handshakes`, until it lists the new key with a
+    /// non-zero time. The host, whose sessions its key change ended, starts a handshake as soon as it has a packet
+    /// for that peer; if the peer moved its AllowedIPs (or turned keepalive on) before that handshake completed, it
+    /// would start one too, the two initiations would cross, each side would end up a responder unable to send,
+    /// and the next try would come a Rekey-Timeout (5 s) later (measured: docs/plan.md). A peer with no traffic
+    /// gets no handshake here and can move at once: nobody is starting one.
+    public func handshakeChecks() -> [(host: String, command: [String])] {
+        peers.map { p in (p.id.host, ["wg", "show", p.id.interface, "latest-handshakes"]) }
+    }
+
+    /// Whether `output` of a `handshakeChecks` command lists the new key with a handshake.
+    public func handshakeDone(_ output: String) -> Bool {
+        output.split(separator: "\n").contains { line in
+            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
+            return fields.count == 2 && fields[0] == newPublic.base64 && (Int(fields[1]) ?? 0) > 0
+        }
+    }
+
+    /// Step 3, on every peer: `wg set IFACE peer NEW allowed-ips A [persistent-keepalive K] peer OLD remove`.
+    public func moveCommands() -> [(host: String, command: [String])] {
+        peers.map { p in
+            var command = ["wg", "set", p.id.interface, "peer", newPublic.base64, "allowed-ips"]
+            command.append(p.allowed.joined(separator: ","))
+            if let k = p.keepalive { command += ["persistent-keepalive", String(k)] }
+            command += ["peer", oldPublic.base64, "remove"]
+            return (p.id.host, command)
+        }
     }
 }
 

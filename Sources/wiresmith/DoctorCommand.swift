@@ -66,12 +66,21 @@ struct DoctorCommand: ParsableCommand {
                 + " \"it arrives and nothing goes back\"."))
     var capture = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Apply the safe fixes (forwarding on, rp_filter loose, link up, a route for an AllowedIP), each shown"
+                + " with its undo before it runs; keys, firewall rules and files are never changed."))
+    var fix = false
+
     @Flag(help: "Never colour the output (NO_COLOR in the environment does the same).")
     var noColor = false
 
     func validate() throws {
         if let sample, sample < 1 || sample > 600 { throw ValidationError("--sample takes 1 to 600 seconds") }
         let sampling = sample != nil || probe || !probeTo.isEmpty || capture
+        if fix && (from != nil || compare != nil || snapshot) {
+            throw ValidationError("--fix changes the live host: not with --from, --compare or --snapshot")
+        }
         if sampling && (from != nil || compare != nil) {
             throw ValidationError(
                 "--sample, --probe, --probe-to and --capture need the live host, not --from/--compare")
@@ -93,7 +102,7 @@ struct DoctorCommand: ParsableCommand {
             if sample != nil || probe || !probeTo.isEmpty || capture {
                 let sampler = TrafficSampler(
                     seconds: sample ?? 3, probe: probe, probeTargets: probeTo, capture: capture)
-                snap.traffic = try sampler.sample(snap) { line in
+                snap.traffic = try sampler.sample(snap, interface: interface, peer: peer) { line in
                     FileHandle.standardError.write(Data("doctor: \(line)\n".utf8))
                 }
             }
@@ -105,14 +114,59 @@ struct DoctorCommand: ParsableCommand {
             print(snap.json())
             return
         }
-        let report: DoctorReport
+        var report: DoctorReport
         do {
             report = try Doctor(snapshot: snap).run(interface: interface, peer: peer)
+            if fix { report = try applyFixes(report, snap) }
         } catch {
             FileHandle.standardError.write(Data("wiresmith doctor: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        try show(report)
+        try show(report) { if fix { printUndo(report) } }
+    }
+
+    /// `--fix`: each safe fix shown (with its undo) and applied, then the host collected and judged again; repeated
+    /// while new safe fixes appear (a link brought up may then lack its routes), at most three rounds.
+    func applyFixes(_ first: DoctorReport, _ firstSnapshot: HostSnapshot) throws -> DoctorReport {
+        var report = first
+        var snap = firstSnapshot
+        var done: [(fix: DoctorFix, error: String?)] = []
+        for _ in 0..<3 {
+            let fixes = DoctorFix.plan(report, snap).filter { f in !done.contains { $0.fix.command == f.command } }
+            if fixes.isEmpty { break }
+            for f in fixes {
+                say("fix \(f.code) on \(f.interface): \(DoctorFix.shell(f.command))")
+                say("    undo: \(DoctorFix.shell(f.undo))")
+                let error = f.apply()
+                if let error { say("    failed: \(error)") }
+                done.append((f, error))
+            }
+            snap = try Collector(configDirectory: configDirectory).collect()
+            report = try Doctor(snapshot: snap).run(interface: interface, peer: peer)
+        }
+        if done.isEmpty { say("fix: nothing doctor may change safely") }
+        report.fixes = done
+        return report
+    }
+
+    /// After `--fix`: the findings left that it does not touch, and how to undo what it did.
+    func printUndo(_ report: DoctorReport) {
+        for f in report.findings where f.severity != .info && !DoctorFix.safeCodes.contains(f.code) {
+            say(
+                "not changed: \(f.code) on \(f.interface): keys, firewall rules and files are left to you (see its fix)"
+            )
+        }
+        let undo = report.fixes.filter { $0.error == nil }.reversed().map { DoctorFix.shell($0.fix.undo) }
+        if !undo.isEmpty { say("to undo every fix: \(undo.joined(separator: " && "))") }
+    }
+
+    /// A line about `--fix`: on stdout with the text report, on stderr with `--json` (stdout stays one document).
+    func say(_ line: String) {
+        if json {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        } else {
+            print(line)
+        }
     }
 
     /// `--compare DIR`: the directory read as `wiresmith lint` reads it (HOST.json snapshots, mixed with configs
@@ -128,7 +182,7 @@ struct DoctorCommand: ParsableCommand {
         try show(SnapshotComparison(network: network).report())
     }
 
-    func show(_ report: DoctorReport) throws {
+    func show(_ report: DoctorReport, then after: () -> Void = {}) throws {
         if json {
             print(report.json())
         } else {
@@ -142,6 +196,7 @@ struct DoctorCommand: ParsableCommand {
                     }
                 }, terminator: "")
         }
+        after()
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
     }
 }

@@ -46,12 +46,12 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         let network: Network
         do {
-            network = try NetworkLoader.withSnapshots.load(directory: directory)
+            network = ExitKeep.keep(try NetworkLoader.withSnapshots.load(directory: directory))
         } catch {
             FileHandle.standardError.write(Data("wiresmith lint: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        var report = Linter().lint(network)
+        var report = Linter().lint(ExitKeep.keep(LintContext(network: network)))
         if fix {
             let edits = report.findings.flatMap(\.edits)
             do {

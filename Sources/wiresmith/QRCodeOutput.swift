@@ -6,7 +6,10 @@ import WireQR
 /// Where a config's QR code goes, shared by `wiresmith qr` and `wiresmith plan --qr`: the terminal, drawn with half
 /// blocks, or a PNG file (mode 0600, written atomically). Either way stderr warns that the code holds a private key.
 struct QRCodeOptions: ParsableArguments {
-    @Option(name: .long, help: "Write the QR code as a PNG image to FILE (mode 0600) instead of drawing it.")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the QR code as a PNG image to FILE (mode 0600) instead of drawing it.", valueName: "FILE"))
     var png: String?
 
     @Flag(help: "Draw the QR code even when standard output is not a terminal (a log or a pipe would keep the key).")

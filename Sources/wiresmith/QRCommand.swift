@@ -22,7 +22,7 @@ struct QRCommand: ParsableCommand {
             Examples:
               wiresmith qr net/alice/wg0.conf
               wiresmith qr net/alice/wg0.conf --png alice.png
-              wiresmith plan office.yaml --out net --qr alice      (plan, then show alice's config)
+              wiresmith plan office.yaml --out net --qr alice     (plan, then show it)
 
             Exit status: 0 shown or written; 2 the file cannot be read, has errors, does not fit a QR code, or the \
             PNG cannot be written; 64 bad command line, or stdout not a terminal without --force or --png.

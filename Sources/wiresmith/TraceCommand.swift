@@ -58,20 +58,23 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let network: Network
         do {
-            network = try NetworkLoader.withSnapshots.load(directory: directory)
+            network = ExitKeep.keep(try NetworkLoader.withSnapshots.load(directory: directory))
         } catch {
             FileHandle.standardError.write(Data("wiresmith trace: \(error)\n".utf8))
             throw ExitCode(2)
         }
         let result: TraceResult
         do {
-            result = try Tracer(network: network).trace(from: from, to: to)
+            result = try ExitKeep.keep(Tracer(network: network)).trace(from: from, to: to)
         } catch {
             FileHandle.standardError.write(Data("wiresmith trace: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        for d in network.diagnostics + network.allInterfaces.flatMap(\.diagnostics) where d.severity == .error {
-            FileHandle.standardError.write(Data("\(d)\n".utf8))
+        let errors =
+            network.diagnostics.filter { $0.severity == .error }
+            + network.hosts.lazy.flatMap(\.interfaces).flatMap { $0.diagnostics.filter { $0.severity == .error } }
+        if !errors.isEmpty {
+            FileHandle.standardError.write(Data(errors.map { "\($0)\n" }.joined().utf8))
         }
         if json {
             let encoder = JSONEncoder()

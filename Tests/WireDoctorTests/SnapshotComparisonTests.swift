@@ -47,6 +47,17 @@ import Testing
         let f = SnapshotComparison(hosts: hosts).findings()
         #expect(f.map { "\($0.interface) \($0.code)" } == ["alice/wg0 key-mismatch"])
         #expect(f.first?.fix.contains(Self.hubWg0) == true)
+        #expect(f.first?.fix.contains("hub last") == false, "one peer: not a hub")
+    }
+
+    @Test func aHubsStaleKeyAdvisesRotatingTheHubLast() throws {
+        var hosts = try Self.network()
+        hosts[0].snapshot.wireguard[0].peers[0].publicKey = "7NNTyfLbYtMBMHpuYMxKMEZFsNCYI9OgAe1GzEw4XWE="
+        // The hub's wg0 with a second (uncollected) client: now a hub whose key every client must learn first.
+        hosts[2].snapshot.wireguard[0].peers.append(
+            PeerState(publicKey: "KhNUz7mwYxA2T7MGpbWc7IiA9FpSJDGmdSOwLEbrqQU=", allowedIPs: ["10.0.0.9/32"]))
+        let f = SnapshotComparison(hosts: hosts).findings().filter { $0.code == .keyMismatch }
+        #expect(f.first?.fix.contains("hub last") == true, "\(f)")
     }
 
     @Test func aMissingPeerIsPeerNotMutualOnTheHostThatLacksIt() throws {

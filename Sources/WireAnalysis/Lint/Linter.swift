@@ -38,7 +38,12 @@ public struct Linter: Sendable {
 
     /// Lints the network: every rule's findings, sorted by host, file, line and code.
     public func lint(_ network: Network) -> LintReport {
-        let context = LintContext(network: network)
+        lint(LintContext(network: network))
+    }
+
+    /// Lints the network of a context already built (so a caller can keep the context, or time its building).
+    public func lint(_ context: LintContext) -> LintReport {
+        let network = context.network
         // Rules are independent and read-only: run them on every core.
         final class Slots: @unchecked Sendable {
             var items: [[Finding]]

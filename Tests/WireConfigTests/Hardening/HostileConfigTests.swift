@@ -126,6 +126,32 @@ import Testing
         #expect(r.errors.map(\.kind) == [.tooLarge])
     }
 
+    /// Entries of every line count together: a config may not list more than `configEntries` in all.
+    @Test func entriesPastTheFileLimitAreNotRead() {
+        let line = "DNS = " + Array(repeating: "a", count: InputLimits.entriesPerLine).joined(separator: ",") + "\n"
+        let lines = InputLimits.configEntries / InputLimits.entriesPerLine
+        let text = Self.header + String(repeating: line, count: lines) + "DNS = b\nAddress = 10.0.0.1/24\n"
+        let r = ConfigParser().parse(text, file: "t.conf")
+        #expect(r.errors.map(\.kind) == [.tooLarge])
+        #expect(r.errors.first?.location.line == lines + 3)
+        #expect(r.config.interface.dns.count == InputLimits.configEntries)
+        #expect(r.config.interface.addresses.isEmpty)
+    }
+
+    /// The limits fit the largest network's hub (`networkHosts` hosts): every other host a peer, each with two
+    /// AllowedIPs, a PresharedKey, an Endpoint, a keepalive and a comment.
+    @Test func theLargestNetworksHubFitsTheLimits() {
+        let peers = InputLimits.networkHosts - 1
+        let section =
+            "# client123456\n[Peer]\nPublicKey = \(Self.key)\nPresharedKey = \(Self.key)\n"
+            + "AllowedIPs = 10.64.123.234/32, fd00::12:3456/128\nEndpoint = 203.0.113.200:51820\n"
+            + "PersistentKeepalive = 25\n\n"
+        #expect(peers <= InputLimits.configPeers)
+        #expect(peers * section.utf8.count + 200 <= InputLimits.configBytes)
+        #expect(peers * 8 + 10 <= InputLimits.configLines)
+        #expect(peers * 2 + 10 <= InputLimits.configEntries)
+    }
+
     /// 50,000 Address lines, each repeating one address (quadratic before: 100,000 took 4 s): every distinct
     /// address once, in file order.
     @Test func manyAddressLinesKeepEachAddressOnce() {
