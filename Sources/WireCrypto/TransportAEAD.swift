@@ -23,7 +23,8 @@ import Crypto
 /// crypto), and platforms without it (Apple's) fall back to `ChaChaPoly`. The context is wiped (OPENSSL_cleanse)
 /// when the last reference goes, so a dropped keypair leaves no key in memory.
 public final class TransportAEAD: @unchecked Sendable, CustomStringConvertible, CustomReflectable {
-    // The context is written only in init and deinit; BoringSSL's seal/open read it and are thread-safe.
+    // The context is written only in init and wipe (by the owner that drops the keypair); BoringSSL's seal/open
+    // read it.
     #if canImport(CCryptoBoringSSL)
         private var context = EVP_AEAD_CTX()
     #endif
@@ -43,6 +44,18 @@ public final class TransportAEAD: @unchecked Sendable, CustomStringConvertible, 
     }
 
     deinit {
+        wipe()
+    }
+
+    /// Whether `wipe()` ran: the key is gone and seal/open fail from then on.
+    public private(set) var isWiped = false
+
+    /// Zeroes the key now (the keypair was dropped), rather than when the last reference goes: every copy of the
+    /// keypair holding this context can no longer seal or open. The corresponding C functions are
+    /// `EVP_AEAD_CTX_cleanup` and `OPENSSL_cleanse`.
+    public func wipe() {
+        guard !isWiped else { return }
+        isWiped = true
         #if canImport(CCryptoBoringSSL)
             CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context)
             withUnsafeMutableBytes(of: &context) { CCryptoBoringSSL_OPENSSL_cleanse($0.baseAddress, $0.count) }
@@ -57,6 +70,7 @@ public final class TransportAEAD: @unchecked Sendable, CustomStringConvertible, 
     /// Encrypts `buffer[range]` in place and writes the 16-byte tag at `range.upperBound`. Returns false on
     /// an internal failure.
     public func seal(_ buffer: UnsafeMutableRawBufferPointer, plaintext range: Range<Int>, counter: UInt64) -> Bool {
+        guard !isWiped else { return false }
         var nonce = Self.nonce(counter)
         #if canImport(CCryptoBoringSSL)
             return withUnsafeBytes(of: &nonce) { n in
@@ -86,7 +100,7 @@ public final class TransportAEAD: @unchecked Sendable, CustomStringConvertible, 
     public func open(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, counter: UInt64)
         -> Bool
     {
-        guard input.count >= 16, output.count >= input.count - 16 else { return false }
+        guard !isWiped, input.count >= 16, output.count >= input.count - 16 else { return false }
         var nonce = Self.nonce(counter)
         let length = input.count - 16
         #if canImport(CCryptoBoringSSL)

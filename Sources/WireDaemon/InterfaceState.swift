@@ -92,12 +92,18 @@ public final class InterfaceState {
     }
 
     /// Sets the TUN device's MTU (from netlink); later packets are padded within it.
-    public func setMTU(_ mtu: Int) {
+    /// Above 65,503 (65,535 less the 32 bytes of a transport message) it is capped, as wireguard-go caps it
+    /// (`MaxContentSize`, device/device.go's event reader), so padding never makes a message longer than that.
+    public func setMTU(_ newMTU: Int) {
+        let mtu = min(newMTU, Self.maximumContentSize)
         guard mtu != self.mtu, mtu > 0 else { return }
         self.mtu = mtu
         guard device != nil else { return }
         for index in keyByIndex.keys { device!.updateTunnel(index) { $0.configuration.mtu = mtu } }
     }
+
+    /// wireguard-go's MaxContentSize: the largest padded packet a transport message carries.
+    public static let maximumContentSize = 65_535 - 32
 
     /// Brings the interface up (binds the sockets, sends keepalives of peers that have them) or down (closes the
     /// sockets and drops every session), as wireguard-go's `Device.Up`/`Down`.
@@ -141,7 +147,7 @@ public final class InterfaceState {
         return true
     }
 
-    /// Removes a peer, its sessions and its routes (its keypairs' contexts are wiped as they are released).
+    /// Removes a peer, its sessions and its routes (its session keys and handshake state are zeroed).
     public func removePeer(_ publicKey: WireKey) {
         guard let record = records.removeValue(forKey: publicKey) else { return }
         keyByIndex[record.index] = nil
@@ -223,10 +229,12 @@ public final class InterfaceState {
     /// Rebuilds the protocol device from the records (new private key, or the interface went down): sessions are
     /// dropped, endpoints learned so far are kept.
     func rebuildDevice() {
-        if let old = device {
+        if var old = device {
             for (index, tunnel) in old.tunnels {
                 if let key = keyByIndex[index], let endpoint = tunnel.endpoint { records[key]?.endpoint = endpoint }
             }
+            device = nil
+            old.wipeSecrets()  // every session of the old device is dropped: zero its keys now
         }
         guard let key = privateKey, let identity = try? HandshakeIdentity(privateKey: key.bytes) else {
             device = nil

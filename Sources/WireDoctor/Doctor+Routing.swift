@@ -54,6 +54,31 @@ extension Doctor {
         }
     }
 
+    /// Whether the reverse-path lookup for a packet from `prefix` arriving on `device` finds a route through
+    /// `device`: a covering route in `main`, or in the table of a rule that applies to that lookup (fib_validate_source
+    /// looks up the packet's source, without its fwmark unless src_valid_mark, with the forward route's output
+    /// interface as input interface): rules on `all`, on an input interface, on `not fwmark`, or on a destination
+    /// that covers the prefix; not rules on a fwmark. Approximate: rule order and covering routes of other devices
+    /// in earlier tables are not weighed.
+    func routedBack(_ prefix: IPPrefix, into device: String) -> Bool {
+        var tables: Set<String> = ["main"]
+        for rule in snapshot.rules where rule["family"] != "inet6" {
+            guard let table = rule["table"], table != "local" else { continue }
+            if rule["fwmark"] != nil && !rule.keys.contains("not") { continue }
+            if let src = rule["src"], src != "all" { continue }
+            if let dst = rule["dst"], dst != "all" {
+                let text = rule["dstlen"].map { "\(dst)/\($0)" } ?? dst
+                guard let covering = IPPrefix(text), covering.contains(prefix) else { continue }
+            }
+            tables.insert(table)
+        }
+        return snapshot.routes.contains { r in
+            guard r.device == device, tables.contains(r.table), r.type == "unicast", let dst = IPPrefix(r.destination)
+            else { return false }
+            return dst.contains(prefix)
+        }
+    }
+
     /// Forwarding and reverse-path filtering: a host relaying between WireGuard interfaces needs
     /// net.ipv4.ip_forward (and the per-interface forwarding); strict rp_filter (1) drops a peer's packets whose
     /// source is not routed back out of the interface they came in on (ip-sysctl.rst "rp_filter").
@@ -90,6 +115,9 @@ extension Doctor {
                             + " or a file in /etc/sysctl.d"))
             }
         }
+        let (v6, v6Finding) = ipv6Forwarding(wg)
+        if let v6 { details.append(v6) }
+        if let v6Finding { findings.append(v6Finding) }
         if relaying {
             // Traffic coming in on this interface and routed out of another: the FORWARD chain must pass it.
             let others = snapshot.wireguard.filter { $0.name != wg.name && !$0.peers.isEmpty }.map(\.name)
@@ -123,7 +151,9 @@ extension Doctor {
         details.append("rp_filter \(effective)")
         if effective == 1, snapshot.link(wg.name)?.up == true {
             let unrouted = wg.peers.flatMap { p in
-                p.allowedIPs.compactMap { IPPrefix($0) }.filter { !$0.address.isIPv6 && !routed($0, into: wg.name) }
+                p.allowedIPs.compactMap { IPPrefix($0) }.filter {
+                    !$0.address.isIPv6 && !routedBack($0, into: wg.name)
+                }
             }
             if !unrouted.isEmpty {
                 let list = unrouted.map(\.description).joined(separator: ", ")
@@ -135,7 +165,8 @@ extension Doctor {
                             Evidence("/proc/sys/net/ipv4/conf/\(wg.name)/rp_filter", "\(own)"),
                             Evidence(
                                 "ip -j route show table all",
-                                "no route back through \(wg.name) for \(list)"
+                                "no route back through \(wg.name) for \(list) in the tables an unmarked packet's"
+                                    + " lookup reaches"
                             ),
                         ],
                         cause:

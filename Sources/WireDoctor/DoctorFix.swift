@@ -41,7 +41,9 @@ public struct DoctorFix: Sendable, Equatable {
         }
         for f in report.findings {
             switch f.code {
-            case .forwardingDisabled where f.evidence.contains { $0.source.hasPrefix("/proc/sys") }:
+            case .forwardingDisabled where f.evidence.contains { $0.source.hasPrefix("/proc/sys/net/ipv6") }:
+                sysctl(.forwardingDisabled, f.interface, "net.ipv6.conf.all.forwarding", "1")
+            case .forwardingDisabled where f.evidence.contains { $0.source.hasPrefix("/proc/sys/net/ipv4") }:
                 sysctl(.forwardingDisabled, f.interface, "net.ipv4.ip_forward", "1")
                 // Writing ip_forward sets every conf/*/forwarding too: only a lone interface switch needs its own.
                 if snapshot.sysctl["net.ipv4.ip_forward"] != "0",

@@ -13,7 +13,8 @@ public struct DoctorStep: Hashable, Sendable {
     public var interface: String
     /// The peer (public key, base64), for a per-peer step.
     public var peer: String?
-    /// What was checked: `interface`, `keys`, `udp`, `firewall`, `routes`, `forwarding`, `handshake`.
+    /// What was checked: `interface`, `keys`, `udp`, `firewall`, `routes`, `forwarding`, `wg-quick`, `lan`,
+    /// `handshake`, `traffic`.
     public var name: String
     /// How it went.
     public var status: Status

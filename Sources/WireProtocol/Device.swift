@@ -84,14 +84,21 @@ public struct Device: Sendable {
         }
     }
 
-    /// Removes a peer, its sessions, its indices and its routes.
+    /// Removes a peer, its sessions (their keys and its handshake state zeroed), its indices and its routes.
     public mutating func removePeer(_ peerIndex: UInt32) {
-        if tunnels.removeValue(forKey: peerIndex) != nil {
+        if var removed = tunnels.removeValue(forKey: peerIndex) {
+            removed.wipeSecrets()
             peerOrder.remove(at: peerOrder.partitioningIndex(where: { $0 >= peerIndex }))
         }
         allowedIPs.removeAll(of: peerIndex)
         let registered = registeredIndices.removeValue(forKey: peerIndex) ?? []
         for index in registered where indexTable[index] == peerIndex { indexTable[index] = nil }
+    }
+
+    /// Zeroes every peer's session keys and handshake state (the device is being replaced: a new private key, or
+    /// the interface went down). The peers stay; their next packets start new handshakes.
+    public mutating func wipeSecrets() {
+        for slot in tunnels.indices { tunnels.values[slot].wipeSecrets() }
     }
 
     /// Reserves a fresh index, unique in this device, for the tunnel's next handshake.

@@ -19,7 +19,8 @@ extension PeerHandshake {
             prologue: Array(ProtocolConstants.identifier.utf8), protocolName: ProtocolConstants.construction,
             precomputedStaticStatic: precomputedStaticStatic
         )
-        let ephemeral = X25519.generatePrivateKey(using: &generator)
+        var ephemeral = X25519.generatePrivateKey(using: &generator)
+        defer { SecretBytes.wipe(&ephemeral) }
         let body = try noise.writeMessage1(ephemeralPrivate: ephemeral, payload: timestamp.bytes)
         transition(to: .initiationCreated, noise: noise, localIndex: senderIndex, remoteIndex: 0)
         return HandshakeInitiation(

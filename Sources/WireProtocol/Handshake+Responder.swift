@@ -50,7 +50,8 @@ extension PeerHandshake {
     ) throws(HandshakeError) -> HandshakeResponse {
         guard state == .initiationConsumed, var noise = self.noise else { throw .unexpectedState(state) }
         noise.presharedKey = presharedKey
-        let ephemeral = X25519.generatePrivateKey(using: &generator)
+        var ephemeral = X25519.generatePrivateKey(using: &generator)
+        defer { SecretBytes.wipe(&ephemeral) }
         let body = try noise.writeMessage2(ephemeralPrivate: ephemeral, payload: [])
         transition(to: .responseCreated, noise: noise, localIndex: senderIndex, remoteIndex: remoteIndex)
         return HandshakeResponse(

@@ -36,6 +36,18 @@ public struct Keypair: Sendable {
         isInitiator = keys.isInitiator
     }
 
+    /// Zeroes both transport keys now (the keypair was dropped): every copy of it then fails to seal and open.
+    public func wipe() {
+        sendingKey.wipe()
+        receivingKey.wipe()
+    }
+
+    /// Whether `wipe()` ran.
+    public var isWiped: Bool { sendingKey.isWiped && receivingKey.isWiped }
+
+    /// Whether this and `other` are the same session (they share their key contexts).
+    func isSameSession(as other: Keypair) -> Bool { sendingKey === other.sendingKey }
+
     /// Whether the keypair may still send at `now`: younger than Reject-After-Time and below
     /// Reject-After-Messages (§6.1).
     public func canSend(now: Instant) -> Bool {

@@ -21,8 +21,13 @@ public struct Keypairs: Sendable {
     /// Whether no keypair is held.
     public var isEmpty: Bool { previous == nil && current == nil && next == nil }
 
-    /// Installs a freshly derived keypair according to which side initiated.
+    /// Installs a freshly derived keypair according to which side initiated; a keypair that leaves every slot is
+    /// wiped.
     public mutating func install(_ keypair: Keypair) {
+        dropping { $0.place(keypair) }
+    }
+
+    private mutating func place(_ keypair: Keypair) {
         if keypair.isInitiator {
             if let pending = next {
                 next = nil
@@ -78,16 +83,30 @@ public struct Keypairs: Sendable {
     /// The responder's confirmation: a message authenticated with `next` promotes it. Returns whether it did.
     public mutating func confirmNext() -> Bool {
         guard let confirmed = next else { return false }
-        previous = current
-        current = confirmed
-        next = nil
+        dropping {
+            $0.previous = $0.current
+            $0.current = confirmed
+            $0.next = nil
+        }
         return true
     }
 
-    /// Drops every keypair: their keys are released (whitepaper §6.3: zeroed after 3 x Reject-After-Time).
+    /// Drops every keypair and zeroes their keys (whitepaper §6.3: zeroed after 3 x Reject-After-Time; also when
+    /// the peer is removed or the device goes down).
     public mutating func clear() {
-        previous = nil
-        current = nil
-        next = nil
+        dropping {
+            $0.previous = nil
+            $0.current = nil
+            $0.next = nil
+        }
+    }
+
+    /// Runs `change`, then wipes every keypair it took out of all three slots (the kernel's
+    /// `wg_noise_keypair_put` of a dropped keypair; wireguard-go lets the garbage collector have it).
+    private mutating func dropping(_ change: (inout Keypairs) -> Void) {
+        let before = [previous, current, next].compactMap { $0 }
+        change(&self)
+        let after = [previous, current, next].compactMap { $0 }
+        for keypair in before where !after.contains(where: { $0.isSameSession(as: keypair) }) { keypair.wipe() }
     }
 }

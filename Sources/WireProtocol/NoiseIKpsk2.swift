@@ -170,6 +170,21 @@ public struct NoiseIKpsk2: Sendable {
         return role == .initiator ? (k1, k2) : (k2, k1)
     }
 
+    /// Ends the handshake's secrets, as wireguard-go's `Handshake.Clear`: zeroes the chaining key, hash and cipher
+    /// key in place (every copy sharing them sees zeros) and drops the ephemeral private key, whose swift-crypto
+    /// storage zeroes itself when freed. Called when the handshake completes, is replaced, expires or its peer goes.
+    public mutating func wipe() {
+        symmetric.wipe()
+        localEphemeral = nil
+        remoteEphemeral = nil
+    }
+
+    /// The block holding ck, h and k (tests look at it after the events that must zero it).
+    var secrets: SecretBytes { symmetric.secrets }
+
+    /// Whether an ephemeral private key is held.
+    var holdsEphemeral: Bool { localEphemeral != nil }
+
     /// The `e` token in a PSK handshake: MixHash(e.pub), then MixKey(e.pub) (Noise §9.2).
     private mutating func mixEphemeral(_ ephemeralPublic: [UInt8]) {
         symmetric.mixHash(ephemeralPublic)

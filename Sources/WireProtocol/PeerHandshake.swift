@@ -66,8 +66,10 @@ public struct PeerHandshake: Sendable {
         precomputedStaticStatic = try? identity.privateKey.sharedSecret(with: remotePublicKey)
     }
 
-    /// Forgets any handshake in flight (keeps the replay timestamp and the rate limiter).
+    /// Forgets any handshake in flight, zeroing its chaining key, hash and keys (`NoiseIKpsk2.wipe`); keeps the
+    /// replay timestamp and the rate limiter.
     public mutating func reset() {
+        noise?.wipe()
         noise = nil
         state = .idle
         localIndex = 0
@@ -85,13 +87,16 @@ public struct PeerHandshake: Sendable {
             sendingKey: keys.sending, receivingKey: keys.receiving, localIndex: localIndex,
             remoteIndex: remoteIndex, isInitiator: state == .responseConsumed, handshakeHash: noise.handshakeHash
         )
-        reset()
+        reset()  // wireguard-go zeroes ck, h and the ephemeral key after BeginSymmetricSession
         return session
     }
 
     mutating func transition(
         to newState: HandshakeState, noise: NoiseIKpsk2, localIndex: UInt32, remoteIndex: UInt32
     ) {
+        // The state replaced (an initiation superseded, or the copy a message was consumed into took over) is
+        // zeroed; a block the new state still shares is kept.
+        if var old = self.noise, old.secrets !== noise.secrets { old.wipe() }
         self.state = newState
         self.noise = noise
         self.localIndex = localIndex

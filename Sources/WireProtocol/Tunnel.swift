@@ -223,6 +223,14 @@ public struct Tunnel: Sendable {
         }
     }
 
+    /// Zeroes every secret of this peer's sessions and handshake in flight (the peer is removed, or the device is
+    /// rebuilt): keypairs wiped, handshake cleared. Static keys are the identity's and stay.
+    public mutating func wipeSecrets() {
+        keypairs.clear()
+        handshake.clear()
+        initiationIndex = nil
+    }
+
     // MARK: Timers (§6; the kernel's timers.c expiry functions)
 
     /// Fires every timer whose deadline is at or before `now`.

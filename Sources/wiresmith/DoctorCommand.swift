@@ -5,8 +5,10 @@ import WireDoctor
 
 /// `wiresmith doctor [IFACE]`: the "peer unreachable" runbook run on this host (issue #17, docs/doctor.md).
 ///
-/// Reads `wg show all dump`, `ip -j`, /proc/sys, `nft -j`, `iptables-save`, /proc/net/udp; changes nothing.
-/// Exit status: 0 healthy, 1 problems found, 2 could not run (not root, no wg, no such interface or peer).
+/// Reads `wg show all dump`, `ip -j`, /proc/sys, `nft -j`, `iptables-save`, /proc/net/udp, the sysctl files and
+/// the wg-quick configs; with `--sample`/`--probe`/`--capture` also a window of traffic (pings, tcpdump). Changes
+/// nothing unless `--fix` is given. Exit status: 0 healthy, 1 problems found, 2 could not run (not root, no wg, no
+/// such interface or peer).
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -14,7 +16,10 @@ struct DoctorCommand: ParsableCommand {
         discussion: """
             Judges only this network namespace's interfaces. Exit status: 0 healthy, 1 problems found (a warning \
             or an error), 2 could not run. --snapshot prints everything collected as JSON (no private key, no \
-            preshared key) instead of judging it. Codes and schemas: docs/doctor.md.
+            preshared key) instead of judging it. --sample/--probe/--probe-to/--capture watch a few seconds of \
+            traffic (progress on stderr). Changes nothing unless --fix: then only forwarding, rp_filter, link up \
+            and routes, each printed with its undo; never keys, firewall rules or files. Codes and schemas: \
+            docs/doctor.md.
             """
     )
 

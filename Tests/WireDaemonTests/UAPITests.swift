@@ -42,6 +42,15 @@ final class FakeBinder: SocketBinder {
         return actions
     }
 
+    /// wireguard-go caps the device MTU at MaxContentSize (65,535 - 32) whatever the TUN's MTU; so do we.
+    @Test func mtuIsCappedAsWireguardGoCapsIt() throws {
+        let (state, _) = try makeState()
+        state.setMTU(9000)
+        #expect(state.mtu == 9000)
+        state.setMTU(65_535)
+        #expect(state.mtu == 65_503)
+    }
+
     @Test func setThenGetPrintsWhatWireguardGoPrints() throws {
         let (state, _) = try makeState()
         let psk = WireKey.generatePreshared()

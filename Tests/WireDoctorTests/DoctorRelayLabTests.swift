@@ -154,4 +154,40 @@ import WireTestSupport
 
         try Lab.down(id: id)
     }
+
+    /// Strict rp_filter on the relay, where it bites: the hub routes alice's subnet only for traffic marked as coming
+    /// from wg1 (policy routing by fwmark), so the reverse-path lookup for alice's packets, made without the mark,
+    /// finds the uplink. Loose rp_filter (2) with the same routing is healthy (and both directions ping); strict (1)
+    /// is exactly rp-filter (and both directions fail); --fix loosens it and both directions ping again.
+    @Test func strictRpFilterOnTheRelayWithPolicyRouting() throws {
+        if let why = DoctorLabEnvironment.unavailable {
+            try #require(Bool(false), "lab required but unavailable: \(why)")
+        }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(
+            directory: TestTools.packageRoot.appendingPathComponent("examples/two-hub").path,
+            options: LabOptions(id: id))
+        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        try DoctorLabTests.sh(
+            plan, "hub",
+            "ip route del 10.0.0.0/24 dev wg0 && ip route add 10.0.0.0/24 dev wg0 table 1234"
+                + " && ip rule add fwmark 1 lookup 1234 && iptables -t mangle -A PREROUTING -i wg1 -j MARK --set-mark 1"
+                + " && sysctl -qw net.ipv4.conf.all.rp_filter=2")
+        var (status, codes) = try DoctorLabTests.doctor(plan, "hub", binary: binary)
+        #expect(status == 0 && codes == [], "loose: \(codes)")
+        try DoctorLabTests.sh(plan, "alice", "ping -c 3 -W 5 10.1.0.2 >/dev/null")
+
+        try DoctorLabTests.sh(plan, "hub", "sysctl -qw net.ipv4.conf.all.rp_filter=1")
+        (status, codes) = try DoctorLabTests.doctor(plan, "hub", binary: binary)
+        #expect(status == 1 && codes == ["rp-filter"], "strict: \(codes)")
+
+        let (fixed, left, undos) = try DoctorFixLabTests.fix(plan, "hub", binary: binary)
+        #expect(fixed == 0 && left == [] && undos == ["sysctl -w net.ipv4.conf.all.rp_filter=1"], "fix: \(left)")
+        try DoctorLabTests.sh(plan, "alice", "ping -c 3 -W 5 10.1.0.2 >/dev/null")
+        try DoctorLabTests.sh(plan, "bob", "ping -c 3 -W 5 10.0.0.2 >/dev/null")
+
+        try Lab.down(id: id)
+    }
 }

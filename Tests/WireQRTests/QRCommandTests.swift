@@ -46,6 +46,41 @@ struct QRCommandTests {
         #expect(forced.stdoutText == QRTerminalRenderer.render(code))
     }
 
+    /// The terminal drawing of every planned example config is byte for byte what `qrencode -8 -t ANSIUTF8 -m 4`
+    /// prints for the same file, whenever both chose the same mask (read from qrencode's format information).
+    @Test(.enabled(if: TestTools.shouldRun(["qrencode"], binaries: ["wiresmith"])))
+    func terminalFormEqualsQrencodeAnsiUTF8() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var files: [String] = []
+        for example in ["hub-and-spoke", "two-interfaces", "mesh", "full-tunnel", "site-to-site", "isolation"] {
+            let yaml = TestTools.packageRoot.appendingPathComponent("examples/plan/\(example).yaml").path
+            try TestTools.run(["wiresmith", "plan", yaml, "--out", "\(dir)/\(example)"]).check()
+            let fm = FileManager.default
+            for host in try fm.contentsOfDirectory(atPath: "\(dir)/\(example)") {
+                let hostDir = "\(dir)/\(example)/\(host)"
+                for f in (try? fm.contentsOfDirectory(atPath: hostDir)) ?? [] where f.hasSuffix(".conf") {
+                    files.append("\(hostDir)/\(f)")
+                }
+            }
+        }
+        var same = 0
+        for file in files {
+            let code = try QRCode(bytes: Array(try #require(FileManager.default.contents(atPath: file))))
+            let level = "\(code.level)"
+            let ascii = try TestTools.run(["qrencode", "-8", "-l", level, "-m", "0", "-t", "ASCII", "-r", file]).check()
+            let rows = ascii.stdoutText.split(separator: "\n").map { Array($0) }
+            let theirs = try #require(QRCode.formatInformation { x, y in rows[y][2 * x] == "#" })
+            guard theirs.mask == code.mask, rows.count == code.size else { continue }
+            let drawn = try TestTools.run(["qrencode", "-8", "-l", level, "-m", "4", "-t", "ANSIUTF8", "-r", file])
+            let ours = try TestTools.run(["wiresmith", "qr", file, "--force"])
+            #expect(ours.stdout == drawn.stdout, "\(file)")
+            same += 1
+        }
+        #expect(same > 0)
+        print("QR: terminal drawing of \(same) of \(files.count) planned configs compared with qrencode -t ANSIUTF8")
+    }
+
     @Test func failuresWriteNothing() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import WireLab
+import WireTestSupport
+
+@testable import WireDoctor
+
+/// IPv6 forwarding on a relay, in a real lab: examples/two-hub made dual-stack (fd00:a::/64 on wg0, fd00:b::/64 on
+/// wg1, the hub's PostUp turning IPv6 forwarding on too).
+@Suite(.serialized, .enabled(if: DoctorLabEnvironment.shouldRun)) struct DoctorIPv6LabTests {
+    /// examples/two-hub copied, each tunnel given an IPv6 prefix as well.
+    static func network() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-v6-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: TestTools.packageRoot.appendingPathComponent("examples/two-hub"), to: dir)
+        let edits: [(String, [(String, String)])] = [
+            (
+                "alice/wg0.conf",
+                [
+                    ("Address = 10.0.0.2/32", "Address = 10.0.0.2/32, fd00:a::2/128"),
+                    (
+                        "AllowedIPs = 10.0.0.0/24, 10.1.0.0/24",
+                        "AllowedIPs = 10.0.0.0/24, 10.1.0.0/24, fd00:a::/64, fd00:b::/64"
+                    ),
+                ]
+            ),
+            (
+                "bob/wg0.conf",
+                [
+                    ("Address = 10.1.0.2/32", "Address = 10.1.0.2/32, fd00:b::2/128"),
+                    (
+                        "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24",
+                        "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24, fd00:b::/64, fd00:a::/64"
+                    ),
+                ]
+            ),
+            (
+                "hub/wg0.conf",
+                [
+                    ("Address = 10.0.0.1/24", "Address = 10.0.0.1/24, fd00:a::1/64"),
+                    ("AllowedIPs = 10.0.0.2/32", "AllowedIPs = 10.0.0.2/32, fd00:a::2/128"),
+                    (
+                        "PostUp = sysctl -w net.ipv4.ip_forward=1",
+                        "PostUp = sysctl -w net.ipv4.ip_forward=1\nPostUp = sysctl -w net.ipv6.conf.all.forwarding=1"
+                    ),
+                ]
+            ),
+            (
+                "hub/wg1.conf",
+                [
+                    ("Address = 10.1.0.1/24", "Address = 10.1.0.1/24, fd00:b::1/64"),
+                    ("AllowedIPs = 10.1.0.2/32", "AllowedIPs = 10.1.0.2/32, fd00:b::2/128"),
+                ]
+            ),
+        ]
+        for (file, replacements) in edits {
+            let url = dir.appendingPathComponent(file)
+            var text = try String(contentsOf: url, encoding: .utf8)
+            for (old, new) in replacements {
+                #expect(text.contains(old), "\(file): \(old)")
+                text = text.replacingOccurrences(of: old, with: new)
+            }
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    @Test func ipv6ForwardingOffOnTheRelay() throws {
+        if let why = DoctorLabEnvironment.unavailable {
+            try #require(Bool(false), "lab required but unavailable: \(why)")
+        }
+        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
+        let dir = try Self.network()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
+        defer { _ = try? Lab.down(id: id) }
+        let plan = try Lab.up(directory: dir.path, options: LabOptions(id: id))
+        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        func doctor(_ host: String) throws -> (Int32, [String]) {
+            try DoctorLabTests.doctor(plan, host, binary: binary)
+        }
+
+        for host in ["hub", "alice", "bob"] {
+            let (status, codes) = try doctor(host)
+            #expect(status == 0 && codes == [], "\(host) healthy: \(codes)")
+        }
+        // IPv6 forwarding off, IPv4 left on: named on both relayed interfaces, as IPv6.
+        try DoctorLabTests.sh(plan, "hub", "sysctl -qw net.ipv6.conf.all.forwarding=0")
+        var (status, codes) = try doctor("hub")
+        #expect(status == 1 && codes == ["forwarding-disabled", "forwarding-disabled"], "v6 off: \(codes)")
+        // --fix turns it on and says how to undo it.
+        let (fixed, left, undos) = try DoctorFixLabTests.fix(plan, "hub", binary: binary)
+        #expect(
+            fixed == 0 && left == [] && undos == ["sysctl -w net.ipv6.conf.all.forwarding=0"], "fix: \(left) \(undos)")
+        (status, codes) = try doctor("hub")
+        #expect(status == 0 && codes == [], "fixed: \(codes)")
+
+        try Lab.down(id: id)
+    }
+}
