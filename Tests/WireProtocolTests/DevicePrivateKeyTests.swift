@@ -40,7 +40,8 @@ struct DevicePrivateKeyTests {
         #expect(fromB.types == [4])
 
         var keys = SeededRandom(seed: 13)
-        let newIdentity = try HandshakeIdentity(privateKey: (0..<32).map { _ in UInt8.random(in: 0...255, using: &keys) })
+        let newIdentity = try HandshakeIdentity(
+            privateKey: (0..<32).map { _ in UInt8.random(in: 0...255, using: &keys) })
         let removed = devices.a.setPrivateKey(newIdentity)
         #expect(removed.isEmpty)
         #expect(devices.a.tunnels[7]!.endpoint == DeviceTests.endpointB)
@@ -82,7 +83,8 @@ struct DevicePrivateKeyTests {
                     identity: devices.identityB, peerPublicKey: newIdentity.publicKey,
                     wallClockAtOrigin: NoiseDevices.wallClock),
                 endpoint: DeviceTests.endpointA), allowedIPs: [(.v4(0x0a00_0001), 32)])
-        let rest = DeviceTests.run(&devices, [.writeToNetwork(datagram: initiation, endpoint: DeviceTests.endpointB)],
+        let rest = DeviceTests.run(
+            &devices, [.writeToNetwork(datagram: initiation, endpoint: DeviceTests.endpointB)],
             fromA: true, now: clock.now, random: &random)
         #expect(rest.map(\.action).types == [2, 4])
         #expect(rest.filter { !$0.atA }.map(\.action).delivered == [Self.toB])
