@@ -22,16 +22,9 @@ import WireTestSupport
     }
 
     @Test func fixThenUndo() throws {
-        if let why = DoctorLabEnvironment.unavailable {
-            try #require(Bool(false), "lab required but unavailable: \(why)")
-        }
-        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
-        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
-        defer { _ = try? Lab.down(id: id) }
-        let plan = try Lab.up(
-            directory: TestTools.packageRoot.appendingPathComponent("examples/two-hub").path,
-            options: LabOptions(id: id))
-        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        let lab = try DoctorLab.up()
+        defer { lab.down() }
+        let (plan, binary) = (lab.plan, lab.binary)
         func doctor(_ host: String) throws -> (Int32, [String]) {
             try DoctorLabTests.doctor(plan, host, binary: binary)
         }
@@ -84,6 +77,6 @@ import WireTestSupport
         (after, left) = try doctor("hub")
         #expect(after == 0 && left == [], "healthy at the end: \(left)")
 
-        try Lab.down(id: id)
+        try Lab.down(id: plan.id)
     }
 }

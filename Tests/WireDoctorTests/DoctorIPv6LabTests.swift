@@ -65,16 +65,11 @@ import WireTestSupport
     }
 
     @Test func ipv6ForwardingOffOnTheRelay() throws {
-        if let why = DoctorLabEnvironment.unavailable {
-            try #require(Bool(false), "lab required but unavailable: \(why)")
-        }
-        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
         let dir = try Self.network()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
-        defer { _ = try? Lab.down(id: id) }
-        let plan = try Lab.up(directory: dir.path, options: LabOptions(id: id))
-        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        let lab = try DoctorLab.up(dir.path)
+        defer { lab.down() }
+        let (plan, binary) = (lab.plan, lab.binary)
         func doctor(_ host: String) throws -> (Int32, [String]) {
             try DoctorLabTests.doctor(plan, host, binary: binary)
         }
@@ -94,6 +89,6 @@ import WireTestSupport
         (status, codes) = try doctor("hub")
         #expect(status == 0 && codes == [], "fixed: \(codes)")
 
-        try Lab.down(id: id)
+        try Lab.down(id: plan.id)
     }
 }

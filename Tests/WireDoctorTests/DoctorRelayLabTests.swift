@@ -24,16 +24,11 @@ import WireTestSupport
     /// masquerade-missing (once per tunnel interface), or masquerade-wrong-interface when MASQUERADE names the
     /// uplink; MASQUERADE out of the LAN link, or the route back, makes it healthy.
     @Test func aLANBehindTheHubNeedsMasqueradeOrARouteBack() throws {
-        if let why = DoctorLabEnvironment.unavailable {
-            try #require(Bool(false), "lab required but unavailable: \(why)")
-        }
-        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
         let dir = try Self.network()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
-        defer { _ = try? Lab.down(id: id) }
-        let plan = try Lab.up(directory: dir.path, options: LabOptions(id: id))
-        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        let lab = try DoctorLab.up(dir.path)
+        defer { lab.down() }
+        let (plan, binary) = (lab.plan, lab.binary)
         func doctor(_ extra: [String]) throws -> (Int32, [String]) {
             try DoctorLabTests.doctor(plan, "hub", binary: binary, extra)
         }
@@ -66,7 +61,7 @@ import WireTestSupport
         (status, codes) = try doctor(lan)
         #expect(status == 0 && codes == [], "restored: \(codes)")
 
-        try Lab.down(id: id)
+        try Lab.down(id: plan.id)
     }
 
     /// Forwarding kept at boot, and DNS = without resolvconf, read from wg-quick configs (`--config-dir`, a copy of
@@ -152,7 +147,7 @@ import WireTestSupport
         (status, codes) = try doctor("alice")
         #expect(status == 0 && codes == [], "alice with resolvconf: \(codes)")
 
-        try Lab.down(id: id)
+        try Lab.down(id: plan.id)
     }
 
     /// Strict rp_filter on the relay, where it bites: the hub routes alice's subnet only for traffic marked as coming
@@ -160,16 +155,9 @@ import WireTestSupport
     /// finds the uplink. Loose rp_filter (2) with the same routing is healthy (and both directions ping); strict (1)
     /// is exactly rp-filter (and both directions fail); --fix loosens it and both directions ping again.
     @Test func strictRpFilterOnTheRelayWithPolicyRouting() throws {
-        if let why = DoctorLabEnvironment.unavailable {
-            try #require(Bool(false), "lab required but unavailable: \(why)")
-        }
-        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
-        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
-        defer { _ = try? Lab.down(id: id) }
-        let plan = try Lab.up(
-            directory: TestTools.packageRoot.appendingPathComponent("examples/two-hub").path,
-            options: LabOptions(id: id))
-        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        let lab = try DoctorLab.up()
+        defer { lab.down() }
+        let (plan, binary) = (lab.plan, lab.binary)
         try DoctorLabTests.sh(
             plan, "hub",
             "ip route del 10.0.0.0/24 dev wg0 && ip route add 10.0.0.0/24 dev wg0 table 1234"
@@ -188,6 +176,6 @@ import WireTestSupport
         try DoctorLabTests.sh(plan, "alice", "ping -c 3 -W 5 10.1.0.2 >/dev/null")
         try DoctorLabTests.sh(plan, "bob", "ping -c 3 -W 5 10.0.0.2 >/dev/null")
 
-        try Lab.down(id: id)
+        try Lab.down(id: plan.id)
     }
 }

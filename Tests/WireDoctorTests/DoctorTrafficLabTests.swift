@@ -9,16 +9,9 @@ import WireTestSupport
 /// with no finding; then one fault at a time on the reply path, each named from the client alone, and undone.
 @Suite(.serialized, .enabled(if: DoctorLabEnvironment.shouldRun)) struct DoctorTrafficLabTests {
     @Test func probesAndCaptureNameTheReplyPath() throws {
-        if let why = DoctorLabEnvironment.unavailable {
-            try #require(Bool(false), "lab required but unavailable: \(why)")
-        }
-        let binary = try #require(TestTools.builtBinary("wiresmith"), "build the wiresmith executable first")
-        let id = "d" + String(format: "%05x", Int.random(in: 0..<0xfffff))
-        defer { _ = try? Lab.down(id: id) }
-        let plan = try Lab.up(
-            directory: TestTools.packageRoot.appendingPathComponent("examples/two-hub").path,
-            options: LabOptions(id: id))
-        for host in ["hub", "alice", "bob"] { try DoctorLabTests.waitForHandshakes(plan, host) }
+        let lab = try DoctorLab.up()
+        defer { lab.down() }
+        let (plan, binary) = (lab.plan, lab.binary)
         func doctor(_ host: String, _ extra: [String]) throws -> (Int32, [String]) {
             try DoctorLabTests.doctor(plan, host, binary: binary, extra)
         }
@@ -54,6 +47,6 @@ import WireTestSupport
         (status, codes) = try doctor("alice", ["--probe-to", "10.0.0.1", "--capture"])
         #expect(status == 0 && codes == [], "restored: \(codes)")
 
-        try Lab.down(id: id)
+        try Lab.down(id: plan.id)
     }
 }
