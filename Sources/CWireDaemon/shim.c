@@ -8,6 +8,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 #include <sched.h>
 #include <signal.h>
@@ -308,6 +309,68 @@ int wsd_netlink_open(void) {
     }
     return fd;
 }
+
+int wsd_tun_netns(int tunfd) {
+    int fd = ioctl(tunfd, TUNGETDEVNETNS);
+    return fd < 0 ? -errno : fd;
+}
+
+struct link_sockets {
+    int netns;
+    int netlink;
+    int control;
+    int error;
+};
+
+// Runs on a thread of its own: setns changes only the calling thread's namespace, and the thread ends in the
+// device's namespace, so the event-loop thread never leaves its own. Sockets keep the namespace they were made in.
+static void *open_link_sockets(void *argument) {
+    struct link_sockets *out = argument;
+    if (setns(out->netns, CLONE_NEWNET) < 0) {
+        out->error = -errno;
+        return NULL;
+    }
+    out->netlink = wsd_netlink_open();
+    if (out->netlink < 0) {
+        out->error = out->netlink;
+        return NULL;
+    }
+    out->control = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (out->control < 0) {
+        out->error = -errno;
+        close(out->netlink);
+    }
+    return NULL;
+}
+
+int wsd_link_sockets_in(int netns, int *netlink, int *control) {
+    struct link_sockets s = {.netns = netns, .netlink = -1, .control = -1, .error = 0};
+    pthread_t thread;
+    int rc = pthread_create(&thread, NULL, open_link_sockets, &s);
+    if (rc != 0) return -rc;
+    pthread_join(thread, NULL);
+    if (s.error < 0) return s.error;
+    *netlink = s.netlink;
+    *control = s.control;
+    return 0;
+}
+
+int wsd_link_query(int control, const char *name, unsigned long request) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(control, request, &ifr) < 0) return -errno;
+    switch (request) {
+    case SIOCGIFFLAGS: return (int)(unsigned short)ifr.ifr_flags;
+    case SIOCGIFMTU: return ifr.ifr_mtu;
+    case SIOCGIFINDEX: return ifr.ifr_ifindex;
+    default: return -EINVAL;
+    }
+}
+
+int wsd_link_flags(int control, const char *name) { return wsd_link_query(control, name, SIOCGIFFLAGS); }
+int wsd_link_mtu(int control, const char *name) { return wsd_link_query(control, name, SIOCGIFMTU); }
+int wsd_link_index(int control, const char *name) { return wsd_link_query(control, name, SIOCGIFINDEX); }
 
 int wsd_netlink_read(int fd, int ifindex, int *deleted, int *mtu, unsigned int *flags) {
     char buffer[16384] __attribute__((aligned(NLMSG_ALIGNTO)));

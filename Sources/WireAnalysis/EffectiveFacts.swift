@@ -128,6 +128,8 @@ public struct EffectiveFacts: Hashable, Sendable {
             rpFilter[k] = Fact(
                 v, .factsFile(f.location(of: "rp_filter") ?? SourceLocation(file: "\(host.name)/host.yaml", line: 1)))
         }
+        // A snapshot host's state as seen running: it stands where the facts file's baseline stands.
+        for o in f.observed { apply(o.effect, source: .factsFile(o.location)) }
         // A config with errors makes wg-quick stop before PostUp (and usually before PreUp): its hooks never run.
         for iface in host.interfaces where iface.isValid {
             for key in [ConfigKey.preUp, .postUp] {
@@ -145,6 +147,23 @@ public struct EffectiveFacts: Hashable, Sendable {
     /// Applies one effect of `command`.
     mutating func apply(_ effect: HookEffect, _ command: HookCommand, handled: Bool = false) {
         let source = FactSource.hook(command.location, command: command.text)
+        switch effect {
+        case .sends(let target):
+            sentAtUp.append(
+                HookSend(
+                    target: target, command: command.text, location: command.location, interface: command.interface,
+                    hook: command.hook, handled: handled))
+        case .unknown(let reason):
+            unknownEffects.append(
+                UnknownEffect(
+                    command: command.text, location: command.location,
+                    interface: command.interface, reason: reason))
+        default: apply(effect, source: source)
+        }
+    }
+
+    /// Applies one effect set by `source` (a hook line, or a snapshot's observed state).
+    mutating func apply(_ effect: HookEffect, source: FactSource) {
         switch effect {
         case .forwarding(.ipv4, let on): ipv4Forwarding = Fact(on, source)
         case .forwarding(.ipv6, let on): ipv6Forwarding = Fact(on, source)
@@ -170,17 +189,7 @@ public struct EffectiveFacts: Hashable, Sendable {
             }
         case .route(let r): routes.append(r)
         case .rpFilter(let iface, let value): rpFilter[iface] = Fact(value, source)
-        case .sends(let target):
-            sentAtUp.append(
-                HookSend(
-                    target: target, command: command.text, location: command.location, interface: command.interface,
-                    hook: command.hook, handled: handled))
-        case .none: break
-        case .unknown(let reason):
-            unknownEffects.append(
-                UnknownEffect(
-                    command: command.text, location: command.location,
-                    interface: command.interface, reason: reason))
+        case .sends, .unknown, .none: break
         }
     }
 

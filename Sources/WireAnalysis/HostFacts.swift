@@ -41,6 +41,10 @@ public struct HostFacts: Hashable, Sendable {
     public var forwardRules: [ForwardRule]
     /// `net.ipv4.conf.X.rp_filter` by X (`all`, an interface name); YAML `rp_filter: {all: 1}` or `rp_filter: 1`.
     public var rpFilter: [String: Int] = [:]
+    /// State seen in force on the running host (a doctor snapshot), applied before any hook; empty for host.yaml.
+    public var observed: [ObservedEffect] = []
+    /// WireGuard interfaces seen not UP on the running host (a doctor snapshot), with where that was read.
+    public var downInterfaces: [String: SourceLocation] = [:]
     /// Where the facts were read from, for findings that point at them.
     public var file: String?
     /// The line of each top-level field in `file`.

@@ -166,7 +166,7 @@ public struct IntentExpectation: Hashable, Sendable {
     public var summary: String {
         let what = kind == .mustReach ? "must reach" : "must not reach"
         guard let rule else { return "\(what) (default)" }
-        let at = rule.location.map { " at \($0.file):\($0.line)" } ?? ""
+        let at = rule.location.map { " at \($0.fileLine)" } ?? ""
         return "\(what) (\(rule.summary)\(at))"
     }
 }

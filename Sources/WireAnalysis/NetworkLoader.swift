@@ -22,7 +22,8 @@ public struct NetworkLoader: Sendable {
             switch self {
             case .notFound(let p): return "\(p): no such file or directory"
             case .noConfigs(let p):
-                return "\(p): no WireGuard configs found (expected HOST/IFACE.conf or HOST.IFACE.conf files)"
+                return "\(p): no WireGuard configs found (expected HOST/IFACE.conf or HOST.IFACE.conf files, or "
+                    + "HOST.json doctor snapshots)"
             case .unusable(let reason): return reason
             case .tooLarge(let p, let what, let limit):
                 return "\(p) holds more than \(limit) \(what), the limit (docs/limits.md); nothing was analysed"
@@ -30,7 +31,11 @@ public struct NetworkLoader: Sendable {
         }
     }
 
-    public init() {}
+    /// Reads doctor snapshots (`*.json` naming schema `wiresmith-snapshot/N`) as hosts; nil reports them instead.
+    public var snapshots: (any SnapshotReading)?
+
+    /// A loader; with `snapshots`, a directory may give hosts as doctor snapshots too (docs/doctor.md).
+    public init(snapshots: (any SnapshotReading)? = nil) { self.snapshots = snapshots }
 
     /// Loads every host under `directory`.
     public func load(directory: String) throws(LoadError) -> Network {
@@ -55,14 +60,16 @@ public struct NetworkLoader: Sendable {
         }
         var configFiles: [(host: String, iface: String, path: String)] = []
         var factFiles: [String: String] = [:]
+        var snapshotFiles: [(host: String, path: String)] = []
         var refused: [ConfigDiagnostic] = []
         configFiles.reserveCapacity(counter.count)
         for f in found {
             configFiles += f.configs
             for (host, path) in f.facts { factFiles[host] = path }
             refused += f.refused
+            snapshotFiles += f.snapshots
         }
-        guard !configFiles.isEmpty else {
+        guard !configFiles.isEmpty || !snapshotFiles.isEmpty else {
             if let first = refused.first { throw .unusable(first.message) }
             throw .noConfigs(directory)
         }
@@ -73,6 +80,11 @@ public struct NetworkLoader: Sendable {
             throw .tooLarge(directory, what: "hosts", limit: InputLimits.networkHosts)
         }
         var network = load(configs: configFiles.map { ($0.host, $0.iface, $0.path) }, facts: factFiles)
+        if !snapshotFiles.isEmpty { network = adding(snapshots: snapshotFiles, to: network) }
+        if network.hosts.allSatisfy(\.interfaces.isEmpty), configFiles.isEmpty {
+            if let first = (refused + network.diagnostics).first { throw .unusable(first.message) }
+            throw .noConfigs(directory)
+        }
         network.diagnostics = refused + network.diagnostics
         if let name = IntentReader.fileNames.first(where: { name in listing.contains { $0.name == name } }) {
             let (intent, diags) = IntentReader.read(path: (directory as NSString).appendingPathComponent(name))
@@ -86,6 +98,8 @@ public struct NetworkLoader: Sendable {
     struct Found: Sendable {
         var configs: [(host: String, iface: String, path: String)] = []
         var facts: [(host: String, path: String)] = []
+        /// `*.json` files: doctor snapshots when their top level says so (`NetworkLoader+Snapshots.swift`).
+        var snapshots: [(host: String, path: String)] = []
         var refused: [ConfigDiagnostic] = []
     }
 
@@ -125,9 +139,13 @@ public struct NetworkLoader: Sendable {
         if isFolder {
             for f in InputDirectory.entries(path) ?? [] where !f.name.hasPrefix(".") {
                 let p = (path as NSString).appendingPathComponent(f.name)
-                guard f.name.hasSuffix(".conf") || f.name == "host.yaml" || f.name == "host.yml", inside(p, f.kind)
+                guard
+                    f.name.hasSuffix(".conf") || f.name.hasSuffix(".json") || f.name == "host.yaml"
+                        || f.name == "host.yml", inside(p, f.kind)
                 else { continue }
-                if f.name.hasSuffix(".conf") {
+                if f.name.hasSuffix(".json") {
+                    found.snapshots.append((name, p))
+                } else if f.name.hasSuffix(".conf") {
                     found.configs.append((name, String(f.name.dropLast(5)), p))
                 } else {
                     found.facts.append((name, p))
@@ -139,6 +157,8 @@ public struct NetworkLoader: Sendable {
             guard let dot = stem.firstIndex(of: ".") else { return found }
             found.configs.append((String(stem[..<dot]), String(stem[stem.index(after: dot)...]), path))
             counter.add(1)
+        } else if name.hasSuffix(".json") {
+            found.snapshots.append((String(name.dropLast(5)), path))
         } else if name.hasSuffix(".host.yaml") || name.hasSuffix(".host.yml") {
             found.facts.append((name.components(separatedBy: ".host.")[0], path))
         }

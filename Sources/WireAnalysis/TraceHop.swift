@@ -6,20 +6,24 @@ public struct TraceLocation: Hashable, Sendable, Codable, CustomStringConvertibl
     public var file: String
     /// 1-based.
     public var line: Int
+    /// The setting's JSON path when `file` is a doctor snapshot (`wireguard[0].peers[1].allowedIPs`); nil for
+    /// config and facts files.
+    public var path: String?
 
     /// A location.
-    public init(file: String, line: Int) {
+    public init(file: String, line: Int, path: String? = nil) {
         self.file = file
         self.line = line
+        self.path = path
     }
 
     /// The location without its column.
     public init(_ location: SourceLocation) {
-        self.init(file: location.file, line: location.line)
+        self.init(file: location.file, line: location.line, path: location.path)
     }
 
-    /// `FILE:LINE`.
-    public var description: String { "\(file):\(line)" }
+    /// `FILE:LINE`, or `FILE: PATH` in a snapshot.
+    public var description: String { path.map { "\(file): \($0)" } ?? "\(file):\(line)" }
 }
 
 /// Which way a hop's packet travels: the traced packet, or the reply coming back.

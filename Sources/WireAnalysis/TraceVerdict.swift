@@ -99,7 +99,7 @@ public struct TraceIntent: Hashable, Sendable, Codable {
     /// The intent for a pair, judged against its phase verdicts.
     public init(_ e: IntentExpectation, phases: [PhaseVerdict]) {
         expect = e.kind
-        rule = e.rule.map { r in r.summary + (r.location.map { " at \($0.file):\($0.line)" } ?? "") } ?? "default"
+        rule = e.rule.map { r in r.summary + (r.location.map { " at \($0.fileLine)" } ?? "") } ?? "default"
         met = e.kind == .mustReach ? phases.allSatisfy(\.delivered) : !phases.contains(where: \.delivered)
     }
 }

@@ -35,7 +35,7 @@ extension Tracer {
             location: d.location,
             fix: d.rule == nil
                 ? "add `PostUp = \(accept)` to the [Interface] of \(file)"
-                : "remove or narrow the rule at \(d.location.map { "\($0.file):\($0.line)" } ?? "?"), or add "
+                : "remove or narrow the rule at \(d.location.map { "\($0.fileLine)" } ?? "?"), or add "
                     + "`PostUp = \(accept)` so an ACCEPT comes first")
     }
 
@@ -94,6 +94,6 @@ extension Tracer {
             setting: setting, location: mode.source.location,
             fix: "route \(pkt.source) through \(inIf) on \(network.hosts[h].name) (AllowedIPs with wg-quick's routes, "
                 + "or `PostUp = ip route add \(IPPrefix.host(pkt.source)) dev \(inIf)`), or set rp_filter to 2 (loose)"
-                + (mode.source.location.map { " at \($0.file):\($0.line)" } ?? ""))
+                + (mode.source.location.map { " at \($0.fileLine)" } ?? ""))
     }
 }

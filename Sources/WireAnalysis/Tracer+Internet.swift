@@ -44,7 +44,7 @@ extension Tracer {
                         setting: "MASQUERADE", location: wrong?.location, notSetIn: wrong == nil ? file : nil,
                         fix: wrong.map { w in
                             "change `-o \(w.outInterface!)` to `-o \(uplink)` in the MASQUERADE rule"
-                                + (w.location.map { " at \($0.file):\($0.line)" } ?? "")
+                                + (w.location.map { " at \($0.fileLine)" } ?? "")
                         }
                             ?? "add `PostUp = \(tool) -t nat -A POSTROUTING -o \(uplink) -j MASQUERADE` to the "
                             + "[Interface] of \(file)"))

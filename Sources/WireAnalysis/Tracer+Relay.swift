@@ -48,7 +48,7 @@ extension Tracer {
                     .forwarding, ok: false,
                     "\(setting) = 0 on \(name): it does not forward from "
                         + "\(inIf) to \(outIf)", setting: setting, location: loc,
-                    fix: "set \(setting)=1 instead of 0 at \(loc.file):\(loc.line)"))
+                    fix: "set \(setting)=1 instead of 0 at \(loc.fileLine)"))
         } else {
             steps.append(
                 TraceStep(
@@ -88,7 +88,7 @@ extension Tracer {
         let fix =
             d.rule == nil
             ? "add `PostUp = \(accept)` to the [Interface] of \(file)"
-            : "remove or narrow the rule at \(d.location.map { "\($0.file):\($0.line)" } ?? "?"), or add "
+            : "remove or narrow the rule at \(d.location.map { "\($0.fileLine)" } ?? "?"), or add "
                 + "`PostUp = \(accept)` to \(file) so an ACCEPT comes first"
         steps.append(
             TraceStep(
@@ -145,7 +145,7 @@ extension Tracer {
                 "\(destination) is in AllowedIPs of [Peer] \(peerName(peer)) on "
                     + "\(iface.qualifiedName), but `Table = \(table)` keeps wg-quick's route out of the "
                     + "main table, so it leaves through \(uplink)", setting: "Table", location: loc,
-                fix: "remove `Table = \(table)` at \(loc.file):\(loc.line), or add `PostUp = ip route add "
+                fix: "remove `Table = \(table)` at \(loc.fileLine), or add `PostUp = ip route add "
                     + "\(IPPrefix.host(destination).description) dev %i` to \(iface.file)")
         }
         let detail =
@@ -156,7 +156,7 @@ extension Tracer {
             return TraceStep(
                 .route, ok: false, detail, setting: "AllowedIPs", location: loc,
                 fix: "add \(s.prefix) to AllowedIPs of [Peer] \(peerName(s.peer)) at "
-                    + "\(loc.file):\(loc.line)")
+                    + "\(loc.fileLine)")
         }
         let file = host.interfaces.first?.file ?? factsFile(h)
         return TraceStep(

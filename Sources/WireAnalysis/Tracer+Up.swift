@@ -32,6 +32,15 @@ extension Tracer {
             var ports: [UInt16: TunnelInterface] = [:]
             for iface in host.interfaces where iface.isValid {
                 let id = Network.InterfaceID(host: host.name, interface: iface.name)
+                if let seen = host.facts.downInterfaces[iface.name] {
+                    out[id] = InterfaceDown(
+                        reason:
+                            "its link is down on the running host (\(seen.fileLine) is false), so it carries nothing",
+                        setting: "link", location: seen,
+                        fix: "on \(host.name): ip link set dev \(iface.name) up (or wg-quick up \(iface.name)), "
+                            + "and find what took it down")
+                    continue
+                }
                 if let port = iface.config.interface.listenPort, port != 0 {
                     if let first = ports[port] {
                         let loc = iface.location(of: .listenPort)
@@ -40,7 +49,7 @@ extension Tracer {
                                 + "`wg setconf` fails (address already in use) and wg-quick removes "
                                 + "\(iface.qualifiedName)",
                             setting: "ListenPort", location: loc,
-                            fix: "give \(iface.qualifiedName) a ListenPort of its own at \(loc.file):\(loc.line) and "
+                            fix: "give \(iface.qualifiedName) a ListenPort of its own at \(loc.fileLine) and "
                                 + "update its peers' Endpoints")
                         continue
                     }
@@ -55,7 +64,7 @@ extension Tracer {
                         reason: "Endpoint name \(n) resolves nowhere (no host.yaml lists it in `names`): `wg setconf` "
                             + "fails and wg-quick removes \(iface.qualifiedName)",
                         setting: "Endpoint", location: loc,
-                        fix: "correct the name at \(loc.file):\(loc.line)"
+                        fix: "correct the name at \(loc.fileLine)"
                             + (known.isEmpty
                                 ? ", or list it in the `names` of its host's host.yaml"
                                 : " (names the network knows: \(known.joined(separator: ", ")))"))
@@ -91,7 +100,7 @@ extension Tracer {
                     reason: "\(key) `\(send.command)` fails (\(why)): wg-quick runs hooks under `set -e` and "
                         + "removes \(host.name)/\(send.interface)",
                     setting: key, location: send.location,
-                    fix: "append `|| true` to the \(key) at \(send.location.file):\(send.location.line), or use "
+                    fix: "append `|| true` to the \(key) at \(send.location.fileLine), or use "
                         + "PersistentKeepalive instead of a ping at up")
             }
         }
@@ -115,11 +124,11 @@ extension Tracer {
         return InterfaceDown(
             reason: "wg-quick refuses \(i.file)"
                 + (err.map {
-                    ": \($0.location.file):\($0.location.line): \($0.key.map { "\($0): " } ?? "")\($0.message)"
+                    ": \($0.location.fileLine): \($0.key.map { "\($0): " } ?? "")\($0.message)"
                 }
                     ?? ""),
             setting: err?.key ?? "config", location: err?.location ?? SourceLocation(file: i.file, line: 1),
-            fix: "correct the setting at \(err.map { "\($0.location.file):\($0.location.line)" } ?? i.file) so "
+            fix: "correct the setting at \(err.map { "\($0.location.fileLine)" } ?? i.file) so "
                 + "wg-quick can bring \(i.qualifiedName) up")
     }
 

@@ -113,19 +113,19 @@ extension Tracer {
             return TraceStep(
                 .endpoint, ok: false, "\(d.detail), and \(r.qualifiedName) cannot initiate: \(reverse.detail)",
                 setting: "Endpoint", location: backLoc,
-                fix: right.map { "set `Endpoint = \($0)` at \(backLoc.file):\(backLoc.line)" }
-                    ?? "point Endpoint at \(backLoc.file):\(backLoc.line) to \(network.hosts[sender.host].name)'s "
+                fix: right.map { "set `Endpoint = \($0)` at \(backLoc.fileLine)" }
+                    ?? "point Endpoint at \(backLoc.fileLine) to \(network.hosts[sender.host].name)'s "
                     + "public address and \(s.qualifiedName)'s ListenPort")
         }
         if let epLoc, entry.endpoint != nil, d.fault {
             let portOnly = entry.endpoint.map { e in endpointHost(e) == receiver.host } ?? false
             return TraceStep(
                 .endpoint, ok: false, d.detail + (reverse?.ok == true ? "" : why), setting: "Endpoint", location: epLoc,
-                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
+                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.fileLine)" }
                     ?? (portOnly && listen != nil
-                        ? "set the Endpoint's port at \(epLoc.file):\(epLoc.line) to \(listen!) "
+                        ? "set the Endpoint's port at \(epLoc.fileLine) to \(listen!) "
                             + "(\(r.qualifiedName)'s ListenPort)"
-                        : "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                        : "point Endpoint at \(epLoc.fileLine) to \(recvHost.name)'s public "
                             + "address and \(r.qualifiedName)'s ListenPort"))
         }
         if let back, reverse?.ok == true {
@@ -140,7 +140,7 @@ extension Tracer {
             return TraceStep(
                 .endpoint, ok: false, detail,
                 setting: "PersistentKeepalive", notSetIn: r.file,
-                fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.file):\(at.line)"
+                fix: "add `PersistentKeepalive = 25` to [Peer] \(s.qualifiedName) at \(at.fileLine)"
                     + (suggested.map { ", or set `Endpoint = \($0)` in \(s.file)" } ?? ""))
         }
         // The receiver dials this interface's endpoint, but with another key: its [Peer] is meant for us.
@@ -157,21 +157,21 @@ extension Tracer {
                     + "\(meant.endpoint!) dials \(s.qualifiedName) but holds \(peerName(meant))'s PublicKey, so "
                     + "\(s.qualifiedName) cannot decrypt its handshakes",
                 setting: "PublicKey", location: at,
-                fix: "set `PublicKey = \(senderKey.base64)` (\(s.qualifiedName)'s) at \(at.file):\(at.line)")
+                fix: "set `PublicKey = \(senderKey.base64)` (\(s.qualifiedName)'s) at \(at.fileLine)")
         }
         if let epLoc, entry.endpoint != nil {
             return TraceStep(
                 .endpoint, ok: false, d.detail + why, setting: "Endpoint", location: epLoc,
-                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.file):\(epLoc.line)" }
-                    ?? "point Endpoint at \(epLoc.file):\(epLoc.line) to \(recvHost.name)'s public "
+                fix: suggested.map { "set `Endpoint = \($0)` at \(epLoc.fileLine)" }
+                    ?? "point Endpoint at \(epLoc.fileLine) to \(recvHost.name)'s public "
                     + "address and \(r.qualifiedName)'s ListenPort")
         }
         return TraceStep(
             .endpoint, ok: false, d.detail + why + ": neither side can start the handshake",
             setting: "Endpoint", notSetIn: s.file,
-            fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.file):\(header.line)" }
+            fix: suggested.map { "add `Endpoint = \($0)` to [Peer] at \(header.fileLine)" }
                 ?? "give \(r.qualifiedName) a ListenPort and a reachable address, then add it as "
-                + "Endpoint to [Peer] at \(header.file):\(header.line)")
+                + "Endpoint to [Peer] at \(header.fileLine)")
     }
 
     /// When the Endpoint reaches another interface of the receiver's host, one that has a [Peer] for the sender,
@@ -193,7 +193,7 @@ extension Tracer {
             "Endpoint \(ep) reaches \(other), which has [Peer] "
                 + "\(iface(sender).qualifiedName), but PublicKey is \(iface(receiver).qualifiedName)'s: "
                 + "\(other) cannot decrypt the handshake", setting: "PublicKey", location: at,
-            fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.file):\(at.line)")
+            fix: "set `PublicKey = \(meant.base64)` (\(other)'s) at \(at.fileLine)")
     }
 
     /// Sends the packet into interface `out`: picks the peer, checks its key and endpoint, and hands the packet
@@ -213,7 +213,7 @@ extension Tracer {
                     location: loc, notSetIn: loc == nil ? s.file : nil,
                     fix: sug.map {
                         "add \($0.prefix) to AllowedIPs of [Peer] \(peerName($0.peer))"
-                            + (loc.map { " at \($0.file):\($0.line)" } ?? " in \($0.iface.file)")
+                            + (loc.map { " at \($0.fileLine)" } ?? " in \($0.iface.file)")
                     }
                         ?? "add \(pkt.destination) to AllowedIPs of the [Peer] that leads to it in "
                         + s.file))
@@ -242,7 +242,7 @@ extension Tracer {
                         + ": the packet goes to \(peerName(entry))",
                     setting: "AllowedIPs", location: entryLoc,
                     fix: "remove \(prefix) from AllowedIPs of [Peer] \(peerName(entry))"
-                        + (entryLoc.map { " at \($0.file):\($0.line)" } ?? " in \(s.file)")
+                        + (entryLoc.map { " at \($0.fileLine)" } ?? " in \(s.file)")
                         + " (list only its own addresses there)"))
             return .dropped
         }
@@ -331,7 +331,7 @@ extension Tracer {
                         + "\(s.qualifiedName) on \(r.qualifiedName)\(other): dropped on arrival",
                     setting: "AllowedIPs", location: at,
                     fix: "add \(IPPrefix.host(pkt.source)) (or its subnet) to AllowedIPs of [Peer] "
-                        + "\(s.qualifiedName) at \(at.file):\(at.line)"))
+                        + "\(s.qualifiedName) at \(at.fileLine)"))
         }
         return .forward(to: .host(receiver.host), arrivedOn: r.name, carried: carried)
     }
@@ -356,7 +356,7 @@ extension Tracer {
                 setting: "PublicKey", location: at, fix: likelyKeyFix(entry, s, at: at))
         }
         if let o = owners.first {
-            return upStep(o, "the interface PublicKey \(short) at \(at.file):\(at.line) names")
+            return upStep(o, "the interface PublicKey \(short) at \(at.fileLine) names")
         }
         // The key may be that of an interface whose PrivateKey is unusable: its config names the peer's address.
         for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
@@ -374,11 +374,11 @@ extension Tracer {
         for p in entry.allowedIPs.sorted(by: { $0.length > $1.length }) {
             for (a, ref) in addressOwners where p.contains(a) && iface(ref).file != s.file {
                 if let k = publicKeys[ref.host][ref.iface] {
-                    return "set `PublicKey = \(k.base64)` (\(iface(ref).qualifiedName)'s) at \(at.file):\(at.line)"
+                    return "set `PublicKey = \(k.base64)` (\(iface(ref).qualifiedName)'s) at \(at.fileLine)"
                 }
             }
         }
-        return "replace PublicKey at \(at.file):\(at.line) with the peer's public key (`wg pubkey < its private key`)"
+        return "replace PublicKey at \(at.fileLine) with the peer's public key (`wg pubkey < its private key`)"
     }
 
     /// The receiver has no [Peer] with the sender's key: initiations are ignored.
@@ -394,7 +394,7 @@ extension Tracer {
                 "\(r.qualifiedName) has no [Peer] with \(s.qualifiedName)'s "
                     + "public key; the [Peer] for \(source) has another key, so the handshake is ignored",
                 setting: "PublicKey", location: loc,
-                fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.file):\(loc.line)")
+                fix: "set `PublicKey = \(key)` (\(s.qualifiedName)'s) at \(loc.fileLine)")
         }
         return TraceStep(
             .handshake, ok: false,

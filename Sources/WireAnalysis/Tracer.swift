@@ -231,7 +231,7 @@ public struct Tracer: Sendable {
         }
         for h in visited.sorted() {
             for c in tables[h].conflicts where c.origin == .allowedIPs || c.origin == .hook {
-                let at = c.location.map { " (\($0.file):\($0.line))" } ?? ""
+                let at = c.location.map { " (\($0.fileLine))" } ?? ""
                 notes.append(
                     "on \(network.hosts[h].name), `ip route add \(c)`\(at) fails with File exists: "
                         + "\(c.prefix) is already routed; wg-quick up \(c.device) would then fail and remove "
@@ -239,7 +239,7 @@ public struct Tracer: Sendable {
             }
             for u in facts[h].unknownEffects {
                 notes.append(
-                    "\(u.location.file):\(u.location.line): `\(u.command)` on \(network.hosts[h].name) "
+                    "\(u.location.fileLine): `\(u.command)` on \(network.hosts[h].name) "
                         + "was not understood (\(u.reason)); its effect is not modelled")
             }
         }

@@ -6,6 +6,9 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     public var line: Int
     /// 1-based column (characters, not bytes).
     public var column: Int
+    /// Where in a JSON file the setting is (`wireguard[0].peers[2].allowedIPs`), for a host read from a doctor
+    /// snapshot (docs/doctor.md); nil for text files, whose line says it.
+    public var path: String?
 
     /// A location; column 1 when only the line is known.
     public init(file: String, line: Int, column: Int = 1) {
@@ -14,8 +17,14 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         self.column = column
     }
 
-    /// `FILE:LINE:COL`, the form compilers and editors jump to.
-    public var description: String { "\(file):\(line):\(column)" }
+    /// A setting of a JSON file, named by its path in the document (line 1, which is all a JSON document has).
+    public init(file: String, path: String) {
+        self.init(file: file, line: 1)
+        self.path = path
+    }
+
+    /// `FILE:LINE:COL`, the form compilers and editors jump to; `FILE: PATH` for a setting of a JSON file.
+    public var description: String { path.map { "\(file): \($0)" } ?? "\(file):\(line):\(column)" }
 }
 
 /// One problem found while reading a config: where, which setting, and what is wrong.

@@ -38,10 +38,13 @@ public final class Daemon {
     var netlinkFD: Int32 = -1
     var clients: [UInt64: UAPIClient] = [:]
     var lastLinkUp: Bool?
-    /// The TUN device was moved to another network namespace.
+    /// The TUN device was moved to another network namespace and could not be followed there: it stays up.
     var movedAway = false
-    /// The interface index at start (its name no longer resolves here once the device moves away).
-    let ifindex: Int32
+    /// The interface index in the namespace the link sockets watch (looked up again when the device moves).
+    var ifindex: Int32
+    /// An AF_INET socket in the namespace the TUN device moved to, for its flags and MTU; -1 while the device is
+    /// in the daemon's own namespace.
+    var controlFD: Int32 = -1
     /// Handshake initiations received in the current 100 ms window, and when load ends (whitepaper §5.4.7).
     var initiationsInWindow = 0
     var windowStart = Instant.zero
@@ -148,7 +151,7 @@ public final class Daemon {
         uapi.close()
         sockets.close()
         close(tun.fd)
-        for fd in [signalFD, inotifyFD, netlinkFD, epfd] where fd >= 0 { close(fd) }
+        for fd in [signalFD, inotifyFD, netlinkFD, controlFD, epfd] where fd >= 0 { close(fd) }
     }
 
     func handle(tag: UInt64, events: UInt32) {
@@ -185,11 +188,13 @@ public final class Daemon {
                 exitReason = "interface \(tun.name) was deleted"
                 return
             }
-            // Gone from this namespace but alive: moved to another one (a container). The sockets stay here, as a
-            // WireGuard interface keeps its birthplace namespace; its link state there cannot be followed from
-            // here, so the device stays up from now on (the kernel took it down before moving it).
-            if !movedAway { log.verbose("Interface moved to another namespace; staying up") }
-            movedAway = true
+            // Gone from this namespace but alive: moved to another one (a container). The UDP sockets stay here,
+            // as a WireGuard interface keeps its birthplace namespace; the link is watched where it is now. If that
+            // fails, the device stays up from now on (the kernel took it down before moving it).
+            if !movedAway, !followMove() {
+                log.verbose("Interface moved to another namespace; staying up")
+                movedAway = true
+            }
         }
         if movedAway {
             if !state.isUp {
@@ -200,11 +205,11 @@ public final class Daemon {
             }
             return
         }
-        if let current = tun.mtu { state.setMTU(current) }
+        if let current = linkMTU { state.setMTU(current) }
         // As wireguard-go on Linux: the device counts as up from the start (its TUN reader posts EventUp at
         // creation), so the port is bound and `wg show` lists it before `ip link set up`; later changes of the
         // link's IFF_UP bring it down and up again.
-        let linkUp = tun.isUp
+        let linkUp = linkIsUp
         let up: Bool
         if let last = lastLinkUp {
             guard linkUp != last else { return }
@@ -221,6 +226,62 @@ public final class Daemon {
             log.error("Unable to bring the interface up: \(error)")
         }
         perform()
+    }
+
+    /// Follows the TUN device into the namespace it was moved to: TUNGETDEVNETNS (Linux 5.2) names it, and the
+    /// netlink and ioctl sockets are opened again there on a short-lived thread (`wsd_link_sockets_in`); the
+    /// index is looked up there, as a move may change it. The caller then reads the link's state, so a change
+    /// made there before the new socket existed is not missed. Returns false, keeping the old sockets, when any
+    /// step fails.
+    func followMove() -> Bool {
+        let netns = wsd_tun_netns(tun.fd)
+        guard netns >= 0 else {
+            log.error("Unable to find the namespace the interface moved to: TUNGETDEVNETNS: errno \(-netns)")
+            return false
+        }
+        defer { close(netns) }
+        var netlink: Int32 = -1
+        var control: Int32 = -1
+        let opened = wsd_link_sockets_in(netns, &netlink, &control)
+        guard opened == 0 else {
+            log.error("Unable to watch the interface in its new namespace: errno \(-opened)")
+            return false
+        }
+        let index = wsd_link_index(control, linkName)
+        guard index > 0 else {
+            log.error("Unable to find the interface in its new namespace: SIOCGIFINDEX: errno \(-index)")
+            close(netlink)
+            close(control)
+            return false
+        }
+        for fd in [netlinkFD, controlFD] where fd >= 0 { close(fd) }  // closing also leaves the epoll set
+        netlinkFD = netlink
+        controlFD = control
+        ifindex = index
+        _ = wsd_epoll_set(epfd, netlinkFD, Tag.netlink.rawValue, 0, 0)
+        log.verbose("Interface moved to another namespace; following its link state there (index \(index))")
+        return true
+    }
+
+    /// The TUN device's current name (TUNGETIFF), as a move may rename it.
+    var linkName: String {
+        var actual = [CChar](repeating: 0, count: 16)
+        guard wsd_tun_name(tun.fd, &actual) == 0 else { return tun.name }
+        return String(decoding: actual.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether the link is administratively up, asked in the namespace it is in.
+    var linkIsUp: Bool {
+        guard controlFD >= 0 else { return tun.isUp }
+        let flags = wsd_link_flags(controlFD, linkName)
+        return flags >= 0 && flags & 1 != 0  // IFF_UP
+    }
+
+    /// The link's MTU, asked in the namespace it is in; nil if it cannot be read.
+    var linkMTU: Int? {
+        guard controlFD >= 0 else { return tun.mtu }
+        let mtu = wsd_link_mtu(controlFD, linkName)
+        return mtu > 0 ? Int(mtu) : nil
     }
 
     // MARK: Data plane

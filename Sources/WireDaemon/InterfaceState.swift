@@ -32,8 +32,8 @@ public struct PeerRecord: Sendable {
 /// (`Device`) built from it. Owned by the daemon's event-loop thread; nothing here does I/O except through the
 /// `SocketBinder`, and every packet to send lands in the caller's `actions`.
 ///
-/// The `Device` exists only while a private key is set (a handshake needs one). Changing the private key rebuilds
-/// it, dropping every session, as wireguard-go's `SetPrivateKey` expires every peer's keypairs.
+/// The `Device` exists only while a private key is set (a handshake needs one). Changing the private key keeps it
+/// and its sessions for receiving, as wireguard-go's `SetPrivateKey` expires every peer's keypairs for sending.
 public final class InterfaceState {
     /// The interface's private key, clamped (RFC 7748 §5) as wireguard-go and the kernel store it.
     public private(set) var privateKey: WireKey?
@@ -70,13 +70,22 @@ public final class InterfaceState {
     // MARK: Device settings
 
     /// Sets (or with the zero key clears) the private key; peers with the new public key are removed, as
-    /// wireguard-go does, and the device is rebuilt.
+    /// wireguard-go does.
+    ///
+    /// A key replacing another moves the live device to it (`Device.setPrivateKey`, wireguard-go's
+    /// `Device.SetPrivateKey`): sessions stop sending but keep receiving until they expire, so peers that have
+    /// not yet learned the new public key still reach this host during a rotation. The first key, or clearing
+    /// it, builds or drops the device.
     public func setPrivateKey(_ key: WireKey) {
         let newKey: WireKey? = key.isZero ? nil : key.clamped
         if newKey == privateKey { return }
         privateKey = newKey
         if let ownPublic = newKey?.publicKey, records[ownPublic] != nil { removePeer(ownPublic) }
-        rebuildDevice()
+        guard device != nil, let newKey, let identity = try? HandshakeIdentity(privateKey: newKey.bytes) else {
+            rebuildDevice()
+            return
+        }
+        device!.setPrivateKey(identity)
     }
 
     /// Sets the listen port and rebinds when up.
@@ -226,8 +235,8 @@ public final class InterfaceState {
 
     // MARK: Building the device
 
-    /// Rebuilds the protocol device from the records (new private key, or the interface went down): sessions are
-    /// dropped, endpoints learned so far are kept.
+    /// Rebuilds the protocol device from the records (first or cleared private key, replaced peers, or the
+    /// interface went down): sessions are dropped, endpoints learned so far are kept.
     func rebuildDevice() {
         if var old = device {
             for (index, tunnel) in old.tunnels {

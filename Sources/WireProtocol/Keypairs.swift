@@ -91,6 +91,14 @@ public struct Keypairs: Sendable {
         return true
     }
 
+    /// Makes `current` and `next` unusable for sending while they still receive until Reject-After-Time: their
+    /// send counters jump to Reject-After-Messages, as wireguard-go's `Peer.ExpireCurrentKeypairs`
+    /// (device/peer.go) stores `RejectAfterMessages` into `sendNonce`. The next packet sent starts a handshake.
+    public mutating func expireForSending() {
+        current?.sendCounter = ProtocolConstants.rejectAfterMessages
+        next?.sendCounter = ProtocolConstants.rejectAfterMessages
+    }
+
     /// Drops every keypair and zeroes their keys (whitepaper §6.3: zeroed after 3 x Reject-After-Time; also when
     /// the peer is removed or the device goes down).
     public mutating func clear() {

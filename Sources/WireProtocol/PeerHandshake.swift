@@ -46,10 +46,10 @@ public struct PeerHandshake: Sendable {
     /// The per-peer 20 ms limit on accepted initiations.
     public private(set) var rateLimiter = InitiationRateLimiter()
 
-    let identity: HandshakeIdentity
+    private(set) var identity: HandshakeIdentity
     var noise: NoiseIKpsk2?
     /// DH(S_priv, S_pub of the peer), computed once (whitepaper §5.4.2 notes it can be); nil for a low-order key.
-    let precomputedStaticStatic: [UInt8]?
+    private(set) var precomputedStaticStatic: [UInt8]?
 
     /// A handshake with the peer whose static public key is `remotePublicKey`.
     ///
@@ -74,6 +74,16 @@ public struct PeerHandshake: Sendable {
         state = .idle
         localIndex = 0
         remoteIndex = 0
+    }
+
+    /// Moves the handshake to a new local static key (the interface's private key changed): the handshake in
+    /// flight is forgotten and DH(S_priv, S_pub) is computed again; the replay timestamp and rate limiter stay, as
+    /// they are the peer's. wireguard-go's `Device.SetPrivateKey` (device/device.go) recomputes
+    /// `precomputedStaticStatic` and clears the handshake (`ExpireCurrentKeypairs`) the same way.
+    public mutating func setIdentity(_ newIdentity: HandshakeIdentity) {
+        reset()
+        identity = newIdentity
+        precomputedStaticStatic = try? newIdentity.privateKey.sharedSecret(with: remotePublicKey)
     }
 
     /// Split (§5.4.5): the session keys of a completed handshake; the handshake returns to `.idle`.

@@ -10,8 +10,8 @@ import WireNet
 public struct NoiseTunnelHandshake: TunnelHandshake {
     var peer: PeerHandshake
     var cookies: CookieGenerator
-    let checker: CookieChecker
-    let identity: HandshakeIdentity
+    private(set) var checker: CookieChecker
+    private(set) var identity: HandshakeIdentity
     /// Wall-clock time since the Unix epoch at the caller's monotonic origin (`Instant.zero`).
     public var wallClockAtOrigin: Duration
 
@@ -77,13 +77,23 @@ public struct NoiseTunnelHandshake: TunnelHandshake {
     public mutating func clear() {
         peer.reset()
     }
+
+    /// Moves to a new local static key (the interface's private key changed): the handshake in flight is
+    /// forgotten, the static-static DH is recomputed and mac1 of responses is checked against the new public key.
+    /// The cookie from the peer stays (it is keyed on the peer's public key and our source address, §5.4.7).
+    /// wireguard-go's `Device.SetPrivateKey`, device/device.go.
+    public mutating func setIdentity(_ newIdentity: HandshakeIdentity) {
+        identity = newIdentity
+        checker = CookieChecker(localPublicKey: newIdentity.publicKey)
+        peer.setIdentity(newIdentity)
+    }
 }
 
 /// Routes initiations for a device whose peers use `NoiseTunnelHandshake` (whitepaper §5.4.2, §5.4.7): checks
 /// mac1 (and mac2 under load, answering with a cookie reply when it is missing), opens the initiator's static
 /// key with the interface's private key and finds the peer by it.
 public struct NoiseInitiationRouter: InitiationRouter {
-    let identity: HandshakeIdentity
+    private(set) var identity: HandshakeIdentity
     var checker: CookieChecker
     /// Peer index by static public key.
     public private(set) var peers: [[UInt8]: UInt32] = [:]
@@ -102,6 +112,14 @@ public struct NoiseInitiationRouter: InitiationRouter {
     /// Forgets the peer with `publicKey`.
     public mutating func unregister(publicKey: [UInt8]) {
         peers[publicKey] = nil
+    }
+
+    /// Opens later initiations with a new private key and checks their mac1 against its public key (whitepaper
+    /// §5.4.4: mac1 is keyed on the responder's static public key); wireguard-go's `Device.SetPrivateKey`
+    /// re-initialises its cookie checker the same way. The peer list stays.
+    public mutating func setIdentity(_ newIdentity: HandshakeIdentity) {
+        identity = newIdentity
+        checker = CookieChecker(localPublicKey: newIdentity.publicKey)
     }
 
     /// The bytes that name a source for cookies: the address (4 or 16 bytes) then the port, big-endian.

@@ -231,6 +231,18 @@ public struct Tunnel: Sendable {
         initiationIndex = nil
     }
 
+    /// The local private key changed (wireguard-go's `Peer.ExpireCurrentKeypairs`, device/peer.go): the handshake
+    /// in flight is dropped, the sessions stop sending but keep receiving until they expire, and the Rekey-Timeout
+    /// limit is lifted, so the next packet sent starts a handshake under the new key at once. `handshake` must
+    /// already use the new key.
+    public mutating func expireCurrentKeypairs() {
+        handshake.clear()
+        initiationIndex = nil
+        indexEpoch &+= 1
+        lastSentHandshake = nil
+        keypairs.expireForSending()
+    }
+
     // MARK: Timers (§6; the kernel's timers.c expiry functions)
 
     /// Fires every timer whose deadline is at or before `now`.

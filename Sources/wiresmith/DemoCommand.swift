@@ -5,8 +5,9 @@ import WireConfig
 import WireLab
 
 /// `wiresmith demo`: the main job, live. A hub with two WireGuard interfaces and its clients is brought up broken in
-/// network namespaces; the client-to-client ping fails; lint and trace name why and where from the configs; the
-/// fixes lint proposes are applied; the ping answers; a client behind NAT without keepalive is measured in time
+/// network namespaces; the client-to-client ping fails; lint and trace name why and where from the configs; doctor
+/// on the running hub and client, and every host's snapshot linted together, name the same causes; the fixes lint
+/// proposes are applied; the ping answers; a client behind NAT without keepalive is measured in time
 /// (cold, warm, idle) and fixed; everything is torn down.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,9 +21,11 @@ struct DemoCommand: ParsableCommand {
             The network (examples/two-hub-broken): a hub with wg0 (UDP 51820, 10.0.0.0/24) and wg1 (UDP 51821,
             10.1.0.0/24), alice and carol on wg0, bob on wg1. alice's AllowedIPs miss wg1's subnet and the hub never
             turns on IP forwarding, the two mistakes operators most often make with such a hub; carol sits behind
-            NAT with no PersistentKeepalive. The demo shows alice failing to reach bob, names both causes, applies
-            the fixes and proves them; then measures carol in time - the hub cannot reach her right after up, can
-            once she has sent, cannot once her NAT mapping expired - and proves that PersistentKeepalive fixes it.
+            NAT with no PersistentKeepalive. The demo shows alice failing to reach bob, names both causes from the
+            configs, then from the running hosts alone (doctor on the hub and alice, every host's snapshot linted
+            together), applies the fixes and proves them; then measures carol in time - the hub cannot reach her
+            right after up, can once she has sent, cannot once her NAT mapping expired - and proves that
+            PersistentKeepalive fixes it.
 
             Exit status:
               0  the fault was shown, diagnosed, fixed and the fix proven

@@ -16,7 +16,7 @@ struct DemoOutput {
     func title(_ s: String) { emit(paint(s, "1")) }
     func say(_ s: String) { emit(s) }
     /// How many numbered steps the demo has.
-    static let steps = 8
+    static let steps = 9
     func step(_ n: Int, _ s: String) { emit("\n" + paint("[\(n)/\(DemoOutput.steps)] \(s)", "1;36")) }
     func progress(_ s: String) { emit(paint("      \(s)", "2")) }
     func detail(_ s: String) { emit("      \(s)") }

@@ -62,8 +62,14 @@ struct DemoSteps {
         if errors.isEmpty { out.detail("lint: no error-severity findings") }
         traceBothWays(network)
 
-        // 4. Apply the fixes lint proposes.
-        out.step(4, "Apply the fixes lint proposes, as edits to the config files")
+        // 4. The same causes from the running hosts alone, before anything is fixed.
+        let hub = network.hosts.first { $0.interfaces.count > 1 }?.name ?? "hub"
+        out.step(4, "Ask the running hosts instead (doctor on \(hub) and \(from), then every host's snapshot)")
+        let shown = Set((errors + (keepalive.map { [$0] } ?? [])).map(\.code.rawValue))
+        guard doctorStep(plan, hub: hub, expected: shown) else { return false }
+
+        // 5. Apply the fixes lint proposes.
+        out.step(5, "Apply the fixes lint proposes, as edits to the config files")
         let edits = errors.flatMap(\.edits)
         guard !edits.isEmpty else {
             out.fail("lint proposed no applicable edit")
@@ -86,8 +92,8 @@ struct DemoSteps {
         }
         traceBothWays(fixed)
 
-        // 5. Prove it on the running hosts.
-        out.step(5, "Reload the changed interfaces (wg-quick down/up) and ping again")
+        // 6. Prove it on the running hosts.
+        out.step(6, "Reload the changed interfaces (wg-quick down/up) and ping again")
         do {
             plan = try Lab.reload(plan, options: options, progress: { out.progress($0) })
         } catch {
@@ -100,13 +106,13 @@ struct DemoSteps {
         }
         out.good("\(to) answers \(from)")
 
-        // 6 and 7. The client behind NAT without keepalive, measured in time; then the keepalive fix.
+        // 7 and 8. The client behind NAT without keepalive, measured in time; then the keepalive fix.
         guard let keepalive, keepalive.hosts.count == 2, let at = keepalive.primaryLocation else {
             return proveMatrix(plan, fixed)
         }
         let client = keepalive.hosts[0]
         let relay = keepalive.hosts[1]
-        out.step(6, "\(client) is behind NAT and sends no keepalive: can \(relay) reach \(client), over time?")
+        out.step(7, "\(client) is behind NAT and sends no keepalive: can \(relay) reach \(client), over time?")
         guard let clientTarget = plan.host(client)?.interfaces.first?.addresses.first else {
             out.fail("\(client) has no tunnel address")
             return false
@@ -114,7 +120,7 @@ struct DemoSteps {
         let expectedBefore = [false, true, false]
         guard measureInTime(plan, fixed, relay, client, clientTarget, expect: expectedBefore) else { return false }
 
-        out.step(7, "Apply lint's fix: PersistentKeepalive = 25 on \(client), reload, and measure again")
+        out.step(8, "Apply lint's fix: PersistentKeepalive = 25 on \(client), reload, and measure again")
         let keepaliveSnapshot = snapshot()
         guard addKeepalive(at) else { return false }
         showDiff(keepaliveSnapshot)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WireAnalysis
 import WireDoctor
 
 /// `wiresmith doctor [IFACE]`: the "peer unreachable" runbook run on this host (issue #17, docs/doctor.md).
@@ -38,7 +39,7 @@ struct DoctorCommand: ParsableCommand {
     var from: String?
 
     @Option(
-        help: "Judge a directory of snapshots (HOST.json each) together: keys listed both ways, Endpoint ports, PSKs.")
+        help: "Judge a directory of snapshots (HOST.json each, configs too) together with lint's rules (= lint DIR).")
     var compare: String?
 
     @Option(
@@ -173,24 +174,17 @@ struct DoctorCommand: ParsableCommand {
         }
     }
 
-    /// `--compare DIR`: every `*.json` in DIR is a host's snapshot, named by its file name.
+    /// `--compare DIR`: the directory read as `wiresmith lint` reads it (HOST.json snapshots, mixed with configs
+    /// if any) and judged by lint's rules, shown as doctor findings (docs/doctor.md).
     func runComparison(_ directory: String) throws {
-        var hosts: [(name: String, snapshot: HostSnapshot)] = []
+        let network: Network
         do {
-            let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }
-            for file in files.sorted() {
-                let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(file))
-                hosts.append((String(file.dropLast(5)), try HostSnapshot.decode(data)))
-            }
+            network = try NetworkLoader.withSnapshots.load(directory: directory)
         } catch {
-            FileHandle.standardError.write(Data("wiresmith doctor: \(directory): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("wiresmith doctor: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        guard !hosts.isEmpty else {
-            FileHandle.standardError.write(Data("wiresmith doctor: no *.json snapshots in \(directory)\n".utf8))
-            throw ExitCode(2)
-        }
-        try show(SnapshotComparison(hosts: hosts).report())
+        try show(SnapshotComparison(network: network).report())
     }
 
     func show(_ report: DoctorReport, then after: () -> Void = {}) throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WireAnalysis
+import WireDoctor
 import WirePlan
 import WireProcess
 
@@ -40,7 +41,7 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         let text: String
         do {
-            let network = try NetworkLoader().load(directory: directory)
+            let network = try NetworkLoader.withSnapshots.load(directory: directory)
             let findings = Linter().lint(network).findings
             let result = trace.count == 2 ? try Tracer(network: network).trace(from: trace[0], to: trace[1]) : nil
             text = NetworkGraph(network: network, findings: findings, trace: result).dot()

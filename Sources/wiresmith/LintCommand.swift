@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WireAnalysis
 import WireConfig
+import WireDoctor
 
 /// `wiresmith lint DIR`: every host's configs read together, and what is broken, where, and how to fix it.
 ///
@@ -45,7 +46,7 @@ struct LintCommand: ParsableCommand {
     func run() throws {
         let network: Network
         do {
-            network = ExitKeep.keep(try NetworkLoader().load(directory: directory))
+            network = ExitKeep.keep(try NetworkLoader.withSnapshots.load(directory: directory))
         } catch {
             FileHandle.standardError.write(Data("wiresmith lint: \(error)\n".utf8))
             throw ExitCode(2)
@@ -68,7 +69,7 @@ struct LintCommand: ParsableCommand {
                     )
                 }
                 if !changed.isEmpty {
-                    report = Linter().lint(try NetworkLoader().load(directory: directory))
+                    report = Linter().lint(try NetworkLoader.withSnapshots.load(directory: directory))
                 }
             } catch {
                 FileHandle.standardError.write(Data("wiresmith lint --fix: \(error)\n".utf8))

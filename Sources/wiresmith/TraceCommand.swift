@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WireAnalysis
+import WireDoctor
 
 /// `wiresmith trace DIR FROM TO`: one packet and its reply walked hop by hop through the network's configs.
 struct TraceCommand: ParsableCommand {
@@ -57,7 +58,7 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let network: Network
         do {
-            network = ExitKeep.keep(try NetworkLoader().load(directory: directory))
+            network = ExitKeep.keep(try NetworkLoader.withSnapshots.load(directory: directory))
         } catch {
             FileHandle.standardError.write(Data("wiresmith trace: \(error)\n".utf8))
             throw ExitCode(2)

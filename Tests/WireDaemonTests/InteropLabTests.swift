@@ -149,9 +149,11 @@ struct InteropLabTests {
     }
 
     /// The TUN device moved to another namespace (a container) keeps its UDP sockets where the daemon started, as
-    /// a WireGuard interface keeps its birthplace namespace: traffic flows from the new namespace, and a link
-    /// deletion message for the old one does not stop the daemon.
-    @Test func theInterfaceMovedToAnotherNamespaceStillCarries() throws {
+    /// a WireGuard interface keeps its birthplace namespace, and its link is followed where it is now
+    /// (TUNGETDEVNETNS): down there closes the port, as down here does; up there binds it and carries again; a
+    /// link deletion message for the old namespace does not stop the daemon, deletion in the new one does, and
+    /// no socket file is left.
+    @Test func theInterfaceMovedToAnotherNamespaceFollowsItsLinkThere() throws {
         try DaemonLabEnvironment.require()
         let lab = try DaemonLab(a: wiresmithd, b: "wireguard-go")
         let container = "wsdl\(lab.id)c"
@@ -165,12 +167,43 @@ struct InteropLabTests {
         try lab.sh(["ip", "netns", "add", container])
         try lab.up()
         #expect(lab.ping(from: .b))
+        // What "noticed" means for up/down: the daemon's UDP port (in its own namespace) is bound only while up.
+        func listening() -> Bool {
+            !run(lab.inNS(.a, ["ss", "-Hlun", "sport = :\(lab.port(.a))"])).output.allSatisfy(\.isWhitespace)
+        }
+        func daemonPIDs() -> [Int32] {
+            run(["ip", "netns", "pids", lab.ns(.a)]).output.split(separator: "\n").compactMap { Int32($0) }
+        }
+        #expect(listening())
+        let pids = daemonPIDs()
+        #expect(pids.count == 1)
         try lab.sh(lab.inNS(.a, ["ip", "link", "set", lab.interface(.a), "netns", container]))
+        // The kernel takes a link down to move it: seen down in the new namespace.
+        #expect(lab.eventually(10) { !listening() })
         let inContainer = ["ip", "netns", "exec", container]
         try lab.sh(inContainer + ["ip", "addr", "add", "\(lab.inner4(.a))/24", "dev", lab.interface(.a)])
         try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "up"])
+        #expect(lab.eventually(10) { listening() })
         #expect(run(inContainer + ["ping", "-c", "1", "-w", "10", lab.inner4(.b)]).ok)
         #expect(lab.ping(from: .b))
+        // Down and up again there.
+        try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "down"])
+        #expect(lab.eventually(10) { !listening() })
+        try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "up"])
+        #expect(lab.eventually(10) { listening() })
+        #expect(run(inContainer + ["ping", "-c", "1", "-w", "10", lab.inner4(.b)]).ok)
         #expect(run(["wg", "show", lab.interface(.a)]).ok)
+        // Moved on (back to the daemon's namespace here): followed again, from the namespace it left.
+        try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "netns", lab.ns(.a)])
+        #expect(lab.eventually(10) { !listening() })
+        try lab.sh(lab.inNS(.a, ["ip", "link", "set", lab.interface(.a), "netns", container]))
+        try lab.sh(inContainer + ["ip", "addr", "add", "\(lab.inner4(.a))/24", "dev", lab.interface(.a)])
+        try lab.sh(inContainer + ["ip", "link", "set", lab.interface(.a), "up"])
+        #expect(lab.eventually(10) { listening() })
+        #expect(run(inContainer + ["ping", "-c", "1", "-w", "10", lab.inner4(.b)]).ok)
+        // Deleted there: the daemon exits and removes its socket.
+        try lab.sh(inContainer + ["ip", "link", "del", lab.interface(.a)])
+        #expect(lab.eventually(10) { daemonPIDs().isEmpty })
+        #expect(!FileManager.default.fileExists(atPath: "/var/run/wireguard/\(lab.interface(.a)).sock"))
     }
 }

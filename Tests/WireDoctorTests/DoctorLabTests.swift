@@ -92,6 +92,80 @@ enum DoctorLabEnvironment {
         )
     }
 
+    /// Every host's `doctor --snapshot` written to a fresh directory as HOST.json (with `configs`: those hosts'
+    /// folders copied from `network` too, a mixed directory), each grepped for every secret of the lab; the caller
+    /// removes the directory.
+    static func snapshotDirectory(
+        _ plan: LabPlan, _ hosts: [String], binary: String, secrets: [String], configs: [String] = [],
+        network: URL? = nil
+    ) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for host in hosts {
+            let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--snapshot"], timeout: 60)
+            #expect(r.succeeded, "\(host): doctor --snapshot: \(r.output)")
+            for s in secrets { #expect(!r.output.contains(s), "\(host)'s snapshot holds a secret") }
+            try r.output.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+        }
+        for host in configs {
+            let source = try #require(network).appendingPathComponent(host)
+            try FileManager.default.copyItem(at: source, to: dir.appendingPathComponent(host))
+        }
+        return dir
+    }
+
+    /// `wiresmith lint --json` over `snapshotDirectory`: the codes of the warnings and errors, sorted.
+    static func lintSnapshots(
+        _ plan: LabPlan, _ hosts: [String], binary: String, secrets: [String], configs: [String] = [],
+        network: URL? = nil
+    ) throws -> [String] {
+        let dir = try snapshotDirectory(
+            plan, hosts, binary: binary, secrets: secrets, configs: configs, network: network)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try lintCodes(dir, binary: binary)
+    }
+
+    /// `wiresmith trace --json` over every host's snapshot: delivered, or the setting that drops the packet and
+    /// where (`FILE: JSON-PATH`).
+    static func traceSnapshots(
+        _ plan: LabPlan, _ hosts: [String], from: String, to: String, binary: String, secrets: [String]
+    ) throws -> String {
+        let dir = try snapshotDirectory(plan, hosts, binary: binary, secrets: secrets)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try TestTools.run([binary, "trace", "--json", dir.path, from, to])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdoutText.utf8)) as? [String: Any], "\(r.stdoutText)")
+        let verdict = try #require(object["verdict"] as? [String: Any])
+        if verdict["delivered"] as? Bool == true { return "delivered" }
+        let location = verdict["location"] as? [String: Any]
+        let file = (location?["file"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
+        return "\(verdict["setting"] ?? "?") at \(file): \(location?["path"] ?? "?")"
+    }
+
+    /// `wiresmith lint --json DIR`: the codes of its warnings and errors, sorted.
+    static func lintCodes(_ dir: URL, binary: String) throws -> [String] {
+        let r = try TestTools.run([binary, "lint", "--json", dir.path])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdoutText.utf8)) as? [String: Any], "\(r.stdoutText)")
+        let findings = (object["findings"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String != "info" }
+        return findings.compactMap { $0["code"] as? String }.sorted()
+    }
+
+    /// `wiresmith lint` over a copy of `network` with one fault written into its files by `edit` (file, old text,
+    /// new text): the codes of its warnings and errors, sorted.
+    static func lintConfigs(_ network: URL, binary: String, _ edits: [(String, String, String)]) throws -> [String] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-conf-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: network, to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (file, old, new) in edits {
+            let url = dir.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(text.contains(old), "\(file) has no \(old)")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        return try lintCodes(dir, binary: binary)
+    }
+
     static func sh(_ plan: LabPlan, _ host: String, _ script: String) throws {
         let r = try Lab.run(plan, node: host, command: ["sh", "-c", script])
         #expect(r.succeeded, "\(host): \(script): \(r.output)")
@@ -122,6 +196,25 @@ enum DoctorLabEnvironment {
             for s in secrets { #expect(!snap.output.contains(s), "\(host)'s snapshot holds a secret") }
             if host != "bob" { #expect(snap.output.contains("presharedKeyHash")) }
         }
+        // The same network judged by lint from its configs, from every host's snapshot, and from a mix of both
+        // (alice and bob as configs, the hub as its snapshot; alice's PSK compared as the snapshot's keyed hash).
+        let all = ["alice", "bob", "hub"]
+        let extra = WireKey.generatePreshared().base64
+        let secretsAll = secrets + [extra]
+        func snapshots(_ hosts: [String] = all, configs: [String] = []) throws -> [String] {
+            try Self.lintSnapshots(
+                plan, hosts, binary: binary, secrets: secretsAll, configs: configs, network: dir)
+        }
+        func configs(_ edits: [(String, String, String)]) throws -> [String] {
+            try Self.lintConfigs(dir, binary: binary, edits)
+        }
+        #expect(try configs([]) == [], "lint of the configs")
+        #expect(try snapshots() == [], "lint of the snapshots")
+        #expect(try snapshots(["hub"], configs: ["alice", "bob"]) == [], "lint of hub.json + alice, bob configs")
+        func trace(_ from: String, _ to: String) throws -> String {
+            try Self.traceSnapshots(plan, all, from: from, to: to, binary: binary, secrets: secretsAll)
+        }
+        #expect(try trace("alice", "bob") == "delivered")
 
         // UDP to the hub's wg0 port dropped by nftables.
         try Self.sh(
@@ -130,18 +223,30 @@ enum DoctorLabEnvironment {
                 + " && nft add rule inet wsdoc in udp dport 51820 drop")
         var (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 1 && codes == ["input-blocked"], "nft: \(codes)")
+        #expect(try snapshots() == ["input-blocked"], "nft, snapshots")
         try Self.sh(plan, "hub", "nft delete table inet wsdoc")
 
         // The same by iptables.
         try Self.sh(plan, "hub", "iptables -A INPUT -p udp --dport 51820 -j DROP")
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 1 && codes == ["input-blocked"], "iptables: \(codes)")
+        #expect(try snapshots() == ["input-blocked"], "iptables, snapshots")
+        let udpDrop = (
+            "hub/wg0.conf", "ListenPort = 51820\n",
+            "ListenPort = 51820\nPostUp = iptables -A INPUT -p udp --dport 51820 -j DROP\n"
+        )
+        #expect(try configs([udpDrop]) == ["input-blocked"], "iptables, configs")
         try Self.sh(plan, "hub", "iptables -D INPUT -p udp --dport 51820 -j DROP")
 
         // ip_forward off on the hub, which relays between wg0 and wg1.
         try Self.sh(plan, "hub", "sysctl -qw net.ipv4.ip_forward=0")
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 1 && codes == ["forwarding-disabled", "forwarding-disabled"], "ip_forward: \(codes)")
+        #expect(try snapshots() == ["forwarding-disabled"], "ip_forward, snapshots")
+        #expect(try snapshots(["hub"], configs: ["alice", "bob"]) == ["forwarding-disabled"], "ip_forward, mixed")
+        #expect(try trace("bob", "alice") == "net.ipv4.ip_forward at hub.json: sysctl[\"net.ipv4.ip_forward\"]")
+        let noForwarding = ("hub/wg0.conf", "PostUp = sysctl -w net.ipv4.ip_forward=1\n", "")
+        #expect(try configs([noForwarding]) == ["forwarding-disabled"], "ip_forward, configs")
         try Self.sh(plan, "hub", "sysctl -qw net.ipv4.ip_forward=1")
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 0 && codes == [], "restored: \(codes)")
@@ -150,6 +255,15 @@ enum DoctorLabEnvironment {
         try Self.sh(plan, "hub", "iptables -A FORWARD -i wg1 -o wg0 -j DROP")
         (status, codes) = try Self.doctor(plan, "hub", binary: binary)
         #expect(status == 1 && codes == ["forward-blocked"], "FORWARD: \(codes)")
+        #expect(try snapshots() == ["forward-blocked"], "FORWARD, snapshots")
+        // alice -> bob reaches bob; the reply is dropped by the rule, named in the hub's snapshot.
+        let replyTrace = try trace("alice", "bob")
+        #expect(replyTrace.hasSuffix("hub.json: iptables \"-A FORWARD -i wg1 -o wg0 -j DROP\""), "\(replyTrace)")
+        let replyDrop = (
+            "hub/wg1.conf", "ListenPort = 51821\n",
+            "ListenPort = 51821\nPostUp = iptables -A FORWARD -i wg1 -o wg0 -j DROP\n"
+        )
+        #expect(try configs([replyDrop]) == ["forward-blocked"], "FORWARD, configs")
         try Self.sh(plan, "hub", "iptables -D FORWARD -i wg1 -o wg0 -j DROP")
 
         // Snapshots of all three, compared: they agree. Then a PSK on bob's side only.
@@ -159,15 +273,23 @@ enum DoctorLabEnvironment {
         try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24")
         cmp = try Self.compare(plan, ["alice", "bob", "hub"], binary: binary)
         #expect(cmp.1 == ["bob/wg0 asymmetric-allowedips"], "compare asymmetric: \(cmp.1)")
+        #expect(try snapshots() == ["asymmetric-allowedips"], "asymmetric, snapshots")
+        #expect(try snapshots(["bob"], configs: ["alice", "hub"]) == ["asymmetric-allowedips"], "asymmetric, mixed")
+        let narrow = ("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24", "AllowedIPs = 10.1.0.0/24")
+        #expect(try configs([narrow]) == ["asymmetric-allowedips"], "asymmetric, configs")
         try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24,10.0.0.0/24")
 
         let pskFile = "/tmp/doctor-psk-\(id)"
         try Self.sh(
             plan, "bob",
-            "wg genpsk > \(pskFile) && wg set wg0 peer $(wg show wg0 peers) preshared-key \(pskFile); rm -f \(pskFile)"
-        )
+            "umask 077 && echo \(extra) > \(pskFile) && wg set wg0 peer $(wg show wg0 peers) preshared-key \(pskFile);"
+                + " rm -f \(pskFile)")
         cmp = try Self.compare(plan, ["bob", "hub"], binary: binary)
         #expect(cmp.0 == 1 && cmp.1 == ["bob/wg0 psk-mismatch"], "compare psk: \(cmp.1)")
+        #expect(try snapshots() == ["psk-mismatch"], "psk, snapshots")
+        let oneSided = ("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24", "PresharedKey = \(extra)\nAllowedIPs = 10.1.0.0/24")
+        #expect(try configs([oneSided]) == ["psk-mismatch"], "psk, configs")
+        try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) preshared-key /dev/null")
 
         // alice's Endpoint for the hub on a port the hub does not listen on: only the comparison can tell.
         try Self.sh(
@@ -176,6 +298,10 @@ enum DoctorLabEnvironment {
                 + " && echo ${2%:*} > /tmp/doctor-ep-\(id)")
         cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
         #expect(cmp.1 == ["alice/wg0 endpoint-port-mismatch"], "compare port: \(cmp.1)")
+        #expect(try snapshots() == ["endpoint-port-mismatch"], "port, snapshots")
+        #expect(try snapshots(["alice"], configs: ["bob", "hub"]) == ["endpoint-port-mismatch"], "port, mixed")
+        let wrongPort = ("alice/wg0.conf", "Endpoint = 192.0.2.1:51820", "Endpoint = 192.0.2.1:51822")
+        #expect(try configs([wrongPort]) == ["endpoint-port-mismatch"], "port, configs")
         try Self.sh(
             plan, "alice",
             "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint $(cat /tmp/doctor-ep-\(id)):51820"
@@ -192,11 +318,21 @@ enum DoctorLabEnvironment {
         #expect(status == 1 && codes == ["handshake-never"], "wrong key: \(codes)")
         cmp = try Self.compare(plan, ["alice", "hub"], binary: binary)
         #expect(cmp.1 == ["alice/wg0 key-mismatch"], "compare key: \(cmp.1)")
+        #expect(try snapshots() == ["key-mismatch"], "key, snapshots")
+        let wrongKey = (
+            "alice/wg0.conf", "PublicKey = wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk=", "PublicKey = \(wrong)"
+        )
+        #expect(try configs([wrongKey]) == ["key-mismatch"], "key, configs")
 
         // bob's interface down.
         try Self.sh(plan, "bob", "ip link set dev wg0 down")
         (status, codes) = try Self.doctor(plan, "bob", binary: binary)
         #expect(status == 1 && codes == ["interface-down"], "link down: \(codes)")
+        // (alice still holds the wrong key: lint names both faults, each once.)
+        #expect(try snapshots() == ["interface-down", "key-mismatch"], "link down, snapshots")
+        // In configs an interface stays down when wg-quick fails, here on an Endpoint name nothing resolves.
+        let unresolvable = ("bob/wg0.conf", "Endpoint = 192.0.2.1:51821", "Endpoint = nowhere.invalid:51821")
+        #expect(try configs([unresolvable]) == ["interface-down"], "interface down, configs")
 
         try Lab.down(id: id)
     }
@@ -215,6 +351,12 @@ enum DoctorLabEnvironment {
         #expect(status == 1 && codes == ["keepalive-missing"], "gw: \(codes)")
         let laptop = try Self.doctor(plan, "laptop", binary: binary)
         #expect(laptop.0 == 0, "laptop: \(laptop.1)")
+        // Both hosts' snapshots, linted together, name it as lint names it from the configs.
+        let network = TestTools.packageRoot.appendingPathComponent("examples/nat-client-no-keepalive")
+        let secrets = try Self.secrets(in: network)
+        #expect(
+            try Self.lintSnapshots(plan, ["gw", "laptop"], binary: binary, secrets: secrets) == ["keepalive-missing"])
+        #expect(try Self.lintCodes(network, binary: binary) == ["keepalive-missing"])
         try Lab.down(id: id)
     }
 }

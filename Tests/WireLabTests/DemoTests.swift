@@ -6,7 +6,8 @@ import WireTestSupport
 
 extension NamespaceLabs {
     /// The main job, run as the README runs it: `wiresmith demo` must show the failure, name both causes with their
-    /// files and lines, apply the fixes, prove them, and leave nothing behind.
+    /// files and lines, name them again from the running hosts (doctor, snapshots), apply the fixes, prove them, and
+    /// leave nothing behind.
     @Suite struct DemoTests {
         @Test func demoDiagnosesFixesAndProvesTheTwoInterfaceHub() throws {
             try LabEnvironment.require()
@@ -24,6 +25,23 @@ extension NamespaceLabs {
             #expect(text.contains("forwarding-disabled  two-hub-broken/hub/wg0.conf"))
             #expect(text.contains("trace alice -> bob: dropped at hop 1"))
             #expect(text.contains("trace bob -> alice: dropped at hop 2"))
+            // The same causes from the running hosts alone: doctor on the hub and on alice, then every host's
+            // snapshot linted together, each cause named by its code and where it was seen.
+            let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            func shown(_ code: String, _ place: String) -> Bool {
+                lines.contains { $0.hasPrefix(code + " ") && $0.contains(place) }
+            }
+            #expect(text.contains("hub$ wiresmith doctor\n"))
+            #expect(shown("forwarding-disabled", "wg0, wg1  (seen: /proc/sys/net/ipv4/ip_forward: 0)"))
+            #expect(shown("keepalive-missing", "wg0  (seen: wg show all dump: peer 0P4rMJzj"))
+            #expect(text.contains("alice$ wiresmith doctor\n"))
+            #expect(shown("asymmetric-allowedips", "alice.json: wireguard[0].peers[0].allowedIPs"))
+            #expect(shown("forwarding-disabled", "hub.json: sysctl[\"net.ipv4.ip_forward\"]"))
+            #expect(shown("keepalive-missing", "carol.json: wireguard[0].peers[0].endpoint"))
+            #expect(
+                text.contains(
+                    "✔ the same causes lint found from the configs: asymmetric-allowedips, forwarding-disabled, "
+                        + "keepalive-missing"))
             // The fix, as edits, and its proof.
             #expect(text.contains("+ AllowedIPs = 10.0.0.0/24, 10.1.0.0/24"))
             #expect(text.contains("+ PostUp = sysctl -w net.ipv4.ip_forward=1"))

@@ -49,6 +49,19 @@ int wsd_send_batch(int fd, const uint8_t *const *datagrams, const size_t *length
 
 /// Opens a non-blocking NETLINK_ROUTE socket subscribed to link changes (RTMGRP_LINK). Returns it or -errno.
 int wsd_netlink_open(void);
+/// A descriptor of the network namespace the TUN device behind `tunfd` is in now (TUNGETDEVNETNS, Linux 5.2).
+/// Returns it or -errno.
+int wsd_tun_netns(int tunfd);
+/// Opens, in the network namespace `netns`, a NETLINK_ROUTE socket subscribed to link changes and an AF_INET
+/// socket for interface ioctls, on a short-lived thread (setns there; the caller's thread stays where it is).
+/// Returns 0 or -errno.
+int wsd_link_sockets_in(int netns, int *netlink, int *control);
+/// IFF_* flags (SIOCGIFFLAGS) of `name` in the namespace of the socket `control`, or -errno.
+int wsd_link_flags(int control, const char *name);
+/// MTU (SIOCGIFMTU) of `name` in the namespace of the socket `control`, or -errno.
+int wsd_link_mtu(int control, const char *name);
+/// Interface index (SIOCGIFINDEX) of `name` in the namespace of the socket `control`, or -errno.
+int wsd_link_index(int control, const char *name);
 /// Reads every pending link message about interface `ifindex`: sets `*deleted` to 1 on RTM_DELLINK, `*mtu` and
 /// `*flags` to the latest RTM_NEWLINK values (left alone otherwise). Returns messages seen, 0 if none, or -errno.
 int wsd_netlink_read(int fd, int ifindex, int *deleted, int *mtu, unsigned int *flags);

@@ -60,7 +60,8 @@ struct ConfigInvalidRule: LintRule {
                     hosts: host.isEmpty ? [] : [host], locations: [d.location], message: Self.text(d),
                     fix: isFacts
                         ? "correct the fact at \(d.location.fileLine); until then it counts as unknown"
-                        : "make the file readable"))
+                        : d.kind == .unreadable
+                            ? "make the file readable" : "correct \(d.location.fileLine) as the message says"))
         }
         return out
     }

@@ -85,6 +85,7 @@ public struct IntentPair: Hashable, Sendable {
 }
 
 extension SourceLocation {
-    /// `FILE:LINE`, the form findings print (columns are noise at this level).
-    public var fileLine: String { "\(file):\(line)" }
+    /// `FILE:LINE`, the form findings print (columns are noise at this level); `FILE: PATH` for a setting of a
+    /// doctor snapshot.
+    public var fileLine: String { path.map { "\(file): \($0)" } ?? "\(file):\(line)" }
 }

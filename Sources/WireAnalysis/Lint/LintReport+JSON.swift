@@ -30,6 +30,8 @@ private struct JSONReport: Encodable {
     struct Location: Encodable {
         var file: String
         var line: Int
+        /// The setting's JSON path when `file` is a doctor snapshot (absent for config and facts files).
+        var path: String?
     }
     struct Item: Encodable {
         var code: String
@@ -53,7 +55,8 @@ private struct JSONReport: Encodable {
             Item(
                 code: f.code.rawValue, severity: f.severity.rawValue, hosts: f.hosts,
                 interfaces: f.interfaces.map(\.description),
-                locations: f.locations.map { Location(file: $0.file, line: $0.line) }, message: f.message, fix: f.fix,
+                locations: f.locations.map { Location(file: $0.file, line: $0.line, path: $0.path) },
+                message: f.message, fix: f.fix,
                 edits: f.edits.isEmpty ? nil : f.edits.map(\.description))
         }
     }

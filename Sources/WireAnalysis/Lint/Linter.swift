@@ -59,6 +59,11 @@ public struct Linter: Sendable {
             slots.lock.unlock()
         }
         var findings = slots.items.flatMap { $0 }
+        // A doctor snapshot is a record of a running host, not a file to edit: its fixes stay advice.
+        let snapshots = Set(network.allInterfaces.filter { $0.config.interface.origin?.path != nil }.map(\.file))
+        if !snapshots.isEmpty {
+            for n in findings.indices { findings[n].edits.removeAll { snapshots.contains($0.file) } }
+        }
         if network.intent.isStated {
             // An intended isolation that holds is no fault: drop findings about traffic the intent forbids.
             findings.removeAll { f in

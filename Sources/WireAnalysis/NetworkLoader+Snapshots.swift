@@ -1,0 +1,100 @@
+import Foundation
+import WireConfig
+
+/// Turns a `wiresmith doctor --snapshot` file into a host of the network. WireDoctor's `SnapshotHosts` is the
+/// implementation (WireAnalysis never reads a live host's formats); the loader only recognises the file.
+public protocol SnapshotReading: Sendable {
+    /// The host the snapshot describes, named `host`, its settings located as `file: JSON-PATH`; nil and the
+    /// reasons when the file cannot be used (a newer schema, bad JSON).
+    func host(named host: String, file: String, bytes: [UInt8]) -> (Host?, [ConfigDiagnostic])
+    /// What a config's PresharedKey is compared as when snapshots are in the network: snapshots hold only a keyed
+    /// hash of each PSK, so configs' keys are hashed the same way (equal PSKs, equal hashes).
+    func presharedKeyHash(_ psk: WireKey, between ours: WireKey, and theirs: WireKey) -> WireKey
+}
+
+extension NetworkLoader {
+    /// The schema a doctor snapshot names at its top level (`"schema": "wiresmith-snapshot/1"`), or nil when the
+    /// bytes are not one (any other JSON file in a network directory is not a host and is left alone).
+    public static func snapshotSchema(_ bytes: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let schema = object["schema"] as? String, schema.hasPrefix("wiresmith-snapshot/")
+        else { return nil }
+        return schema
+    }
+
+    /// Adds the hosts of the snapshot files among `files` (host name, path) to `network`: a `*.json` that is not a
+    /// snapshot is skipped; a host that is also given as configs keeps its configs (the snapshot is reported).
+    /// With snapshots present, every config PSK is compared as the snapshots' keyed hash.
+    func adding(snapshots files: [(host: String, path: String)], to network: Network) -> Network {
+        var hosts = network.hosts
+        var diagnostics = network.diagnostics
+        var added = 0
+        for (name, path) in files {
+            let bytes: [UInt8]
+            do throws(InputFile.ReadError) {
+                bytes = try InputFile.read(path, limit: InputLimits.configBytes)
+            } catch {
+                diagnostics.append(
+                    .init(.error, .unreadable, at: .init(file: path, line: 1), key: nil, error.description))
+                continue
+            }
+            guard Self.snapshotSchema(bytes) != nil else { continue }
+            guard let snapshots else {
+                diagnostics.append(
+                    .init(
+                        .error, .invalidValue, at: .init(file: path, line: 1), key: nil,
+                        "a doctor snapshot: only `wiresmith lint`, `trace` and `graph` read snapshots as hosts"))
+                continue
+            }
+            let existing = hosts.firstIndex { $0.name == name }
+            if let existing, !hosts[existing].interfaces.isEmpty {
+                diagnostics.append(
+                    .init(
+                        .error, .invalidValue, at: .init(file: path, line: 1), key: nil,
+                        "\(name) is given both as configs and as this snapshot; the configs are analysed, the snapshot"
+                            + " is not (move one of them out of the directory)"))
+                continue
+            }
+            let (read, diags) = snapshots.host(named: name, file: path, bytes: bytes)
+            diagnostics += diags
+            guard var host = read else { continue }
+            if let existing {
+                host.facts = host.facts.stated(over: hosts[existing].facts)
+                hosts[existing] = host
+            } else {
+                hosts.append(host)
+            }
+            added += 1
+        }
+        guard added > 0, let snapshots else {
+            return Network(hosts: hosts, diagnostics: diagnostics, intent: network.intent)
+        }
+        for h in hosts.indices {
+            for i in hosts[h].interfaces.indices where hosts[h].interfaces[i].config.interface.origin?.path == nil {
+                guard let ours = hosts[h].interfaces[i].publicKey else { continue }
+                var config = hosts[h].interfaces[i].config
+                for p in config.peers.indices {
+                    guard let psk = config.peers[p].presharedKey else { continue }
+                    config.peers[p].presharedKey = snapshots.presharedKeyHash(
+                        psk, between: ours, and: config.peers[p].publicKey)
+                }
+                hosts[h].interfaces[i].config = config
+            }
+        }
+        return Network(hosts: hosts, diagnostics: diagnostics, intent: network.intent)
+    }
+}
+
+extension HostFacts {
+    /// These facts (a snapshot's, as seen running) with what a host.yaml beside the snapshot states on top: what
+    /// a snapshot cannot see (`behind_nat`, `public_addresses`, `names`, `lans`, `uplink`).
+    func stated(over file: HostFacts) -> HostFacts {
+        var f = self
+        if let nat = file.behindNAT { f.behindNAT = nat }
+        if !file.publicAddresses.isEmpty { f.publicAddresses = file.publicAddresses }
+        if !file.names.isEmpty { f.names = file.names }
+        if !file.lans.isEmpty { f.lans = file.lans }
+        if let uplink = file.uplink { f.uplink = uplink }
+        return f
+    }
+}
