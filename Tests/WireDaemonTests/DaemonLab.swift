@@ -181,6 +181,29 @@ final class DaemonLab {
         return condition()
     }
 
+    /// `bytes` of random data sent over TCP through the tunnel each way (ncat, to the other side's IPv4 tunnel
+    /// address), each sender given `sendTimeout` seconds: the SHA-256 of what arrived must equal the source's.
+    func expectTCPEachWayIntact(bytes: Int, sendTimeout: Double = 120) throws {
+        let source = "\(directory)/source"
+        try sh(["sh", "-c", "head -c \(bytes) /dev/urandom > \(source)"])
+        let sum = try sh(["sha256sum", source]).output.prefix(64)
+        for (sender, receiver) in [(Side.a, Side.b), (.b, .a)] {
+            let sink = "\(directory)/sink-\(receiver)"
+            // The listener runs in the background of a shell that records its pid; it exits at end of stream.
+            try sh(inNS(receiver, ["sh", "-c", "ncat -l -p 5001 > \(sink) 2>/dev/null & echo $! > \(sink).pid"]))
+            #expect(eventually { run(inNS(receiver, ["ss", "-Hltn", "sport = :5001"])).output.contains("5001") })
+            let send = run(
+                inNS(sender, ["sh", "-c", "ncat --send-only \(inner4(receiver)) 5001 < \(source)"]),
+                timeout: sendTimeout)
+            #expect(send.ok, "\(send.output)")
+            let pid = ((try? String(contentsOfFile: sink + ".pid", encoding: .utf8)) ?? "0")
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(eventually(60) { !FileManager.default.fileExists(atPath: "/proc/\(pid)") })
+            let received = try sh(["sha256sum", sink]).output.prefix(64)
+            #expect(received == sum, "\(sender) -> \(receiver)")
+        }
+    }
+
     /// Kills every process in the lab's namespaces, deletes them and the lab's sockets and files.
     func close() {
         for n in namespaces {

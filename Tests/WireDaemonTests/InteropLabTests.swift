@@ -79,11 +79,6 @@ struct InteropLabTests {
         #expect(lab.eventually(5) { lab.endpoint(.b) == "\(lab.outer4(.a)):52001" })
     }
 
-    func pidOf(_ sink: String) -> String {
-        ((try? String(contentsOfFile: sink + ".pid", encoding: .utf8)) ?? "0").trimmingCharacters(
-            in: .whitespacesAndNewlines)
-    }
-
     /// 100 MB over TCP each way (ncat), the SHA-256 of what arrived equal to what was sent.
     @Test func bulkTCPEachWayArrivesIntact() throws {
         try DaemonLabEnvironment.require()
@@ -91,25 +86,7 @@ struct InteropLabTests {
         defer { lab.close() }
         try lab.up()
         #expect(lab.ping(from: .a))
-        let source = "\(lab.directory)/source"
-        try lab.sh(["sh", "-c", "head -c 100000000 /dev/urandom > \(source)"])
-        let sum = try lab.sh(["sha256sum", source]).output.prefix(64)
-        for (sender, receiver) in [(DaemonLab.Side.a, DaemonLab.Side.b), (.b, .a)] {
-            let sink = "\(lab.directory)/sink-\(receiver)"
-            // The listener runs in the background of a shell that records its pid; it exits at end of stream.
-            try lab.sh(
-                lab.inNS(receiver, ["sh", "-c", "ncat -l -p 5001 > \(sink) 2>/dev/null & echo $! > \(sink).pid"]))
-            #expect(
-                lab.eventually {
-                    run(lab.inNS(receiver, ["ss", "-Hltn", "sport = :5001"])).output.contains("5001")
-                })
-            let target = receiver == .a ? lab.inner4(.a) : lab.inner4(.b)
-            let send = run(lab.inNS(sender, ["sh", "-c", "ncat --send-only \(target) 5001 < \(source)"]))
-            #expect(send.ok, "\(send.output)")
-            #expect(lab.eventually(60) { !FileManager.default.fileExists(atPath: "/proc/\(pidOf(sink))") })
-            let received = try lab.sh(["sha256sum", sink]).output.prefix(64)
-            #expect(received == sum, "\(sender) -> \(receiver)")
-        }
+        try lab.expectTCPEachWayIntact(bytes: 100_000_000)
     }
 
     /// Rekey after the key's lifetime (whitepaper §6.2, Rekey-After-Time 120 s), on a clock 40 times faster: the

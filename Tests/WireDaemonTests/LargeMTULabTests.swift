@@ -50,24 +50,6 @@ struct LargeMTULabTests {
                 #expect(ping.ok, "\(side) -> \(target), \(payload) bytes: \(ping.output.suffix(300))")
             }
         }
-        let source = "\(lab.directory)/source"
-        try lab.sh(["sh", "-c", "head -c 20000000 /dev/urandom > \(source)"])
-        let sum = try lab.sh(["sha256sum", source]).output.prefix(64)
-        for (sender, receiver) in [(DaemonLab.Side.a, DaemonLab.Side.b), (.b, .a)] {
-            let sink = "\(lab.directory)/sink-\(receiver)"
-            try lab.sh(
-                lab.inNS(receiver, ["sh", "-c", "ncat -l -p 5001 > \(sink) 2>/dev/null & echo $! > \(sink).pid"]))
-            #expect(
-                lab.eventually { run(lab.inNS(receiver, ["ss", "-Hltn", "sport = :5001"])).output.contains("5001") })
-            let send = run(
-                lab.inNS(sender, ["sh", "-c", "ncat --send-only \(lab.inner4(receiver)) 5001 < \(source)"]), timeout: 60
-            )
-            #expect(send.ok, "\(send.output)")
-            let pid = ((try? String(contentsOfFile: sink + ".pid", encoding: .utf8)) ?? "0")
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(lab.eventually(60) { !FileManager.default.fileExists(atPath: "/proc/\(pid)") })
-            let received = try lab.sh(["sha256sum", sink]).output.prefix(64)
-            #expect(received == sum, "\(sender) -> \(receiver)")
-        }
+        try lab.expectTCPEachWayIntact(bytes: 20_000_000, sendTimeout: 60)
     }
 }
