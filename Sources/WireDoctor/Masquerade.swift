@@ -42,39 +42,17 @@ enum Masquerade {
                 found.append(Rule(evidence: Evidence("iptables-save (nat)", line), outInterface: oif, negated: negated))
             }
         }
-        if let nft = snapshot.nftRuleset, let data = nft.data(using: .utf8),
-            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let items = root["nftables"] as? [[String: Any]]
-        {
-            var postrouting = Set<String>()
-            for item in items {
-                if let c = item["chain"] as? [String: Any], c["hook"] as? String == "postrouting" {
-                    postrouting.insert("\(c["family"] ?? "") \(c["table"] ?? "") \(c["name"] ?? "")")
-                }
-            }
-            for item in items {
-                guard let r = item["rule"] as? [String: Any],
-                    postrouting.contains("\(r["family"] ?? "") \(r["table"] ?? "") \(r["chain"] ?? "")"),
-                    let exprs = r["expr"] as? [[String: Any]],
-                    exprs.contains(where: { $0["masquerade"] != nil || $0["snat"] != nil })
-                else { continue }
-                var negated = false
-                let oif = exprs.compactMap { e -> String? in
-                    guard let m = e["match"] as? [String: Any],
-                        let meta = (m["left"] as? [String: Any])?["meta"] as? [String: Any],
-                        meta["key"] as? String == "oifname"
-                    else { return nil }
-                    negated = (m["op"] as? String ?? "==") == "!="
-                    return m["right"] as? String
-                }.first
-                found.append(
-                    Rule(
-                        evidence: Evidence(
-                            "nft -j list ruleset",
-                            "table \(r["family"] ?? "") \(r["table"] ?? "") chain \(r["chain"] ?? ""): "
-                                + (oif.map { "oifname \(negated ? "!= " : "")\"\($0)\" " } ?? "") + "masquerade"),
-                        outInterface: oif, negated: negated))
-            }
+        for r in NftSourceNATRule.all(in: snapshot.nftRuleset ?? "") {
+            // The first named interface; negated when the last oifname match is `!=`.
+            let oif = r.outInterfaceMatches.compactMap(\.name).first
+            let negated = r.outInterfaceMatches.last.map { $0.op == "!=" } ?? false
+            found.append(
+                Rule(
+                    evidence: Evidence(
+                        "nft -j list ruleset",
+                        "table \(r.family) \(r.table) chain \(r.chain): "
+                            + (oif.map { "oifname \(negated ? "!= " : "")\"\($0)\" " } ?? "") + "masquerade"),
+                    outInterface: oif, negated: negated))
         }
         return found
     }

@@ -147,38 +147,17 @@ struct SnapshotFilter {
     /// nftables rules with a `masquerade` or `snat` statement in a chain on the `postrouting` hook, with the output
     /// interface they name (libnftables-json(5)); a rule with other matches counts as covering every source.
     func nftMasquerade(_ text: String) -> [ObservedEffect] {
-        guard let data = text.data(using: .utf8),
-            let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-            let items = root["nftables"] as? [[String: Any]]
-        else { return [] }
-        var postrouting = Set<String>()
-        for item in items {
-            if let c = item["chain"] as? [String: Any], c["hook"] as? String == "postrouting" {
-                postrouting.insert("\(c["family"] ?? "") \(c["table"] ?? "") \(c["name"] ?? "")")
-            }
-        }
         var out: [ObservedEffect] = []
-        for item in items {
-            guard let r = item["rule"] as? [String: Any],
-                postrouting.contains("\(r["family"] ?? "") \(r["table"] ?? "") \(r["chain"] ?? "")"),
-                let exprs = r["expr"] as? [[String: Any]],
-                exprs.contains(where: { $0["masquerade"] != nil || $0["snat"] != nil })
-            else { continue }
-            let oif = exprs.compactMap { e -> String? in
-                guard let m = e["match"] as? [String: Any], m["op"] as? String ?? "==" == "==",
-                    let meta = (m["left"] as? [String: Any])?["meta"] as? [String: Any],
-                    meta["key"] as? String == "oifname"
-                else { return nil }
-                return m["right"] as? String
-            }.first
-            let family = r["family"] as? String
+        for r in NftSourceNATRule.all(in: text) {
+            // Only an `==` match narrows the rule to one interface.
+            let oif = r.outInterfaceMatches.first { $0.op == "==" && $0.name != nil }?.name
             let location = SourceLocation(
                 file: file,
-                path: "nftRuleset \"table \(family ?? "") \(r["table"] ?? "") chain \(r["chain"] ?? ""): "
+                path: "nftRuleset \"table \(r.family) \(r.table) chain \(r.chain): "
                     + (oif.map { "oifname \"\($0)\" " } ?? "") + "masquerade\"")
             let rule = MasqueradeRule(
                 outInterface: oif.map(Self.wildcard), location: location,
-                family: family == "ip" ? .ipv4 : family == "ip6" ? .ipv6 : nil)
+                family: r.family == "ip" ? .ipv4 : r.family == "ip6" ? .ipv6 : nil)
             out.append(ObservedEffect(.masquerade(rule), at: location))
         }
         return out
