@@ -91,6 +91,7 @@ extension HostFacts {
     func stated(over file: HostFacts) -> HostFacts {
         var f = self
         if let nat = file.behindNAT { f.behindNAT = nat }
+        if let timeout = file.natUDPTimeout { f.natUDPTimeout = timeout }
         if !file.publicAddresses.isEmpty { f.publicAddresses = file.publicAddresses }
         if !file.names.isEmpty { f.names = file.names }
         if !file.lans.isEmpty { f.lans = file.lans }
