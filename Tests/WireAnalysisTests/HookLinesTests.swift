@@ -10,8 +10,9 @@ import WireConfig
     static func reference(_ text: String) -> [ConfigKey: [Int]] {
         var result: [ConfigKey: [Int]] = [:]
         var inInterface = false
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = Substring(raw)
+        // Split on the byte: "\r\n" is one Character, and wg-quick reads lines as bytes.
+        for (n, raw) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let line = Substring(String(decoding: raw, as: UTF8.self))
             let content = line.firstIndex(of: "#").map { line[..<$0] } ?? line
             let trimmed = content.trimmingChars(" \t\r")
             if trimmed.isEmpty { continue }
