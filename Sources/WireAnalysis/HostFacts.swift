@@ -45,6 +45,9 @@ public struct HostFacts: Hashable, Sendable {
     public var observed: [ObservedEffect] = []
     /// WireGuard interfaces seen not UP on the running host (a doctor snapshot), with where that was read.
     public var downInterfaces: [String: SourceLocation] = [:]
+    /// The routing table seen on the running host (a doctor snapshot); nil for host.yaml, whose host's routes are
+    /// built from its addresses, LANs, uplink and the configs (`RoutingTable`).
+    public var observedRoutes: ObservedRoutes?
     /// Where the facts were read from, for findings that point at them.
     public var file: String?
     /// The line of each top-level field in `file`.
@@ -89,13 +92,19 @@ public struct LAN: Hashable, Sendable {
     /// `gateway`); false when they use another router, so replies to tunnel addresses need MASQUERADE or a
     /// static route. nil when not stated (taken as true, and said so).
     public var gateway: Bool?
+    /// Where `gateway` was learned when not from a facts file (a doctor snapshot's LAN probe); nil otherwise.
+    public var gatewayEvidence: SourceLocation?
 
-    public init(name: String, prefix: IPPrefix, interface: String, address: IPAddress? = nil, gateway: Bool? = nil) {
+    public init(
+        name: String, prefix: IPPrefix, interface: String, address: IPAddress? = nil, gateway: Bool? = nil,
+        gatewayEvidence: SourceLocation? = nil
+    ) {
         self.name = name
         self.prefix = prefix
         self.interface = interface
         self.address = address
         self.gateway = gateway
+        self.gatewayEvidence = gatewayEvidence
     }
 
     /// The host's address on the LAN, stated or the first after the network address (the network address itself

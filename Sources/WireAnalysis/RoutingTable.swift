@@ -14,6 +14,8 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
         case hook
         /// The default route through the uplink.
         case uplink
+        /// A route seen in the running host's table (a doctor snapshot), whatever put it there.
+        case observed
     }
 
     /// The destination prefix, host bits cleared.
@@ -67,8 +69,18 @@ public struct RoutingTable: Sendable {
     /// Default routes into tunnels (0/0 AllowedIPs with Table = auto), last brought up first.
     private var tunnelDefaults: [Int] = []
 
-    /// Builds the table of `host` with its effective facts.
+    /// Builds the table of `host` with its effective facts; a host seen running (`HostFacts.observedRoutes`) gets
+    /// the routes seen instead.
     public init(host: Host, facts: EffectiveFacts) {
+        if let seen = facts.facts.observedRoutes {
+            for r in seen.main { add(r) }
+            for r in seen.tunnelDefaults {
+                routes.append(r)
+                tunnelDefaults.append(routes.count - 1)
+            }
+            routes += seen.other
+            return
+        }
         for p in ["0.0.0.0/0", "::/0"] {
             add(
                 Route(

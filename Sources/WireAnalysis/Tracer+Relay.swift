@@ -137,6 +137,18 @@ extension Tracer {
         // A peer covers it but wg-quick added no route (Table = off or a table nobody consults).
         for (i, iface) in host.interfaces.enumerated() where iface.isValid {
             guard let hit = peerMaps[h][i].lookup(destination) else { continue }
+            if facts[h].facts.observedRoutes != nil {
+                // A host seen running: its table, not wg-quick's Table setting, is what lacks the route.
+                let peer = iface.config.peers[hit.value]
+                return TraceStep(
+                    .route, ok: false,
+                    "\(destination) is in AllowedIPs of [Peer] \(peerName(peer)) on \(iface.qualifiedName), but "
+                        + "\(host.name)'s routing table has no route for it into \(iface.name) (`Table =` off or "
+                        + "another table, or the route was deleted), so it leaves through \(uplink)",
+                    setting: "route", location: SourceLocation(file: iface.file, path: "routes"),
+                    fix: "`ip route add \(IPPrefix.host(destination).description) dev \(iface.name)` on "
+                        + "\(host.name) (`PostUp` in its config, or remove `Table =`)")
+            }
             let table = iface.config.interface.table ?? "auto"
             let loc = iface.location(of: .table)
             let peer = iface.config.peers[hit.value]

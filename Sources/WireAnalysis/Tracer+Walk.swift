@@ -135,7 +135,7 @@ extension Tracer {
                 to: .lanMachine(host: h, lan: l, address: pkt.destination), arrivedOn: lan.interface,
                 carried: [])
         }
-        let factsLine = facts[h].facts.location(of: "lans")
+        let factsLine = lan.gatewayEvidence ?? facts[h].facts.location(of: "lans")
         switch lan.gateway {
         case false?:
             let fix =
@@ -239,6 +239,7 @@ extension Tracer {
         case .lan: how = "the LAN \(f.lans.first { $0.interface == route.device }?.name ?? route.device)"
         case .hook: how = "a PostUp `ip route add`"
         case .uplink: how = "the default route"
+        case .observed: how = "seen in the running host's table"
         }
         steps.append(
             TraceStep(
@@ -246,7 +247,7 @@ extension Tracer {
                 setting: route.origin == .allowedIPs
                     ? "AllowedIPs"
                     : route.origin == .address
-                        ? "Address" : nil,
+                        ? "Address" : route.origin == .observed ? "route" : nil,
                 location: route.location))
         let family = IPFamily(pkt.destination)
         if arrivedOn == nil,

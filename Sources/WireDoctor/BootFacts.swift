@@ -1,4 +1,5 @@
 import Foundation
+import WireConfig
 
 /// What decides the host's state after a reboot or `wg-quick up` (issue #17 steps 5 and 7): the forwarding and
 /// rp_filter settings in the sysctl files, in the order `sysctl --system` applies them (sysctl.d(5)), and per
@@ -52,7 +53,8 @@ public struct SysctlSetting: Codable, Sendable, Equatable {
     }
 }
 
-/// What doctor reads from one wg-quick config: its DNS servers and the hook lines that set forwarding.
+/// What doctor reads from one wg-quick config: its DNS servers, the hook lines that set forwarding, and each
+/// peer's configured Endpoint.
 public struct WGQuickFacts: Codable, Sendable, Equatable {
     /// The interface (the file name without `.conf`).
     public var interface: String
@@ -64,16 +66,46 @@ public struct WGQuickFacts: Codable, Sendable, Equatable {
     public var dnsLine: Int?
     /// PreUp/PostUp lines that turn forwarding on (`sysctl -w net.ipv4.ip_forward=1` and the like), as written.
     public var forwardingHooks: [String]
+    /// Every `[Peer]` of the config with its public key and the Endpoint it configures (nil: none, so whatever
+    /// endpoint wg shows for it was learned from the peer's own packets, wg(8) "Endpoint"). Optional (added after
+    /// `wiresmith-snapshot/1` was released); nil in older snapshots.
+    public var peers: [ConfiguredPeer]?
 
     /// wg-quick facts.
     public init(
-        interface: String, path: String, dns: [String] = [], dnsLine: Int? = nil, forwardingHooks: [String] = []
+        interface: String, path: String, dns: [String] = [], dnsLine: Int? = nil, forwardingHooks: [String] = [],
+        peers: [ConfiguredPeer]? = nil
     ) {
         self.interface = interface
         self.path = path
         self.dns = dns
         self.dnsLine = dnsLine
         self.forwardingHooks = forwardingHooks
+        self.peers = peers
+    }
+
+    /// The configured peer whose public key is `key` (base64, compared as 32 bytes), when the config lists it.
+    public func peer(_ key: String) -> ConfiguredPeer? {
+        guard let want = WireKey(base64: key) else { return nil }
+        return peers?.first { WireKey(base64: $0.publicKey) == want }
+    }
+}
+
+/// One `[Peer]` of a wg-quick config, as doctor keeps it: its public key and configured Endpoint, nothing secret
+/// (no PresharedKey).
+public struct ConfiguredPeer: Codable, Sendable, Equatable {
+    /// `PublicKey =` as written (base64).
+    public var publicKey: String
+    /// `Endpoint =` as written (`HOST:PORT`, a name or an address), or nil when the section sets none.
+    public var endpoint: String?
+    /// The 1-based line of `Endpoint =`, or of `[Peer]` when there is none.
+    public var line: Int
+
+    /// A configured peer.
+    public init(publicKey: String, endpoint: String? = nil, line: Int) {
+        self.publicKey = publicKey
+        self.endpoint = endpoint
+        self.line = line
     }
 }
 
@@ -121,21 +153,39 @@ extension BootFacts {
         return out
     }
 
-    /// What doctor keeps of a wg-quick config: DNS values and the hooks that set forwarding; nothing else (the file
-    /// holds the private key).
+    /// What doctor keeps of a wg-quick config: DNS values, the hooks that set forwarding, and each peer's public key
+    /// and Endpoint; nothing else (the file holds the private key and the preshared keys).
     static func wgQuick(interface: String, path: String, text: String) -> WGQuickFacts {
-        var facts = WGQuickFacts(interface: interface, path: path)
+        var facts = WGQuickFacts(interface: interface, path: path, peers: [])
         var section = ""
+        var peer: ConfiguredPeer?
+        func endPeer() {
+            if let p = peer, WireKey(base64: p.publicKey) != nil { facts.peers?.append(p) }
+            peer = nil
+        }
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
                 .trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("[") {
+                endPeer()
                 section = line.lowercased()
+                if section == "[peer]" { peer = ConfiguredPeer(publicKey: "", line: i + 1) }
                 continue
             }
-            guard section == "[interface]", let eq = line.firstIndex(of: "=") else { continue }
+            guard let eq = line.firstIndex(of: "=") else { continue }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
             let value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if section == "[peer]" {
+                // Only these two keys: the section's PresharedKey is a secret and is never read.
+                if key == "publickey" {
+                    peer?.publicKey = value
+                } else if key == "endpoint", !value.isEmpty {
+                    peer?.endpoint = value
+                    peer?.line = i + 1
+                }
+                continue
+            }
+            guard section == "[interface]" else { continue }
             if key == "dns" {
                 facts.dns += value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 if facts.dnsLine == nil { facts.dnsLine = i + 1 }
@@ -149,6 +199,7 @@ extension BootFacts {
                 facts.forwardingHooks.append(value)
             }
         }
+        endPeer()
         return facts
     }
 }

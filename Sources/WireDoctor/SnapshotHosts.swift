@@ -11,7 +11,8 @@ import WireNet
 /// their keys, endpoints, AllowedIPs, keepalive and PSK hash (compared as the PSK itself is between configs). The
 /// facts the configs' hooks and host.yaml would give are read from what runs: forwarding and rp_filter sysctls,
 /// filter rules and policies (iptables-save, ip6tables-save, nft), MASQUERADE, links that are down, the uplink
-/// and its addresses. Every setting is located as `FILE: JSON-PATH`.
+/// and its addresses, the routing table, whether a LAN routes back through the host (its LAN probes), and which
+/// Endpoints the wg-quick config sets. Every setting is located as `FILE: JSON-PATH`.
 public struct SnapshotHosts: SnapshotReading {
     /// A reader.
     public init() {}
@@ -90,6 +91,7 @@ extension HostSnapshot {
                 facts.downInterfaces[wg.name] = SourceLocation(file: file, path: "links")
             }
             config.interface.origin = SectionOrigin(file: file, path: base, keyPaths: keyPaths)
+            let wgQuick = boot?.wgQuick.firstIndex { $0.interface == wg.name }
             for (p, peer) in wg.peers.enumerated() {
                 let at = "\(base).peers[\(p)]"
                 guard let peerKey = WireKey(base64: peer.publicKey) else {
@@ -99,19 +101,39 @@ extension HostSnapshot {
                             "not 32 bytes of base64"))
                     continue
                 }
+                let (endpoint, endpointPath) = self.endpoint(of: peer, interface: wgQuick, at: at)
                 config.peers.append(
                     PeerConfig(
                         publicKey: peerKey, presharedKey: peer.presharedKeyHash.flatMap { WireKey(hex: $0) },
-                        allowedIPs: peer.allowedIPs.compactMap { IPPrefix($0)?.network },
-                        endpoint: peer.endpoint.flatMap { Endpoint($0) },
+                        allowedIPs: peer.allowedIPs.compactMap { IPPrefix($0)?.network }, endpoint: endpoint,
                         persistentKeepalive: peer.persistentKeepalive.map { UInt16(clamping: $0) },
-                        origin: SectionOrigin(file: file, path: at)))
+                        origin: SectionOrigin(
+                            file: file, path: at, keyPaths: endpointPath.map { [.endpoint: $0] } ?? [:])
+                    ))
             }
             interfaces.append(
                 TunnelInterface(
                     host: name, name: wg.name, file: file, config: config, diagnostics: own, publicKey: key))
         }
         return (WireAnalysis.Host(name: name, interfaces: interfaces, facts: facts), [])
+    }
+
+    /// The Endpoint the model gives `peer` (located at `at`), with the JSON path that sets it when that is not
+    /// `at`. wg shows the endpoint it sends to, configured or learned from the peer's packets (wg(8): "the most
+    /// recent source IP address and port of correctly authenticated packets from the peer"); only the wg-quick
+    /// config (`boot.wgQuick[i].peers`, interface index `interface`) tells the two apart. A peer the config lists
+    /// without `Endpoint =` has none configured: what wg shows was learned and goes when the peer's NAT mapping
+    /// does, so the model gives it none (as lint models the config). A peer the config lists with one keeps what
+    /// wg shows (the name resolved, or where the peer roamed), or the configured value when wg shows none. A peer
+    /// the config does not list (added by `wg set`), or no config read: what wg shows.
+    func endpoint(of peer: PeerState, interface: Int?, at: String) -> (Endpoint?, String?) {
+        let running = peer.endpoint.flatMap { Endpoint($0) }
+        guard let i = interface, let boot, let peers = boot.wgQuick[i].peers,
+            let j = peers.firstIndex(where: { WireKey(base64: $0.publicKey) == WireKey(base64: peer.publicKey) })
+        else { return (running, nil) }
+        let path = "boot.wgQuick[\(i)].peers[\(j)].endpoint"
+        guard let configured = peers[j].endpoint else { return (nil, path) }
+        return (running ?? Endpoint(configured), running == nil ? path : nil)
     }
 
     /// The host's facts as seen running: forwarding, rp_filter, filter and NAT rules, down links, the uplink, its
@@ -145,10 +167,15 @@ extension HostSnapshot {
             facts.publicAddresses += addresses.map(\.address)
             if link.name != uplink?.name {
                 for a in addresses {
-                    facts.lans.append(LAN(name: link.name, prefix: a.network, interface: link.name, address: a.address))
+                    let (gateway, evidence) = lanGateway(link: link.name, prefix: a.network, file: file)
+                    facts.lans.append(
+                        LAN(
+                            name: link.name, prefix: a.network, interface: link.name, address: a.address,
+                            gateway: gateway, gatewayEvidence: evidence))
                 }
             }
         }
+        facts.observedRoutes = observedRoutes(file: file, uplink: uplink?.name)
         if let uplink {
             let addresses = global(uplink)
             // Only private (RFC 1918, RFC 6598, ULA) addresses on the link to the internet: the host reaches it

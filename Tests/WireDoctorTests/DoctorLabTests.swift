@@ -92,20 +92,25 @@ enum DoctorLabEnvironment {
         )
     }
 
-    /// Every host's `doctor --snapshot` written to a fresh directory as HOST.json (with `configs`: those hosts'
-    /// folders copied from `network` too, a mixed directory), each grepped for every secret of the lab; the caller
-    /// removes the directory.
+    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (with
+    /// `configs`: those hosts' folders copied from `network` too, a mixed directory), each grepped for every secret
+    /// of the lab; the caller removes the directory.
     static func snapshotDirectory(
         _ plan: LabPlan, _ hosts: [String], binary: String, secrets: [String], configs: [String] = [],
-        network: URL? = nil
+        network: URL? = nil, arguments: [String: [String]] = [:]
     ) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-lint-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for host in hosts {
-            let r = try Lab.run(plan, node: host, command: [binary, "doctor", "--snapshot"], timeout: 60)
-            #expect(r.succeeded, "\(host): doctor --snapshot: \(r.output)")
-            for s in secrets { #expect(!r.output.contains(s), "\(host)'s snapshot holds a secret") }
-            try r.output.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+            // stdout alone: a probe or sample prints its progress on stderr.
+            let r = try TestTools.run(
+                try Lab.entering(plan, node: host) + [binary, "doctor", "--snapshot"] + (arguments[host] ?? []),
+                timeout: .seconds(60))
+            #expect(r.status == 0, "\(host): doctor --snapshot: \(r.stderrText)")
+            for s in secrets {
+                #expect(!r.stdoutText.contains(s) && !r.stderrText.contains(s), "\(host)'s snapshot holds a secret")
+            }
+            try r.stdoutText.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
         }
         for host in configs {
             let source = try #require(network).appendingPathComponent(host)
@@ -117,10 +122,10 @@ enum DoctorLabEnvironment {
     /// `wiresmith lint --json` over `snapshotDirectory`: the codes of the warnings and errors, sorted.
     static func lintSnapshots(
         _ plan: LabPlan, _ hosts: [String], binary: String, secrets: [String], configs: [String] = [],
-        network: URL? = nil
+        network: URL? = nil, arguments: [String: [String]] = [:]
     ) throws -> [String] {
         let dir = try snapshotDirectory(
-            plan, hosts, binary: binary, secrets: secrets, configs: configs, network: network)
+            plan, hosts, binary: binary, secrets: secrets, configs: configs, network: network, arguments: arguments)
         defer { try? FileManager.default.removeItem(at: dir) }
         return try lintCodes(dir, binary: binary)
     }
@@ -142,6 +147,49 @@ enum DoctorLabEnvironment {
         return "\(verdict["setting"] ?? "?") at \(file): \(location?["path"] ?? "?")"
     }
 
+    /// `wiresmith trace --json DIR FROM TO`: `delivered`, or where the packet is dropped as `HOST CHECK SETTING
+    /// (DIRECTION)`: the same for configs and snapshots of one fault (only the file and path differ).
+    static func tracePlace(_ dir: URL, from: String, to: String, binary: String) throws -> String {
+        let r = try TestTools.run([binary, "trace", "--json", dir.path, from, to])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdoutText.utf8)) as? [String: Any], "\(r.stdoutText)")
+        let v = try #require(object["verdict"] as? [String: Any])
+        if v["delivered"] as? Bool == true { return "delivered" }
+        return "\(v["host"] ?? "?") \(v["check"] ?? "?") \(v["setting"] ?? "-") (\(v["direction"] ?? "?"))"
+    }
+
+    /// `tracePlace` over every host's snapshot (plus `arguments[host]`).
+    static func traceSnapshotPlace(
+        _ plan: LabPlan, _ hosts: [String], from: String, to: String, binary: String, secrets: [String],
+        arguments: [String: [String]] = [:]
+    ) throws -> String {
+        let dir = try snapshotDirectory(plan, hosts, binary: binary, secrets: secrets, arguments: arguments)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try tracePlace(dir, from: from, to: to, binary: binary)
+    }
+
+    /// `tracePlace` over a copy of `network` with `edits` written in (as `lintConfigs`).
+    static func traceConfigPlace(
+        _ network: URL, binary: String, _ edits: [(String, String, String)], from: String, to: String
+    ) throws -> String {
+        let dir = try edited(network, edits)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        return try tracePlace(dir, from: from, to: to, binary: binary)
+    }
+
+    /// A copy of `network` with each edit (file, old text, new text) written in; the caller removes it.
+    static func edited(_ network: URL, _ edits: [(String, String, String)]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-conf-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: network, to: dir)
+        for (file, old, new) in edits {
+            let url = dir.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(text.contains(old), "\(file) has no \(old)")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
     /// `wiresmith lint --json DIR`: the codes of its warnings and errors, sorted.
     static func lintCodes(_ dir: URL, binary: String) throws -> [String] {
         let r = try TestTools.run([binary, "lint", "--json", dir.path])
@@ -154,15 +202,8 @@ enum DoctorLabEnvironment {
     /// `wiresmith lint` over a copy of `network` with one fault written into its files by `edit` (file, old text,
     /// new text): the codes of its warnings and errors, sorted.
     static func lintConfigs(_ network: URL, binary: String, _ edits: [(String, String, String)]) throws -> [String] {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-conf-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: network, to: dir)
+        let dir = try edited(network, edits)
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (file, old, new) in edits {
-            let url = dir.appendingPathComponent(file)
-            let text = try String(contentsOf: url, encoding: .utf8)
-            #expect(text.contains(old), "\(file) has no \(old)")
-            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
-        }
         return try lintCodes(dir, binary: binary)
     }
 
@@ -371,6 +412,19 @@ enum DoctorLabEnvironment {
         #expect(
             try Self.lintSnapshots(plan, ["gw", "laptop"], binary: binary, secrets: secrets) == ["keepalive-missing"])
         #expect(try Self.lintCodes(network, binary: binary) == ["keepalive-missing"])
+
+        // Once the laptop has sent, the gateway shows the endpoint it learned: only its wg-quick config tells that
+        // none is configured. With it (--config-dir, the lab's copy), the snapshots still name the fault.
+        try Self.sh(plan, "laptop", "ping -c 1 -W 5 10.20.0.1 >/dev/null")
+        let learned = try Lab.run(plan, node: "gw", command: ["wg", "show", "wg0", "endpoints"])
+        #expect(learned.output.contains(":"), "gw learned no endpoint: \(learned.output)")
+        let gwConfigs = try #require(plan.hosts.first { $0.name == "gw" }?.interfaces.first?.labFile)
+        let configDir = URL(fileURLWithPath: gwConfigs).deletingLastPathComponent().path
+        #expect(
+            try Self.lintSnapshots(
+                plan, ["gw", "laptop"], binary: binary, secrets: secrets,
+                arguments: ["gw": ["--config-dir", configDir]]
+            ) == ["keepalive-missing"], "after the laptop sent, with the gateway's config")
         try Lab.down(id: id)
     }
 }

@@ -7,9 +7,9 @@ import WireTestSupport
 @testable import WireDoctor
 
 /// Relaying checks in a real lab: examples/two-hub with a LAN (`office`, 192.168.10.0/24 on the hub's eth1) whose
-/// machine routes back through the hub. One fault at a time, each undone.
+/// machine routes back through the hub, and which alice and bob route to the hub. One fault at a time, each undone.
 @Suite(.serialized, .enabled(if: DoctorLabEnvironment.shouldRun)) struct DoctorRelayLabTests {
-    /// examples/two-hub copied, with a LAN behind the hub.
+    /// examples/two-hub copied, with a LAN behind the hub that both clients reach through it.
     static func network() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-relay-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: TestTools.packageRoot.appendingPathComponent("examples/two-hub"), to: dir)
@@ -17,12 +17,23 @@ import WireTestSupport
         let text = try String(contentsOf: facts, encoding: .utf8)
         try (text + "lans:\n  - { name: office, prefix: 192.168.10.0/24, interface: eth1, address: 192.168.10.1 }\n")
             .write(to: facts, atomically: true, encoding: .utf8)
+        for (file, allowed) in [
+            ("alice/wg0.conf", "10.0.0.0/24, 10.1.0.0/24"), ("bob/wg0.conf", "10.1.0.0/24, 10.0.0.0/24"),
+        ] {
+            let url = dir.appendingPathComponent(file)
+            try String(contentsOf: url, encoding: .utf8)
+                .replacingOccurrences(of: "AllowedIPs = \(allowed)", with: "AllowedIPs = \(allowed), 192.168.10.0/24")
+                .write(to: url, atomically: true, encoding: .utf8)
+        }
         return dir
     }
 
     /// A LAN machine that answers the hub but has no route back to the tunnels: doctor --probe-to it names
     /// masquerade-missing (once per tunnel interface), or masquerade-wrong-interface when MASQUERADE names the
-    /// uplink; MASQUERADE out of the LAN link, or the route back, makes it healthy.
+    /// uplink; MASQUERADE out of the LAN link, or the route back, makes it healthy. At each moment every host's
+    /// snapshot (the hub's with the same probe), linted together, names what lint names on the configs with the
+    /// fault written in (host.yaml `gateway: false`, the MASQUERADE as a PostUp), and trace from alice to the LAN
+    /// machine stops at the same place.
     @Test func aLANBehindTheHubNeedsMasqueradeOrARouteBack() throws {
         let dir = try Self.network()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -33,27 +44,67 @@ import WireTestSupport
             try DoctorLabTests.doctor(plan, "hub", binary: binary, extra)
         }
         let lan = ["--probe-to", "192.168.10.2"]
+        let secrets = try DoctorLabTests.secrets(in: dir)
+        let notGateway = ("hub/host.yaml", "address: 192.168.10.1 }", "address: 192.168.10.1, gateway: false }")
+        func masquerade(_ link: String) -> (String, String, String) {
+            (
+                "hub/wg0.conf", "ListenPort = 51820\n",
+                "ListenPort = 51820\nPostUp = iptables -t nat -A POSTROUTING -o \(link) -j MASQUERADE\n"
+            )
+        }
+        /// Lint's codes and trace's place (alice to the LAN machine) over every host's snapshot, the hub's taken with
+        /// the probe, and over the configs with `edits` written in: expected equal.
+        func judged(_ edits: [(String, String, String)]) throws -> (
+            snapshots: [String], configs: [String], String, String
+        ) {
+            let snaps = try DoctorLabTests.snapshotDirectory(
+                plan, ["alice", "bob", "hub"], binary: binary, secrets: secrets,
+                arguments: ["hub": lan + ["--sample", "1"]])
+            defer { try? FileManager.default.removeItem(at: snaps) }
+            return (
+                try DoctorLabTests.lintCodes(snaps, binary: binary),
+                try DoctorLabTests.lintConfigs(dir, binary: binary, edits),
+                try DoctorLabTests.tracePlace(snaps, from: "alice", to: "192.168.10.2", binary: binary),
+                try DoctorLabTests.traceConfigPlace(dir, binary: binary, edits, from: "alice", to: "192.168.10.2")
+            )
+        }
 
         // Healthy: the LAN machine's default route is the hub.
         var (status, codes) = try doctor(lan)
         #expect(status == 0 && codes == [], "healthy: \(codes)")
+        var j = try judged([])
+        #expect(j.snapshots == [] && j.configs == [], "healthy, lint: \(j.snapshots); configs: \(j.configs)")
+        #expect(j.2 == "delivered" && j.3 == "delivered", "healthy, trace: \(j.2); configs: \(j.3)")
 
         // The LAN machine loses its route back (as when the hub is not the LAN's router).
         try DoctorLabTests.sh(plan, "hub/office", "ip route del default")
         (status, codes) = try doctor(lan)
         #expect(status == 1 && codes == ["masquerade-missing", "masquerade-missing"], "no route back: \(codes)")
+        j = try judged([notGateway])
+        #expect(
+            j.snapshots == ["masquerade-missing"] && j.configs == j.snapshots,
+            "no route back: \(j.snapshots); \(j.configs)")
+        #expect(j.2 == j.3 && j.2.hasPrefix("hub gateway"), "no route back, trace: \(j.2); configs: \(j.3)")
 
         // MASQUERADE on the uplink, not the LAN link.
         try DoctorLabTests.sh(plan, "hub", "iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE")
         (status, codes) = try doctor(lan)
         #expect(
             status == 1 && codes == ["masquerade-wrong-interface", "masquerade-wrong-interface"], "uplink: \(codes)")
+        j = try judged([notGateway, masquerade("eth0")])
+        #expect(
+            j.snapshots == ["masquerade-wrong-interface"] && j.configs == j.snapshots,
+            "uplink: \(j.snapshots); \(j.configs)")
+        #expect(j.2 == j.3 && j.2.hasPrefix("hub gateway"), "uplink, trace: \(j.2); configs: \(j.3)")
         try DoctorLabTests.sh(plan, "hub", "iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE")
 
         // MASQUERADE out of the LAN link: healthy although the machine still has no route back.
         try DoctorLabTests.sh(plan, "hub", "iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE")
         (status, codes) = try doctor(lan)
         #expect(status == 0 && codes == [], "masqueraded: \(codes)")
+        j = try judged([notGateway, masquerade("eth1")])
+        #expect(j.snapshots == [] && j.configs == [], "masqueraded: \(j.snapshots); \(j.configs)")
+        #expect(j.2 == "delivered" && j.3 == "delivered", "masqueraded, trace: \(j.2); configs: \(j.3)")
         try DoctorLabTests.sh(plan, "hub", "iptables -t nat -D POSTROUTING -o eth1 -j MASQUERADE")
 
         // The route back restored: healthy again.
@@ -154,10 +205,27 @@ import WireTestSupport
     /// from wg1 (policy routing by fwmark), so the reverse-path lookup for alice's packets, made without the mark,
     /// finds the uplink. Loose rp_filter (2) with the same routing is healthy (and both directions ping); strict (1)
     /// is exactly rp-filter (and both directions fail); --fix loosens it and both directions ping again.
+    ///
+    /// At the healthy start and at the strict moment, every host's snapshot linted together names what lint names
+    /// on the configs with the fault written in (the hub's wg0 routes moved out of main: `Table = 1234`, Address
+    /// /32; `rp_filter=1` in a PostUp), and trace from alice to bob stops at the same place; in the snapshots the
+    /// missing route is read from the hub's routing table, not assumed from AllowedIPs.
     @Test func strictRpFilterOnTheRelayWithPolicyRouting() throws {
         let lab = try DoctorLab.up()
         defer { lab.down() }
         let (plan, binary) = (lab.plan, lab.binary)
+        let network = TestTools.packageRoot.appendingPathComponent("examples/two-hub")
+        let secrets = try DoctorLabTests.secrets(in: network)
+        let hosts = ["alice", "bob", "hub"]
+        #expect(try DoctorLabTests.lintSnapshots(plan, hosts, binary: binary, secrets: secrets) == [], "healthy")
+        let moved = (
+            "hub/wg0.conf", "Address = 10.0.0.1/24\nListenPort = 51820\n",
+            "Address = 10.0.0.1/32\nTable = 1234\nListenPort = 51820\n"
+        )
+        let strict = (
+            "hub/wg0.conf", "PostUp = sysctl -w net.ipv4.ip_forward=1\n",
+            "PostUp = sysctl -w net.ipv4.ip_forward=1\nPostUp = sysctl -w net.ipv4.conf.all.rp_filter=1\n"
+        )
         try DoctorLabTests.sh(
             plan, "hub",
             "ip route del 10.0.0.0/24 dev wg0 && ip route add 10.0.0.0/24 dev wg0 table 1234"
@@ -170,6 +238,13 @@ import WireTestSupport
         try DoctorLabTests.sh(plan, "hub", "sysctl -qw net.ipv4.conf.all.rp_filter=1")
         (status, codes) = try DoctorLabTests.doctor(plan, "hub", binary: binary)
         #expect(status == 1 && codes == ["rp-filter"], "strict: \(codes)")
+        #expect(try DoctorLabTests.lintConfigs(network, binary: binary, [moved, strict]) == ["rp-filter"], "configs")
+        #expect(try DoctorLabTests.lintSnapshots(plan, hosts, binary: binary, secrets: secrets) == ["rp-filter"])
+        let traced = try DoctorLabTests.traceSnapshotPlace(
+            plan, hosts, from: "alice", to: "bob", binary: binary, secrets: secrets)
+        let expected = try DoctorLabTests.traceConfigPlace(
+            network, binary: binary, [moved, strict], from: "alice", to: "bob")
+        #expect(traced == expected && traced.hasPrefix("hub rp-filter"), "trace: \(traced); configs: \(expected)")
 
         let (fixed, left, undos) = try DoctorFixLabTests.fix(plan, "hub", binary: binary)
         #expect(fixed == 0 && left == [] && undos == ["sysctl -w net.ipv4.conf.all.rp_filter=1"], "fix: \(left)")

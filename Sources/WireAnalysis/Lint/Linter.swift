@@ -21,6 +21,7 @@ public struct Linter: Sendable {
             AddressNotAllowedRule(), ClientToClientBlockedRule(), AsymmetricAllowedIPsRule(), SubnetNotRoutedRule(),
             KeepaliveMissingRule(), NoInitiatorRule(), EndpointMismatchRule(), DuplicateAddressRule(),
             PSKMismatchRule(), ForwardingDisabledRule(), ForwardBlockedRule(), MasqueradeCheckRule(),
+            LANMasqueradeRule(),
             OverlappingLANsRule(),
             PostUpMayFailRule(), MTUTooLargeRule(), ListenPortCollisionRule(), InterfaceWithoutAddressRule(),
             InterfacesIsolatedRule(), RouteConflictRule(), InterfaceDownRule(), HostFilterRule(), RpFilterRule(),

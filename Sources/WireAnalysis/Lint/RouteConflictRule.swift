@@ -29,6 +29,7 @@ struct RouteConflictRule: LintRule {
                 case .allowedIPs: what = "\(existing.device)'s AllowedIPs"
                 case .hook: what = "a PostUp route"
                 case .uplink: what = "the uplink route"
+                case .observed: what = "a route of the running host"
                 }
                 let id = Network.InterfaceID(host: host.name, interface: c.device)
                 let step = c.origin == .hook ? "the PostUp" : "`wg-quick up \(c.device)`"
