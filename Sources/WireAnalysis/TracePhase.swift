@@ -6,7 +6,7 @@
 public enum TracePhase: String, Hashable, Sendable, Codable, CaseIterable, Comparable {
     /// Right after every interface is up (wg-quick in name order, PreUp/PostUp run, first keepalives sent):
     /// only traffic sent at up counts - PersistentKeepalive, PostUp commands that send (`ping -c1 HUB`), the
-    /// kernel's IPv6 MLD reports and router solicitations to a peer whose AllowedIPs cover ff02::/16.
+    /// kernel's IPv6 router solicitations to a peer whose AllowedIPs cover ff02::2.
     case cold
     /// After every host has sent to each of its peers it can reach (each pinged everything): every endpoint a
     /// peer can learn from received traffic is learned, through relays too.

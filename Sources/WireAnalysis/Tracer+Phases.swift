@@ -4,9 +4,9 @@ import WireConfig
 ///
 /// WireGuard sets a peer's endpoint to the source of the last authenticated packet from it (whitepaper section
 /// 2.1, roaming). So a sender without a usable Endpoint for a peer can still reach it once the peer has sent: in
-/// the cold phase only what is sent at up counts (PersistentKeepalive, a PostUp `ping`, the kernel's IPv6 MLD and
-/// router solicitations to a peer whose AllowedIPs cover ff02::/16); in the warm phase any traffic; in the idle
-/// phase only hosts not behind NAT keep a learned endpoint valid (a NAT mapping expires, an address does not).
+/// the cold phase only what is sent at up counts (PersistentKeepalive, a PostUp `ping`, the kernel's IPv6 router
+/// solicitations to a peer whose AllowedIPs cover ff02::2); in the warm phase any traffic; in the idle phase only
+/// hosts not behind NAT keep a learned endpoint valid (a NAT mapping expires, an address does not).
 extension Tracer {
     /// True when the host sits behind NAT: `behind_nat: true`, or unstated and nobody dials it (no public address,
     /// no Endpoint reaches it) - the way the lab builds it.
@@ -42,9 +42,15 @@ extension Tracer {
         }
     }
 
-    /// Traffic `from` sends to `to` as it comes up: a PostUp `ping` routed to that peer, or IPv6 MLD reports and
-    /// router solicitations when its AllowedIPs for the peer cover ff02::/16 (FIELD-NOTES: measured on
-    /// wireguard-go; the kernel sends them on every new device with a link-local address).
+    /// Traffic `from` sends to `to` as it comes up: a PostUp `ping` routed to that peer, or the kernel's IPv6 router
+    /// solicitations when its AllowedIPs for the peer cover ff02::2, the all-routers group (RFC 4291 section 2.7.1).
+    ///
+    /// A WireGuard device is `ARPHRD_NONE`, so the kernel gives it a random IPv6 link-local address at up and, as a
+    /// host that accepts router advertisements, solicits routers on it at once (RFC 4861 section 6.3.7), again after
+    /// 4 s and then with a backoff doubling up to an hour (RFC 7559; `router_solicitation_max_interval` 3600 s).
+    /// Measured with wireguard-go on Linux 6.18 (FIELD-NOTES): solicitations at about 0, 4, 15, 34, 73 s after up;
+    /// no MLD report and no duplicate address detection, the device being `NOARP`. Behind NAT they keep the mapping
+    /// only while the backoff is shorter than its timeout, so they count at up (cold) and not in the idle phase.
     func sentAtUp(from: IfaceRef, to: IfaceRef) -> (what: String, setting: String, location: SourceLocation?)? {
         let f = iface(from)
         guard let toKey = publicKeys[to.host][to.iface] else { return nil }
@@ -55,14 +61,12 @@ extension Tracer {
             else { continue }
             return ("PostUp `\(send.command)`", "PostUp", send.location)
         }
-        let mld = IPAddress("ff02::16")!
-        let rs = IPAddress("ff02::2")!
         if let p = peerByKey[from.host][from.iface][toKey] {
             let peer = f.config.peers[p]
-            if let cover = peer.allowedIPs.first(where: { $0.contains(mld) && $0.contains(rs) }) {
+            if let cover = peer.allowedIPs.first(where: { $0.contains(Tracer.allRouters) }) {
                 return (
-                    "IPv6 MLD reports and router solicitations: AllowedIPs \(cover) covers ff02::/16; the "
-                        + "solicitations repeat with a backoff up to an hour, too rarely to keep a NAT mapping",
+                    "the kernel's IPv6 router solicitations to ff02::2, which AllowedIPs \(cover) covers; they back "
+                        + "off to one an hour, too rarely to keep a NAT mapping",
                     "AllowedIPs",
                     peer.origin?.location(of: cover, key: .allowedIPs)
                 )
@@ -70,4 +74,7 @@ extension Tracer {
         }
         return nil
     }
+
+    /// The all-routers group the kernel's router solicitations go to (RFC 4291 section 2.7.1).
+    static let allRouters = IPAddress("ff02::2")!
 }

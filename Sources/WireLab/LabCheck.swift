@@ -12,7 +12,7 @@ import Foundation
 /// - Warm: every host first sends to every peer it has an endpoint for, and the check waits until those
 ///   handshakes are observed.
 /// - Idle: before a host behind NAT is probed, the NAT mappings no keepalive refreshes are expired (see
-///   `LabMappings`).
+///   `LabMappings`); probes answered because the host sent on its own since then are made again.
 /// Readiness is observed (handshakes, counters), never slept for; the only waits are bounded observation loops and
 /// ping's own reply timeout.
 struct LabCheck {
@@ -26,6 +26,8 @@ struct LabCheck {
     var handshakeTimeout: Double = 8
     /// Also probe the internet router's test addresses from every host (after the hosts, in every phase).
     var internet = false
+    /// How many times the probes to one host behind NAT are made in the idle phase, at most (see `run`).
+    static let idleAttempts = 4
 
     /// The internet router's test addresses as probe targets.
     static let internetTargets = LabBuilder.internetTestAddresses.map {
@@ -133,13 +135,15 @@ struct LabCheck {
                 progress("cold: resetting WireGuard sessions to how they are right after up, one host at a time")
                 for d in silent {
                     if cancellation?.isCancelled == true { throw .interrupted }
-                    gone.merge(LabSessions.reset(plan: plan, shell: shell)) { a, _ in a }
-                    awaitKeepalives(of: [d], enters)
+                    let reset = LabSessions.reset(plan: plan, shell: shell)
+                    gone.merge(reset.gone) { a, _ in a }
+                    awaitKeepalives(of: [d], enters, soliciting: reset.soliciting)
                     try measure(d, .cold)
                 }
                 if silent.isEmpty {
-                    gone.merge(LabSessions.reset(plan: plan, shell: shell)) { a, _ in a }
-                    awaitKeepalives(of: plan.hosts.map(\.name), enters)
+                    let reset = LabSessions.reset(plan: plan, shell: shell)
+                    gone.merge(reset.gone) { a, _ in a }
+                    awaitKeepalives(of: plan.hosts.map(\.name), enters, soliciting: reset.soliciting)
                 }
                 for d in dialable { try measure(d, .cold) }
             case .warm:
@@ -149,8 +153,31 @@ struct LabCheck {
             case .idle:
                 progress("idle: NAT mappings no keepalive refreshes expire before each host behind NAT is probed")
                 for d in silent {
-                    LabMappings.expire(plan: plan, shell: shell, enters: enters)
-                    try measure(d, .idle)
+                    // A host may send on its own after its mapping expired (the kernel's router solicitations
+                    // into a tunnel covering ff02::2, a keepalive longer than the NAT's timeout): that moment is
+                    // not idle, and what it teaches its peers lasts until the mapping expires again. An answered
+                    // probe while a deleted mapping of the host is back measured such a moment, so it is made
+                    // again: the next send is further away (the solicitations back off; a keepalive waits its
+                    // interval), and the count of attempts is bounded.
+                    for attempt in 1...LabCheck.idleAttempts {
+                        let unkept = LabMappings.unkept(plan: plan, shell: shell, enters: enters) { _ in Int.max }
+                        LabMappings.expire(unkept, shell: shell)
+                        let mark = results.count
+                        try measure(d, .idle)
+                        guard results[mark...].contains(where: { $0.received > 0 }) else { break }
+                        let back = LabMappings.present(unkept.filter { $0.host == d }, shell: shell)
+                        if back.isEmpty { break }
+                        let sent =
+                            "\(d) sent towards \(back.map(\.address).joined(separator: ", ")) after its mapping expired"
+                        guard attempt < LabCheck.idleAttempts else {
+                            for i in results.indices[mark...] where results[i].received > 0 && results[i].note == nil {
+                                results[i].note = "\(sent), in each of \(attempt) attempts: not measured idle"
+                            }
+                            break
+                        }
+                        results.removeSubrange(mark...)
+                        progress("idle: \(sent); measuring again (\(attempt + 1) of \(LabCheck.idleAttempts))")
+                    }
                 }
                 for d in dialable { try measure(d, .idle) }
             }
@@ -250,14 +277,18 @@ struct LabCheck {
         return shell.runAll(commands, width: 16, timeout: 8).map { parsePing($0.output) }
     }
 
-    /// Waits until every peer of `hosts` with PersistentKeepalive and an endpoint shows a handshake, or the
-    /// timeout (a handshake that cannot complete).
-    private func awaitKeepalives(of hosts: [String], _ enters: [String: [String]]) {
+    /// Waits until every peer of `hosts` that is sent to at `up` and has an endpoint shows a handshake, or the
+    /// timeout (a handshake that cannot complete): peers with PersistentKeepalive, and on the interfaces of
+    /// `soliciting` (`host/wg0`) the peers the kernel's router solicitations go to.
+    private func awaitKeepalives(of hosts: [String], _ enters: [String: [String]], soliciting: Set<String>) {
         let deadline = Date().addingTimeInterval(handshakeTimeout)
         var waiting = hosts.filter { enters[$0] != nil }
         while !waiting.isEmpty && Date() < deadline {
             let outputs = shell.runAll(waiting.map { enters[$0]! + ["wg", "show", "all", "dump"] }, timeout: 5)
-            waiting = zip(waiting, outputs).filter { !LabCheck.keepalivesDone($0.1.output) }.map(\.0)
+            waiting = zip(waiting, outputs).filter { h, out in
+                let mine = Set(soliciting.filter { $0.hasPrefix(h + "/") }.map { String($0.dropFirst(h.count + 1)) })
+                return !LabCheck.keepalivesDone(out.output, soliciting: mine)
+            }.map(\.0)
             if !waiting.isEmpty { usleep(100_000) }
         }
     }
@@ -307,9 +338,15 @@ struct LabCheck {
         _ = shell.runAll(restore, width: 8, timeout: 10)
     }
 
-    /// True when no peer in `wg show all dump` has keepalive on, an endpoint, and no handshake yet.
-    static func keepalivesDone(_ dump: String) -> Bool {
-        !WgDump(dump).peers.contains { $0.keepalive != nil && $0.endpoint != nil && $0.latestHandshake == 0 }
+    /// True when no peer in `wg show all dump` is sent to at `up` - keepalive on, or on an interface of
+    /// `soliciting` with AllowedIPs that take the router solicitations - and has an endpoint but no handshake yet.
+    static func keepalivesDone(_ dump: String, soliciting: Set<String> = []) -> Bool {
+        !WgDump(dump).peers.contains { p in
+            let sent =
+                p.keepalive != nil
+                || (soliciting.contains(p.interface) && LabRouterSolicitations.reaches(dumped: p.allowedIPs))
+            return sent && p.endpoint != nil && p.latestHandshake == 0
+        }
     }
 
     /// (sent, received) from ping's summary line `3 packets transmitted, 2 received, ...`.

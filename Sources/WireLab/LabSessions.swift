@@ -2,7 +2,7 @@ import Foundation
 import WireConfig
 
 /// Puts WireGuard sessions back to how they are right after `up`: no session, no learned endpoint, and again what
-/// the interfaces' PostUp commands send.
+/// the interfaces' PostUp commands and the kernel's IPv6 router solicitations send.
 ///
 /// Used by `reload` (a restarted daemon leaves its peers with sessions it no longer knows, from which WireGuard
 /// recovers only after its 15 s no-reply timeout, whitepaper section 6.1) and by `check` before measuring a host
@@ -14,12 +14,14 @@ enum LabSessions {
     /// would reset both). Interfaces that only answer (no Endpoint for any peer) get their peers back first, so the
     /// handshakes initiators start at once (PersistentKeepalive) land on a peer that knows them. Last, the PostUp
     /// commands that send traffic (`ping`) run again, as wg-quick ran them at `up`: their effect (the hub has
-    /// learned the client's endpoint) is part of the state right after `up`, and a reset must not undo it.
+    /// learned the client's endpoint) is part of the state right after `up`, and a reset must not undo it. So are
+    /// the router solicitations the kernel sends at `up` into an interface whose peer's AllowedIPs cover ff02::2:
+    /// they are replayed too (see `LabRouterSolicitations`).
     ///
-    /// Returns the interfaces (`host/wg0`) that were planned up but are gone, with what was seen; they are left
-    /// alone.
+    /// Returns the interfaces (`host/wg0`) that were planned up but are gone, with what was seen (they are left
+    /// alone), and those whose router solicitations were replayed.
     @discardableResult
-    static func reset(plan: LabPlan, shell: Shell) -> [String: String] {
+    static func reset(plan: LabPlan, shell: Shell) -> (gone: [String: String], soliciting: Set<String>) {
         var gone: [String: String] = [:]
         var work: [(host: HostPlan, iface: InterfacePlan, enter: [String], config: WireGuardConfig)] = []
         let live = liveInterfaces(plan: plan, shell: shell)
@@ -65,11 +67,21 @@ enum LabSessions {
                     return ("\(w.host.name)/\(w.iface.name)", w.enter + ["sh", "-c", script])
                 }, "adding back the peers of")
         }
+        let soliciting = withPeers.filter { LabRouterSolicitations.sent(by: $0.config) }
+        let replayed = shell.runAll(
+            soliciting.map { w in
+                w.enter + ["sh", "-c", LabRouterSolicitations.replayScript(interface: w.iface.name)]
+            }, width: 8, timeout: 15)
         let sending = work.flatMap { w in
             sendingHooks(w.config.interface.postUp, interface: w.iface.name).map { w.enter + ["sh", "-c", $0] }
         }
         _ = shell.runAll(sending, width: 8, timeout: 15)
-        return gone
+        var solicited: Set<String> = []
+        for (w, r) in zip(soliciting, replayed)
+        where r.succeeded && r.output.split(separator: "\n").contains(where: { $0.hasPrefix("fe80:") }) {
+            solicited.insert("\(w.host.name)/\(w.iface.name)")
+        }
+        return (gone, solicited)
     }
 
     /// The WireGuard interfaces each host has now (`wg show interfaces`), by host name.

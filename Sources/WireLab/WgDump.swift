@@ -10,6 +10,8 @@ struct WgDump: Sendable {
         var publicKey: String
         /// `203.0.113.200:51820`, `[2001:db8::1]:51820`, or nil for `(none)`.
         var endpoint: String?
+        /// The AllowedIPs as printed (`10.0.0.2/32`, `::/0`); empty for `(none)`.
+        var allowedIPs: [String] = []
         var latestHandshake: Int
         var rxBytes: Int
         var txBytes: Int
@@ -25,6 +27,7 @@ struct WgDump: Sendable {
             guard f.count == 9 else { return nil }
             return Peer(
                 interface: f[0], publicKey: f[1], endpoint: f[3] == "(none)" ? nil : f[3],
+                allowedIPs: f[4] == "(none)" ? [] : f[4].split(separator: ",").map(String.init),
                 latestHandshake: Int(f[5]) ?? 0, rxBytes: Int(f[6]) ?? 0, txBytes: Int(f[7]) ?? 0,
                 keepalive: f[8] == "off" ? nil : Int(f[8]).flatMap { $0 == 0 ? nil : $0 })
         }

@@ -123,6 +123,19 @@ import WireTestSupport
         #expect(LabCheck.keepalivesDone([iface, done, noEndpoint, noKeepalive].joined(separator: "\n")))
     }
 
+    /// The kernel's router solicitations go to a peer whose AllowedIPs cover ff02::2: on an interface that sends
+    /// them (its link-local address replayed), that peer's handshake is awaited though keepalive is off.
+    @Test func routerSolicitationHandshakesAreAwaitedWhereAllowedIPsCoverAllRouters() {
+        let fullTunnel = "wg0\tK1\t(none)\t192.0.2.50:51820\t0.0.0.0/0,::/0\t0\t0\t0\toff"
+        let v4Only = "wg0\tK2\t(none)\t192.0.2.51:51820\t0.0.0.0/0\t0\t0\t0\toff"
+        #expect(!LabCheck.keepalivesDone(fullTunnel, soliciting: ["wg0"]))
+        #expect(LabCheck.keepalivesDone(fullTunnel, soliciting: ["wg1"]))
+        #expect(LabCheck.keepalivesDone(v4Only, soliciting: ["wg0"]))
+        #expect(WgDump(fullTunnel).peers.first?.allowedIPs == ["0.0.0.0/0", "::/0"])
+        #expect(LabRouterSolicitations.reaches(dumped: ["ff00::/8"]))
+        #expect(!LabRouterSolicitations.reaches(dumped: ["fd00::/8", "10.0.0.0/8"]))
+    }
+
     @Test func wgQuickFailureIsTracedToTheConfigLine() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("wsl-\(UUID().uuidString).conf").path
         defer { try? FileManager.default.removeItem(atPath: file) }

@@ -22,12 +22,12 @@ struct KeepaliveMissingRule: LintRule {
             let addresses = context.hostAddresses(link.local).map(\.description)
             let via = (context.linksByInterface[remote] ?? []).compactMap { context.links[$0].remote }
                 .filter { $0.host != link.local.host && $0.host != remote.host }.map(\.host)
-            let mld = IPAddress("ff02::16")!
             let ping = context.facts(link.local.host).sentAtUp.first { $0.interface == link.local.interface }
             let atUp =
                 ping.map { "its PostUp `\($0.command)` (\($0.location.fileLine)) sends at up" }
-                ?? (link.peer.allowedIPs.contains { $0.contains(mld) }
-                    ? "its IPv6 MLD reports at up reach \(remote) (AllowedIPs cover ff02::/16)" : nil)
+                ?? (link.peer.allowedIPs.contains { $0.contains(Tracer.allRouters) }
+                    ? "its kernel's IPv6 router solicitations at up reach \(remote) (AllowedIPs cover ff02::2)"
+                    : nil)
             let who =
                 "\(remote.host)"
                 + (via.isEmpty

@@ -399,8 +399,8 @@ def main():
     h["lap"]["ifaces"]["wg0"]["peers"][0]["allowed"] = ["0.0.0.0/0", "::/0"]
     h["lap"]["ifaces"]["wg0"]["peers"][0]["keepalive"] = None
     fault("mld-full-tunnel", h,
-          "a full-tunnel client without keepalive: its IPv6 MLD/RS at up (::/0 covers ff02::/16) tell the gateway "
-          "its endpoint, until the NAT mapping expires", "full-tunnel-v4-only",
+          "a full-tunnel client without keepalive: its kernel's IPv6 router solicitations at up (::/0 covers "
+          "ff02::2) tell the gateway its endpoint, until the NAT mapping expires", "full-tunnel-v4-only",
           [("gw", "10.50.0.2", ("reach", "reach", "drop")), ("lap", "203.0.113.254", "reach")],
           ["keepalive-missing"])
 
