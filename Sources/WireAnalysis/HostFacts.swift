@@ -25,6 +25,9 @@ public struct HostFacts: Hashable, Sendable {
     public var ipv6Forwarding: Bool?
     /// True when the host reaches the internet through NAT; nil when not stated.
     public var behindNAT: Bool?
+    /// True when `behindNAT` was inferred (a doctor snapshot whose uplink has only private addresses), not stated:
+    /// other hosts' Endpoints for it may overturn it (`NetworkLoader.reachedDirectly`).
+    public var behindNATInferred = false
     /// Addresses on the simulated internet where this host is reachable.
     public var publicAddresses: [IPAddress]
     /// DNS names other hosts use for it in Endpoint lines.
