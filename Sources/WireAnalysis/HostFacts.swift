@@ -29,6 +29,9 @@ public struct HostFacts: Hashable, Sendable {
     /// Seconds the NAT in front of the host keeps a UDP mapping that carries no traffic; nil when not stated (then
     /// `assumedNATUDPTimeout`). A PersistentKeepalive this long or longer does not keep the mapping.
     public var natUDPTimeout: Int?
+    /// True when `behindNAT` was inferred (a doctor snapshot whose uplink has only private addresses), not stated:
+    /// other hosts' Endpoints for it may overturn it (`NetworkLoader.reachedDirectly`).
+    public var behindNATInferred = false
     /// Addresses on the simulated internet where this host is reachable.
     public var publicAddresses: [IPAddress]
     /// DNS names other hosts use for it in Endpoint lines.

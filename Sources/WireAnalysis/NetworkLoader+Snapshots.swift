@@ -69,6 +69,7 @@ extension NetworkLoader {
         guard added > 0, let snapshots else {
             return Network(hosts: hosts, diagnostics: diagnostics, intent: network.intent)
         }
+        hosts = Self.reachedDirectly(hosts)
         for h in hosts.indices {
             for i in hosts[h].interfaces.indices where hosts[h].interfaces[i].config.interface.origin?.path == nil {
                 guard let ours = hosts[h].interfaces[i].publicKey else { continue }
@@ -85,12 +86,44 @@ extension NetworkLoader {
     }
 }
 
+extension NetworkLoader {
+    /// `hosts` with `behindNAT` cleared where another host's evidence overturns the guess: a host taken as behind
+    /// NAT only because its uplink has private addresses (`HostFacts.behindNATInferred`) is reached directly when
+    /// another host's `[Peer]` for one of its interfaces has an Endpoint at one of its own addresses (a configured
+    /// one, or the source wg saw its packets come from: no translation on the way, as for a hub on an RFC 1918
+    /// network its clients share). An Endpoint at another address says nothing: a port forward or the peer's own
+    /// NAT may stand between.
+    static func reachedDirectly(_ hosts: [Host]) -> [Host] {
+        var owner: [WireKey: Int] = [:]
+        for (h, host) in hosts.enumerated() where host.facts.behindNATInferred {
+            for i in host.interfaces { if let k = i.publicKey { owner[k] = h } }
+        }
+        guard !owner.isEmpty else { return hosts }
+        var out = hosts
+        for (h, host) in hosts.enumerated() {
+            for i in host.interfaces {
+                for peer in i.config.peers {
+                    guard let o = owner[peer.publicKey], o != h, case .address(let a)? = peer.endpoint?.host,
+                        hosts[o].facts.publicAddresses.contains(a)
+                    else { continue }
+                    out[o].facts.behindNAT = false
+                    out[o].facts.behindNATInferred = false
+                }
+            }
+        }
+        return out
+    }
+}
+
 extension HostFacts {
     /// These facts (a snapshot's, as seen running) with what a host.yaml beside the snapshot states on top: what
     /// a snapshot cannot see (`behind_nat`, `public_addresses`, `names`, `lans`, `uplink`).
     func stated(over file: HostFacts) -> HostFacts {
         var f = self
-        if let nat = file.behindNAT { f.behindNAT = nat }
+        if let nat = file.behindNAT {
+            f.behindNAT = nat
+            f.behindNATInferred = false
+        }
         if let timeout = file.natUDPTimeout { f.natUDPTimeout = timeout }
         if !file.publicAddresses.isEmpty { f.publicAddresses = file.publicAddresses }
         if !file.names.isEmpty { f.names = file.names }

@@ -179,8 +179,12 @@ extension HostSnapshot {
         if let uplink {
             let addresses = global(uplink)
             // Only private (RFC 1918, RFC 6598, ULA) addresses on the link to the internet: the host reaches it
-            // through NAT. A host.yaml beside the snapshot says otherwise with `behind_nat: false`.
-            if !addresses.isEmpty, addresses.allSatisfy({ Self.isPrivate($0.address) }) { facts.behindNAT = true }
+            // through NAT, unless another host reaches it at one of them (`NetworkLoader.reachedDirectly`). A
+            // host.yaml beside the snapshot says otherwise with `behind_nat: false`.
+            if !addresses.isEmpty, addresses.allSatisfy({ Self.isPrivate($0.address) }) {
+                facts.behindNAT = true
+                facts.behindNATInferred = true
+            }
         }
         return facts
     }

@@ -196,6 +196,26 @@ import WireConfig
                     "gw/wg0.conf", "PostDown",
                     "PostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\nPostDown")
             ]),
+        // siteB's LAN uses another router: siteA's traffic to it needs MASQUERADE out of siteB's LAN link.
+        Case(
+            code: .masqueradeMissing, severity: .error, base: "lint-site-to-site",
+            edits: [Edit("siteB/host.yaml", "address: 192.168.20.1 }", "address: 192.168.20.1, gateway: false }")],
+            at: "siteB/host.yaml:2",
+            clean: [
+                Edit("siteB/host.yaml", "address: 192.168.20.1 }", "address: 192.168.20.1, gateway: false }"),
+                Edit(
+                    "siteB/wg0.conf", "ListenPort = 51820\n",
+                    "ListenPort = 51820\nPostUp = iptables -t nat -A POSTROUTING -o eth1 -j MASQUERADE\n"),
+            ]),
+        Case(
+            code: .masqueradeWrongInterface, severity: .error, base: "lint-site-to-site",
+            edits: [
+                Edit("siteB/host.yaml", "address: 192.168.20.1 }", "address: 192.168.20.1, gateway: false }"),
+                Edit(
+                    "siteB/wg0.conf", "ListenPort = 51820\n",
+                    "ListenPort = 51820\nPostUp = iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\n"),
+            ],
+            at: "siteB/wg0.conf:6"),
         Case(
             code: .overlappingLANs, severity: .warning, base: "lint-site-to-site",
             edits: [

@@ -151,6 +151,28 @@ import WireAnalysis
         )
     }
 
+    /// A hub whose uplink has only an RFC 1918 address is guessed to be behind NAT (so an Endpoint's port to it is
+    /// not judged); alice's Endpoint at that very address shows she reaches it directly, and the wrong port is then
+    /// named. An Endpoint at another address leaves the guess standing. Loaded as lint loads a directory.
+    @Test func aPeerReachingThePrivateUplinkAddressShowsNoNAT() throws {
+        var hosts = try SnapshotComparisonTests.network()
+        let eth0 = try #require(hosts[2].snapshot.links.firstIndex { $0.name == "eth0" })
+        hosts[2].snapshot.links[eth0].addresses = ["10.50.0.1/24"]
+        func lint(aliceEndpoint: String) throws -> [String] {
+            hosts[0].snapshot.wireguard[0].peers[0].endpoint = aliceEndpoint
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("snap-nat-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            for (name, snap) in hosts {
+                try snap.json().write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
+            }
+            let network = try NetworkLoader.withSnapshots.load(directory: dir.path)
+            return Linter().lint(network).findings.filter { $0.severity != .info }.map(\.code.rawValue)
+        }
+        #expect(try lint(aliceEndpoint: "10.50.0.1:51822") == ["endpoint-port-mismatch"])
+        #expect(try lint(aliceEndpoint: "198.51.100.7:51822") == [], "another address: maybe a port forward")
+    }
+
     /// Snapshots written before `boot.wgQuick[].peers` existed still decode (the field is optional).
     @Test func snapshotsWithoutConfiguredPeersStillDecode() throws {
         var hub = try DoctorCheckTests.hub()
