@@ -16,8 +16,9 @@ struct KeepaliveLongerThanNATTimeoutRule: LintRule {
                 let interval = link.peer.persistentKeepalive, interval > 0, reverse.endpoint == nil
             else { continue }
             let facts = context.facts(link.local.host)
-            let behindNAT = facts.behindNAT == true
-            guard behindNAT || (facts.behindNAT == nil && facts.publicAddresses.isEmpty) else { continue }
+            // Stated in host.yaml, not inferred from a snapshot's private uplink.
+            let behindNAT = facts.behindNAT == true && !facts.facts.behindNATInferred
+            guard facts.behindNAT == true || (facts.behindNAT == nil && facts.publicAddresses.isEmpty) else { continue }
             let timeout = facts.facts.effectiveNATUDPTimeout
             guard Int(interval) >= timeout else { continue }
             let stated = facts.facts.natUDPTimeout != nil
