@@ -89,8 +89,8 @@ extension Doctor {
                 ],
                 cause: "\(n) handshake response(s) arrived from \(wire) and WireGuard rejected them (rx did not move):"
                     + " the peer accepted this host's initiation, so both public keys are right, and the part of the"
-                    + " response mac1 does not prove, the preshared key (whitepaper §5.4.3), differs: a PresharedKey on"
-                    + " one side only, or two different ones; less likely, a drop before WireGuard that the firewall"
+                    + " response mac1 does not prove, the preshared key (whitepaper §5.4.3), differs: a PresharedKey"
+                    + " on one side only, or two different ones; less likely, a drop before WireGuard that the firewall"
                     + " step does not read (raw table, an address rule)",
                 fix: "give both sides the same PresharedKey for this peering, or neither (to compare them without"
                     + " showing them: doctor --snapshot here and on the peer, then wiresmith lint over both files)")

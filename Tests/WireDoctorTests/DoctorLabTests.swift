@@ -334,8 +334,9 @@ enum DoctorLabEnvironment {
         // gone): the hub accepts his initiations and answers, and bob's WireGuard rejects every answer.
         try Self.sh(
             plan, "bob",
-            "umask 077 && echo \(extra) > \(pskFile) && hub=$(wg show wg0 peers) && ep=$(wg show wg0 endpoints | cut -f2)"
-                + " && wg set wg0 peer $hub remove && wg set wg0 peer $hub preshared-key \(pskFile) endpoint $ep"
+            "umask 077 && echo \(extra) > \(pskFile) && hub=$(wg show wg0 peers)"
+                + " && ep=$(wg show wg0 endpoints | cut -f2) && wg set wg0 peer $hub remove"
+                + " && wg set wg0 peer $hub preshared-key \(pskFile) endpoint $ep"
                 + " allowed-ips 10.1.0.0/24,10.0.0.0/24 persistent-keepalive 25; rm -f \(pskFile)")
         (status, codes) = try Self.doctor(plan, "bob", binary: binary, ["--capture", "--sample", "7"])
         #expect(status == 1 && codes == ["psk-mismatch"], "psk, bob captured: \(codes)")
