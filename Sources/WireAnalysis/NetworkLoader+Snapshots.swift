@@ -69,7 +69,7 @@ extension NetworkLoader {
         guard added > 0, let snapshots else {
             return Network(hosts: hosts, diagnostics: diagnostics, intent: network.intent)
         }
-        hosts = Self.reachedDirectly(hosts)
+        hosts = Self.lanGatewaysSeen(Self.reachedDirectly(hosts))
         for h in hosts.indices {
             for i in hosts[h].interfaces.indices where hosts[h].interfaces[i].config.interface.origin?.path == nil {
                 guard let ours = hosts[h].interfaces[i].publicKey else { continue }
