@@ -12,6 +12,9 @@ public enum HookLines {
     /// `preu`, `pred` and `post`, each as one big-endian word.
     private static let hookHeads: [UInt32] = ["preu", "pred", "post"].map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
+    /// `[interface]`, the lowercased header of the only section whose hook keys count.
+    private static let interfaceHeader: [UInt8] = Array("[interface]".utf8)
+
     /// The 1-based line of each hook entry, per key, in file order.
     public static func scan(_ text: String) -> [ConfigKey: [Int]] {
         var text = text
@@ -37,6 +40,11 @@ public enum HookLines {
                 start += 1
             }
             guard start < lineEnd else { continue }
+            if bytes[start] == UInt8(ascii: "["), let isInterface = asciiSectionHeader(bytes, start, lineEnd) {
+                // A section header in plain ASCII (each `[Peer]` of a 100,000-peer hub): read in place.
+                inInterface = isInterface
+                continue
+            }
             if bytes[start] != UInt8(ascii: "[") {
                 // PreUp, PreDown, PostUp, PostDown: `preu`, `pred` or `post`, in any case (compared as one
                 // lowercased 32-bit word, so the lines skipped here cost no allocation).
@@ -60,6 +68,34 @@ public enum HookLines {
             result[key, default: []].append(number)
         }
         return result
+    }
+
+    /// For a line whose bytes from `start` (a `[`) to `end` are all ASCII: whether it is an `[Interface]` header,
+    /// judged as the text path below judges it (the part before `#`, whitespace dropped, lowercased). Nil for a line
+    /// holding any other byte, which takes the text path.
+    @inline(__always)
+    static func asciiSectionHeader(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool? {
+        let header = interfaceHeader
+        var matched = 0
+        var isInterface = true
+        var comment = false
+        for i in start..<end {
+            let c = bytes[i]
+            guard c < 0x80 else { return nil }
+            if comment || c == UInt8(ascii: "#") {
+                comment = true
+                continue
+            }
+            // Character.isWhitespace among ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+            if c == 0x20 || (0x09...0x0D).contains(c) { continue }
+            let lower = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c) ? c | 0x20 : c
+            if matched < header.count && header[matched] == lower {
+                matched += 1
+            } else {
+                isInterface = false
+            }
+        }
+        return isInterface && matched == header.count
     }
 }
 

@@ -109,6 +109,17 @@ public struct ConfiguredPeer: Codable, Sendable, Equatable {
     }
 }
 
+extension WGQuickFacts {
+    /// Whether a forwarding hook (one of `forwardingHooks`) turns on IPv6 forwarding (`net.ipv6.conf.all.forwarding`,
+    /// `/proc/sys/net/ipv6/conf/all/forwarding`) or, with `setsIPv6` false, IPv4 forwarding (`ip_forward`,
+    /// `net.ipv4.conf.all.forwarding`). One line may set both.
+    static func hook(_ line: String, setsIPv6: Bool) -> Bool {
+        let pattern =
+            setsIPv6 ? #"ipv6[./]conf[./]all[./]forwarding"# : #"ip_forward|ipv4[./]conf[./]all[./]forwarding"#
+        return line.range(of: pattern, options: .regularExpression) != nil
+    }
+}
+
 extension BootFacts {
     /// The sysctl files in the order `sysctl --system` reads them: every `*.conf` of /etc/sysctl.d, /run/sysctl.d,
     /// /usr/local/lib/sysctl.d, /usr/lib/sysctl.d and /lib/sysctl.d sorted by file name, a name in an earlier
@@ -181,6 +192,9 @@ extension BootFacts {
             } else if ["preup", "postup"].contains(key),
                 value.contains("ip_forward=1")
                     || value.range(of: #"conf[./]all[./]forwarding=1"#, options: .regularExpression) != nil
+                    || value.range(
+                        of: #"echo +1 *> *(/proc/sys/)?net/ipv(4/ip_forward|[46]/conf/all/forwarding)"#,
+                        options: .regularExpression) != nil
             {
                 facts.forwardingHooks.append(value)
             }

@@ -3,7 +3,8 @@ import WireNet
 extension Doctor {
     /// IPv6 forwarding on a relay (issue #17 step 5): a host relaying between WireGuard interfaces whose peers carry
     /// IPv6 AllowedIPs needs `net.ipv6.conf.all.forwarding = 1` (ip-sysctl.rst: the global switch, which also sets
-    /// every interface's); link-local and multicast AllowedIPs do not count.
+    /// every interface's); link-local and multicast AllowedIPs do not count. When it is on, whether it stays on
+    /// after a reboot (`forwardingPersistence`).
     func ipv6Forwarding(_ wg: WireGuardState) -> (String?, DoctorFinding?) {
         let hasV6 = wg.peers.contains { p in
             p.allowedIPs.contains { text in
@@ -12,7 +13,11 @@ extension Doctor {
             }
         }
         guard relaying, hasV6, let value = snapshot.sysctl["net.ipv6.conf.all.forwarding"] else { return (nil, nil) }
-        guard value == "0" else { return ("IPv6 forwarding on", nil) }
+        guard value == "0" else {
+            guard let boot = snapshot.boot else { return ("IPv6 forwarding on", nil) }
+            let (detail, finding) = forwardingPersistence(wg, boot, ipv6: true)
+            return ("IPv6 forwarding on, " + detail, finding)
+        }
         let others = snapshot.wireguard.filter { $0.name != wg.name && !$0.peers.isEmpty }.map(\.name)
         return (
             "IPv6 forwarding off",

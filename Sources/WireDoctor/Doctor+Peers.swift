@@ -24,6 +24,10 @@ extension Doctor {
                         evidence: [Evidence(source, "\(Doctor.label(p)) latest handshake 0 (never), sent 0 B")],
                         cause: "no traffic was sent to this peer yet, so no handshake was tried",
                         fix: "nothing, unless traffic is expected: then send some (ping) and run doctor again"))
+            } else if p.endpoint != nil && firewallDrops(wg) {
+                // The firewall step names the drop that keeps the handshake from completing.
+            } else if let t = snapshot.traffic?.peer(wg.name, p.publicKey), Doctor.handshakeVerdict(t) != nil {
+                // The capture saw the peer's own initiations arrive: the traffic step names what became of them.
             } else if let endpoint = p.endpoint {
                 findings.append(
                     DoctorFinding(
@@ -36,7 +40,9 @@ extension Doctor {
                             + " is not the peer's), or UDP to \(endpoint) is dropped on the way; this host's own"
                             + " socket and filters were checked in the steps above",
                         fix: "compare keys: `wg show \(wg.name) public-key` here must be a PublicKey in the peer's"
-                            + " config, and `wg show` there must print \(p.publicKey); run doctor on the peer"))
+                            + " config, and `wg show` there must print \(p.publicKey); run `wiresmith doctor --capture`"
+                            + " on the peer while this host sends: initiations arriving there unanswered are a key"
+                            + " mismatch (it names it), none arriving means the path drops them"))
             } else {
                 findings.append(
                     DoctorFinding(

@@ -1,3 +1,5 @@
+import WireNet
+
 extension Doctor {
     /// The fewest bytes an echo reply adds to wg's rx counter: 84 bytes of IPv4 ping padded to 96, plus 32 bytes of
     /// transport header and tag (whitepaper §5.4.6). Keepalives (32 B) and handshake responses (92 B) are less.
@@ -18,6 +20,11 @@ extension Doctor {
         if let i = t.packetsIn, let o = t.packetsOut {
             parts.append(
                 "on the wire: \(i) in from \(wire ?? "?") (\(t.dataIn ?? 0) data), \(o) out (\(t.dataOut ?? 0) data)")
+            if let ii = t.initiationsIn, let ro = t.responsesOut {
+                parts.append(
+                    "handshakes: \(ii) initiation(s) in, \(ro) answered, \(t.initiationsOut ?? 0) out,"
+                        + " \(t.responsesIn ?? 0) response(s) in")
+            }
         } else if let captureError {
             parts.append("no capture: \(captureError)")
         }
@@ -36,7 +43,19 @@ extension Doctor {
                 Evidence(
                     "tcpdump -i any udp port \(wg.listenPort)",
                     "\(i) datagram(s) from \(wire) to port \(wg.listenPort) (\(t.dataIn ?? 0) carrying data),"
-                        + " \(o) from port \(wg.listenPort) to \(wire) (\(t.dataOut ?? 0) carrying data)"))
+                        + " \(o) from port \(wg.listenPort) to \(wire) (\(t.dataOut ?? 0) carrying data)"
+                        + (t.initiationsIn.map {
+                            "; \($0) handshake initiation(s) in, \(t.responsesOut ?? 0) response(s) out"
+                        } ?? "")))
+        }
+        if firewallDrops(wg) {
+            // The firewall step names the drop; what the window shows follows from it.
+            return DoctorStep(
+                interface: wg.name, peer: p.publicKey, name: "traffic",
+                detail: detail + " (explained by the drop the firewall step names)", findings: [])
+        }
+        if let verdict = Doctor.handshakeVerdict(t), let wire {
+            return step([handshakeFinding(verdict, wg, t, evidence: evidence, wire: wire)])
         }
         if t.handshakeAfter == 0 {
             // The handshake step already failed a peer that was sent to and never answered before the window.
@@ -49,7 +68,8 @@ extension Doctor {
                         + " this host has another key (or this PublicKey is not the peer's), or UDP to"
                         + " \(t.endpoint!) is dropped on the way",
                     fix: "compare keys: `wg show \(wg.name) public-key` here must be a PublicKey in the peer's config;"
-                        + " run doctor --capture on the peer to see whether anything arrives there")
+                        + " run `wiresmith doctor --capture` on the peer while this host sends: initiations arriving"
+                        + " there unanswered are a key mismatch (it names it), none arriving means the path drops them")
             ])
         }
         let probed = t.probe.map { $0.sent > 0 } ?? false
@@ -106,15 +126,25 @@ extension Doctor {
             ])
         }
         if probed {
+            let routedIn =
+                IPAddress(t.probe!.address).flatMap {
+                    IPPrefix(address: $0, length: $0.isIPv6 ? 128 : 32)
+                }.map { routed($0, into: wg.name) } ?? false
             return step([
                 DoctorFinding(
                     .probeUnanswered, .warning, interface: wg.name, peer: p.publicKey, evidence: evidence,
                     cause: t.txBytes == 0
-                        ? "the ping never entered the tunnel: no route sends \(t.probe!.address) into \(wg.name)"
+                        ? (routedIn
+                            ? "the ping was routed into \(wg.name) and WireGuard sent nothing (its tx did not move):"
+                                + " its datagrams are refused on the way out (an OUTPUT rule doctor does not judge,"
+                                + " e.g. on the peer's address)"
+                            : "the ping never entered the tunnel: no route sends \(t.probe!.address) into \(wg.name)")
                         : "packets come back from the peer but no echo reply: \(t.probe!.address) does not answer"
                             + " ping (its firewall, or the address is not the peer's)",
                     fix: t.txBytes == 0
-                        ? "ip route get \(t.probe!.address) must say dev \(wg.name)"
+                        ? (routedIn
+                            ? "find the rule: iptables -L OUTPUT -v -n and nft list ruleset; doctor --capture here"
+                                + " shows what leaves" : "ip route get \(t.probe!.address) must say dev \(wg.name)")
                         : "probe an address the peer answers on: doctor --probe-to ADDRESS")
             ])
         }

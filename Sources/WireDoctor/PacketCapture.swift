@@ -1,9 +1,11 @@
+import WireCrypto
 import WireNet
 
 /// Reads a pcap file (the classic format tcpdump writes with `-w`, pcap-savefile(5)) and counts UDP datagrams to and
-/// from given ports by remote address: what `doctor --capture` uses to tell "nothing arrives from the peer" from
-/// "it arrives and nothing goes back". Link types: LINUX_SLL (113, `tcpdump -i any` before libpcap 1.10),
-/// LINUX_SLL2 (276), Ethernet (1) and raw IP (12, 101); IPv4 and IPv6 without extension headers.
+/// from given ports by remote address, by WireGuard message type: what `doctor --capture` uses to tell "nothing
+/// arrives from the peer" from "it arrives and nothing goes back", and a handshake this host's WireGuard rejects
+/// from one it answers. Link types: LINUX_SLL (113, `tcpdump -i any` before libpcap 1.10), LINUX_SLL2 (276),
+/// Ethernet (1) and raw IP (12, 101); IPv4 and IPv6 without extension headers.
 public enum PacketCapture {
     /// Datagrams per direction for one remote address.
     public struct Counts: Equatable, Sendable {
@@ -15,11 +17,64 @@ public enum PacketCapture {
         public var inboundData = 0
         /// Outbound transport data messages carrying a packet.
         public var outboundData = 0
+        /// Inbound handshake initiations (type 1, 148 bytes).
+        public var inboundInitiations = 0
+        /// Outbound handshake initiations.
+        public var outboundInitiations = 0
+        /// Inbound handshake responses (type 2, 92 bytes).
+        public var inboundResponses = 0
+        /// Outbound handshake responses.
+        public var outboundResponses = 0
+        /// Outbound cookie replies (type 3, 64 bytes): the answer to an initiation under load (§5.4.7).
+        public var outboundCookieReplies = 0
+        /// Of `inboundInitiations`, those captured whole whose mac1 does not verify with the public key of the
+        /// interface listening on their destination port: the sender holds another public key for it (§5.4.4).
+        public var inboundInitiationsForAnotherKey = 0
     }
 
+    /// A WireGuard message, told by the first byte of the UDP payload (its type, then three reserved zero bytes)
+    /// and the datagram's length (whitepaper §5.4.2 to §5.4.6).
+    public enum Message: Equatable, Sendable {
+        /// Type 1, 148 bytes.
+        case initiation
+        /// Type 2, 92 bytes.
+        case response
+        /// Type 3, 64 bytes.
+        case cookieReply
+        /// Type 4 with an empty payload: 16 bytes of header and a 16-byte tag.
+        case keepalive
+        /// Type 4 carrying a packet: 32 bytes plus the payload padded to 16 bytes.
+        case data
+
+        /// The message a UDP payload of `length` bytes starting with `header` (at least 4 bytes) is, or nil when it
+        /// is none of WireGuard's.
+        public init?(header: ArraySlice<UInt8>, length: Int) {
+            guard header.count >= 4 else { return nil }
+            let h = Array(header.prefix(4))
+            guard h[1] == 0, h[2] == 0, h[3] == 0 else { return nil }
+            switch h[0] {
+            case 1 where length == 148: self = .initiation
+            case 2 where length == 92: self = .response
+            case 3 where length == 64: self = .cookieReply
+            case 4 where length == 32: self = .keepalive
+            case 4 where length > 32 && length % 16 == 0: self = .data
+            default: return nil
+            }
+        }
+    }
+
+    /// How many bytes of each packet the capture must keep to check an initiation's mac1: a LINUX_SLL2 header (20),
+    /// an IPv6 header (40), the UDP header (8) and the 148-byte initiation.
+    public static let snapshotLength = 256
+
     /// Counts by remote address (its text form) of UDP datagrams whose destination (inbound) or source (outbound)
-    /// port is one of `ports`; nil when `bytes` is not a pcap file doctor reads.
-    public static func count(_ bytes: [UInt8], ports: Set<Int>) -> [String: Counts]? {
+    /// port is one of `ports`; `publicKeys` (port to the listening interface's public key) lets inbound initiations
+    /// be checked against it. Inbound initiations captured after `initiationsUntil` (Unix seconds) are left out:
+    /// the caller read WireGuard's counters then, and they cannot show yet whether those were accepted. Nil when
+    /// `bytes` is not a pcap file doctor reads.
+    public static func count(
+        _ bytes: [UInt8], ports: Set<Int>, publicKeys: [Int: [UInt8]] = [:], initiationsUntil: Double? = nil
+    ) -> [String: Counts]? {
         guard bytes.count >= 24 else { return nil }
         let magic = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
         let little: Bool
@@ -28,10 +83,12 @@ public enum PacketCapture {
         case 0xd4c3_b2a1, 0x4d3c_b2a1: little = false
         default: return nil
         }
+        let nanoseconds = magic == 0xa1b2_3c4d || magic == 0x4d3c_b2a1
         func u32(_ at: Int) -> Int {
             let b = (0..<4).map { UInt32(bytes[at + $0]) }
             return Int(little ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24)
         }
+        let mac1Keys = publicKeys.mapValues(mac1Key)
         let linkType = u32(20) & 0xffff
         var out: [String: Counts] = [:]
         var at = 24
@@ -39,21 +96,56 @@ public enum PacketCapture {
             let length = u32(at + 8)
             let start = at + 16
             guard start + length <= bytes.count else { break }
+            let end = start + length
             if let (network, protocolType) = payload(bytes, start, length, linkType: linkType),
-                let (src, dst, sport, dport, data) = udp(bytes, network, start + length, ethertype: protocolType)
+                let d = udp(bytes, network, end, ethertype: protocolType)
             {
-                if ports.contains(dport) {
-                    out[src, default: Counts()].inbound += 1
-                    if data { out[src, default: Counts()].inboundData += 1 }
+                let message = Message(header: bytes[min(d.payload, end)..<min(d.payload + 4, end)], length: d.length)
+                if ports.contains(d.dport) {
+                    var c = out[d.src, default: Counts()]
+                    c.inbound += 1
+                    switch message {
+                    case .data: c.inboundData += 1
+                    case .initiation:
+                        let time = Double(u32(at)) + Double(u32(at + 4)) / (nanoseconds ? 1e9 : 1e6)
+                        if let until = initiationsUntil, time > until { break }
+                        c.inboundInitiations += 1
+                        if let key = mac1Keys[d.dport], d.payload + 148 <= end {
+                            let mac1 = NoiseHash.mac(key: key, Array(bytes[d.payload..<d.payload + 116]))
+                            if mac1 != Array(bytes[d.payload + 116..<d.payload + 132]) {
+                                c.inboundInitiationsForAnotherKey += 1
+                            }
+                        }
+                    case .response: c.inboundResponses += 1
+                    default: break
+                    }
+                    out[d.src] = c
                 }
-                if ports.contains(sport) {
-                    out[dst, default: Counts()].outbound += 1
-                    if data { out[dst, default: Counts()].outboundData += 1 }
+                if ports.contains(d.sport) {
+                    var c = out[d.dst, default: Counts()]
+                    c.outbound += 1
+                    switch message {
+                    case .data: c.outboundData += 1
+                    case .initiation: c.outboundInitiations += 1
+                    case .response: c.outboundResponses += 1
+                    case .cookieReply: c.outboundCookieReplies += 1
+                    default: break
+                    }
+                    out[d.dst] = c
                 }
             }
-            at = start + length
+            at = end
         }
         return out
+    }
+
+    /// The key of mac1 for messages to the holder of `publicKey`: HASH("mac1----" || public key) (whitepaper
+    /// §5.4.4); mac1 is MAC(that key, the message's first 116 bytes for an initiation).
+    static func mac1Key(_ publicKey: [UInt8]) -> [UInt8] { NoiseHash.hash(Array("mac1----".utf8), publicKey) }
+
+    /// mac1 of an initiation's first 116 bytes for the holder of `publicKey`.
+    static func mac1(_ initiation: ArraySlice<UInt8>, publicKey: [UInt8]) -> [UInt8] {
+        NoiseHash.mac(key: mac1Key(publicKey), Array(initiation.prefix(116)))
     }
 
     /// Where the network-layer packet starts and its ethertype, after the link-layer header.
@@ -70,28 +162,41 @@ public enum PacketCapture {
         }
     }
 
-    /// Source and destination address and ports of a UDP datagram at `at`, and whether it is a WireGuard transport
-    /// data message carrying a packet (type 4 and longer than 32 bytes, whitepaper §5.4.6), or nil when it is not
-    /// UDP.
-    static func udp(_ b: [UInt8], _ at: Int, _ end: Int, ethertype: Int) -> (String, String, Int, Int, Bool)? {
+    /// A UDP datagram's addresses, ports, where its payload starts and the payload's length (from the UDP header:
+    /// the capture may hold less of it).
+    struct Datagram {
+        var src: String
+        var dst: String
+        var sport: Int
+        var dport: Int
+        var payload: Int
+        var length: Int
+    }
+
+    /// The UDP datagram of the IP packet at `at`, or nil when it is not UDP.
+    static func udp(_ b: [UInt8], _ at: Int, _ end: Int, ethertype: Int) -> Datagram? {
         func be16(_ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
-        func data(_ udp: Int) -> Bool { udp + 8 < end && b[udp + 8] == 4 && be16(udp + 4) - 8 > 32 }
         switch ethertype {
         case 0x0800:
             guard at + 20 <= end, b[at] >> 4 == 4, b[at + 9] == 17 else { return nil }
             let header = Int(b[at] & 0x0f) * 4
-            guard at + header + 4 <= end else { return nil }
+            guard at + header + 8 <= end else { return nil }
             let src = (0..<4).map { String(b[at + 12 + $0]) }.joined(separator: ".")
             let dst = (0..<4).map { String(b[at + 16 + $0]) }.joined(separator: ".")
-            return (src, dst, be16(at + header), be16(at + header + 2), data(at + header))
+            let u = at + header
+            return Datagram(
+                src: src, dst: dst, sport: be16(u), dport: be16(u + 2), payload: u + 8, length: be16(u + 4) - 8)
         case 0x86dd:
-            guard at + 44 <= end, b[at] >> 4 == 6, b[at + 6] == 17 else { return nil }
+            guard at + 48 <= end, b[at] >> 4 == 6, b[at + 6] == 17 else { return nil }
             func v6(_ o: Int) -> String {
                 var value: UInt128 = 0
                 for i in 0..<16 { value = value << 8 | UInt128(b[o + i]) }
                 return IPAddress.v6(value).description
             }
-            return (v6(at + 8), v6(at + 24), be16(at + 40), be16(at + 42), data(at + 40))
+            let u = at + 40
+            return Datagram(
+                src: v6(at + 8), dst: v6(at + 24), sport: be16(u), dport: be16(u + 2), payload: u + 8,
+                length: be16(u + 4) - 8)
         default: return nil
         }
     }

@@ -59,6 +59,17 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
     public var dataIn: Int?
     /// Of `packetsOut`, the transport data messages that carry a packet.
     public var dataOut: Int?
+    /// Of `packetsIn`, handshake initiations (type 1, whitepaper §5.4.2).
+    public var initiationsIn: Int?
+    /// Of `packetsIn`, initiations whose mac1 does not verify with this interface's public key: the peer holds
+    /// another public key for this host (§5.4.4).
+    public var initiationsForAnotherKey: Int?
+    /// Of `packetsOut`, handshake initiations.
+    public var initiationsOut: Int?
+    /// Of `packetsIn`, handshake responses (type 2, §5.4.3).
+    public var responsesIn: Int?
+    /// Of `packetsOut`, handshake responses and cookie replies (type 3, §5.4.7): this host's answers to initiations.
+    public var responsesOut: Int?
 
     /// A peer's traffic.
     public init(
@@ -78,6 +89,15 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
         self.packetsOut = packetsOut
         self.dataIn = dataIn
         self.dataOut = dataOut
+    }
+
+    /// Takes the handshake counts of a capture (`PacketCapture.count`) for the peer's address.
+    mutating func handshakes(_ c: PacketCapture.Counts) {
+        initiationsIn = c.inboundInitiations
+        initiationsForAnotherKey = c.inboundInitiationsForAnotherKey
+        initiationsOut = c.outboundInitiations
+        responsesIn = c.inboundResponses
+        responsesOut = c.outboundResponses + c.outboundCookieReplies
     }
 }
 

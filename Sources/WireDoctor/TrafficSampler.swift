@@ -1,4 +1,5 @@
 import Foundation
+import WireConfig
 import WireNet
 import WireProcess
 
@@ -122,6 +123,8 @@ public struct TrafficSampler: Sendable {
         var capturing: (RunningCommand, String)?
         var captureError: String?
         let ports = Set(snapshot.wireguard.map(\.listenPort).filter { $0 > 0 })
+        // The counters first, then the capture: whatever the capture sees arrived after this read.
+        let before = (try? dump()) ?? snapshot.wireguard
         if capture {
             if ports.isEmpty {
                 captureError = "no listen port to capture on"
@@ -130,7 +133,6 @@ public struct TrafficSampler: Sendable {
                 capturing = startCapture(ports: ports, error: &captureError)
             }
         }
-        let before = (try? dump()) ?? snapshot.wireguard
         var results: [String: ProbeResult] = [:]
         let lans = lanTargets(snapshot)
         var lanProbes: [LANProbe]?
@@ -176,14 +178,26 @@ public struct TrafficSampler: Sendable {
             Thread.sleep(forTimeInterval: left)
         }
         let after: [WireGuardState]
+        let read = Date().timeIntervalSince1970
         do { after = try dump() } catch { throw .dumpFailed("\(error)") }
         var counts: [String: PacketCapture.Counts]?
         if let (running, path) = capturing {
+            // An initiation answered just before the read has its response captured in this grace; one that
+            // arrived just before the read may not be in the counters yet, so initiations count only up to
+            // `responseGrace` before it.
+            Thread.sleep(forTimeInterval: Self.responseGrace)
             running.send(SIGINT)
             _ = try? running.finish()
             let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
             unlink(path)
-            counts = PacketCapture.count(bytes, ports: ports)
+            var keys: [Int: [UInt8]] = [:]
+            for wg in snapshot.wireguard where wg.listenPort > 0 {
+                if let key = (wg.derivedPublicKey ?? wg.publicKey).flatMap({ WireKey(base64: $0) }) {
+                    keys[wg.listenPort] = key.bytes
+                }
+            }
+            counts = PacketCapture.count(
+                bytes, ports: ports, publicKeys: keys, initiationsUntil: read - Self.responseGrace)
             if counts == nil { captureError = "tcpdump wrote no readable pcap file" }
         }
         let seconds = Date().timeIntervalSince(started)
@@ -204,6 +218,7 @@ public struct TrafficSampler: Sendable {
                     t.packetsOut = counts[host]?.outbound ?? 0
                     t.dataIn = counts[host]?.inboundData ?? 0
                     t.dataOut = counts[host]?.outboundData ?? 0
+                    t.handshakes(counts[host] ?? PacketCapture.Counts())
                 }
                 peers.append(t)
             }
@@ -212,6 +227,11 @@ public struct TrafficSampler: Sendable {
             seconds: (seconds * 10).rounded() / 10, captured: counts != nil, captureError: captureError, peers: peers,
             lanProbes: lanProbes)
     }
+
+    /// How long a handshake initiation is given to be processed and answered (WireGuard answers one at once: three
+    /// Diffie-Hellman operations, microseconds): the capture runs this long after the final counter read, and
+    /// initiations captured less than this before that read are left to the next window.
+    static let responseGrace = 0.5
 
     /// The address of an Endpoint (`IP:PORT`, `[IPv6]:PORT`) in the form `PacketCapture` keys it by.
     static func endpointAddress(_ endpoint: String) -> String? {
@@ -243,7 +263,10 @@ public struct TrafficSampler: Sendable {
         let path = "/tmp/wiresmith-capture-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).pcap"
         let filter = "udp and (" + ports.sorted().map { "port \($0)" }.joined(separator: " or ") + ")"
         let command = Command(
-            ["tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-s", "128", "-w", path, filter],
+            [
+                "tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-s", String(PacketCapture.snapshotLength), "-w",
+                path, filter,
+            ],
             searchPath: searchPath, timeout: .seconds(seconds + 600))
         let running: RunningCommand
         do { running = try command.start() } catch {

@@ -68,7 +68,8 @@ struct DoctorCommand: ParsableCommand {
     @Flag(
         help: ArgumentHelp(
             "Capture UDP on the listen ports while sampling (tcpdump): tells \"nothing arrives from the peer\" from"
-                + " \"it arrives and nothing goes back\"."))
+                + " \"it arrives and nothing goes back\", and names a peer's handshakes this host's WireGuard"
+                + " rejects (key mismatch)."))
     var capture = false
 
     @Flag(

@@ -149,4 +149,66 @@ import WireNet
             #expect(serial.map(\.prefix) == built.map(\.prefix) && serial.map(\.value) == built.map(\.value), "\(host)")
         }
     }
+
+    /// A hub with more sections than one slice of the link build (`LintContext.linkSlice`) holds, some of them
+    /// clients of the network (with their reverse sections), the rest unknown keys: every link is the one a
+    /// section-by-section walk gives, in the same order.
+    @Test func aHubsLinksBuiltInSlicesAreTheSerialLinks() throws {
+        let hubKey = WireKey.generatePrivate()
+        var hubText = "[Interface]\nPrivateKey = \(hubKey.base64)\nAddress = 10.80.0.1/16\n"
+        var hosts: [WireAnalysis.Host] = []
+        func interface(_ host: String, _ text: String) -> TunnelInterface {
+            let parsed = ConfigParser().parse(text, file: "\(host)/wg0.conf")
+            return TunnelInterface(
+                host: host, name: "wg0", file: "\(host)/wg0.conf", config: parsed.config,
+                diagnostics: parsed.diagnostics, publicKey: parsed.publicKey)
+        }
+        for n in 0..<(2 * LintContext.linkSlice + 7) {
+            let address = "10.80.\(n >> 8 & 255).\(n & 255)"
+            let key: WireKey
+            if n % 997 == 0 {
+                let own = WireKey.generatePrivate()
+                key = own.publicKey
+                let text =
+                    "[Interface]\nPrivateKey = \(own.base64)\nAddress = \(address)/32\n[Peer]\nPublicKey = "
+                    + "\(hubKey.publicKey.base64)\nAllowedIPs = 10.80.0.0/16\n"
+                hosts.append(WireAnalysis.Host(name: "client\(n)", interfaces: [interface("client\(n)", text)]))
+            } else {
+                key = WireKey(bytes: (0..<32).map { _ in UInt8.random(in: 0...255) })!
+            }
+            hubText += "[Peer]\nPublicKey = \(key.base64)\nAllowedIPs = \(address)/32\n"
+        }
+        hosts.append(WireAnalysis.Host(name: "hub", interfaces: [interface("hub", hubText)]))
+        let network = Network(hosts: hosts)
+        let context = LintContext(network: network)
+
+        var serial: [(local: Network.InterfaceID, index: Int, peer: PeerConfig, remote: Network.InterfaceID?)] = []
+        for host in network.hosts {
+            for i in host.interfaces where LintContext.isUsable(i) {
+                for (n, p) in i.config.peers.enumerated() {
+                    let owners = network.interfacesByKey[p.publicKey] ?? []
+                    let remote = owners.count == 1 && owners[0] != i.id ? owners[0] : nil
+                    serial.append((i.id, n, p, remote))
+                }
+            }
+        }
+        #expect(serial.count > 2 * LintContext.linkSlice)
+        #expect(context.links.count == serial.count)
+        var mismatches = 0
+        for (link, s) in zip(context.links, serial) {
+            let own: WireKey? = context.publicKeys[s.local]
+            var reverse: PeerConfig? = nil
+            if let r = s.remote, let peers = context.interface(r)?.config.peers {
+                reverse = peers.first { (p: PeerConfig) -> Bool in p.publicKey == own }
+            }
+            let same: Bool = link.local == s.local && link.index == s.index && link.peer == s.peer
+            if !same || link.remote != s.remote || link.reverse != reverse { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        var hubLinks: [Int] = []
+        for (n, link) in context.links.enumerated() where link.local.host == "hub" { hubLinks.append(n) }
+        #expect(context.linksByInterface[Network.InterfaceID(host: "hub", interface: "wg0")] == hubLinks)
+        let mutual = context.links.filter { (l: LintContext.PeerLink) -> Bool in l.remote != nil && l.reverse != nil }
+        #expect(mutual.count == 2 * (hosts.count - 1))
+    }
 }

@@ -78,9 +78,39 @@ import WireTestSupport
             let (status, codes) = try doctor(host)
             #expect(status == 0 && codes == [], "\(host) healthy: \(codes)")
         }
+
+        // Kept at boot: the hub's configs as written turn both families' forwarding on in PostUp; without the IPv6
+        // line, IPv6 forwarding is on only at runtime (unless this machine's own sysctl files keep it: the lab
+        // shares /etc with it).
+        let configs = FileManager.default.temporaryDirectory.appendingPathComponent("doctor-v6cfg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: configs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: configs) }
+        for file in ["wg0.conf", "wg1.conf"] {
+            try FileManager.default.copyItem(
+                at: dir.appendingPathComponent("hub/\(file)"), to: configs.appendingPathComponent(file))
+        }
+        let boot = ["--config-dir", configs.path]
+        var (status, codes) = try DoctorLabTests.doctor(plan, "hub", binary: binary, boot)
+        #expect(status == 0 && codes == [], "hub, configs as written: \(codes)")
+        let wg0 = configs.appendingPathComponent("wg0.conf")
+        try String(contentsOf: wg0, encoding: .utf8)
+            .replacingOccurrences(of: "PostUp = sysctl -w net.ipv6.conf.all.forwarding=1\n", with: "")
+            .write(to: wg0, atomically: true, encoding: .utf8)
+        var machine = ""
+        for file in BootFacts.sysctlFiles() { machine += (try? String(contentsOfFile: file, encoding: .utf8)) ?? "" }
+        let machineKeeps =
+            BootFacts.settings(file: "", text: machine).last { $0.key == "net.ipv6.conf.all.forwarding" }?.value == "1"
+        (status, codes) = try DoctorLabTests.doctor(plan, "hub", binary: binary, boot)
+        if machineKeeps {
+            #expect(status == 0 && codes == [], "this machine's sysctl files keep IPv6 forwarding: \(codes)")
+        } else {
+            #expect(
+                status == 1 && codes == ["forwarding-not-persistent", "forwarding-not-persistent"],
+                "IPv6 at runtime only: \(codes)")
+        }
         // IPv6 forwarding off, IPv4 left on: named on both relayed interfaces, as IPv6.
         try DoctorLabTests.sh(plan, "hub", "sysctl -qw net.ipv6.conf.all.forwarding=0")
-        var (status, codes) = try doctor("hub")
+        (status, codes) = try doctor("hub")
         #expect(status == 1 && codes == ["forwarding-disabled", "forwarding-disabled"], "v6 off: \(codes)")
         // --fix turns it on and says how to undo it.
         let (fixed, left, undos) = try DoctorFixLabTests.fix(plan, "hub", binary: binary)

@@ -47,6 +47,34 @@ import WireTestSupport
         (status, codes) = try doctor("alice", ["--probe-to", "10.0.0.1", "--capture"])
         #expect(status == 0 && codes == [], "restored: \(codes)")
 
+        // The hub's OUTPUT chain drops what leaves wg0's port, by iptables and then by nftables: the firewall step
+        // names it, and the probe and capture (whose pings to alice never leave) add nothing.
+        let outputDrops = [
+            ("iptables -A OUTPUT -p udp --sport 51820 -j DROP", "iptables -D OUTPUT -p udp --sport 51820 -j DROP"),
+            (
+                "nft add table ip wsdoc && nft add chain ip wsdoc out '{ type filter hook output priority 0; }'"
+                    + " && nft add rule ip wsdoc out udp sport 51820 drop", "nft delete table ip wsdoc"
+            ),
+        ]
+        for (add, delete) in outputDrops {
+            try DoctorLabTests.sh(plan, "hub", add)
+            (status, codes) = try doctor("hub", ["--probe-to", "10.0.0.2", "--capture"])
+            #expect(status == 1 && codes == ["output-blocked"], "\(add): \(codes)")
+            try DoctorLabTests.sh(plan, "hub", delete)
+        }
+
+        // An OUTPUT rule on alice's address alone, which the firewall step does not judge: while alice pings the
+        // hub, her datagrams arrive and WireGuard takes them, and nothing goes back.
+        let aliceAddress = "$(wg show wg0 endpoints | cut -f2 | cut -d: -f1)"
+        try DoctorLabTests.sh(plan, "hub", "iptables -A OUTPUT -d \(aliceAddress) -j DROP")
+        try DoctorLabTests.sh(plan, "alice", "ping -c 30 -i 0.25 -W 1 10.0.0.1 >/dev/null 2>&1 &")
+        (status, codes) = try doctor("hub", ["--probe-to", "10.0.0.2", "--capture"])
+        #expect(status == 1 && codes == ["reply-not-sent"], "reply dropped by address: \(codes)")
+        try DoctorLabTests.sh(plan, "hub", "iptables -D OUTPUT -d \(aliceAddress) -j DROP")
+        try DoctorLabTests.waitForHandshakes(plan, "hub")
+        (status, codes) = try doctor("hub", ["--probe", "--capture"])
+        #expect(status == 0 && codes == [], "restored: \(codes)")
+
         try Lab.down(id: plan.id)
     }
 }

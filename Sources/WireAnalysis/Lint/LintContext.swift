@@ -165,15 +165,28 @@ public struct LintContext: Sendable {
         let owners = y.owners
         let peersByID = x.peersByID
 
-        // Each usable interface's links on every core, then numbered in host, interface, file order.
+        // Each usable interface's links on every core, then numbered in host, interface, file order. A hub's
+        // sections are cut into slices of `linkSlice`, so that its 100,000 links are not one job that one core
+        // runs alone after the other has built every client's.
         let usableIDs = Set(x.usable.map(\.id))
         let pubs = y.pubs
-        let perInterface = concurrentMap(x.usable) { i -> [PeerLink] in
+        let usableList = x.usable
+        var slices: [LinkSlice] = []
+        for (u, i) in usableList.enumerated() {
+            let count = i.config.peers.count
+            for start in stride(from: 0, to: count, by: Self.linkSlice) {
+                slices.append(LinkSlice(interface: u, sections: start..<min(start + Self.linkSlice, count)))
+            }
+        }
+        let perSlice = concurrentMap(slices) { slice -> [PeerLink] in
+            let i = usableList[slice.interface]
             let id = i.id
             let own = pubs[id]
+            let peers = i.config.peers
             var mine: [PeerLink] = []
-            mine.reserveCapacity(i.config.peers.count)
-            for (n, p) in i.config.peers.enumerated() {
+            mine.reserveCapacity(slice.sections.count)
+            for n in slice.sections {
+                let p = peers[n]
                 var remote: Network.InterfaceID? = nil
                 var reverse: PeerConfig? = nil
                 if let owners = owners[FastKey(p.publicKey)], owners.count == 1, owners[0] != id {
@@ -190,16 +203,21 @@ public struct LintContext: Sendable {
             return mine
         }
         var links: [PeerLink] = []
-        links.reserveCapacity(perInterface.reduce(0) { $0 + $1.count })
+        links.reserveCapacity(perSlice.reduce(0) { $0 + $1.count })
         var byIface: [Network.InterfaceID: [Int]] = [:]
         // Each host's links, as ranges of `links` in order: found once per interface, not once per link (hashing
         // a host name for each of a hub's 100,000 AllowedIPs entries was a long single-core stretch).
         var rangesByHost: [String: [Range<Int>]] = [:]
         var hostOrder: [String] = []
-        for (i, mine) in zip(x.usable, perInterface) {
-            let range = links.count..<(links.count + mine.count)
+        var next = 0
+        for (u, i) in usableList.enumerated() {
+            let first = links.count
+            while next < slices.count && slices[next].interface == u {
+                links += perSlice[next]
+                next += 1
+            }
+            let range = first..<links.count
             byIface[i.id] = Array(range)
-            links += mine
             if rangesByHost[i.host]?.append(range) == nil {
                 rangesByHost[i.host] = [range]
                 hostOrder.append(i.host)
@@ -212,7 +230,15 @@ public struct LintContext: Sendable {
         let incomingPart = Part([String: [Int]]())
         let frozen = links
         let hostRanges = hostOrder.map { HostRanges(ranges: rangesByHost[$0]!) }
-        let jobs = concurrentMap(Array(0...hostRanges.count)) { job -> PrefixTrie<[Int]>? in
+        // Largest first (a hub's trie after the incoming index, then the clients'): in host order the hub's came
+        // last and one core built it alone. Each result goes back to its host's place.
+        let sizes: [Int] = [frozen.count] + hostRanges.map { h in h.ranges.reduce(0) { $0 + $1.count } }
+        let order: [Int] =
+            [0]
+            + (1..<sizes.count).sorted { (a: Int, b: Int) -> Bool in
+                sizes[a] != sizes[b] ? sizes[a] > sizes[b] : a < b
+            }
+        let done = concurrentMap(order) { job -> PrefixTrie<[Int]>? in
             guard job > 0 else {
                 var incoming: [String: [Int]] = [:]
                 for (n, l) in frozen.enumerated() {
@@ -227,6 +253,8 @@ public struct LintContext: Sendable {
             }
             return items.isEmpty ? nil : PrefixTrie(grouping: items)
         }
+        var jobs = [PrefixTrie<[Int]>?](repeating: nil, count: order.count)
+        for (place, job) in order.enumerated() { jobs[job] = done[place] }
         let tries = jobs.dropFirst()
         var routes: [String: PrefixTrie<[Int]>] = [:]
         for (host, trie) in zip(hostOrder, tries) { if let trie { routes[host] = trie } }
@@ -298,6 +326,18 @@ public struct LintContext: Sendable {
     func name(of link: PeerLink) -> String {
         link.remote?.description ?? "peer \(link.peer.publicKey.shortBase64)"
     }
+}
+
+extension LintContext {
+    /// The most `[Peer]` sections of one interface whose links one job builds.
+    static let linkSlice = 4096
+}
+
+/// Consecutive `[Peer]` sections of one usable interface (by its place in `LintContext.usable`), one job of the
+/// concurrent link build.
+private struct LinkSlice: Sendable {
+    var interface: Int
+    var sections: Range<Int>
 }
 
 /// One host's links (ranges of `LintContext.links`, in order), handed to a concurrent trie build.
