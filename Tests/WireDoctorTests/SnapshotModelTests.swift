@@ -194,8 +194,11 @@ import WireAnalysis
                 try snap.json().write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
             }
             let network = try NetworkLoader.withSnapshots.load(directory: dir.path)
-            return Linter().lint(network).findings.filter { $0.severity != .info }.map {
-                "\($0.code.rawValue) \($0.primaryLocation.map { "\(URL(fileURLWithPath: $0.file).lastPathComponent): \($0.path ?? "")" } ?? "")"
+            return Linter().lint(network).findings.filter { $0.severity != .info }.map { f in
+                let at = f.primaryLocation.map {
+                    "\(URL(fileURLWithPath: $0.file).lastPathComponent): \($0.path ?? "")"
+                }
+                return "\(f.code.rawValue) \(at ?? "")"
             }
         }
         #expect(try lint([RouteState(destination: "0.0.0.0/0", device: "eth0", gateway: "192.168.10.1")]) == [])
