@@ -124,6 +124,7 @@ extension HostFacts {
             f.behindNAT = nat
             f.behindNATInferred = false
         }
+        if let timeout = file.natUDPTimeout { f.natUDPTimeout = timeout }
         if !file.publicAddresses.isEmpty { f.publicAddresses = file.publicAddresses }
         if !file.names.isEmpty { f.names = file.names }
         if !file.lans.isEmpty { f.lans = file.lans }
