@@ -9,15 +9,26 @@ extension Doctor {
         case rejected(initiations: Int, forAnotherKey: Int)
         /// Initiations arrived and were accepted (rx moved), and no answer left: this host drops its own responses.
         case unanswered(initiations: Int)
+        /// Responses to this host's initiations arrived, made for this host's key (mac1), and none was accepted (rx
+        /// did not move) while nothing else arrived: the one part of the handshake mac1 does not prove, the
+        /// preshared key mixed into the response (§5.4.3, Noise IKpsk2), differs.
+        case responsesRejected(responses: Int)
     }
 
     /// The verdict for `t`, or nil when the capture saw no initiation from the peer or every one was answered.
     static func handshakeVerdict(_ t: PeerTraffic) -> HandshakeVerdict? {
-        guard let initiations = t.initiationsIn, initiations > 0, t.responsesOut == 0 else { return nil }
-        if t.rxBytes == 0 {
-            return .rejected(initiations: initiations, forAnotherKey: t.initiationsForAnotherKey ?? 0)
+        if let initiations = t.initiationsIn, initiations > 0, t.responsesOut == 0 {
+            if t.rxBytes == 0 {
+                return .rejected(initiations: initiations, forAnotherKey: t.initiationsForAnotherKey ?? 0)
+            }
+            if t.packetsOut == 0 { return .unanswered(initiations: initiations) }
         }
-        return t.packetsOut == 0 ? .unanswered(initiations: initiations) : nil
+        if let responses = t.responsesIn, responses > 0, t.rxBytes == 0, (t.responsesForAnotherKey ?? 0) == 0,
+            (t.dataIn ?? 0) == 0
+        {
+            return .responsesRejected(responses: responses)
+        }
+        return nil
     }
 
     /// Whether the firewall step names a drop of this interface's UDP: whatever the window shows then is that drop,
@@ -25,7 +36,8 @@ extension Doctor {
     func firewallDrops(_ wg: WireGuardState) -> Bool { !firewallStep(wg).findings.isEmpty }
 
     /// The finding for a handshake verdict: `key-mismatch` (lint's code for the same fault) when this host's
-    /// WireGuard rejected the peer's initiations, `reply-not-sent` when it accepted them and no response left.
+    /// WireGuard rejected the peer's initiations, `reply-not-sent` when it accepted them and no response left,
+    /// `psk-mismatch` (lint's code) when it rejected the peer's responses.
     func handshakeFinding(
         _ verdict: HandshakeVerdict, _ wg: WireGuardState, _ p: PeerTraffic, evidence: [Evidence], wire: String
     ) -> DoctorFinding {
@@ -67,6 +79,21 @@ extension Doctor {
                     + " e.g. on the peer's address)",
                 fix: "find the rule: iptables -L OUTPUT -v -n and nft list ruleset, look for \(wire); accept UDP"
                     + " from port \(wg.listenPort) to it")
+        case .responsesRejected(let n):
+            return DoctorFinding(
+                .pskMismatch, .error, interface: wg.name, peer: p.publicKey,
+                evidence: evidence + [
+                    Evidence(
+                        "mac1 of the captured responses (whitepaper §5.4.4)",
+                        "made with \(wg.name)'s public key: the peer holds this host's key and accepted its initiation")
+                ],
+                cause: "\(n) handshake response(s) arrived from \(wire) and WireGuard rejected them (rx did not move):"
+                    + " the peer accepted this host's initiation, so both public keys are right, and the part of the"
+                    + " response mac1 does not prove, the preshared key (whitepaper §5.4.3), differs: a PresharedKey"
+                    + " on one side only, or two different ones; less likely, a drop before WireGuard that the firewall"
+                    + " step does not read (raw table, an address rule)",
+                fix: "give both sides the same PresharedKey for this peering, or neither (to compare them without"
+                    + " showing them: doctor --snapshot here and on the peer, then wiresmith lint over both files)")
         }
     }
 }

@@ -15,7 +15,8 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let interfaceWithoutAddress = DoctorCode(.interfaceWithoutAddress)
     /// The MTU leaves no room for WireGuard's 60/80 bytes over the uplink.
     public static let mtuTooLarge = DoctorCode(.mtuTooLarge)
-    /// A peer's key is the interface's own, or another local interface lists the same peer key.
+    /// A peer's key is the interface's own, or another local interface lists the same peer key; with a capture, the
+    /// peer's handshake initiations arrive and WireGuard drops them unanswered.
     public static let keyMismatch = DoctorCode(.keyMismatch)
     /// INPUT drops the listen port.
     public static let inputBlocked = DoctorCode(.inputBlocked)
@@ -42,7 +43,8 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let peerNotMutual = DoctorCode(.peerNotMutual)
     /// An Endpoint port that is not the other host's ListenPort (comparison only).
     public static let endpointPortMismatch = DoctorCode(.endpointPortMismatch)
-    /// The two sides' PSKs differ, or one lacks it (comparison only, by keyed hash).
+    /// The two sides' PSKs differ, or one lacks it (comparison by keyed hash; on one host, with a capture: the
+    /// peer's handshake responses arrive and WireGuard rejects them).
     public static let pskMismatch = DoctorCode(.pskMismatch)
     /// One tunnel address on two interfaces (comparison only).
     public static let duplicateAddress = DoctorCode(.duplicateAddress)
@@ -70,7 +72,7 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let probeUnanswered = DoctorCode(rawValue: "probe-unanswered")
     /// Captured: datagrams leave for the peer's address, none arrive from it.
     public static let nothingArrives = DoctorCode(rawValue: "nothing-arrives")
-    /// Captured: datagrams arrive from the peer's address, none go back.
+    /// Captured: datagrams arrive from the peer's address (probed, or initiations WireGuard accepted), none go back.
     public static let replyNotSent = DoctorCode(rawValue: "reply-not-sent")
 }
 

@@ -30,6 +30,8 @@ public enum PacketCapture {
         /// Of `inboundInitiations`, those captured whole whose mac1 does not verify with the public key of the
         /// interface listening on their destination port: the sender holds another public key for it (§5.4.4).
         public var inboundInitiationsForAnotherKey = 0
+        /// Of `inboundResponses`, those captured whole whose mac1 does not verify with that public key.
+        public var inboundResponsesForAnotherKey = 0
     }
 
     /// A WireGuard message, told by the first byte of the UDP payload (its type, then three reserved zero bytes)
@@ -69,11 +71,11 @@ public enum PacketCapture {
 
     /// Counts by remote address (its text form) of UDP datagrams whose destination (inbound) or source (outbound)
     /// port is one of `ports`; `publicKeys` (port to the listening interface's public key) lets inbound initiations
-    /// be checked against it. Inbound initiations captured after `initiationsUntil` (Unix seconds) are left out:
-    /// the caller read WireGuard's counters then, and they cannot show yet whether those were accepted. Nil when
-    /// `bytes` is not a pcap file doctor reads.
+    /// be checked against it. Inbound initiations and responses captured after `handshakesUntil` (Unix seconds) are
+    /// left out: the caller read WireGuard's counters then, and they cannot show yet whether those were accepted.
+    /// Nil when `bytes` is not a pcap file doctor reads.
     public static func count(
-        _ bytes: [UInt8], ports: Set<Int>, publicKeys: [Int: [UInt8]] = [:], initiationsUntil: Double? = nil
+        _ bytes: [UInt8], ports: Set<Int>, publicKeys: [Int: [UInt8]] = [:], handshakesUntil: Double? = nil
     ) -> [String: Counts]? {
         guard bytes.count >= 24 else { return nil }
         let magic = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
@@ -104,19 +106,22 @@ public enum PacketCapture {
                 if ports.contains(d.dport) {
                     var c = out[d.src, default: Counts()]
                     c.inbound += 1
+                    let time = Double(u32(at)) + Double(u32(at + 4)) / (nanoseconds ? 1e9 : 1e6)
+                    let judged = handshakesUntil.map { time <= $0 } ?? true
+                    // mac1 covers the message up to itself: 116 bytes of an initiation, 60 of a response (§5.4.4).
+                    func forAnotherKey(_ macAt: Int) -> Bool {
+                        guard let key = mac1Keys[d.dport], d.payload + macAt + 16 <= end else { return false }
+                        let mac1 = NoiseHash.mac(key: key, Array(bytes[d.payload..<d.payload + macAt]))
+                        return mac1 != Array(bytes[d.payload + macAt..<d.payload + macAt + 16])
+                    }
                     switch message {
                     case .data: c.inboundData += 1
-                    case .initiation:
-                        let time = Double(u32(at)) + Double(u32(at + 4)) / (nanoseconds ? 1e9 : 1e6)
-                        if let until = initiationsUntil, time > until { break }
+                    case .initiation where judged:
                         c.inboundInitiations += 1
-                        if let key = mac1Keys[d.dport], d.payload + 148 <= end {
-                            let mac1 = NoiseHash.mac(key: key, Array(bytes[d.payload..<d.payload + 116]))
-                            if mac1 != Array(bytes[d.payload + 116..<d.payload + 132]) {
-                                c.inboundInitiationsForAnotherKey += 1
-                            }
-                        }
-                    case .response: c.inboundResponses += 1
+                        if forAnotherKey(116) { c.inboundInitiationsForAnotherKey += 1 }
+                    case .response where judged:
+                        c.inboundResponses += 1
+                        if forAnotherKey(60) { c.inboundResponsesForAnotherKey += 1 }
                     default: break
                     }
                     out[d.src] = c
@@ -143,9 +148,10 @@ public enum PacketCapture {
     /// §5.4.4); mac1 is MAC(that key, the message's first 116 bytes for an initiation).
     static func mac1Key(_ publicKey: [UInt8]) -> [UInt8] { NoiseHash.hash(Array("mac1----".utf8), publicKey) }
 
-    /// mac1 of an initiation's first 116 bytes for the holder of `publicKey`.
-    static func mac1(_ initiation: ArraySlice<UInt8>, publicKey: [UInt8]) -> [UInt8] {
-        NoiseHash.mac(key: mac1Key(publicKey), Array(initiation.prefix(116)))
+    /// mac1 of a handshake message for the holder of `publicKey`: of its first `length` bytes (116 for an
+    /// initiation, 60 for a response).
+    static func mac1(_ message: ArraySlice<UInt8>, publicKey: [UInt8], length: Int = 116) -> [UInt8] {
+        NoiseHash.mac(key: mac1Key(publicKey), Array(message.prefix(length)))
     }
 
     /// Where the network-layer packet starts and its ethertype, after the link-layer header.

@@ -68,6 +68,8 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
     public var initiationsOut: Int?
     /// Of `packetsIn`, handshake responses (type 2, §5.4.3).
     public var responsesIn: Int?
+    /// Of `responsesIn`, those whose mac1 does not verify with this interface's public key.
+    public var responsesForAnotherKey: Int?
     /// Of `packetsOut`, handshake responses and cookie replies (type 3, §5.4.7): this host's answers to initiations.
     public var responsesOut: Int?
 
@@ -97,6 +99,7 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
         initiationsForAnotherKey = c.inboundInitiationsForAnotherKey
         initiationsOut = c.outboundInitiations
         responsesIn = c.inboundResponses
+        responsesForAnotherKey = c.inboundResponsesForAnotherKey
         responsesOut = c.outboundResponses + c.outboundCookieReplies
     }
 }

@@ -182,8 +182,8 @@ public struct TrafficSampler: Sendable {
         do { after = try dump() } catch { throw .dumpFailed("\(error)") }
         var counts: [String: PacketCapture.Counts]?
         if let (running, path) = capturing {
-            // An initiation answered just before the read has its response captured in this grace; one that
-            // arrived just before the read may not be in the counters yet, so initiations count only up to
+            // An initiation answered just before the read has its response captured in this grace; a handshake
+            // message that arrived just before the read may not be in the counters yet, so those count only up to
             // `responseGrace` before it.
             Thread.sleep(forTimeInterval: Self.responseGrace)
             running.send(SIGINT)
@@ -197,7 +197,7 @@ public struct TrafficSampler: Sendable {
                 }
             }
             counts = PacketCapture.count(
-                bytes, ports: ports, publicKeys: keys, initiationsUntil: read - Self.responseGrace)
+                bytes, ports: ports, publicKeys: keys, handshakesUntil: read - Self.responseGrace)
             if counts == nil { captureError = "tcpdump wrote no readable pcap file" }
         }
         let seconds = Date().timeIntervalSince(started)

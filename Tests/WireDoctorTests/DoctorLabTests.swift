@@ -92,7 +92,8 @@ enum DoctorLabEnvironment {
         )
     }
 
-    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (with
+    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (a LAN
+    /// machine's node `HOST/LAN` as LAN.json; with
     /// `configs`: those hosts' folders copied from `network` too, a mixed directory), each grepped for every secret
     /// of the lab; the caller removes the directory.
     static func snapshotDirectory(
@@ -110,7 +111,9 @@ enum DoctorLabEnvironment {
             for s in secrets {
                 #expect(!r.stdoutText.contains(s) && !r.stderrText.contains(s), "\(host)'s snapshot holds a secret")
             }
-            try r.stdoutText.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+            // A LAN machine's node (`hub/office`) is the host `office`.
+            let name = host.split(separator: "/").last.map(String.init) ?? host
+            try r.stdoutText.write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
         }
         for host in configs {
             let source = try #require(network).appendingPathComponent(host)
@@ -330,7 +333,22 @@ enum DoctorLabEnvironment {
         #expect(try snapshots() == ["psk-mismatch"], "psk, snapshots")
         let oneSided = ("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24", "PresharedKey = \(extra)\nAllowedIPs = 10.1.0.0/24")
         #expect(try configs([oneSided]) == ["psk-mismatch"], "psk, configs")
-        try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) preshared-key /dev/null")
+        // From bob alone, once a new handshake is needed (his peer for the hub re-added with the PSK, its session
+        // gone): the hub accepts his initiations and answers, and bob's WireGuard rejects every answer.
+        try Self.sh(
+            plan, "bob",
+            "umask 077 && echo \(extra) > \(pskFile) && hub=$(wg show wg0 peers)"
+                + " && ep=$(wg show wg0 endpoints | cut -f2) && wg set wg0 peer $hub remove"
+                + " && wg set wg0 peer $hub preshared-key \(pskFile) endpoint $ep"
+                + " allowed-ips 10.1.0.0/24,10.0.0.0/24 persistent-keepalive 25; rm -f \(pskFile)")
+        (status, codes) = try Self.doctor(plan, "bob", binary: binary, ["--capture", "--sample", "7"])
+        #expect(status == 1 && codes == ["psk-mismatch"], "psk, bob captured: \(codes)")
+        // Re-added without it: keepalive on starts a handshake at once, instead of at the next retry.
+        try Self.sh(
+            plan, "bob",
+            "hub=$(wg show wg0 peers) && ep=$(wg show wg0 endpoints | cut -f2) && wg set wg0 peer $hub remove"
+                + " && wg set wg0 peer $hub endpoint $ep allowed-ips 10.1.0.0/24,10.0.0.0/24 persistent-keepalive 25")
+        try Self.waitForHandshakes(plan, "bob")
 
         // alice's Endpoint for the hub on a port the hub does not listen on: only the comparison can tell.
         try Self.sh(

@@ -86,6 +86,15 @@ struct TrafficCheckTests {
         #expect(
             Self.codes(Self.handshakes(rx: 148, initiations: 1, forAnotherKey: 0, answers: 0)) == ["reply-not-sent"])
         #expect(Self.codes(Self.handshakes(rx: 148, initiations: 1, forAnotherKey: 0, answers: 1)) == [])
+        // Responses to this host's initiations, made for its key, rejected: the PSKs differ.
+        var psk = Self.handshakes(rx: 0, initiations: 0, forAnotherKey: 0, answers: 0, outbound: 2)
+        psk.initiationsOut = 2
+        psk.responsesIn = 2
+        psk.responsesForAnotherKey = 0
+        psk.packetsIn = 2
+        #expect(Self.codes(psk) == ["psk-mismatch"])
+        psk.rxBytes = 92
+        #expect(Self.codes(psk) == [])
         // Something else left for the peer: not this verdict.
         #expect(Self.codes(Self.handshakes(rx: 148, initiations: 1, forAnotherKey: 0, answers: 0, outbound: 2)) == [])
 
@@ -178,17 +187,22 @@ struct TrafficCheckTests {
         file += record(initiation(for: ours), inbound: true, time: 101)
         file += record([2, 0, 0, 0] + zeros(88), inbound: false, time: 101)
         file += record([3, 0, 0, 0] + zeros(60), inbound: false, time: 101)
+        let response: [UInt8] = [2, 0, 0, 0] + [UInt8](repeating: 0x33, count: 56)
+        file += record(
+            response + PacketCapture.mac1(response[...], publicKey: ours, length: 60) + zeros(16),
+            inbound: true, time: 102)
         // Type 1 with another length is no initiation; nor is a payload whose reserved bytes are not zero.
         file += record([1, 0, 0, 0] + zeros(60), inbound: true, time: 101)
         file += record([1, 1, 0, 0] + zeros(144), inbound: true, time: 101)
         // After the cut-off.
         file += record(initiation(for: theirs), inbound: true, time: 200)
-        let c = PacketCapture.count(file, ports: [40000], publicKeys: [40000: ours], initiationsUntil: 150)
+        let c = PacketCapture.count(file, ports: [40000], publicKeys: [40000: ours], handshakesUntil: 150)
         #expect(c?["192.0.2.1"]?.inboundInitiations == 2)
         #expect(c?["192.0.2.1"]?.inboundInitiationsForAnotherKey == 1)
         #expect(c?["192.0.2.1"]?.outboundResponses == 1)
         #expect(c?["192.0.2.1"]?.outboundCookieReplies == 1)
-        #expect(c?["192.0.2.1"]?.inbound == 5 && c?["192.0.2.1"]?.outbound == 2)
+        #expect(c?["192.0.2.1"]?.inboundResponses == 1 && c?["192.0.2.1"]?.inboundResponsesForAnotherKey == 0)
+        #expect(c?["192.0.2.1"]?.inbound == 6 && c?["192.0.2.1"]?.outbound == 2)
         #expect(PacketCapture.Message(header: [4, 0, 0, 0], length: 32) == .keepalive)
         #expect(PacketCapture.Message(header: [4, 0, 0, 0], length: 40) == nil)
     }
