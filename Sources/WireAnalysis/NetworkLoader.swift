@@ -227,6 +227,7 @@ public struct NetworkLoader: Sendable {
         }
         var diagnostics: [ConfigDiagnostic] = []
         var byHost: [String: [TunnelInterface]] = [:]
+        byHost.reserveCapacity(configs.count)
         for (n, c) in configs.enumerated() {
             switch slots.items[n] {
             case .success(let i)?: byHost[c.host, default: []].append(i)
