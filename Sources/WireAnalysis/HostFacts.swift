@@ -8,6 +8,7 @@ import WireConfig
 /// ```yaml
 /// forwarding: { ipv4: true, ipv6: false }   # net.ipv4.ip_forward / net.ipv6.conf.all.forwarding
 /// behind_nat: true                          # reaches the internet through a NAT router
+/// nat_udp_timeout: 30                       # seconds that NAT keeps an idle UDP mapping (default 30)
 /// public_addresses: [198.51.100.1]          # where other hosts' Endpoint lines reach it
 /// names: [vpn.example.com]                  # hostnames other hosts' Endpoint lines use for it
 /// uplink: eth0                              # the internet-facing interface (default eth0)
@@ -25,6 +26,9 @@ public struct HostFacts: Hashable, Sendable {
     public var ipv6Forwarding: Bool?
     /// True when the host reaches the internet through NAT; nil when not stated.
     public var behindNAT: Bool?
+    /// Seconds the NAT in front of the host keeps a UDP mapping that carries no traffic; nil when not stated (then
+    /// `assumedNATUDPTimeout`). A PersistentKeepalive this long or longer does not keep the mapping.
+    public var natUDPTimeout: Int?
     /// True when `behindNAT` was inferred (a doctor snapshot whose uplink has only private addresses), not stated:
     /// other hosts' Endpoints for it may overturn it (`NetworkLoader.reachedDirectly`).
     public var behindNATInferred = false
@@ -75,6 +79,14 @@ public struct HostFacts: Hashable, Sendable {
         self.file = file
         self.lines = lines
     }
+
+    /// The NAT UDP mapping timeout assumed when host.yaml states none: 30 s, Linux conntrack's
+    /// `nf_conntrack_udp_timeout` and a common home-router value, the one WireGuard's recommended 25 s keepalive
+    /// stays under (wg(8), PersistentKeepalive). RFC 4787 REQ-5 asks NATs for at least 120 s, but many use less.
+    public static let assumedNATUDPTimeout = 30
+
+    /// The NAT UDP mapping timeout in seconds: stated, else `assumedNATUDPTimeout`.
+    public var effectiveNATUDPTimeout: Int { natUDPTimeout ?? Self.assumedNATUDPTimeout }
 
     /// The location of a field of the facts file, when there is one.
     public func location(of field: String) -> SourceLocation? {

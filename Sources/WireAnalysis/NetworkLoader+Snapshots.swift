@@ -69,7 +69,7 @@ extension NetworkLoader {
         guard added > 0, let snapshots else {
             return Network(hosts: hosts, diagnostics: diagnostics, intent: network.intent)
         }
-        hosts = Self.reachedDirectly(hosts)
+        hosts = Self.lanGatewaysSeen(Self.reachedDirectly(hosts))
         for h in hosts.indices {
             for i in hosts[h].interfaces.indices where hosts[h].interfaces[i].config.interface.origin?.path == nil {
                 guard let ours = hosts[h].interfaces[i].publicKey else { continue }
@@ -124,6 +124,7 @@ extension HostFacts {
             f.behindNAT = nat
             f.behindNATInferred = false
         }
+        if let timeout = file.natUDPTimeout { f.natUDPTimeout = timeout }
         if !file.publicAddresses.isEmpty { f.publicAddresses = file.publicAddresses }
         if !file.names.isEmpty { f.names = file.names }
         if !file.lans.isEmpty { f.lans = file.lans }

@@ -227,6 +227,7 @@ public struct NetworkLoader: Sendable {
         }
         var diagnostics: [ConfigDiagnostic] = []
         var byHost: [String: [TunnelInterface]] = [:]
+        byHost.reserveCapacity(configs.count)
         for (n, c) in configs.enumerated() {
             switch slots.items[n] {
             case .success(let i)?: byHost[c.host, default: []].append(i)
@@ -428,6 +429,12 @@ public enum HostFactsReader {
                 }
             case "behind_nat":
                 facts.behindNAT = bool(v, key)
+            case "nat_udp_timeout":
+                if let n = v.int, (1...86_400).contains(n) {
+                    facts.natUDPTimeout = n
+                } else {
+                    bad(v, key, "expected seconds, 1 to 86400")
+                }
             case "public_addresses", "public_address":
                 for s in strings(v, key) {
                     if let a = IPAddress(s) {
@@ -525,8 +532,8 @@ public enum HostFactsReader {
                 diags.append(
                     .init(
                         .error, .unknownKey, at: loc, key: key,
-                        "unknown fact (known: forwarding, behind_nat, public_addresses, names, uplink, "
-                            + "lans, masquerade, forward_policy, forward_rules, rp_filter)"))
+                        "unknown fact (known: forwarding, behind_nat, nat_udp_timeout, public_addresses, names, "
+                            + "uplink, lans, masquerade, forward_policy, forward_rules, rp_filter)"))
             }
         }
         return (facts, diags)

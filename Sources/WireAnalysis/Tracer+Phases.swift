@@ -14,6 +14,20 @@ extension Tracer {
         facts[h].behindNAT ?? !dialed.contains(h)
     }
 
+    /// The NAT UDP timeout of `receiver` when it is behind NAT and a PersistentKeepalive of `keepalive` seconds does
+    /// not keep its mapping (the interval is not shorter than the timeout: the mapping expires between two
+    /// keepalives, RFC 4787 section 4.3); nil when the keepalive keeps it. `stated` when host.yaml gives the timeout.
+    func natTimeout(outlivedBy keepalive: Int, receiver: Int) -> (seconds: Int, stated: Bool)? {
+        guard behindNAT(receiver) else { return nil }
+        let f = facts[receiver].facts
+        let t = f.effectiveNATUDPTimeout
+        return keepalive >= t ? (t, f.natUDPTimeout != nil) : nil
+    }
+
+    /// A PersistentKeepalive that keeps a NAT mapping of `timeout` seconds: 25 s (wg(8)) when that is shorter, else
+    /// half the timeout.
+    static func keepalive(under timeout: Int) -> Int { timeout > 25 ? 25 : max(1, timeout / 2) }
+
     /// How `sender` knows `receiver`'s endpoint from traffic the receiver sent, in `phase`; nil when it does not.
     /// The caller has checked that the receiver can send to the sender (it has a working Endpoint for it).
     func learnedEndpoint(of receiver: IfaceRef, by sender: IfaceRef, phase: TracePhase)

@@ -82,12 +82,27 @@ extension Tracer {
         if let back { reverse = direct(receiver, back, to: sender, &w) }
         if let back, reverse?.ok == true {
             if let keepalive = back.persistentKeepalive, keepalive > 0 {
-                w.depend("\(r.qualifiedName) sends PersistentKeepalive every \(keepalive) s")
+                let outlived = natTimeout(outlivedBy: Int(keepalive), receiver: receiver.host)
+                let at = back.origin?.location(of: .persistentKeepalive)
+                if let t = outlived, w.phase == .idle {
+                    return TraceStep(
+                        .endpoint, ok: false,
+                        "\(d.detail); \(r.qualifiedName) sends keepalives every \(keepalive) s, but its NAT forgets "
+                            + "the mapping after \(t.seconds) s \(t.stated ? "(nat_udp_timeout)" : "(assumed)"), so "
+                            + "\(s.qualifiedName) can reach it only within \(t.seconds) s after each keepalive",
+                        setting: "PersistentKeepalive", location: at,
+                        fix: "set `PersistentKeepalive = \(Tracer.keepalive(under: t.seconds))` at "
+                            + (at?.fileLine ?? r.file)
+                            + (t.stated ? "" : ", or state the NAT's timeout as `nat_udp_timeout` in host.yaml"))
+                }
+                w.depend(
+                    "\(r.qualifiedName) sends PersistentKeepalive every \(keepalive) s"
+                        + (outlived.map { "; its NAT keeps the mapping only \($0.seconds) s after each" } ?? ""))
                 return TraceStep(
                     .endpoint, ok: true,
                     "\(d.detail); but \(r.qualifiedName) sends keepalives every "
                         + "\(keepalive) s, so \(s.qualifiedName) learns its endpoint",
-                    setting: "PersistentKeepalive", location: back.origin?.location(of: .persistentKeepalive))
+                    setting: "PersistentKeepalive", location: at)
             }
             if let learned = learnedEndpoint(of: receiver, by: sender, phase: w.phase) {
                 w.depend(learned.condition)

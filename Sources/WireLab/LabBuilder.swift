@@ -208,6 +208,16 @@ struct LabBuilder {
                 try ip(h.namespace, "-6", "route", "add", "default", "via", String(r6.prefix { $0 != "/" }))
             }
             try inside(nat.namespace, ["iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth0", "-j", "MASQUERADE"])
+            if let t = nat.udpTimeout {
+                // Per network namespace: this router alone forgets idle mappings after the stated time, replied
+                // ones too (FIELD-NOTES).
+                try inside(
+                    nat.namespace,
+                    [
+                        "sysctl", "-q", "-w", "net.netfilter.nf_conntrack_udp_timeout=\(t)",
+                        "net.netfilter.nf_conntrack_udp_timeout_stream=\(t)",
+                    ])
+            }
             if nat.hostIPv6 != nil {
                 try inside(
                     nat.namespace,

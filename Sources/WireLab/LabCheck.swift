@@ -160,7 +160,9 @@ struct LabCheck {
                     // again: the next send is further away (the solicitations back off; a keepalive waits its
                     // interval), and the count of attempts is bounded.
                     for attempt in 1...LabCheck.idleAttempts {
-                        let unkept = LabMappings.unkept(plan: plan, shell: shell, enters: enters) { _ in Int.max }
+                        let unkept = LabMappings.unkept(plan: plan, shell: shell, enters: enters) {
+                            $0.nat?.effectiveUDPTimeout ?? Int.max
+                        }
                         LabMappings.expire(unkept, shell: shell)
                         let mark = results.count
                         try measure(d, .idle)

@@ -1,3 +1,5 @@
+import WireAnalysis
+
 /// The whole lab, decided before anything is built: namespaces, links, addresses. Saved as the run's state file.
 ///
 /// Addresses are kept as text (`10.0.0.1`, `192.168.10.1/24`) so the state file reads plainly and stays stable.
@@ -76,6 +78,12 @@ public struct NATPlan: Codable, Sendable, Hashable {
     public var routerIPv6: String?
     /// UDP ports forwarded to the host (its ListenPorts) when the host has public addresses of its own.
     public var forwardedPorts: [UInt16]
+    /// The UDP mapping timeout in seconds host.yaml states (`nat_udp_timeout`), which the router is given; nil
+    /// leaves Linux's (30 s, 120 s once replies were seen), and the check assumes the analysis's 30 s.
+    public var udpTimeout: Int?
+
+    /// The timeout the check holds keepalives to: stated, else the analysis's assumption.
+    public var effectiveUDPTimeout: Int { udpTimeout ?? HostFacts.assumedNATUDPTimeout }
 }
 
 /// A LAN behind a host: a namespace with one machine on it whose default route is the host.

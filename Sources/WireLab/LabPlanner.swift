@@ -89,7 +89,8 @@ public struct LabPlanner: Sendable {
                 let six = usesIPv6 ? try Self.need(pool.nextPrivateV6(), what) : nil
                 nat = NATPlan(
                     namespace: "\(prefix)n-\(safe)", hostIPv4: host4, routerIPv4: router4,
-                    hostIPv6: six?.0, routerIPv6: six?.1, forwardedPorts: forwarded.sorted())
+                    hostIPv6: six?.0, routerIPv6: six?.1, forwardedPorts: forwarded.sorted(),
+                    udpTimeout: h.facts.natUDPTimeout)
             }
             let lans = try h.facts.lans.map { lan throws(LabError) in
                 let hostAddr = lan.hostAddress

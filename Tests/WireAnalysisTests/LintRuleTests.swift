@@ -120,6 +120,17 @@ import WireConfig
             ],
             at: "alice/wg0.conf:9", clean: [Edit("alice/host.yaml", "", "behind_nat: true\n")]),
         Case(
+            code: .keepaliveLongerThanNATTimeout, severity: .warning, base: "lint-two-hub",
+            edits: [
+                Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 60"),
+                Edit("alice/host.yaml", "", "behind_nat: true\nnat_udp_timeout: 60\n"),
+            ],
+            at: "alice/wg0.conf:11",
+            clean: [
+                Edit("alice/wg0.conf", "PersistentKeepalive = 25", "PersistentKeepalive = 59"),
+                Edit("alice/host.yaml", "", "behind_nat: true\nnat_udp_timeout: 60\n"),
+            ]),
+        Case(
             code: .noInitiator, severity: .error, base: "lint-two-hub",
             edits: [Edit("alice/wg0.conf", "Endpoint = 192.0.2.1:51820\n", "")], at: "alice/wg0.conf:8"),
         Case(

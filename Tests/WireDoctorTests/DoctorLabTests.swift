@@ -92,7 +92,8 @@ enum DoctorLabEnvironment {
         )
     }
 
-    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (with
+    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (a LAN
+    /// machine's node `HOST/LAN` as LAN.json; with
     /// `configs`: those hosts' folders copied from `network` too, a mixed directory), each grepped for every secret
     /// of the lab; the caller removes the directory.
     static func snapshotDirectory(
@@ -110,7 +111,9 @@ enum DoctorLabEnvironment {
             for s in secrets {
                 #expect(!r.stdoutText.contains(s) && !r.stderrText.contains(s), "\(host)'s snapshot holds a secret")
             }
-            try r.stdoutText.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+            // A LAN machine's node (`hub/office`) is the host `office`.
+            let name = host.split(separator: "/").last.map(String.init) ?? host
+            try r.stdoutText.write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
         }
         for host in configs {
             let source = try #require(network).appendingPathComponent(host)

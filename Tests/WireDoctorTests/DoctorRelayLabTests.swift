@@ -52,13 +52,13 @@ import WireTestSupport
                 "ListenPort = 51820\nPostUp = iptables -t nat -A POSTROUTING -o \(link) -j MASQUERADE\n"
             )
         }
-        /// Lint's codes and trace's place (alice to the LAN machine) over every host's snapshot, the hub's taken with
-        /// the probe, and over the configs with `edits` written in: expected equal.
+        /// Lint's codes and trace's place (alice to the LAN machine) over every host's snapshot (the LAN machine's
+        /// too; the hub's taken with the probe), and over the configs with `edits` written in: expected equal.
         func judged(_ edits: [(String, String, String)]) throws -> (
             snapshots: [String], configs: [String], String, String
         ) {
             let snaps = try DoctorLabTests.snapshotDirectory(
-                plan, ["alice", "bob", "hub"], binary: binary, secrets: secrets,
+                plan, ["alice", "bob", "hub", "hub/office"], binary: binary, secrets: secrets,
                 arguments: ["hub": lan + ["--sample", "1"]])
             defer { try? FileManager.default.removeItem(at: snaps) }
             return (
@@ -85,6 +85,12 @@ import WireTestSupport
             j.snapshots == ["masquerade-missing"] && j.configs == j.snapshots,
             "no route back: \(j.snapshots); \(j.configs)")
         #expect(j.2 == j.3 && j.2.hasPrefix("hub gateway"), "no route back, trace: \(j.2); configs: \(j.3)")
+        // Without the probe, the LAN machine's own snapshot shows it: no route back to the tunnel via the hub.
+        let plain = try DoctorLabTests.snapshotDirectory(
+            plan, ["alice", "bob", "hub", "hub/office"], binary: binary, secrets: secrets)
+        defer { try? FileManager.default.removeItem(at: plain) }
+        #expect(try DoctorLabTests.lintCodes(plain, binary: binary) == ["masquerade-missing"], "LAN machine's routes")
+        #expect(try DoctorLabTests.tracePlace(plain, from: "alice", to: "192.168.10.2", binary: binary) == j.3)
 
         // MASQUERADE on the uplink, not the LAN link.
         try DoctorLabTests.sh(plan, "hub", "iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE")

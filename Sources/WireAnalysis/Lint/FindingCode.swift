@@ -34,6 +34,8 @@ public enum FindingCode: String, Hashable, Sendable, CaseIterable {
     case subnetNotRouted = "subnet-not-routed"
     /// A peer behind NAT without PersistentKeepalive, unreachable until it sends.
     case keepaliveMissing = "keepalive-missing"
+    /// A peer behind NAT whose PersistentKeepalive is not shorter than the NAT's UDP timeout.
+    case keepaliveLongerThanNATTimeout = "keepalive-longer-than-nat-timeout"
     /// Neither side of a peering has an Endpoint.
     case noInitiator = "no-initiator"
     /// An Endpoint port that is not the target's (pinned) ListenPort.

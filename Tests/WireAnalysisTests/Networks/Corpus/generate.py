@@ -440,6 +440,20 @@ def extra():
           [("cli", "10.20.0.1", "drop", {"blame": "INPUT rule", "at": "srv/wg0.conf"}),
            ("srv", "10.20.0.2", "drop", {"blame": "INPUT rule", "at": "srv/wg0.conf"})], ["input-blocked"])
 
+    # Time: a keepalive longer than the NAT's UDP timeout lets the mapping expire between two keepalives.
+    h = two_host()
+    h["cli"]["facts"]["nat_udp_timeout"] = 30
+    healthy("nat-keepalive-under-timeout", h,
+            "healthy: a client behind a NAT that forgets idle UDP mappings after 30 s keeps alive every 25 s")
+    h = two_host(keepalive=60)
+    h["cli"]["facts"]["nat_udp_timeout"] = 30
+    fault("nat-keepalive-too-long", h,
+          "a client behind a NAT that forgets idle UDP mappings after 30 s keeps alive only every 60 s: the server "
+          "reaches it right after up and within 30 s after each keepalive, not after its mapping expired",
+          "nat-keepalive-under-timeout",
+          [("srv", "10.20.0.2", ("reach", "reach", "drop"), {"blame": "PersistentKeepalive", "at": "cli/wg0.conf"})],
+          ["keepalive-longer-than-nat-timeout"])
+
 
 if __name__ == "__main__":
     main()
