@@ -361,6 +361,10 @@ enum DoctorLabEnvironment {
         #expect(try snapshots(["alice"], configs: ["bob", "hub"]) == ["endpoint-port-mismatch"], "port, mixed")
         let wrongPort = ("alice/wg0.conf", "Endpoint = 192.0.2.1:51820", "Endpoint = 192.0.2.1:51822")
         #expect(try configs([wrongPort]) == ["endpoint-port-mismatch"], "port, configs")
+        // From alice alone, with a capture while she pings through the tunnel: the hub's kernel answers that nothing
+        // listens on 51822 (ICMP port unreachable).
+        (status, codes) = try Self.doctor(plan, "alice", binary: binary, ["--probe-to", "10.0.0.1", "--capture"])
+        #expect(status == 1 && codes == ["endpoint-port-mismatch"], "port, alice captured: \(codes)")
         try Self.sh(
             plan, "alice",
             "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint $(cat /tmp/doctor-ep-\(id)):51820"
