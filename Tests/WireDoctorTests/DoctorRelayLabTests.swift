@@ -224,6 +224,18 @@ import WireTestSupport
         let secrets = try DoctorLabTests.secrets(in: network)
         let hosts = ["alice", "bob", "hub"]
         #expect(try DoctorLabTests.lintSnapshots(plan, hosts, binary: binary, secrets: secrets) == [], "healthy")
+        // First, bob's subnet without its route into wg1 (as `Table = off` leaves it): trace from the snapshots stops
+        // at the hub's route lookup, read from its table, where trace from the configs stops at `Table = off`.
+        try DoctorLabTests.sh(plan, "hub", "ip route del 10.1.0.0/24 dev wg1")
+        let (noRouteStatus, noRoute) = try DoctorLabTests.doctor(plan, "hub", binary: binary)
+        #expect(noRouteStatus == 1 && noRoute == ["allowedip-not-routed"], "no route: \(noRoute)")
+        let tableOff = ("hub/wg1.conf", "Address = 10.1.0.1/24\n", "Address = 10.1.0.1/32\nTable = off\n")
+        let unrouted = try DoctorLabTests.traceSnapshotPlace(
+            plan, hosts, from: "alice", to: "bob", binary: binary, secrets: secrets)
+        let unroutedConfigs = try DoctorLabTests.traceConfigPlace(
+            network, binary: binary, [tableOff], from: "alice", to: "bob")
+        #expect(unrouted == "hub route route (forward)" && unroutedConfigs == "hub route Table (forward)")
+        try DoctorLabTests.sh(plan, "hub", "ip route add 10.1.0.0/24 dev wg1")
         let moved = (
             "hub/wg0.conf", "Address = 10.0.0.1/24\nListenPort = 51820\n",
             "Address = 10.0.0.1/32\nTable = 1234\nListenPort = 51820\n"
