@@ -363,7 +363,8 @@ enum DoctorLabEnvironment {
         #expect(try configs([wrongPort]) == ["endpoint-port-mismatch"], "port, configs")
         // From alice alone, with a capture while she pings through the tunnel: the hub's kernel answers that nothing
         // listens on 51822 (ICMP port unreachable).
-        (status, codes) = try Self.doctor(plan, "alice", binary: binary, ["--probe-to", "10.0.0.1", "--capture"])
+        try Self.sh(plan, "alice", "ping -c 12 -i 0.25 -W 1 10.0.0.1 >/dev/null 2>&1 &")
+        (status, codes) = try Self.doctor(plan, "alice", binary: binary, ["--capture", "--sample", "2"])
         #expect(status == 1 && codes == ["endpoint-port-mismatch"], "port, alice captured: \(codes)")
         try Self.sh(
             plan, "alice",
