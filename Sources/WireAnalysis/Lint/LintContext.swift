@@ -78,9 +78,10 @@ public struct LintContext: Sendable {
 
     /// Builds the context; linear in the number of `[Peer]` sections.
     ///
-    /// The indexes that do not depend on each other are built at the same time on two cores (interfaces and
-    /// sections; keys, effective facts and Endpoint lookups), and the per-host route tries on every core: this
-    /// was the longest stretch of `lint` a single core ran on a 10,000-host network.
+    /// The indexes that do not depend on each other are built at the same time in three parts (interfaces and
+    /// addresses; sections and listers by key; keys, effective facts and Endpoint lookups), the links in slices
+    /// and the per-host route tries on every core: this was the longest stretch of `lint` a single core ran on a
+    /// 10,000-host network.
     public init(network: Network) {
         self.network = network
         /// One index built by one of the concurrent parts, read after they are all done.
@@ -95,8 +96,6 @@ public struct LintContext: Sendable {
             var peersByID: [Network.InterfaceID: [PeerConfig]] = [:]
             var ports: [Network.InterfaceID: UInt16] = [:]
             var addressTable = PrefixTrie<[Network.InterfaceID]>()
-            var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
-            var listers: [FastKey: [Network.InterfaceID]] = [:]
         }
         struct Keys {
             var pubs: [Network.InterfaceID: WireKey] = [:]
@@ -110,8 +109,29 @@ public struct LintContext: Sendable {
         let sectionCount = network.hosts.reduce(0) { n, h in h.interfaces.reduce(n) { $0 + $1.config.peers.count } }
         let first = Part(Interfaces())
         let second = Part(Keys())
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        // Each usable interface's first section per peer key, and who lists each key: a third part, as long as
+        // the other two on a 100,000-peer hub, which made the first part the long pole.
+        let third = Part(([Network.InterfaceID: [FastKey: Int]](), [FastKey: [Network.InterfaceID]]()))
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            if part == 2 {
+                var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
+                var listers: [FastKey: [Network.InterfaceID]] = [:]
+                sections.reserveCapacity(interfaceCount)
+                listers.reserveCapacity(sectionCount)
+                for host in network.hosts {
+                    for i in host.interfaces where Self.isUsable(i) {
+                        let peers = i.config.peers
+                        var m: [FastKey: Int] = [:]
+                        m.reserveCapacity(peers.count)
+                        for (n, p) in peers.enumerated() where m[FastKey(p.publicKey)] == nil {
+                            m[FastKey(p.publicKey)] = n
+                            listers[FastKey(p.publicKey), default: []].append(i.id)
+                        }
+                        sections[i.id] = m
+                    }
+                }
+                third.value = (sections, listers)
+            } else if part == 0 {
                 var x = Interfaces()
                 // Every index sized once: growing a 100,000-entry dictionary rehashes each key (two strings for an
                 // interface id) at every doubling.
@@ -119,8 +139,6 @@ public struct LintContext: Sendable {
                 x.addressesByID.reserveCapacity(interfaceCount)
                 x.peersByID.reserveCapacity(interfaceCount)
                 x.ports.reserveCapacity(interfaceCount)
-                x.sections.reserveCapacity(interfaceCount)
-                x.listers.reserveCapacity(sectionCount)
                 var addrs: [(IPPrefix, Network.InterfaceID)] = []
                 for host in network.hosts {
                     for i in host.interfaces {
@@ -134,14 +152,6 @@ public struct LintContext: Sendable {
                     }
                 }
                 x.addressTable = PrefixTrie(grouping: addrs)
-                for i in x.usable {
-                    var m: [FastKey: Int] = [:]
-                    for (n, p) in i.config.peers.enumerated() where m[FastKey(p.publicKey)] == nil {
-                        m[FastKey(p.publicKey)] = n
-                        x.listers[FastKey(p.publicKey), default: []].append(i.id)
-                    }
-                    x.sections[i.id] = m
-                }
                 first.value = x
             } else {
                 var y = Keys()
@@ -174,13 +184,13 @@ public struct LintContext: Sendable {
         ownersByKey = y.owners
         usable = x.usable
         addressTable = x.addressTable
-        sectionByKey = x.sections
-        listersByKey = x.listers
+        sectionByKey = third.value.0
+        listersByKey = third.value.1
         facts = y.facts
         lansByHost = y.lans
         hostsByAddress = y.byAddress
         hostsByName = y.byName
-        let sections = x.sections
+        let sections = third.value.0
         let owners = y.owners
         let peersByID = x.peersByID
 
