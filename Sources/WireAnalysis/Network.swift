@@ -144,7 +144,7 @@ public struct Host: Hashable, Sendable {
 
     public init(name: String, interfaces: [TunnelInterface], facts: HostFacts = HostFacts()) {
         self.name = name
-        self.interfaces = interfaces.sorted { $0.name < $1.name }
+        self.interfaces = interfaces.count < 2 ? interfaces : interfaces.sorted { $0.name < $1.name }
         self.facts = facts
     }
 
@@ -190,6 +190,7 @@ public struct Network: Sendable {
         self.diagnostics = diagnostics
         self.intent = intent
         var index: [WireKey: [InterfaceID]] = [:]
+        index.reserveCapacity(hosts.count)
         for h in hosts {
             for i in h.interfaces {
                 if let k = i.publicKey { index[k, default: []].append(InterfaceID(host: h.name, interface: i.name)) }

@@ -58,7 +58,7 @@ public struct NetworkLoader: Sendable {
         if counter.exceeded {
             throw .tooLarge(directory, what: "config files", limit: InputLimits.networkConfigs)
         }
-        var configFiles: [(host: String, iface: String, path: String)] = []
+        var configFiles: [(host: String, iface: String, path: String, regular: Bool)] = []
         var factFiles: [String: String] = [:]
         var snapshotFiles: [(host: String, path: String)] = []
         var refused: [ConfigDiagnostic] = []
@@ -79,7 +79,9 @@ public struct NetworkLoader: Sendable {
         guard Set(configFiles.map(\.host)).union(factFiles.keys).count <= InputLimits.networkHosts else {
             throw .tooLarge(directory, what: "hosts", limit: InputLimits.networkHosts)
         }
-        var network = load(configs: configFiles.map { ($0.host, $0.iface, $0.path) }, facts: factFiles)
+        var network = load(
+            configs: configFiles.map { ($0.host, $0.iface, $0.path) }, listedRegular: configFiles.map(\.regular),
+            facts: factFiles)
         if !snapshotFiles.isEmpty { network = adding(snapshots: snapshotFiles, to: network) }
         if network.hosts.allSatisfy(\.interfaces.isEmpty), configFiles.isEmpty {
             if let first = (refused + network.diagnostics).first { throw .unusable(first.message) }
@@ -96,7 +98,9 @@ public struct NetworkLoader: Sendable {
 
     /// What one entry of a network directory holds: a host folder's configs and facts file, or one flat file.
     struct Found: Sendable {
-        var configs: [(host: String, iface: String, path: String)] = []
+        /// `regular`: the directory lists the file as a regular file (not a link), so it is opened without a `stat`
+        /// of its path first (`InputFile.read(_:limit:listedRegular:)`).
+        var configs: [(host: String, iface: String, path: String, regular: Bool)] = []
         var facts: [(host: String, path: String)] = []
         /// `*.json` files: doctor snapshots when their top level says so (`NetworkLoader+Snapshots.swift`).
         var snapshots: [(host: String, path: String)] = []
@@ -146,7 +150,7 @@ public struct NetworkLoader: Sendable {
                 if f.name.hasSuffix(".json") {
                     found.snapshots.append((name, p))
                 } else if f.name.hasSuffix(".conf") {
-                    found.configs.append((name, String(f.name.dropLast(5)), p))
+                    found.configs.append((name, String(f.name.dropLast(5)), p, f.kind == .regular))
                 } else {
                     found.facts.append((name, p))
                 }
@@ -155,7 +159,8 @@ public struct NetworkLoader: Sendable {
         } else if name.hasSuffix(".conf") {
             let stem = name.dropLast(5)
             guard let dot = stem.firstIndex(of: ".") else { return found }
-            found.configs.append((String(stem[..<dot]), String(stem[stem.index(after: dot)...]), path))
+            found.configs.append(
+                (String(stem[..<dot]), String(stem[stem.index(after: dot)...]), path, entry.kind == .regular))
             counter.add(1)
         } else if name.hasSuffix(".json") {
             found.snapshots.append((String(name.dropLast(5)), path))
@@ -184,11 +189,21 @@ public struct NetworkLoader: Sendable {
     /// hub is 24 MB, half a second of parsing), and parsed in name order it started last, alone on one core, after
     /// the other core had finished every client.
     public func load(configs: [(host: String, interface: String, path: String)], facts: [String: String]) -> Network {
+        load(configs: configs, listedRegular: [], facts: facts)
+    }
+
+    /// `load(configs:facts:)`, for configs of which the directory listing already said which are regular files
+    /// (`listedRegular[n]`; missing entries count as not known).
+    func load(
+        configs: [(host: String, interface: String, path: String)], listedRegular: [Bool], facts: [String: String]
+    ) -> Network {
         let slots = LoadSlots(count: configs.count)
         let contents = concurrentMap(Array(configs.indices)) { n -> Result<[UInt8], InputFile.ReadError> in
             // Bytes as wg-quick reads them: a stray non-UTF-8 byte in a comment does not lose the file.
             Result { () throws(InputFile.ReadError) in
-                try InputFile.read(configs[n].path, limit: InputLimits.configBytes)
+                try InputFile.read(
+                    configs[n].path, limit: InputLimits.configBytes,
+                    listedRegular: n < listedRegular.count && listedRegular[n])
             }
         }
         let largestFirst = configs.indices.sorted { a, b in
@@ -227,6 +242,7 @@ public struct NetworkLoader: Sendable {
         }
         var diagnostics: [ConfigDiagnostic] = []
         var byHost: [String: [TunnelInterface]] = [:]
+        byHost.reserveCapacity(configs.count)
         for (n, c) in configs.enumerated() {
             switch slots.items[n] {
             case .success(let i)?: byHost[c.host, default: []].append(i)

@@ -29,17 +29,20 @@ public struct Route: Hashable, Sendable, CustomStringConvertible {
     public var table: String?
     /// The config or facts line that caused the route; nil for the uplink default when no facts file says so.
     public var location: SourceLocation?
+    /// The next hop (`via`), when known (a route seen running); nil for a route straight out of `device`.
+    public var via: IPAddress?
 
     /// A route; host bits of `prefix` are cleared.
     public init(
         prefix: IPPrefix, device: String, origin: Origin, table: String? = nil,
-        location: SourceLocation? = nil
+        location: SourceLocation? = nil, via: IPAddress? = nil
     ) {
         self.prefix = prefix.network
         self.device = device
         self.origin = origin
         self.table = table
         self.location = location
+        self.via = via
     }
 
     /// `10.1.0.0/24 dev wg0` (plus ` table N` outside main).

@@ -26,8 +26,10 @@ extension Doctor {
                         fix: "nothing, unless traffic is expected: then send some (ping) and run doctor again"))
             } else if p.endpoint != nil && firewallDrops(wg) {
                 // The firewall step names the drop that keeps the handshake from completing.
-            } else if let t = snapshot.traffic?.peer(wg.name, p.publicKey), Doctor.handshakeVerdict(t) != nil {
-                // The capture saw the peer's own initiations arrive: the traffic step names what became of them.
+            } else if let t = snapshot.traffic?.peer(wg.name, p.publicKey),
+                Doctor.handshakeVerdict(t) != nil || (t.portUnreachable ?? 0) > 0
+            {
+                // The capture saw what became of the handshakes (or a closed port): the traffic step names it.
             } else if let endpoint = p.endpoint {
                 findings.append(
                     DoctorFinding(

@@ -54,6 +54,9 @@ extension Doctor {
                 interface: wg.name, peer: p.publicKey, name: "traffic",
                 detail: detail + " (explained by the drop the firewall step names)", findings: [])
         }
+        if let wire, let closed = portUnreachableFinding(wg, t, evidence: evidence, wire: wire) {
+            return step([closed])
+        }
         if let verdict = Doctor.handshakeVerdict(t), let wire {
             return step([handshakeFinding(verdict, wg, t, evidence: evidence, wire: wire)])
         }

@@ -41,7 +41,8 @@ public struct DoctorCode: RawRepresentable, Hashable, Sendable, Codable, CustomS
     public static let unknownPeer = DoctorCode(.unknownPeer)
     /// A lists B, B does not list A (comparison only).
     public static let peerNotMutual = DoctorCode(.peerNotMutual)
-    /// An Endpoint port that is not the other host's ListenPort (comparison only).
+    /// An Endpoint port that is not the other host's ListenPort (comparison; on one host, with a capture: the
+    /// peer's host answers ICMP port unreachable).
     public static let endpointPortMismatch = DoctorCode(.endpointPortMismatch)
     /// The two sides' PSKs differ, or one lacks it (comparison by keyed hash; on one host, with a capture: the
     /// peer's handshake responses arrive and WireGuard rejects them).

@@ -176,13 +176,19 @@ public struct RouteState: Codable, Sendable, Equatable {
     public var table: String
     /// The route type (`unicast` when ip printed none, `local`, `broadcast`, `unreachable`, ...).
     public var type: String
+    /// The next hop (`via`), when the route has one. Optional (added after `wiresmith-snapshot/1` was released).
+    public var gateway: String?
 
     /// A route.
-    public init(destination: String, device: String?, table: String = "main", type: String = "unicast") {
+    public init(
+        destination: String, device: String?, table: String = "main", type: String = "unicast",
+        gateway: String? = nil
+    ) {
         self.destination = destination
         self.device = device
         self.table = table
         self.type = type
+        self.gateway = gateway
     }
 }
 

@@ -50,7 +50,7 @@ public enum IPJSON {
             }
             return RouteState(
                 destination: destination, device: o["dev"] as? String, table: string(o["table"]) ?? "main",
-                type: o["type"] as? String ?? "unicast")
+                type: o["type"] as? String ?? "unicast", gateway: o["gateway"] as? String)
         }
     }
 

@@ -2,10 +2,11 @@ import WireCrypto
 import WireNet
 
 /// Reads a pcap file (the classic format tcpdump writes with `-w`, pcap-savefile(5)) and counts UDP datagrams to and
-/// from given ports by remote address, by WireGuard message type: what `doctor --capture` uses to tell "nothing
-/// arrives from the peer" from "it arrives and nothing goes back", and a handshake this host's WireGuard rejects
-/// from one it answers. Link types: LINUX_SLL (113, `tcpdump -i any` before libpcap 1.10), LINUX_SLL2 (276),
-/// Ethernet (1) and raw IP (12, 101); IPv4 and IPv6 without extension headers.
+/// from given ports by remote address, by WireGuard message type, and the ICMP errors saying a port they were sent
+/// to is closed: what `doctor --capture` uses to tell "nothing arrives from the peer" from "it arrives and nothing
+/// goes back", a handshake this host's WireGuard rejects from one it answers, and an Endpoint on a closed port.
+/// Link types: LINUX_SLL (113, `tcpdump -i any` before libpcap 1.10), LINUX_SLL2 (276), Ethernet (1) and raw IP
+/// (12, 101); IPv4 and IPv6 without extension headers.
 public enum PacketCapture {
     /// Datagrams per direction for one remote address.
     public struct Counts: Equatable, Sendable {
@@ -32,6 +33,11 @@ public enum PacketCapture {
         public var inboundInitiationsForAnotherKey = 0
         /// Of `inboundResponses`, those captured whole whose mac1 does not verify with that public key.
         public var inboundResponsesForAnotherKey = 0
+        /// ICMP "port unreachable" errors answering datagrams sent from one of the ports to the remote address:
+        /// nothing listens there on `unreachablePort`.
+        public var portUnreachable = 0
+        /// The destination port those errors quote (the last one seen).
+        public var unreachablePort: Int?
     }
 
     /// A WireGuard message, told by the first byte of the UDP payload (its type, then three reserved zero bytes)
@@ -100,6 +106,11 @@ public enum PacketCapture {
             guard start + length <= bytes.count else { break }
             let end = start + length
             if let (network, protocolType) = payload(bytes, start, length, linkType: linkType),
+                let u = portUnreachable(bytes, network, end, ethertype: protocolType), ports.contains(u.sport)
+            {
+                out[u.dst, default: Counts()].portUnreachable += 1
+                out[u.dst, default: Counts()].unreachablePort = u.dport
+            } else if let (network, protocolType) = payload(bytes, start, length, linkType: linkType),
                 let d = udp(bytes, network, end, ethertype: protocolType)
             {
                 let message = Message(header: bytes[min(d.payload, end)..<min(d.payload + 4, end)], length: d.length)

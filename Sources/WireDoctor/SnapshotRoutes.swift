@@ -28,7 +28,7 @@ extension HostSnapshot {
             let uplinkDefault = prefix.length == 0 && device == uplink
             var route = Route(
                 prefix: prefix, device: device, origin: uplinkDefault ? .uplink : .observed,
-                table: r.table == "main" ? nil : r.table, location: at)
+                table: r.table == "main" ? nil : r.table, location: at, via: r.gateway.flatMap { IPAddress($0) })
             if r.table == "main" {
                 seen.main.append(route)
             } else if prefix.length == 0, tunnelTables.contains(r.table), wgNames.contains(device) {

@@ -72,6 +72,10 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
     public var responsesForAnotherKey: Int?
     /// Of `packetsOut`, handshake responses and cookie replies (type 3, §5.4.7): this host's answers to initiations.
     public var responsesOut: Int?
+    /// ICMP "port unreachable" errors for datagrams this host sent to the peer's address (RFC 792, RFC 4443).
+    public var portUnreachable: Int?
+    /// The destination port those errors quote.
+    public var unreachablePort: Int?
 
     /// A peer's traffic.
     public init(
@@ -100,6 +104,8 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
         initiationsOut = c.outboundInitiations
         responsesIn = c.inboundResponses
         responsesForAnotherKey = c.inboundResponsesForAnotherKey
+        portUnreachable = c.portUnreachable
+        unreachablePort = c.unreachablePort
         responsesOut = c.outboundResponses + c.outboundCookieReplies
     }
 }

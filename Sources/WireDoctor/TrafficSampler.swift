@@ -261,7 +261,7 @@ public struct TrafficSampler: Sendable {
     /// Starts tcpdump writing to a fresh file and waits until it has written the file header (it is capturing).
     private func startCapture(ports: Set<Int>, error why: inout String?) -> (RunningCommand, String)? {
         let path = "/tmp/wiresmith-capture-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).pcap"
-        let filter = "udp and (" + ports.sorted().map { "port \($0)" }.joined(separator: " or ") + ")"
+        let filter = PacketCapture.filter(ports: ports)
         let command = Command(
             [
                 "tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-s", String(PacketCapture.snapshotLength), "-w",

@@ -92,7 +92,8 @@ enum DoctorLabEnvironment {
         )
     }
 
-    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (with
+    /// Every host's `doctor --snapshot` (plus `arguments[host]`) written to a fresh directory as HOST.json (a LAN
+    /// machine's node `HOST/LAN` as LAN.json; with
     /// `configs`: those hosts' folders copied from `network` too, a mixed directory), each grepped for every secret
     /// of the lab; the caller removes the directory.
     static func snapshotDirectory(
@@ -110,7 +111,9 @@ enum DoctorLabEnvironment {
             for s in secrets {
                 #expect(!r.stdoutText.contains(s) && !r.stderrText.contains(s), "\(host)'s snapshot holds a secret")
             }
-            try r.stdoutText.write(to: dir.appendingPathComponent("\(host).json"), atomically: true, encoding: .utf8)
+            // A LAN machine's node (`hub/office`) is the host `office`.
+            let name = host.split(separator: "/").last.map(String.init) ?? host
+            try r.stdoutText.write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
         }
         for host in configs {
             let source = try #require(network).appendingPathComponent(host)
@@ -358,6 +361,11 @@ enum DoctorLabEnvironment {
         #expect(try snapshots(["alice"], configs: ["bob", "hub"]) == ["endpoint-port-mismatch"], "port, mixed")
         let wrongPort = ("alice/wg0.conf", "Endpoint = 192.0.2.1:51820", "Endpoint = 192.0.2.1:51822")
         #expect(try configs([wrongPort]) == ["endpoint-port-mismatch"], "port, configs")
+        // From alice alone, with a capture while she pings through the tunnel: the hub's kernel answers that nothing
+        // listens on 51822 (ICMP port unreachable).
+        try Self.sh(plan, "alice", "ping -c 12 -i 0.25 -W 1 10.0.0.1 >/dev/null 2>&1 &")
+        (status, codes) = try Self.doctor(plan, "alice", binary: binary, ["--capture", "--sample", "2"])
+        #expect(status == 1 && codes == ["endpoint-port-mismatch"], "port, alice captured: \(codes)")
         try Self.sh(
             plan, "alice",
             "set -- $(wg show wg0 endpoints) && wg set wg0 peer $1 endpoint $(cat /tmp/doctor-ep-\(id)):51820"

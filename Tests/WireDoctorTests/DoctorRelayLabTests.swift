@@ -31,9 +31,10 @@ import WireTestSupport
     /// A LAN machine that answers the hub but has no route back to the tunnels: doctor --probe-to it names
     /// masquerade-missing (once per tunnel interface), or masquerade-wrong-interface when MASQUERADE names the
     /// uplink; MASQUERADE out of the LAN link, or the route back, makes it healthy. At each moment every host's
-    /// snapshot (the hub's with the same probe), linted together, names what lint names on the configs with the
-    /// fault written in (host.yaml `gateway: false`, the MASQUERADE as a PostUp), and trace from alice to the LAN
-    /// machine stops at the same place.
+    /// snapshot (the LAN machine's included), linted together, names what lint names on the configs with the fault
+    /// written in (host.yaml `gateway: false`, the MASQUERADE as a PostUp), and trace from alice to the LAN machine
+    /// stops at the same place; with no route back, so do the snapshots of the tunnel hosts alone, the hub's taken
+    /// with the same probe.
     @Test func aLANBehindTheHubNeedsMasqueradeOrARouteBack() throws {
         let dir = try Self.network()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -52,14 +53,14 @@ import WireTestSupport
                 "ListenPort = 51820\nPostUp = iptables -t nat -A POSTROUTING -o \(link) -j MASQUERADE\n"
             )
         }
-        /// Lint's codes and trace's place (alice to the LAN machine) over every host's snapshot, the hub's taken with
-        /// the probe, and over the configs with `edits` written in: expected equal.
+        /// Lint's codes and trace's place (alice to the LAN machine) over every host's snapshot (the LAN machine's
+        /// too: its routes show whether it routes back through the hub), and over the configs with `edits` written
+        /// in: expected equal.
         func judged(_ edits: [(String, String, String)]) throws -> (
             snapshots: [String], configs: [String], String, String
         ) {
             let snaps = try DoctorLabTests.snapshotDirectory(
-                plan, ["alice", "bob", "hub"], binary: binary, secrets: secrets,
-                arguments: ["hub": lan + ["--sample", "1"]])
+                plan, ["alice", "bob", "hub", "hub/office"], binary: binary, secrets: secrets)
             defer { try? FileManager.default.removeItem(at: snaps) }
             return (
                 try DoctorLabTests.lintCodes(snaps, binary: binary),
@@ -85,6 +86,14 @@ import WireTestSupport
             j.snapshots == ["masquerade-missing"] && j.configs == j.snapshots,
             "no route back: \(j.snapshots); \(j.configs)")
         #expect(j.2 == j.3 && j.2.hasPrefix("hub gateway"), "no route back, trace: \(j.2); configs: \(j.3)")
+        // Without the LAN machine's snapshot, the hub's taken with the probe shows it: the machine answers the hub's
+        // LAN address, not its tunnel address.
+        let probed = try DoctorLabTests.snapshotDirectory(
+            plan, ["alice", "bob", "hub"], binary: binary, secrets: secrets,
+            arguments: ["hub": lan + ["--sample", "1"]])
+        defer { try? FileManager.default.removeItem(at: probed) }
+        #expect(try DoctorLabTests.lintCodes(probed, binary: binary) == ["masquerade-missing"], "the hub's LAN probe")
+        #expect(try DoctorLabTests.tracePlace(probed, from: "alice", to: "192.168.10.2", binary: binary) == j.3)
 
         // MASQUERADE on the uplink, not the LAN link.
         try DoctorLabTests.sh(plan, "hub", "iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE")
@@ -218,6 +227,18 @@ import WireTestSupport
         let secrets = try DoctorLabTests.secrets(in: network)
         let hosts = ["alice", "bob", "hub"]
         #expect(try DoctorLabTests.lintSnapshots(plan, hosts, binary: binary, secrets: secrets) == [], "healthy")
+        // First, bob's subnet without its route into wg1 (as `Table = off` leaves it): trace from the snapshots stops
+        // at the hub's route lookup, read from its table, where trace from the configs stops at `Table = off`.
+        try DoctorLabTests.sh(plan, "hub", "ip route del 10.1.0.0/24 dev wg1")
+        let (noRouteStatus, noRoute) = try DoctorLabTests.doctor(plan, "hub", binary: binary)
+        #expect(noRouteStatus == 1 && noRoute == ["allowedip-not-routed"], "no route: \(noRoute)")
+        let tableOff = ("hub/wg1.conf", "Address = 10.1.0.1/24\n", "Address = 10.1.0.1/32\nTable = off\n")
+        let unrouted = try DoctorLabTests.traceSnapshotPlace(
+            plan, hosts, from: "alice", to: "bob", binary: binary, secrets: secrets)
+        let unroutedConfigs = try DoctorLabTests.traceConfigPlace(
+            network, binary: binary, [tableOff], from: "alice", to: "bob")
+        #expect(unrouted == "hub route route (forward)" && unroutedConfigs == "hub route Table (forward)")
+        try DoctorLabTests.sh(plan, "hub", "ip route add 10.1.0.0/24 dev wg1")
         let moved = (
             "hub/wg0.conf", "Address = 10.0.0.1/24\nListenPort = 51820\n",
             "Address = 10.0.0.1/32\nTable = 1234\nListenPort = 51820\n"

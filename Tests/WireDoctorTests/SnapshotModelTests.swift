@@ -173,6 +173,41 @@ import WireAnalysis
         #expect(try lint(aliceEndpoint: "198.51.100.7:51822") == [], "another address: maybe a port forward")
     }
 
+    /// A LAN machine's own snapshot (no WireGuard interface, an address on the hub's LAN): its route back to the
+    /// hub's tunnel addresses via the hub's LAN address makes the hub its gateway; no such route, or one via another
+    /// router, is masquerade-missing pointing at the machine's routes. Its link is not a LAN of its own.
+    @Test func aLANMachinesRoutesShowWhetherItRoutesBackThroughTheHub() throws {
+        var hosts = try SnapshotComparisonTests.network()
+        hosts[0].snapshot.wireguard[0].peers[0].allowedIPs.append("192.168.10.0/24")
+        hosts[1].snapshot.wireguard[0].peers[0].allowedIPs.append("192.168.10.0/24")
+        hosts[2].snapshot.links.append(LinkState(name: "eth1", up: true, mtu: 1500, addresses: ["192.168.10.1/24"]))
+        hosts[2].snapshot.routes.append(RouteState(destination: "192.168.10.0/24", device: "eth1"))
+        func lint(_ routes: [RouteState]) throws -> [String] {
+            let office = HostSnapshot(
+                hostname: "office", takenAt: 0,
+                links: [LinkState(name: "eth0", up: true, mtu: 1500, addresses: ["192.168.10.2/24"])],
+                routes: [RouteState(destination: "192.168.10.0/24", device: "eth0")] + routes)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("snap-lan-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            for (name, snap) in hosts + [("office", office)] {
+                try snap.json().write(to: dir.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
+            }
+            let network = try NetworkLoader.withSnapshots.load(directory: dir.path)
+            return Linter().lint(network).findings.filter { $0.severity != .info }.map { f in
+                let at = f.primaryLocation.map {
+                    "\(URL(fileURLWithPath: $0.file).lastPathComponent): \($0.path ?? "")"
+                }
+                return "\(f.code.rawValue) \(at ?? "")"
+            }
+        }
+        #expect(try lint([RouteState(destination: "0.0.0.0/0", device: "eth0", gateway: "192.168.10.1")]) == [])
+        #expect(try lint([]) == ["masquerade-missing office.json: routes"])
+        #expect(
+            try lint([RouteState(destination: "0.0.0.0/0", device: "eth0", gateway: "192.168.10.254")])
+                == ["masquerade-missing office.json: routes[1]"])
+    }
+
     /// Snapshots written before `boot.wgQuick[].peers` existed still decode (the field is optional).
     @Test func snapshotsWithoutConfiguredPeersStillDecode() throws {
         var hub = try DoctorCheckTests.hub()

@@ -95,6 +95,11 @@ struct TrafficCheckTests {
         #expect(Self.codes(psk) == ["psk-mismatch"])
         psk.rxBytes = 92
         #expect(Self.codes(psk) == [])
+        // The peer's host says nothing listens on the Endpoint's port.
+        var closed = Self.traffic(rx: 0, tx: 384, answered: 0, inbound: 0, outbound: 3)
+        closed.portUnreachable = 2
+        closed.unreachablePort = 51822
+        #expect(Self.codes(closed) == ["endpoint-port-mismatch"])
         // Something else left for the peer: not this verdict.
         #expect(Self.codes(Self.handshakes(rx: 148, initiations: 1, forAnotherKey: 0, answers: 0, outbound: 2)) == [])
 
@@ -196,6 +201,13 @@ struct TrafficCheckTests {
         file += record([1, 1, 0, 0] + zeros(144), inbound: true, time: 101)
         // After the cut-off.
         file += record(initiation(for: theirs), inbound: true, time: 200)
+        // The peer's host: port unreachable (ICMP 3/3) for a datagram from port 40000 to its port 51822.
+        let quoted: [UInt8] =
+            [0x45, 0, 0, 40, 0, 0, 0, 0, 64, 17, 0, 0] + me + peer + [0x9c, 0x40, 0xca, 0x6e, 0, 20, 0, 0]
+        let icmp: [UInt8] =
+            [0x45, 0, 0, UInt8(20 + 8 + quoted.count), 0, 0, 0, 0, 64, 1, 0, 0] + peer + me
+            + [3, 3, 0, 0, 0, 0, 0, 0] + quoted
+        file += le32(103) + le32(0) + le32(icmp.count) + le32(icmp.count) + icmp
         let c = PacketCapture.count(file, ports: [40000], publicKeys: [40000: ours], handshakesUntil: 150)
         #expect(c?["192.0.2.1"]?.inboundInitiations == 2)
         #expect(c?["192.0.2.1"]?.inboundInitiationsForAnotherKey == 1)
@@ -203,6 +215,8 @@ struct TrafficCheckTests {
         #expect(c?["192.0.2.1"]?.outboundCookieReplies == 1)
         #expect(c?["192.0.2.1"]?.inboundResponses == 1 && c?["192.0.2.1"]?.inboundResponsesForAnotherKey == 0)
         #expect(c?["192.0.2.1"]?.inbound == 6 && c?["192.0.2.1"]?.outbound == 2)
+        #expect(c?["192.0.2.1"]?.portUnreachable == 1 && c?["192.0.2.1"]?.unreachablePort == 51822)
+        #expect(PacketCapture.filter(ports: [51821, 51820]).hasPrefix("(udp and (port 51820 or port 51821))"))
         #expect(PacketCapture.Message(header: [4, 0, 0, 0], length: 32) == .keepalive)
         #expect(PacketCapture.Message(header: [4, 0, 0, 0], length: 40) == nil)
     }

@@ -9,12 +9,13 @@ struct DuplicatePeerRule: LintRule {
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
         for i in context.usable {
-            var first: [FastKey: PeerConfig] = [:]
-            for p in i.config.peers {
-                guard let earlier = first[FastKey(p.publicKey)] else {
-                    first[FastKey(p.publicKey)] = p
-                    continue
-                }
+            // The context already holds each key's first section: fewer keys than sections means a duplicate.
+            let peers = i.config.peers
+            let firstByKey = context.sectionByKey[i.id] ?? [:]
+            guard firstByKey.count < peers.count else { continue }
+            for (n, p) in peers.enumerated() {
+                guard let e = firstByKey[FastKey(p.publicKey)], e != n else { continue }
+                let earlier = peers[e]
                 let at = p.origin?.location(of: .publicKey) ?? SourceLocation(file: i.file, line: 1)
                 let was = earlier.origin?.location(of: .publicKey) ?? SourceLocation(file: i.file, line: 1)
                 let who = context.network.owner(of: p.publicKey)?.id.description ?? p.publicKey.shortBase64

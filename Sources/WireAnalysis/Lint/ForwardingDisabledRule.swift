@@ -17,9 +17,11 @@ struct ForwardingDisabledRule: LintRule {
             var evidence: [IPFamily: (link: Int, prefix: IPPrefix, onward: String)] = [:]
             for li in incoming {
                 let link = context.links[li]
-                for q in link.peer.allowedIPs where !context.isOwn(q, of: host.name) {
+                for q in link.peer.allowedIPs {
+                    // The cheap tests first: on a host that forwards, no entry needs the address lookup.
                     let family = IPFamily(q.address)
                     guard evidence[family] == nil, !facts.forwarding(family).value else { continue }
+                    guard !context.isOwn(q, of: host.name) else { continue }
                     // A peer with no address of the family sends nothing of it through (a full-tunnel client's
                     // `::/0` without IPv6 is a leak guard: its packets die at the relay's source check anyway).
                     guard

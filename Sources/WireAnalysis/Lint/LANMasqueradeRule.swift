@@ -1,8 +1,9 @@
 import WireConfig
 
 /// Finds a LAN behind a host, reached from the tunnels, whose machines do not send their replies back through that
-/// host. When the LAN uses another router (host.yaml `gateway: false`, or a doctor snapshot's LAN probe that a
-/// machine there answered from the host's own address and not from its tunnel address), relayed packets arrive
+/// host. When the LAN uses another router (host.yaml `gateway: false`; a doctor snapshot's LAN probe that a machine
+/// there answered from the host's own address and not from its tunnel address; or a LAN machine's snapshot whose
+/// route back to the tunnel does not go via the host), relayed packets arrive
 /// with tunnel source addresses the LAN routes elsewhere: they need MASQUERADE out of the LAN link (or a route on
 /// the LAN's router). `masquerade-missing` when no source NAT rule covers the LAN link;
 /// `masquerade-wrong-interface` when the host's MASQUERADE names another link (not counting the uplink's when the
@@ -34,10 +35,16 @@ struct LANMasqueradeRule: LintRule {
                 }
                 guard let (link, addr) = clients.first else { continue }
                 let gatewayAt = lan.gatewayEvidence ?? facts.facts.location(of: "lans")
-                let why =
-                    lan.gatewayEvidence != nil
-                    ? "a machine there answers \(host.name)'s own address but not its tunnel address"
-                    : "host.yaml says `gateway: false`"
+                let why: String
+                if let seen = lan.gatewayEvidence {
+                    why =
+                        seen.path?.hasPrefix("traffic.lanProbes") == true
+                        ? "a machine there answers \(host.name)'s own address but not its tunnel address"
+                        : "the routing table of a machine there (\(seen.file)) does not send replies to the tunnel "
+                            + "via \(lan.hostAddress)"
+                } else {
+                    why = "host.yaml says `gateway: false`"
+                }
                 let who =
                     "\(link.local) (\(addr))" + (clients.count > 1 ? " and \(clients.count - 1) more" : "")
                 let subnet = context.hostAddresses(link.local).first.map { IPPrefix.host($0).description } ?? "\(addr)"

@@ -63,6 +63,8 @@ public struct LintContext: Sendable {
     let addressTable: PrefixTrie<[Network.InterfaceID]>
     /// Each host after `wg-quick up`: facts file plus what its PreUp/PostUp lines do.
     public let facts: [String: EffectiveFacts]
+    /// `facts[host].lans` of each host that has LANs, so that hot loops need not copy a host's whole facts.
+    private let lansByHost: [String: [LAN]]
     /// Per host, every AllowedIPs entry of its usable interfaces (its cryptokey routes), valued by link index.
     let routes: [String: PrefixTrie<[Int]>]
     /// Links into each host: usable sections elsewhere naming a key of one of its interfaces.
@@ -76,9 +78,10 @@ public struct LintContext: Sendable {
 
     /// Builds the context; linear in the number of `[Peer]` sections.
     ///
-    /// The indexes that do not depend on each other are built at the same time on two cores (interfaces and
-    /// sections; keys, effective facts and Endpoint lookups), and the per-host route tries on every core: this
-    /// was the longest stretch of `lint` a single core ran on a 10,000-host network.
+    /// The indexes that do not depend on each other are built at the same time in three parts (interfaces and
+    /// addresses; sections and listers by key; keys, effective facts and Endpoint lookups), the links in slices
+    /// and the per-host route tries on every core: this was the longest stretch of `lint` a single core ran on a
+    /// 10,000-host network.
     public init(network: Network) {
         self.network = network
         /// One index built by one of the concurrent parts, read after they are all done.
@@ -93,8 +96,6 @@ public struct LintContext: Sendable {
             var peersByID: [Network.InterfaceID: [PeerConfig]] = [:]
             var ports: [Network.InterfaceID: UInt16] = [:]
             var addressTable = PrefixTrie<[Network.InterfaceID]>()
-            var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
-            var listers: [FastKey: [Network.InterfaceID]] = [:]
         }
         struct Keys {
             var pubs: [Network.InterfaceID: WireKey] = [:]
@@ -102,12 +103,42 @@ public struct LintContext: Sendable {
             var facts: [String: EffectiveFacts] = [:]
             var byAddress: [IPAddress: String] = [:]
             var byName: [String: String] = [:]
+            var lans: [String: [LAN]] = [:]
         }
+        let interfaceCount = network.hosts.reduce(0) { $0 + $1.interfaces.count }
+        let sectionCount = network.hosts.reduce(0) { n, h in h.interfaces.reduce(n) { $0 + $1.config.peers.count } }
         let first = Part(Interfaces())
         let second = Part(Keys())
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        // Each usable interface's first section per peer key, and who lists each key: a third part, as long as
+        // the other two on a 100,000-peer hub, which made the first part the long pole.
+        let third = Part(([Network.InterfaceID: [FastKey: Int]](), [FastKey: [Network.InterfaceID]]()))
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            if part == 2 {
+                var sections: [Network.InterfaceID: [FastKey: Int]] = [:]
+                var listers: [FastKey: [Network.InterfaceID]] = [:]
+                sections.reserveCapacity(interfaceCount)
+                listers.reserveCapacity(sectionCount)
+                for host in network.hosts {
+                    for i in host.interfaces where Self.isUsable(i) {
+                        let peers = i.config.peers
+                        var m: [FastKey: Int] = [:]
+                        m.reserveCapacity(peers.count)
+                        for (n, p) in peers.enumerated() where m[FastKey(p.publicKey)] == nil {
+                            m[FastKey(p.publicKey)] = n
+                            listers[FastKey(p.publicKey), default: []].append(i.id)
+                        }
+                        sections[i.id] = m
+                    }
+                }
+                third.value = (sections, listers)
+            } else if part == 0 {
                 var x = Interfaces()
+                // Every index sized once: growing a 100,000-entry dictionary rehashes each key (two strings for an
+                // interface id) at every doubling.
+                x.byID.reserveCapacity(interfaceCount)
+                x.addressesByID.reserveCapacity(interfaceCount)
+                x.peersByID.reserveCapacity(interfaceCount)
+                x.ports.reserveCapacity(interfaceCount)
                 var addrs: [(IPPrefix, Network.InterfaceID)] = []
                 for host in network.hosts {
                     for i in host.interfaces {
@@ -121,23 +152,20 @@ public struct LintContext: Sendable {
                     }
                 }
                 x.addressTable = PrefixTrie(grouping: addrs)
-                for i in x.usable {
-                    var m: [FastKey: Int] = [:]
-                    for (n, p) in i.config.peers.enumerated() where m[FastKey(p.publicKey)] == nil {
-                        m[FastKey(p.publicKey)] = n
-                        x.listers[FastKey(p.publicKey), default: []].append(i.id)
-                    }
-                    x.sections[i.id] = m
-                }
                 first.value = x
             } else {
                 var y = Keys()
+                y.pubs.reserveCapacity(interfaceCount)
+                y.owners.reserveCapacity(network.interfacesByKey.count)
+                y.byName.reserveCapacity(network.hosts.count)
                 for (k, ids) in network.interfacesByKey {
                     for id in ids { y.pubs[id] = k }
                     y.owners[FastKey(k)] = ids
                 }
                 y.facts = network.effectiveFacts()
                 for h in network.hosts {
+                    // EffectiveFacts takes its LANs from the facts file as they are.
+                    if !h.facts.lans.isEmpty { y.lans[h.name] = h.facts.lans }
                     for a in h.facts.publicAddresses where y.byAddress[a] == nil { y.byAddress[a] = h.name }
                     for n in h.facts.names where y.byName[n.lowercased()] == nil { y.byName[n.lowercased()] = h.name }
                 }
@@ -156,12 +184,13 @@ public struct LintContext: Sendable {
         ownersByKey = y.owners
         usable = x.usable
         addressTable = x.addressTable
-        sectionByKey = x.sections
-        listersByKey = x.listers
+        sectionByKey = third.value.0
+        listersByKey = third.value.1
         facts = y.facts
+        lansByHost = y.lans
         hostsByAddress = y.byAddress
         hostsByName = y.byName
-        let sections = x.sections
+        let sections = third.value.0
         let owners = y.owners
         let peersByID = x.peersByID
 
@@ -205,9 +234,11 @@ public struct LintContext: Sendable {
         var links: [PeerLink] = []
         links.reserveCapacity(perSlice.reduce(0) { $0 + $1.count })
         var byIface: [Network.InterfaceID: [Int]] = [:]
+        byIface.reserveCapacity(usableList.count)
         // Each host's links, as ranges of `links` in order: found once per interface, not once per link (hashing
         // a host name for each of a hub's 100,000 AllowedIPs entries was a long single-core stretch).
         var rangesByHost: [String: [Range<Int>]] = [:]
+        rangesByHost.reserveCapacity(network.hosts.count)
         var hostOrder: [String] = []
         var next = 0
         for (u, i) in usableList.enumerated() {
@@ -241,6 +272,7 @@ public struct LintContext: Sendable {
         let done = concurrentMap(order) { job -> PrefixTrie<[Int]>? in
             guard job > 0 else {
                 var incoming: [String: [Int]] = [:]
+                incoming.reserveCapacity(hostRanges.count)
                 for (n, l) in frozen.enumerated() {
                     if let r = l.remote { incoming[r.host, default: []].append(n) }
                 }
@@ -257,6 +289,7 @@ public struct LintContext: Sendable {
         for (place, job) in order.enumerated() { jobs[job] = done[place] }
         let tries = jobs.dropFirst()
         var routes: [String: PrefixTrie<[Int]>] = [:]
+        routes.reserveCapacity(hostOrder.count)
         for (host, trie) in zip(hostOrder, tries) { if let trie { routes[host] = trie } }
         self.routes = routes
         self.incoming = incomingPart.value
@@ -314,7 +347,7 @@ public struct LintContext: Sendable {
     func isOwn(_ prefix: IPPrefix, of host: String) -> Bool {
         guard prefix.length == prefix.address.bitWidth else { return false }
         return addressTable.exactly(prefix).contains { $0.value.host == host }
-            || facts(host).lans.contains { $0.hostAddress == prefix.address }
+            || (lansByHost[host]?.contains { $0.hostAddress == prefix.address } ?? false)
     }
 
     /// The host addresses of an interface (its `Address` lines without prefix lengths).

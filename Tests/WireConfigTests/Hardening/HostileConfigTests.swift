@@ -205,6 +205,24 @@ import Testing
         #expect(throws: InputFile.ReadError.tooLarge(path: dir + "/big.conf", limit: 100)) {
             try InputFile.read(dir + "/big.conf", limit: 100)
         }
+        // A directory listing said "regular file" (no stat of the path first), but the entry is something else
+        // by now: the open descriptor is checked, with the same sentences, and nothing is read.
+        #expect(throws: InputFile.ReadError.notRegular(path: dir + "/fifo.conf", kind: "a FIFO (named pipe)")) {
+            try InputFile.read(dir + "/fifo.conf", limit: 100, listedRegular: true)
+        }
+        #expect(throws: InputFile.ReadError.notRegular(path: "/dev/zero", kind: "a character device")) {
+            try InputFile.read("/dev/zero", limit: 100, listedRegular: true)
+        }
+        #expect(throws: InputFile.ReadError.isDirectory(path: dir + "/x.conf")) {
+            try InputFile.read(dir + "/x.conf", limit: 100, listedRegular: true)
+        }
+        #expect(throws: InputFile.ReadError.tooLarge(path: dir + "/big.conf", limit: 100)) {
+            try InputFile.read(dir + "/big.conf", limit: 100, listedRegular: true)
+        }
+        #expect(throws: InputFile.ReadError.notFound(path: dir + "/gone.conf")) {
+            try InputFile.read(dir + "/gone.conf", limit: 100, listedRegular: true)
+        }
+        #expect(try InputFile.read(dir + "/big.conf", limit: 101, listedRegular: true).count == 101)
     }
 
     @Test func privateFilesAreBorn0600WhateverTheUmask() throws {
