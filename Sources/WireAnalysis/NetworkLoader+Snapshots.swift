@@ -69,7 +69,7 @@ extension NetworkLoader {
         guard added > 0, let snapshots else {
             return Network(hosts: hosts, diagnostics: diagnostics, intent: network.intent)
         }
-        hosts = Self.lanGatewaysSeen(Self.reachedDirectly(hosts))
+        hosts = Self.acrossSnapshots(hosts)
         for h in hosts.indices {
             for i in hosts[h].interfaces.indices where hosts[h].interfaces[i].config.interface.origin?.path == nil {
                 guard let ours = hosts[h].interfaces[i].publicKey else { continue }
@@ -87,6 +87,14 @@ extension NetworkLoader {
 }
 
 extension NetworkLoader {
+    /// `hosts` (snapshots among them) with what one snapshot shows about another host applied: a private uplink
+    /// reached directly (`reachedDirectly`), a LAN's router seen from a machine on it (`lanGatewaysSeen`). The
+    /// loader applies it to every directory holding snapshots; callers building a network from snapshots
+    /// themselves apply it too.
+    public static func acrossSnapshots(_ hosts: [Host]) -> [Host] {
+        lanGatewaysSeen(reachedDirectly(hosts))
+    }
+
     /// `hosts` with `behindNAT` cleared where another host's evidence overturns the guess: a host taken as behind
     /// NAT only because its uplink has private addresses (`HostFacts.behindNATInferred`) is reached directly when
     /// another host's `[Peer]` for one of its interfaces has an Endpoint at one of its own addresses (a configured

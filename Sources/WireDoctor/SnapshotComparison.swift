@@ -19,7 +19,7 @@ public struct SnapshotComparison: Sendable {
             diagnostics += diags
             if let host { read.append(host) }
         }
-        network = Network(hosts: read, diagnostics: diagnostics)
+        network = Network(hosts: NetworkLoader.acrossSnapshots(read), diagnostics: diagnostics)
     }
 
     /// A network already loaded (`NetworkLoader.withSnapshots`: snapshots, or snapshots mixed with configs).
