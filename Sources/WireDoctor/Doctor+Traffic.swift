@@ -19,7 +19,8 @@ extension Doctor {
         let wire = TrafficSampler.endpointAddress(t.endpoint ?? "")
         if let i = t.packetsIn, let o = t.packetsOut {
             parts.append(
-                "on the wire: \(i) in from \(wire ?? "?") (\(t.dataIn ?? 0) data), \(o) out (\(t.dataOut ?? 0) data)")
+                "on the wire: \(i) in from \(wire ?? "?") (\(t.dataIn ?? 0) data), \(o) out (\(t.dataOut ?? 0) data)"
+                    + (t.tunnelIn.map { ", \($0) from its AllowedIPs reached \(wg.name)" } ?? ""))
             if let ii = t.initiationsIn, let ro = t.responsesOut {
                 parts.append(
                     "handshakes: \(ii) initiation(s) in, \(ro) answered, \(t.initiationsOut ?? 0) out,"
@@ -59,6 +60,9 @@ extension Doctor {
         }
         if let verdict = Doctor.handshakeVerdict(t), let wire {
             return step([handshakeFinding(verdict, wg, t, evidence: evidence, wire: wire)])
+        }
+        if let wire, let dropped = allowedIPsDropFinding(wg, p, t, evidence: evidence, wire: wire) {
+            return step([dropped])
         }
         if t.handshakeAfter == 0 {
             // The handshake step already failed a peer that was sent to and never answered before the window.

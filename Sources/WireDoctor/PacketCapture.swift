@@ -18,6 +18,9 @@ public enum PacketCapture {
         public var outbound = 0
         /// Inbound WireGuard transport data messages carrying a packet (type 4, longer than a 32-byte keepalive).
         public var inboundData = 0
+        /// The UDP payload bytes of the inbound data messages captured until `handshakesUntil` (all when not
+        /// given): what WireGuard adds to the peer's rx counter for them once it has decrypted them.
+        public var inboundDataBytes = 0
         /// Outbound transport data messages carrying a packet.
         public var outboundData = 0
         /// Inbound handshake initiations (type 1, 148 bytes).
@@ -82,6 +85,10 @@ public enum PacketCapture {
     /// an IPv6 header (40), the UDP header (8) and the 148-byte initiation.
     public static let snapshotLength = 256
 
+    /// How many bytes of each packet a capture on a WireGuard interface keeps: the IP header, for the source
+    /// address (an IPv6 header is 40 bytes; SLL2 adds 20).
+    public static let tunnelSnapshotLength = 64
+
     /// Counts by remote address (its text form) of UDP datagrams whose destination (inbound) or source (outbound)
     /// port is one of `ports`; `publicKeys` (port to the listening interface's public key) lets inbound initiations
     /// be checked against it. Inbound initiations and responses captured after `handshakesUntil` (Unix seconds) are
@@ -137,7 +144,9 @@ public enum PacketCapture {
                         return mac1 != Array(bytes[d.payload + macAt..<d.payload + macAt + 16])
                     }
                     switch message {
-                    case .data: c.inboundData += 1
+                    case .data:
+                        c.inboundData += 1
+                        if judged { c.inboundDataBytes += d.length }
                     case .initiation where judged:
                         c.inboundInitiations += 1
                         c.initiationPorts.insert(d.dport)

@@ -78,6 +78,13 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
     /// The static public keys decrypted from the initiations that came from the peer's address (whitepaper
     /// §5.4.2), sorted: what the sender really uses as its identity.
     public var initiatorKeys: [String]?
+    /// The UDP payload bytes of the data messages in `dataIn` captured before the final counter read: at least
+    /// this much must have been added to `rxBytes` if WireGuard decrypted them.
+    public var dataBytesIn: Int?
+    /// Packets captured inbound on the WireGuard interface itself (`tcpdump -i IFACE -Q in`) whose source this
+    /// peer's AllowedIPs cover: what WireGuard decrypted from the peer and let through its AllowedIPs check (nil:
+    /// not captured).
+    public var tunnelIn: Int?
     /// ICMP "port unreachable" errors for datagrams this host sent to the peer's address (RFC 792, RFC 4443).
     public var portUnreachable: Int?
     /// The destination port those errors quote.
@@ -114,6 +121,7 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
         portUnreachable = c.portUnreachable
         unreachablePort = c.unreachablePort
         responsesOut = c.outboundResponses + c.outboundCookieReplies
+        dataBytesIn = c.inboundDataBytes
     }
 }
 

@@ -125,12 +125,25 @@ public struct TrafficSampler: Sendable {
         let ports = Set(snapshot.wireguard.map(\.listenPort).filter { $0 > 0 })
         // The counters first, then the capture: whatever the capture sees arrived after this read.
         let before = (try? dump()) ?? snapshot.wireguard
+        // What reaches each WireGuard interface, started before and stopped after the UDP capture, so a packet
+        // decrypted from a datagram that capture holds is in this one too.
+        var tunnels: [(String, RunningCommand, String)] = []
         if capture {
             if ports.isEmpty {
                 captureError = "no listen port to capture on"
             } else {
+                for wg in snapshot.wireguard {
+                    var ignored: String?
+                    if let (running, path) = startCapture(
+                        ["-i", wg.name, "-Q", "in", "-s", String(PacketCapture.tunnelSnapshotLength)], error: &ignored)
+                    {
+                        tunnels.append((wg.name, running, path))
+                    }
+                }
                 progress("capturing UDP port(s) \(ports.sorted().map(String.init).joined(separator: ", ")) (tcpdump)")
-                capturing = startCapture(ports: ports, error: &captureError)
+                capturing = startCapture(
+                    ["-i", "any", "-s", String(PacketCapture.snapshotLength), PacketCapture.filter(ports: ports)],
+                    error: &captureError)
             }
         }
         var results: [String: ProbeResult] = [:]
@@ -201,6 +214,14 @@ public struct TrafficSampler: Sendable {
                 handshakesUntil: read - Self.responseGrace)
             if counts == nil { captureError = "tcpdump wrote no readable pcap file" }
         }
+        var arrived: [String: [IPAddress]] = [:]
+        for (name, running, path) in tunnels {
+            running.send(SIGINT)
+            _ = try? running.finish()
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
+            unlink(path)
+            if counts != nil { arrived[name] = PacketCapture.sources(bytes) }
+        }
         let seconds = Date().timeIntervalSince(started)
         var peers: [PeerTraffic] = []
         for wg in snapshot.wireguard {
@@ -220,6 +241,10 @@ public struct TrafficSampler: Sendable {
                     t.dataIn = counts[host]?.inboundData ?? 0
                     t.dataOut = counts[host]?.outboundData ?? 0
                     t.handshakes(counts[host] ?? PacketCapture.Counts())
+                }
+                if let sources = arrived[wg.name] {
+                    let peers = (new ?? whole.wireguard.first { $0.name == wg.name } ?? wg).peers
+                    t.tunnelIn = sources.filter { Self.owner(of: $0, among: peers) == p.publicKey }.count
                 }
                 peers.append(t)
             }
@@ -299,15 +324,24 @@ public struct TrafficSampler: Sendable {
                 .stdoutText)
     }
 
-    /// Starts tcpdump writing to a fresh file and waits until it has written the file header (it is capturing).
-    private func startCapture(ports: Set<Int>, error why: inout String?) -> (RunningCommand, String)? {
+    /// The peer whose AllowedIPs hold the longest prefix covering `address`: the one WireGuard accepts a packet
+    /// from that source from (whitepaper §2), nil when none does.
+    static func owner(of address: IPAddress, among peers: [PeerState]) -> String? {
+        var best: (String, Int)?
+        for p in peers {
+            for prefix in p.allowedIPs.compactMap({ IPPrefix($0) }) where prefix.contains(address) {
+                if best == nil || prefix.length > best!.1 { best = (p.publicKey, prefix.length) }
+            }
+        }
+        return best?.0
+    }
+
+    /// Starts `tcpdump -n -U -w FILE` with `arguments` (interface, snap length, filter) writing to a fresh file and
+    /// waits until it has written the file header (it is capturing).
+    private func startCapture(_ arguments: [String], error why: inout String?) -> (RunningCommand, String)? {
         let path = "/tmp/wiresmith-capture-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).pcap"
-        let filter = PacketCapture.filter(ports: ports)
         let command = Command(
-            [
-                "tcpdump", "-i", "any", "-n", "-U", "-Z", "root", "-s", String(PacketCapture.snapshotLength), "-w",
-                path, filter,
-            ],
+            ["tcpdump", "-n", "-U", "-Z", "root", "-w", path] + arguments,
             searchPath: searchPath, timeout: .seconds(seconds + 600))
         let running: RunningCommand
         do { running = try command.start() } catch {

@@ -67,9 +67,10 @@ struct DoctorCommand: ParsableCommand {
 
     @Flag(
         help: ArgumentHelp(
-            "Capture UDP on the listen ports while sampling (tcpdump): tells \"nothing arrives from the peer\" from"
-                + " \"it arrives and nothing goes back\", and names a peer's handshakes this host's WireGuard"
-                + " rejects (key mismatch)."))
+            "Capture UDP on the listen ports and what arrives on each WireGuard interface while sampling"
+                + " (tcpdump): tells \"nothing arrives from the peer\" from \"it arrives and nothing goes back\","
+                + " and names a peer's handshakes this host's WireGuard rejects (key mismatch) and a peer's data it"
+                + " drops after decryption (asymmetric AllowedIPs)."))
     var capture = false
 
     @Flag(

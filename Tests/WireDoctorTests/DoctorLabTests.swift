@@ -321,6 +321,14 @@ enum DoctorLabEnvironment {
         #expect(try snapshots(["bob"], configs: ["alice", "hub"]) == ["asymmetric-allowedips"], "asymmetric, mixed")
         let narrow = ("bob/wg0.conf", "AllowedIPs = 10.1.0.0/24, 10.0.0.0/24", "AllowedIPs = 10.1.0.0/24")
         #expect(try configs([narrow]) == ["asymmetric-allowedips"], "asymmetric, configs")
+        // From bob alone, with a capture while alice pings him through the hub: the hub's data arrives, bob's
+        // WireGuard decrypts it (rx grows by its size) and drops it, so nothing from the hub reaches wg0. The ping
+        // is stopped after: relayed data arriving at bob later would hide the PSK step's verdict.
+        let pingPID = "/tmp/doctor-ping-\(id)"
+        try Self.sh(plan, "alice", "ping -c 16 -i 0.25 -W 1 10.1.0.2 >/dev/null 2>&1 & echo $! > \(pingPID)")
+        (status, codes) = try Self.doctor(plan, "bob", binary: binary, ["--capture", "--sample", "2"])
+        #expect(status == 1 && codes == ["asymmetric-allowedips"], "asymmetric, bob captured: \(codes)")
+        try Self.sh(plan, "alice", "kill $(cat \(pingPID)) 2>/dev/null; rm -f \(pingPID)")
         try Self.sh(plan, "bob", "wg set wg0 peer $(wg show wg0 peers) allowed-ips 10.1.0.0/24,10.0.0.0/24")
 
         let pskFile = "/tmp/doctor-psk-\(id)"

@@ -55,6 +55,37 @@ struct TrafficCheckTests {
         #expect(Self.codes(Self.traffic(rx: 0, tx: 640, answered: nil)) == ["traffic-one-way"])
     }
 
+    /// Data from the peer decrypted (rx grew by at least its bytes) and nothing from the peer's AllowedIPs reached the
+    /// interface: WireGuard dropped it on its source, lint's `asymmetric-allowedips` (whitepaper §2).
+    @Test func decryptedAndDroppedIsAsymmetricAllowedIPs() {
+        func sample(rx: UInt64, tunnelIn: Int?) -> PeerTraffic {
+            var t = Self.traffic(rx: rx, tx: 0, answered: nil, inbound: 4, outbound: 0)
+            t.dataBytesIn = 512
+            t.tunnelIn = tunnelIn
+            return t
+        }
+        #expect(Self.codes(sample(rx: 544, tunnelIn: 0)) == ["asymmetric-allowedips"])
+        #expect(Self.codes(sample(rx: 544, tunnelIn: 4)) == [])
+        // Not decrypted (rx did not grow by the data's bytes): not this.
+        #expect(Self.codes(sample(rx: 0, tunnelIn: 0)) == [])
+        #expect(Self.codes(sample(rx: 544, tunnelIn: nil)) == [])
+    }
+
+    /// The source of every packet captured on a WireGuard interface (raw IP), IPv4 and IPv6.
+    @Test func pcapTunnelSources() {
+        func le32(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xff) } }
+        func record(_ ip: [UInt8]) -> [UInt8] { le32(0) + le32(0) + le32(ip.count) + le32(ip.count) + ip }
+        let v4: [UInt8] =
+            [0x45, 0, 0, 28, 0, 0, 0, 0, 64, 1, 0, 0, 10, 0, 0, 2, 10, 1, 0, 2] + [UInt8](repeating: 0, count: 8)
+        let v6: [UInt8] =
+            [0x60, 0, 0, 0, 0, 8, 58, 64] + [0xfd, 0] + [UInt8](repeating: 0, count: 13) + [2]
+            + [0xfd, 0] + [UInt8](repeating: 0, count: 13) + [1] + [UInt8](repeating: 0, count: 8)
+        let file =
+            le32(0xa1b2_c3d4) + [2, 0, 4, 0] + le32(0) + le32(0) + le32(64) + le32(101) + record(v4) + record(v6)
+        #expect(PacketCapture.sources(file)?.map(\.description) == ["10.0.0.2", "fd00::2"])
+        #expect(PacketCapture.sources([1, 2, 3]) == nil)
+    }
+
     /// A captured sample in which the peer's address sent `initiations` and this host sent `answers` back.
     static func handshakes(
         rx: UInt64, initiations: Int, forAnotherKey: Int, answers: Int, outbound: Int? = nil
@@ -183,7 +214,10 @@ struct TrafficCheckTests {
         file += packet(src: me, dst: peer, sport: 40000, dport: 51820, payload: 128)
         file += packet(src: me, dst: peer, sport: 40001, dport: 51820, payload: 128)
         let counts = PacketCapture.count(file, ports: [40000])
-        #expect(counts?["192.0.2.1"] == PacketCapture.Counts(inbound: 2, outbound: 1, inboundData: 1, outboundData: 1))
+        #expect(
+            counts?["192.0.2.1"]
+                == PacketCapture.Counts(
+                    inbound: 2, outbound: 1, inboundData: 1, inboundDataBytes: 128, outboundData: 1))
         #expect(PacketCapture.count([1, 2, 3], ports: [1]) == nil)
     }
 
