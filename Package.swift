@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "WireDoctor",
-            dependencies: ["WireConfig", "WireAnalysis", "WireProcess", "WireCrypto", "WireNet"]
+            dependencies: ["WireConfig", "WireAnalysis", "WireProcess", "WireCrypto", "WireNet", "WireProtocol"]
         ),
         .executableTarget(
             name: "wiresmith",

@@ -145,10 +145,13 @@ extension Tracer {
         }
         if let back, reverse?.ok == true {
             let at = back.origin?.location(of: .publicKey) ?? r.location(of: .publicKey)
+            // A host whose kernel solicits routers through this peer sends again, but backed off to an hour.
+            let solicits = sentAtUp(from: receiver, to: sender)?.setting == "AllowedIPs"
             let detail =
                 w.phase == .idle
                 ? "\(d.detail); \(r.qualifiedName) is behind NAT and sends no PersistentKeepalive: once its NAT "
                     + "mapping expires, \(s.qualifiedName) cannot reach it until it sends again"
+                    + (solicits ? " (its kernel's router solicitations back off to one an hour)" : "")
                 : "\(d.detail); \(r.qualifiedName) knows \(s.qualifiedName)'s "
                     + "endpoint but sends only when it has traffic (no PersistentKeepalive), so "
                     + "\(s.qualifiedName) cannot reach it until it does"

@@ -56,6 +56,35 @@ extension Doctor {
                     + " another PublicKey (swapped keys, an old key, another interface's)",
                 fix: "in the peer's config, the [Peer] for this host must say PublicKey = \(ours)"
                     + " (`wg show \(wg.name) public-key` here)")
+        case .rejected(let n, _) where !(p.initiatorKeys ?? []).isEmpty:
+            let keys = p.initiatorKeys!
+            let elsewhere = snapshot.wireguard.filter { other in
+                other.name != wg.name && other.peers.contains { keys.contains($0.publicKey) }
+            }.map(\.name)
+            let opened = Evidence(
+                "initiations opened with \(wg.name)'s private key (whitepaper §5.4.2)",
+                "static key " + keys.joined(separator: ", "))
+            if keys == [p.publicKey] {
+                // The sender is this peer, with the key this host expects: WireGuard never saw the initiations.
+                return DoctorFinding(
+                    .inputBlocked, .error, interface: wg.name, peer: p.publicKey, evidence: evidence + [opened],
+                    cause: "\(n) handshake initiation(s) from \(wire) carry this peer's own key and were never answered"
+                        + " or counted: WireGuard did not receive them (a drop before it that the firewall step does"
+                        + " not read: raw table, an address rule), or the peer's clock went back (its timestamps must"
+                        + " grow, whitepaper §5.1)",
+                    fix: "find the rule: iptables -t raw -S and nft list ruleset, look for \(wire); check the peer's"
+                        + " clock")
+            }
+            return DoctorFinding(
+                .keyMismatch, .error, interface: wg.name, peer: p.publicKey, evidence: evidence + [opened],
+                cause: "\(n) handshake initiation(s) from \(wire) carry the static key \(keys.joined(separator: ", ")),"
+                    + " not this [Peer]'s PublicKey \(p.publicKey): WireGuard drops them"
+                    + (elsewhere.isEmpty
+                        ? " (the peer's private key changed, or this entry holds another host's key)"
+                        : "; that key is a peer of \(elsewhere.joined(separator: ", ")) here: keys swapped between"
+                            + " interfaces"),
+                fix: "if \(wire) is this peer, set its PublicKey here to \(keys[0]) (wg set \(wg.name) peer"
+                    + " \(keys[0]) ..., and in the config); else restore the peer's private key")
         case .rejected(let n, _):
             return DoctorFinding(
                 .keyMismatch, .error, interface: wg.name, peer: p.publicKey,

@@ -45,6 +45,8 @@ extension Doctor {
                             + " config, and `wg show` there must print \(p.publicKey); run `wiresmith doctor --capture`"
                             + " on the peer while this host sends: initiations arriving there unanswered are a key"
                             + " mismatch (it names it), none arriving means the path drops them"))
+            } else if strangerExplains(wg) {
+                // The strangers step names the key mismatch that keeps this peer's handshakes from completing.
             } else {
                 findings.append(
                     DoctorFinding(

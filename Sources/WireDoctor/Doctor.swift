@@ -55,6 +55,9 @@ public struct Doctor: Sendable {
             if let probes = snapshot.traffic?.lanProbes?.filter({ $0.interface == wg.name }), !probes.isEmpty {
                 steps.append(lanStep(wg, probes))
             }
+            if let strangers = snapshot.traffic?.strangers?.filter({ $0.interface == wg.name }), !strangers.isEmpty {
+                steps.append(strangersStep(wg, strangers))
+            }
             for p in wg.peers where peer == nil || Doctor.peer(p, matches: peer!) {
                 peerMatched = true
                 steps.append(handshakeStep(wg, p))

@@ -1,5 +1,7 @@
+import WireConfig
 import WireCrypto
 import WireNet
+import WireProtocol
 
 /// Reads a pcap file (the classic format tcpdump writes with `-w`, pcap-savefile(5)) and counts UDP datagrams to and
 /// from given ports by remote address, by WireGuard message type, and the ICMP errors saying a port they were sent
@@ -38,6 +40,11 @@ public enum PacketCapture {
         public var portUnreachable = 0
         /// The destination port those errors quote (the last one seen).
         public var unreachablePort: Int?
+        /// The listen ports inbound initiations were sent to.
+        public var initiationPorts: Set<Int> = []
+        /// The initiators' static public keys (base64) decrypted from inbound initiations whose mac1 is ours, with
+        /// how many carried each.
+        public var initiatorKeys: [String: Int] = [:]
     }
 
     /// A WireGuard message, told by the first byte of the UDP payload (its type, then three reserved zero bytes)
@@ -79,9 +86,12 @@ public enum PacketCapture {
     /// port is one of `ports`; `publicKeys` (port to the listening interface's public key) lets inbound initiations
     /// be checked against it. Inbound initiations and responses captured after `handshakesUntil` (Unix seconds) are
     /// left out: the caller read WireGuard's counters then, and they cannot show yet whether those were accepted.
-    /// Nil when `bytes` is not a pcap file doctor reads.
+    /// With `privateKeys` (port to the interface's private key, held in memory for this call only), the static key
+    /// of each such initiation whose mac1 is ours is decrypted as the responder does (whitepaper §5.4.2), so the
+    /// initiator's identity is known without WireGuard's help. Nil when `bytes` is not a pcap file doctor reads.
     public static func count(
-        _ bytes: [UInt8], ports: Set<Int>, publicKeys: [Int: [UInt8]] = [:], handshakesUntil: Double? = nil
+        _ bytes: [UInt8], ports: Set<Int>, publicKeys: [Int: [UInt8]] = [:], privateKeys: [Int: [UInt8]] = [:],
+        handshakesUntil: Double? = nil
     ) -> [String: Counts]? {
         guard bytes.count >= 24 else { return nil }
         let magic = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
@@ -97,6 +107,7 @@ public enum PacketCapture {
             return Int(little ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24)
         }
         let mac1Keys = publicKeys.mapValues(mac1Key)
+        let identities = privateKeys.compactMapValues { try? HandshakeIdentity(privateKey: $0) }
         let linkType = u32(20) & 0xffff
         var out: [String: Counts] = [:]
         var at = 24
@@ -129,7 +140,16 @@ public enum PacketCapture {
                     case .data: c.inboundData += 1
                     case .initiation where judged:
                         c.inboundInitiations += 1
-                        if forAnotherKey(116) { c.inboundInitiationsForAnotherKey += 1 }
+                        c.initiationPorts.insert(d.dport)
+                        if forAnotherKey(116) {
+                            c.inboundInitiationsForAnotherKey += 1
+                        } else if let identity = identities[d.dport], d.payload + 148 <= end,
+                            let message = try? HandshakeInitiation(decoding: bytes[d.payload..<d.payload + 148]),
+                            let opened = try? identity.consumeInitiation(message),
+                            let key = WireKey(bytes: opened.remoteStatic)
+                        {
+                            c.initiatorKeys[key.base64, default: 0] += 1
+                        }
                     case .response where judged:
                         c.inboundResponses += 1
                         if forAnotherKey(60) { c.inboundResponsesForAnotherKey += 1 }

@@ -14,17 +14,20 @@ public struct TrafficSample: Codable, Sendable, Equatable {
     /// Pings to machines on a LAN behind this host (`--probe-to` an address on a non-WireGuard link); absent when
     /// none was asked for.
     public var lanProbes: [LANProbe]?
+    /// Handshake initiations captured from addresses that are no peer's endpoint, per interface and address.
+    public var strangers: [StrangerInitiations]?
 
     /// A sample.
     public init(
         seconds: Double, captured: Bool = false, captureError: String? = nil, peers: [PeerTraffic] = [],
-        lanProbes: [LANProbe]? = nil
+        lanProbes: [LANProbe]? = nil, strangers: [StrangerInitiations]? = nil
     ) {
         self.seconds = seconds
         self.captured = captured
         self.captureError = captureError
         self.peers = peers
         self.lanProbes = lanProbes
+        self.strangers = strangers
     }
 
     /// The entry for `peer` of `interface`.
@@ -72,6 +75,9 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
     public var responsesForAnotherKey: Int?
     /// Of `packetsOut`, handshake responses and cookie replies (type 3, §5.4.7): this host's answers to initiations.
     public var responsesOut: Int?
+    /// The static public keys decrypted from the initiations that came from the peer's address (whitepaper
+    /// §5.4.2), sorted: what the sender really uses as its identity.
+    public var initiatorKeys: [String]?
     /// ICMP "port unreachable" errors for datagrams this host sent to the peer's address (RFC 792, RFC 4443).
     public var portUnreachable: Int?
     /// The destination port those errors quote.
@@ -104,6 +110,7 @@ public struct PeerTraffic: Codable, Sendable, Equatable {
         initiationsOut = c.outboundInitiations
         responsesIn = c.inboundResponses
         responsesForAnotherKey = c.inboundResponsesForAnotherKey
+        initiatorKeys = c.initiatorKeys.keys.sorted()
         portUnreachable = c.portUnreachable
         unreachablePort = c.unreachablePort
         responsesOut = c.outboundResponses + c.outboundCookieReplies
@@ -158,5 +165,36 @@ public struct LANProbe: Codable, Sendable, Equatable {
         self.interface = interface
         self.source = source
         self.fromTunnel = fromTunnel
+    }
+}
+
+/// Handshake initiations from an address that is no endpoint of the receiving interface's peers (a peer this host
+/// never heard from, or one whose [Peer] here holds another key): counted and, when mac1 is ours, opened to learn
+/// the sender's static key (whitepaper §5.4.2).
+public struct StrangerInitiations: Codable, Sendable, Equatable {
+    /// The interface whose listen port they were sent to.
+    public var interface: String
+    /// The sender's address.
+    public var address: String
+    /// How many arrived.
+    public var initiations: Int
+    /// Of those, how many had a mac1 made for another public key than the interface's.
+    public var forAnotherKey: Int
+    /// The senders' static public keys, decrypted (base64, sorted).
+    public var keys: [String]
+    /// Responses and cookie replies sent back to the address.
+    public var answered: Int
+
+    /// Stranger initiations.
+    public init(
+        interface: String, address: String, initiations: Int, forAnotherKey: Int = 0, keys: [String] = [],
+        answered: Int = 0
+    ) {
+        self.interface = interface
+        self.address = address
+        self.initiations = initiations
+        self.forAnotherKey = forAnotherKey
+        self.keys = keys
+        self.answered = answered
     }
 }

@@ -197,7 +197,8 @@ public struct TrafficSampler: Sendable {
                 }
             }
             counts = PacketCapture.count(
-                bytes, ports: ports, publicKeys: keys, handshakesUntil: read - Self.responseGrace)
+                bytes, ports: ports, publicKeys: keys, privateKeys: privateKeys(snapshot),
+                handshakesUntil: read - Self.responseGrace)
             if counts == nil { captureError = "tcpdump wrote no readable pcap file" }
         }
         let seconds = Date().timeIntervalSince(started)
@@ -225,7 +226,7 @@ public struct TrafficSampler: Sendable {
         }
         return TrafficSample(
             seconds: (seconds * 10).rounded() / 10, captured: counts != nil, captureError: captureError, peers: peers,
-            lanProbes: lanProbes)
+            lanProbes: lanProbes, strangers: counts.map { Self.strangers(snapshot, after, $0) })
     }
 
     /// How long a handshake initiation is given to be processed and answered (WireGuard answers one at once: three
@@ -250,6 +251,46 @@ public struct TrafficSampler: Sendable {
         }
         return ProbeResult(
             address: address, sent: 0, received: 0, error: output.isEmpty ? "ping printed nothing" : "no statistics")
+    }
+
+    /// The captured initiations from addresses that are no endpoint of the receiving interface's peers (at the end
+    /// of the window).
+    static func strangers(
+        _ snapshot: HostSnapshot, _ after: [WireGuardState], _ counts: [String: PacketCapture.Counts]
+    ) -> [StrangerInitiations] {
+        var out: [StrangerInitiations] = []
+        for wg in snapshot.wireguard where wg.listenPort > 0 {
+            let peers = (after.first { $0.name == wg.name } ?? wg).peers
+            let known = Set(peers.compactMap { $0.endpoint.flatMap(endpointAddress) })
+            for (address, c) in counts.sorted(by: { $0.key < $1.key })
+            where c.initiationPorts.contains(wg.listenPort) && !known.contains(address) {
+                out.append(
+                    StrangerInitiations(
+                        interface: wg.name, address: address, initiations: c.inboundInitiations,
+                        forAnotherKey: c.inboundInitiationsForAnotherKey, keys: c.initiatorKeys.keys.sorted(),
+                        answered: c.outboundResponses + c.outboundCookieReplies))
+            }
+        }
+        return out
+    }
+
+    /// Each listen port's private key (`wg show all private-key`), to open captured initiations with: held in
+    /// memory for `PacketCapture.count` only, never stored, printed or put in a snapshot. Empty when unreadable.
+    private func privateKeys(_ snapshot: HostSnapshot) -> [Int: [UInt8]] {
+        guard
+            let out = try? Command(
+                ["wg", "show", "all", "private-key"], searchPath: searchPath, timeout: .seconds(20)
+            ).run().check().stdoutText
+        else { return [:] }
+        var keys: [Int: [UInt8]] = [:]
+        for line in out.split(separator: "\n") {
+            let fields = line.split(separator: "\t")
+            guard fields.count == 2, let wg = snapshot.wireguard.first(where: { $0.name == fields[0] }),
+                wg.listenPort > 0, let key = WireKey(base64: String(fields[1]))
+            else { continue }
+            keys[wg.listenPort] = key.bytes
+        }
+        return keys
     }
 
     private func dump() throws -> [WireGuardState] {

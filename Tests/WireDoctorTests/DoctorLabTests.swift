@@ -403,6 +403,28 @@ enum DoctorLabEnvironment {
                 + " rm -f \(pskFile)")
         try Self.waitForHandshakes(plan, "alice")
 
+        // The other half of swapped keys: the hub's [Peer] for alice holds a key nobody has (and, as for a client,
+        // no Endpoint). alice's initiations are made for the hub's key; opened with wg0's private key they carry her
+        // own key, which no peer of wg0 has. (alice's peer for the hub is re-added so she starts at once.)
+        let stranger = WireKey.generatePrivate().publicKey.base64
+        let alicePeer = "AS40mhftfg7QSPLoZessWjmDf+QiW3zT5nmLlbbgfAk="
+        let readdHub =
+            "umask 077 && echo \(psk) > \(pskFile) && ep=$(wg show wg0 endpoints | cut -f2)"
+            + " && wg set wg0 peer wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk= remove"
+            + " && wg set wg0 peer wDq9sI7p0ydHe6cNGZAsiiOtbc6mS9uRWA5MXFBtUmk= preshared-key \(pskFile) endpoint $ep"
+            + " allowed-ips 10.0.0.0/24,10.1.0.0/24 persistent-keepalive 25; rm -f \(pskFile)"
+        try Self.sh(
+            plan, "hub", "wg set wg0 peer \(alicePeer) remove && wg set wg0 peer \(stranger) allowed-ips 10.0.0.2/32")
+        try Self.sh(plan, "alice", readdHub)
+        (status, codes) = try Self.doctor(plan, "hub", binary: binary, ["--capture", "--sample", "7"])
+        #expect(status == 1 && codes == ["key-mismatch"], "hub's key for alice wrong, hub captured: \(codes)")
+        try Self.sh(
+            plan, "hub",
+            "umask 077 && echo \(psk) > \(pskFile) && wg set wg0 peer \(stranger) remove && wg set wg0 peer"
+                + " \(alicePeer) preshared-key \(pskFile) allowed-ips 10.0.0.2/32; rm -f \(pskFile)")
+        try Self.sh(plan, "alice", readdHub)
+        try Self.waitForHandshakes(plan, "alice")
+
         // bob's interface down.
         try Self.sh(plan, "bob", "ip link set dev wg0 down")
         (status, codes) = try Self.doctor(plan, "bob", binary: binary)

@@ -115,6 +115,31 @@ struct TrafficCheckTests {
         #expect(try findings(snap).map(\.code.rawValue) == ["input-blocked"])
     }
 
+    /// Initiations from an address that is no peer's endpoint, opened to a key no peer has and unanswered: a key
+    /// mismatch on the interface (an error while a peer never completed a handshake, whose keepalive-missing it
+    /// replaces); answered ones, or ones from a peer's own key, are nothing.
+    @Test func strangersWithAKeyNoPeerHas() throws {
+        let sender = "AS40mhftfg7QSPLoZessWjmDf+QiW3zT5nmLlbbgfAk="
+        var snap = Self.snapshot(Self.traffic(rx: 0, tx: 0, answered: nil), endpoint: nil)
+        snap.wireguard[0].peers[0].latestHandshake = 0
+        func codes() throws -> [String] {
+            try Doctor(snapshot: snap).run().steps.filter { $0.name == "strangers" || $0.peer != nil }
+                .flatMap(\.findings).map(\.code.rawValue)
+        }
+        #expect(try codes() == ["keepalive-missing"])
+        snap.traffic!.strangers = [
+            StrangerInitiations(interface: "wg0", address: "198.51.100.9", initiations: 2, keys: [sender])
+        ]
+        #expect(try codes() == ["key-mismatch"])
+        let f = try #require(try Doctor(snapshot: snap).run().findings.first { $0.code == .keyMismatch })
+        #expect(f.severity == .error && f.peer == Self.key && f.fix.contains(sender))
+        snap.traffic!.strangers![0].answered = 2
+        #expect(try codes() == ["keepalive-missing"])
+        snap.traffic!.strangers![0].answered = 0
+        snap.traffic!.strangers![0].keys = [Self.key]
+        #expect(try codes() == ["keepalive-missing"])
+    }
+
     @Test func sentWithoutHandshakeIsKeysOrUDP() throws {
         var t = Self.traffic(rx: 0, tx: 444, answered: 0)
         t.handshakeBefore = 0

@@ -31,14 +31,15 @@ extension NamespaceLabs {
         }
 
         /// The corpus networks CI also runs on wiresmithd (`lab --impl wiresmithd`), with the same expected verdicts:
-        /// one of every class the daemon takes part in, so the run stays within about 5 minutes (17 took 5.9 min in
-        /// parallel on a loaded 2-core machine; all 45 take about 12 on wireguard-go). One and two interfaces, IPv4
-        /// and IPv6, NAT with and without keepalive, a full-tunnel gateway, and the faults the daemon sees: a port
-        /// clash (its bind fails), a wrong key, a wrong endpoint, a peer with the daemon's own key, a firewall on the
-        /// port, a forward chain dropping replies, AllowedIPs on two peers, and an isolation the hub leaks. Left to
-        /// wireguard-go's run: faults wg-quick or the host settle before or around any daemon (corrupt-privatekey
-        /// never starts one; postup-ping-fails, rp-filter-strict) and gateway-no-masquerade-v6 (gateway's class).
-        /// All 45 agreed by hand on 2026-12-01 but mld-full-tunnel, since measured as stated on wireguard-go.
+        /// one of every class the daemon takes part in, so the run stays within about 5 minutes (13 took 4.7 min in
+        /// parallel on a loaded 2-core machine; all 46 took 12.5 on wireguard-go, 2026-12-01). One and two
+        /// interfaces, IPv4 and IPv6, NAT with and without keepalive, a full-tunnel gateway, and the faults the daemon
+        /// sees: a port clash (its bind fails), a wrong key, a wrong endpoint, a peer with the daemon's own key, a
+        /// firewall on the port, a forward chain dropping replies, AllowedIPs on two peers, and an isolation the hub
+        /// leaks. Left to wireguard-go's run: faults wg-quick or the host settle before or around any daemon
+        /// (corrupt-privatekey never starts one; postup-ping-fails, rp-filter-strict) and gateway-no-masquerade-v6
+        /// (gateway's class).
+        /// All 46 measure as stated on wireguard-go (2026-12-01), mld-full-tunnel included.
         static let wiresmithdSubset: [String] = [
             "two-host", "two-hub-v6", "hub-spoke-no-keepalive", "nat-no-keepalive-v6", "gateway", "dup-listenport",
             "wrong-key-for-wg1", "endpoint-wrong-port-v6", "own-key", "input-drop-nft", "forward-reply-drop-v6",

@@ -68,6 +68,27 @@ import WireTestSupport
         #expect(gw.firewall.contains(["iptables", "-A", "FORWARD", "-i", "wg0", "-o", "eth1", "-j", "ACCEPT"]))
     }
 
+    /// A stated NAT UDP timeout goes to the host's NAT router; unstated, the router keeps Linux's and the check holds
+    /// keepalives to the analysis's assumed 30 s. Out-of-range values are facts errors naming the line.
+    @Test func natUDPTimeoutReachesTheNATRouter() throws {
+        let (cli, diags) = HostFactsReader.parse("behind_nat: true\nnat_udp_timeout: 45\n", file: "cli/host.yaml")
+        #expect(diags.isEmpty && cli.natUDPTimeout == 45 && cli.effectiveNATUDPTimeout == 45)
+        let (other, _) = HostFactsReader.parse("behind_nat: true\n", file: "other/host.yaml")
+        #expect(other.natUDPTimeout == nil && other.effectiveNATUDPTimeout == HostFacts.assumedNATUDPTimeout)
+        let network = Network(hosts: [
+            Host(name: "cli", interfaces: [], facts: cli), Host(name: "other", interfaces: [], facts: other),
+        ])
+        let p = try LabPlanner(id: "t4", runRoot: "/x").plan(network: network, directory: "/d")
+        #expect(p.host("cli")?.nat?.udpTimeout == 45)
+        #expect(p.host("other")?.nat?.udpTimeout == nil)
+        #expect(p.host("other")?.nat?.effectiveUDPTimeout == 30)
+        for bad in ["nat_udp_timeout: 0", "nat_udp_timeout: soon", "nat_udp_timeout: 86401"] {
+            let (f, d) = HostFactsReader.parse("behind_nat: true\n" + bad + "\n", file: "x/host.yaml")
+            #expect(f.natUDPTimeout == nil)
+            #expect(d.contains { $0.location.line == 2 && $0.message.contains("seconds") }, "\(bad): \(d)")
+        }
+    }
+
     /// An Endpoint pointing at a host that is not the peer is a fault to measure, not a reason to refuse: the
     /// address belongs to the host facts give it to, and the other claim reaches that host, as in life.
     @Test func anAddressClaimedTwiceGoesToItsFirstOwner() throws {
