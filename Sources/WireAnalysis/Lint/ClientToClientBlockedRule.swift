@@ -10,9 +10,11 @@ struct ClientToClientBlockedRule: LintRule {
 
     func check(_ context: LintContext) -> [Finding] {
         var out: [Finding] = []
-        var byHost: [String: [TunnelInterface]] = [:]
-        for hub in context.usable { byHost[hub.host, default: []].append(hub) }
-        for (_, hubs) in byHost.sorted(by: { $0.key < $1.key }) {
+        for hubs in Self.byHost(context.usable) {
+            // A host with at most one link cannot have two spokes (most hosts of a big network are clients).
+            var linkCount = 0
+            for hub in hubs { linkCount += context.linksByInterface[hub.id]?.count ?? 0 }
+            guard linkCount > 1 else { continue }
             let spokesOf = hubs.map { hub in
                 (context.linksByInterface[hub.id] ?? []).map { context.links[$0] }
                     .filter { $0.remote != nil && $0.reverse != nil && $0.peer.endpoint == nil }
@@ -24,6 +26,27 @@ struct ClientToClientBlockedRule: LintRule {
             }
         }
         return out
+    }
+
+    /// The interfaces grouped by host, hosts in name order, each host's interfaces in the order given. `usable`
+    /// comes in host order already, so runs are taken as they come; any other order is grouped by dictionary.
+    static func byHost(_ usable: [TunnelInterface]) -> [[TunnelInterface]] {
+        var runs: [[TunnelInterface]] = []
+        var inOrder = true
+        for i in usable {
+            if let last = runs.last?.last {
+                if last.host == i.host {
+                    runs[runs.count - 1].append(i)
+                    continue
+                }
+                if !(last.host < i.host) { inOrder = false }
+            }
+            runs.append([i])
+        }
+        if inOrder { return runs }
+        var byHost: [String: [TunnelInterface]] = [:]
+        for i in usable { byHost[i.host, default: []].append(i) }
+        return byHost.sorted(by: { $0.key < $1.key }).map(\.value)
     }
 
     func check(
