@@ -100,43 +100,22 @@ public enum PacketCapture {
         _ bytes: [UInt8], ports: Set<Int>, publicKeys: [Int: [UInt8]] = [:], privateKeys: [Int: [UInt8]] = [:],
         handshakesUntil: Double? = nil
     ) -> [String: Counts]? {
-        guard bytes.count >= 24 else { return nil }
-        let magic = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
-        let little: Bool
-        switch magic {
-        case 0xa1b2_c3d4, 0xa1b2_3c4d: little = true
-        case 0xd4c3_b2a1, 0x4d3c_b2a1: little = false
-        default: return nil
-        }
-        let nanoseconds = magic == 0xa1b2_3c4d || magic == 0x4d3c_b2a1
-        func u32(_ at: Int) -> Int {
-            let b = (0..<4).map { UInt32(bytes[at + $0]) }
-            return Int(little ? b[0] | b[1] << 8 | b[2] << 16 | b[3] << 24 : b[3] | b[2] << 8 | b[1] << 16 | b[0] << 24)
-        }
+        guard let file = PcapFile(bytes) else { return nil }
         let mac1Keys = publicKeys.mapValues(mac1Key)
         let identities = privateKeys.compactMapValues { try? HandshakeIdentity(privateKey: $0) }
-        let linkType = u32(20) & 0xffff
         var out: [String: Counts] = [:]
-        var at = 24
-        while at + 16 <= bytes.count {
-            let length = u32(at + 8)
-            let start = at + 16
-            guard start + length <= bytes.count else { break }
-            let end = start + length
-            if let (network, protocolType) = payload(bytes, start, length, linkType: linkType),
-                let u = portUnreachable(bytes, network, end, ethertype: protocolType), ports.contains(u.sport)
+        for record in file.records {
+            let end = record.end
+            if let u = portUnreachable(bytes, record.network, end, ethertype: record.ethertype), ports.contains(u.sport)
             {
                 out[u.dst, default: Counts()].portUnreachable += 1
                 out[u.dst, default: Counts()].unreachablePort = u.dport
-            } else if let (network, protocolType) = payload(bytes, start, length, linkType: linkType),
-                let d = udp(bytes, network, end, ethertype: protocolType)
-            {
+            } else if let d = udp(bytes, record.network, end, ethertype: record.ethertype) {
                 let message = Message(header: bytes[min(d.payload, end)..<min(d.payload + 4, end)], length: d.length)
                 if ports.contains(d.dport) {
                     var c = out[d.src, default: Counts()]
                     c.inbound += 1
-                    let time = Double(u32(at)) + Double(u32(at + 4)) / (nanoseconds ? 1e9 : 1e6)
-                    let judged = handshakesUntil.map { time <= $0 } ?? true
+                    let judged = handshakesUntil.map { record.time <= $0 } ?? true
                     // mac1 covers the message up to itself: 116 bytes of an initiation, 60 of a response (§5.4.4).
                     func forAnotherKey(_ macAt: Int) -> Bool {
                         guard let key = mac1Keys[d.dport], d.payload + macAt + 16 <= end else { return false }
@@ -179,7 +158,6 @@ public enum PacketCapture {
                     out[d.dst] = c
                 }
             }
-            at = end
         }
         return out
     }
@@ -192,20 +170,6 @@ public enum PacketCapture {
     /// initiation, 60 for a response).
     static func mac1(_ message: ArraySlice<UInt8>, publicKey: [UInt8], length: Int = 116) -> [UInt8] {
         NoiseHash.mac(key: mac1Key(publicKey), Array(message.prefix(length)))
-    }
-
-    /// Where the network-layer packet starts and its ethertype, after the link-layer header.
-    static func payload(_ b: [UInt8], _ start: Int, _ length: Int, linkType: Int) -> (Int, Int)? {
-        func be16(_ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
-        switch linkType {
-        case 113 where length >= 16: return (start + 16, be16(start + 14))
-        case 276 where length >= 20: return (start + 20, be16(start))
-        case 1 where length >= 14: return (start + 14, be16(start + 12))
-        case 12, 101:
-            guard length >= 1 else { return nil }
-            return (start, b[start] >> 4 == 6 ? 0x86dd : 0x0800)
-        default: return nil
-        }
     }
 
     /// A UDP datagram's addresses, ports, where its payload starts and the payload's length (from the UDP header:
