@@ -23,15 +23,6 @@ struct KeepaliveLongerThanNATTimeoutRule: LintRule {
             guard Int(interval) >= timeout else { continue }
             let stated = facts.facts.natUDPTimeout != nil
             let at = context.location(link, .persistentKeepalive)
-            let addresses = context.hostAddresses(link.local).map(\.description)
-            let via = (context.linksByInterface[remote] ?? []).compactMap { context.links[$0].remote }
-                .filter { $0.host != link.local.host && $0.host != remote.host }.map(\.host)
-            let who =
-                "\(remote.host)"
-                + (via.isEmpty
-                    ? ""
-                    : " (and through it " + via.prefix(3).joined(separator: ", ")
-                        + (via.count > 3 ? ", ..." : "") + ")")
             let source =
                 stated
                 ? "nat_udp_timeout\(facts.facts.location(of: "nat_udp_timeout").map { " at \($0.fileLine)" } ?? "")"
@@ -43,8 +34,7 @@ struct KeepaliveLongerThanNATTimeoutRule: LintRule {
                     message: "\(link.local.host) is \(behindNAT ? "behind NAT" : "probably behind NAT") and sends "
                         + "PersistentKeepalive every \(interval) s to \(remote), which has no Endpoint for it, but "
                         + "its NAT forgets an idle UDP mapping after \(timeout) s (\(source)). Pairs it breaks: "
-                        + "\(who) -> \(link.local.host)"
-                        + (addresses.isEmpty ? "" : " (" + addresses.joined(separator: ", ") + ")")
+                        + context.pairsBrokenByNAT(link, remote: remote)
                         + ": reachable right after up and after each keepalive, but only for \(timeout) s of every "
                         + "\(interval) s (idle)",
                     fix: "set `PersistentKeepalive = \(Tracer.keepalive(under: timeout))` at \(at.fileLine)"))

@@ -19,21 +19,12 @@ struct KeepaliveMissingRule: LintRule {
             guard stated || inferred else { continue }
             let at = context.location(link, .endpoint)
             // Which pairs it breaks, and when (the phases of docs/trace-json.md).
-            let addresses = context.hostAddresses(link.local).map(\.description)
-            let via = (context.linksByInterface[remote] ?? []).compactMap { context.links[$0].remote }
-                .filter { $0.host != link.local.host && $0.host != remote.host }.map(\.host)
             let ping = context.facts(link.local.host).sentAtUp.first { $0.interface == link.local.interface }
             let atUp =
                 ping.map { "its PostUp `\($0.command)` (\($0.location.fileLine)) sends at up" }
                 ?? (link.peer.allowedIPs.contains { $0.contains(Tracer.allRouters) }
                     ? "its kernel's IPv6 router solicitations at up reach \(remote) (AllowedIPs cover ff02::2)"
                     : nil)
-            let who =
-                "\(remote.host)"
-                + (via.isEmpty
-                    ? ""
-                    : " (and through it " + via.prefix(3).joined(separator: ", ")
-                        + (via.count > 3 ? ", ..." : "") + ")")
             let when =
                 atUp.map { "reachable from up, as \($0), until the NAT mapping expires (idle)" }
                 ?? "unreachable right after up (cold), reachable once \(link.local.host) has sent (warm), unreachable "
@@ -48,8 +39,7 @@ struct KeepaliveMissingRule: LintRule {
                             : "probably behind NAT (no public address, "
                                 + "no Endpoint points at it)")
                         + " and sends no keepalive to \(remote), which has no Endpoint "
-                        + "for it. Pairs it breaks: \(who) -> \(link.local.host)"
-                        + (addresses.isEmpty ? "" : " (" + addresses.joined(separator: ", ") + ")") + ": " + when,
+                        + "for it. Pairs it breaks: " + context.pairsBrokenByNAT(link, remote: remote) + ": " + when,
                     fix: "add `PersistentKeepalive = 25` to the section at \(at.fileLine)"))
         }
         return out
