@@ -141,19 +141,6 @@ struct CorpusExpectation {
     /// The lab's probe set: every host to every tunnel and LAN address of every other host, in the families the
     /// host has an address of; addresses the host holds itself are left out.
     static func probes(_ network: Network) -> [(String, String)] {
-        var out: [(String, String)] = []
-        for h in network.hosts {
-            let own = Set(h.interfaces.flatMap { $0.config.interface.addresses.map(\.address) })
-            let families = Set(own.map(IPFamily.init))
-            for g in network.hosts where g.name != h.name {
-                let targets =
-                    g.interfaces.flatMap { $0.config.interface.addresses.map(\.address) }
-                    + g.facts.lans.map(\.hostAddress)
-                for a in targets where families.contains(IPFamily(a)) && !own.contains(a) {
-                    out.append((h.name, a.description))
-                }
-            }
-        }
-        return out
+        network.probePairs().map { ($0.from, $0.address.description) }
     }
 }

@@ -2,9 +2,8 @@ import WireConfig
 
 /// Holds the network to its intent.yaml (docs/intent.md), when the directory has one: `intent-leak` for a pair the
 /// intent says must not reach but that trace delivers in some phase, `intent-unreachable` for a pair that must
-/// reach but is dropped in some phase. Pairs are the lab's probes: every host to every tunnel and LAN address of
-/// every other host, in the families it has addresses of. One finding per rule (or the default) and kind, naming
-/// the first pairs and trace's reason.
+/// reach but is dropped in some phase. Pairs are the lab's probes (`Network.probePairs`). One finding per rule (or
+/// the default) and kind, naming the first pairs and trace's reason.
 struct IntentCheckRule: LintRule {
     var codes: [FindingCode] { [.intentLeak, .intentUnreachable] }
 
@@ -17,28 +16,19 @@ struct IntentCheckRule: LintRule {
         let tracer = Tracer(network: network)
         var groups: [String: (rule: IntentRule?, leak: Bool, pairs: [(String, String, TraceResult)])] = [:]
         var order: [String] = []
-        for h in network.hosts {
-            let own = Set(h.interfaces.flatMap { $0.config.interface.addresses.map(\.address) })
-            let families = Set(own.map(IPFamily.init))
-            for g in network.hosts where g.name != h.name {
-                let targets =
-                    g.interfaces.flatMap { $0.config.interface.addresses.map(\.address) }
-                    + g.facts.lans.map(\.hostAddress)
-                for a in targets where families.contains(IPFamily(a)) && !own.contains(a) {
-                    let e = network.expectation(
-                        from: IntentParty(host: h.name), to: IntentParty(host: g.name, address: a))
-                    if network.hosts.count > Self.allPairsLimit && e.rule == nil { continue }
-                    guard let r = try? tracer.trace(from: h.name, to: a.description) else { continue }
-                    let leak = e.kind == .mustNotReach
-                    guard leak ? r.phases.contains(where: \.delivered) : !r.deliveredAlways else { continue }
-                    let key = "\(leak)|\(e.rule?.summary ?? "default")|\(e.rule?.location?.line ?? 0)"
-                    if groups[key] == nil {
-                        order.append(key)
-                        groups[key] = (e.rule, leak, [])
-                    }
-                    groups[key]!.pairs.append((h.name, a.description, r))
-                }
+        network.forEachProbePair { pair in
+            let (from, a) = (pair.from, pair.address)
+            let e = network.expectation(from: IntentParty(host: from), to: IntentParty(host: pair.to, address: a))
+            if network.hosts.count > Self.allPairsLimit && e.rule == nil { return }
+            guard let r = try? tracer.trace(from: from, to: a.description) else { return }
+            let leak = e.kind == .mustNotReach
+            guard leak ? r.phases.contains(where: \.delivered) : !r.deliveredAlways else { return }
+            let key = "\(leak)|\(e.rule?.summary ?? "default")|\(e.rule?.location?.line ?? 0)"
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (e.rule, leak, [])
             }
+            groups[key]!.pairs.append((from, a.description, r))
         }
         return order.map { key in
             let g = groups[key]!
