@@ -7,7 +7,7 @@ import WireConfig
 /// network); now a copy is one retain, and a change copies the storage only when it is shared.
 public struct TunnelInterface: Hashable, Sendable {
     /// The fields, shared between copies until one of them changes.
-    private final class Storage: @unchecked Sendable {
+    struct Fields: Hashable, Sendable {
         var host: String
         var name: String
         var file: String
@@ -15,73 +15,45 @@ public struct TunnelInterface: Hashable, Sendable {
         var diagnostics: [ConfigDiagnostic]
         var hookLines: [ConfigKey: [Int]]
         var publicKey: WireKey?
-
-        init(
-            host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
-            hookLines: [ConfigKey: [Int]], publicKey: WireKey?
-        ) {
-            self.host = host
-            self.name = name
-            self.file = file
-            self.config = config
-            self.diagnostics = diagnostics
-            self.hookLines = hookLines
-            self.publicKey = publicKey
-        }
-
-        func copy() -> Storage {
-            Storage(
-                host: host, name: name, file: file, config: config, diagnostics: diagnostics, hookLines: hookLines,
-                publicKey: publicKey)
-        }
     }
 
-    private var storage: Storage
-
-    /// The storage, copied first when another value shares it.
-    private var unique: Storage {
-        mutating get {
-            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-            return storage
-        }
-    }
+    private var fields: CopyOnWrite<Fields>
 
     /// The host the interface belongs to.
     public var host: String {
-        get { storage.host }
-        set { unique.host = newValue }
+        get { fields.value.host }
+        set { fields.value.host = newValue }
     }
     /// The interface name, from the file name (`wg0.conf` -> `wg0`).
     public var name: String {
-        get { storage.name }
-        set { unique.name = newValue }
+        get { fields.value.name }
+        set { fields.value.name = newValue }
     }
     /// The config file, as given on the command line (relative paths stay relative, for readable findings).
     public var file: String {
-        get { storage.file }
-        set { unique.file = newValue }
+        get { fields.value.file }
+        set { fields.value.file = newValue }
     }
     /// The best model the parser could build; check `diagnostics` for errors. Setting it derives the public key
     /// again when the PrivateKey changed.
     public var config: WireGuardConfig {
-        get { storage.config }
+        get { fields.value.config }
         set {
-            let changed = newValue.interface.privateKey != storage.config.interface.privateKey
-            let s = unique
-            s.config = newValue
-            if changed { s.publicKey = newValue.interface.publicKey }
+            let changed = newValue.interface.privateKey != fields.value.config.interface.privateKey
+            fields.value.config = newValue
+            if changed { fields.value.publicKey = newValue.interface.publicKey }
         }
     }
     /// Everything the parser reported, errors and warnings.
     public var diagnostics: [ConfigDiagnostic] {
-        get { storage.diagnostics }
-        set { unique.diagnostics = newValue }
+        get { fields.value.diagnostics }
+        set { fields.value.diagnostics = newValue }
     }
     /// The line of each PreUp/PostUp/PreDown/PostDown entry, in the order of `config.interface.preUp` etc.
     /// (the parser keeps only the last line of a key; hooks need each one). Empty for a model built in code.
     public var hookLines: [ConfigKey: [Int]] {
-        get { storage.hookLines }
-        set { unique.hookLines = newValue }
+        get { fields.value.hookLines }
+        set { fields.value.hookLines = newValue }
     }
 
     public init(
@@ -98,30 +70,15 @@ public struct TunnelInterface: Hashable, Sendable {
         host: String, name: String, file: String, config: WireGuardConfig, diagnostics: [ConfigDiagnostic],
         hookLines: [ConfigKey: [Int]] = [:], publicKey: WireKey?
     ) {
-        storage = Storage(
-            host: host, name: name, file: file, config: config, diagnostics: diagnostics, hookLines: hookLines,
-            publicKey: publicKey)
+        fields = CopyOnWrite(
+            Fields(
+                host: host, name: name, file: file, config: config, diagnostics: diagnostics, hookLines: hookLines,
+                publicKey: publicKey))
     }
 
     /// The interface's public key, derived from its PrivateKey when the interface was made or its config set
     /// (an X25519 scalar multiplication, about 80 us: lint and trace ask for it on hot paths).
-    public var publicKey: WireKey? { storage.publicKey }
-
-    public static func == (a: TunnelInterface, b: TunnelInterface) -> Bool {
-        a.storage === b.storage
-            || (a.host == b.host && a.name == b.name && a.file == b.file && a.config == b.config
-                && a.diagnostics == b.diagnostics && a.hookLines == b.hookLines && a.publicKey == b.publicKey)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(host)
-        hasher.combine(name)
-        hasher.combine(file)
-        hasher.combine(config)
-        hasher.combine(diagnostics)
-        hasher.combine(hookLines)
-        hasher.combine(publicKey)
-    }
+    public var publicKey: WireKey? { fields.value.publicKey }
 
     /// True when the config parsed without errors.
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }

@@ -9,7 +9,7 @@ import WireNet
 public struct PeerConfig: Hashable, Sendable {
     /// The fields, shared between copies until one of them changes.
     @usableFromInline
-    final class Storage: @unchecked Sendable {
+    struct Fields: Hashable, Sendable {
         @usableFromInline var publicKey: WireKey
         @usableFromInline var presharedKey: WireKey?
         @usableFromInline var allowedIPs: [IPPrefix]
@@ -29,66 +29,48 @@ public struct PeerConfig: Hashable, Sendable {
             self.persistentKeepalive = persistentKeepalive
             self.origin = origin
         }
-
-        @usableFromInline
-        func copy() -> Storage {
-            Storage(
-                publicKey: publicKey, presharedKey: presharedKey, allowedIPs: allowedIPs, endpoint: endpoint,
-                persistentKeepalive: persistentKeepalive, origin: origin)
-        }
     }
 
     @usableFromInline
-    var storage: Storage
-
-    /// The storage, copied first when another value shares it.
-    @inlinable
-    var unique: Storage {
-        mutating get {
-            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-            return storage
-        }
-    }
+    var fields: CopyOnWrite<Fields>
 
     /// The peer's public key, which identifies it.
     @inlinable
     public var publicKey: WireKey {
-        get { storage.publicKey }
-        set { unique.publicKey = newValue }
+        get { fields.value.publicKey }
+        set { fields.value.publicKey = newValue }
     }
     /// The optional preshared key mixed into the handshake (whitepaper §5.4); nil when none or all zeros.
     @inlinable
     public var presharedKey: WireKey? {
-        get { storage.presharedKey }
-        set { unique.presharedKey = newValue }
+        get { fields.value.presharedKey }
+        set { fields.value.presharedKey = newValue }
     }
     /// Cryptokey routing entries, host bits already masked, in the order written; an entry written again keeps only
     /// its last place, as the kernel and wireguard-go move a re-inserted prefix to the end of the peer's list.
     @inlinable
     public var allowedIPs: [IPPrefix] {
-        get { storage.allowedIPs }
-        _modify { yield &unique.allowedIPs }
-        set { unique.allowedIPs = newValue }
+        get { fields.value.allowedIPs }
+        _modify { yield &fields.value.allowedIPs }
     }
     /// Where to send the first handshake; nil until the peer contacts us.
     @inlinable
     public var endpoint: Endpoint? {
-        get { storage.endpoint }
-        set { unique.endpoint = newValue }
+        get { fields.value.endpoint }
+        set { fields.value.endpoint = newValue }
     }
     /// Seconds between keepalives; nil when off.
     @inlinable
     public var persistentKeepalive: UInt16? {
-        get { storage.persistentKeepalive }
-        set { unique.persistentKeepalive = newValue }
+        get { fields.value.persistentKeepalive }
+        set { fields.value.persistentKeepalive = newValue }
     }
 
     /// Where the section was written; nil for a model built in code.
     @inlinable
     public var origin: SectionOrigin? {
-        get { storage.origin }
-        _modify { yield &unique.origin }
-        set { unique.origin = newValue }
+        get { fields.value.origin }
+        _modify { yield &fields.value.origin }
     }
 
     /// A peer; everything but the key optional, as in a config file.
@@ -96,23 +78,9 @@ public struct PeerConfig: Hashable, Sendable {
         publicKey: WireKey, presharedKey: WireKey? = nil, allowedIPs: [IPPrefix] = [], endpoint: Endpoint? = nil,
         persistentKeepalive: UInt16? = nil, origin: SectionOrigin? = nil
     ) {
-        storage = Storage(
-            publicKey: publicKey, presharedKey: presharedKey, allowedIPs: allowedIPs, endpoint: endpoint,
-            persistentKeepalive: persistentKeepalive, origin: origin)
-    }
-
-    public static func == (a: PeerConfig, b: PeerConfig) -> Bool {
-        a.storage === b.storage
-            || (a.publicKey == b.publicKey && a.presharedKey == b.presharedKey && a.allowedIPs == b.allowedIPs
-                && a.endpoint == b.endpoint && a.persistentKeepalive == b.persistentKeepalive && a.origin == b.origin)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(publicKey)
-        hasher.combine(presharedKey)
-        hasher.combine(allowedIPs)
-        hasher.combine(endpoint)
-        hasher.combine(persistentKeepalive)
-        hasher.combine(origin)
+        fields = CopyOnWrite(
+            Fields(
+                publicKey: publicKey, presharedKey: presharedKey, allowedIPs: allowedIPs, endpoint: endpoint,
+                persistentKeepalive: persistentKeepalive, origin: origin))
     }
 }
