@@ -24,28 +24,16 @@ extension PacketCapture {
     /// The port-unreachable error in the IP packet at `at`, or nil when it is none.
     static func portUnreachable(_ b: [UInt8], _ at: Int, _ end: Int, ethertype: Int) -> PortUnreachable? {
         func be16(_ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
-        switch ethertype {
-        case 0x0800:
-            guard at + 20 <= end, b[at] >> 4 == 4, b[at + 9] == 1 else { return nil }
-            let icmp = at + Int(b[at] & 0x0f) * 4
-            guard icmp + 8 + 20 <= end, b[icmp] == 3, b[icmp + 1] == 3 else { return nil }
-            let quoted = icmp + 8
-            guard b[quoted] >> 4 == 4, b[quoted + 9] == 17 else { return nil }
-            let udp = quoted + Int(b[quoted] & 0x0f) * 4
-            guard udp + 4 <= end else { return nil }
-            let dst = (0..<4).map { String(b[quoted + 16 + $0]) }.joined(separator: ".")
-            return PortUnreachable(dst: dst, sport: be16(udp), dport: be16(udp + 2))
-        case 0x86dd:
-            guard at + 40 <= end, b[at] >> 4 == 6, b[at + 6] == 58 else { return nil }
-            let icmp = at + 40
-            guard icmp + 8 + 40 + 4 <= end, b[icmp] == 1, b[icmp + 1] == 4 else { return nil }
-            let quoted = icmp + 8
-            guard b[quoted] >> 4 == 6, b[quoted + 6] == 17 else { return nil }
-            var value: UInt128 = 0
-            for i in 0..<16 { value = value << 8 | UInt128(b[quoted + 24 + i]) }
-            return PortUnreachable(
-                dst: IPAddress.v6(value).description, sport: be16(quoted + 40), dport: be16(quoted + 42))
-        default: return nil
-        }
+        // ICMP (protocol 1) type 3 code 3; ICMPv6 (next header 58) type 1 code 4.
+        let (protocolNumber, type, code): (UInt8, UInt8, UInt8) = ethertype == 0x86dd ? (58, 1, 4) : (1, 3, 3)
+        guard let ip = IPHeader(b, at: at, end: end, ethertype: ethertype), ip.protocolNumber == protocolNumber
+        else { return nil }
+        let icmp = ip.payload
+        guard icmp + 8 <= end, b[icmp] == type, b[icmp + 1] == code,
+            let quoted = IPHeader(b, at: icmp + 8, end: end, ethertype: ethertype), quoted.protocolNumber == 17,
+            quoted.payload + 4 <= end
+        else { return nil }
+        return PortUnreachable(
+            dst: quoted.destination.description, sport: be16(quoted.payload), dport: be16(quoted.payload + 2))
     }
 }

@@ -10,15 +10,8 @@ extension PacketCapture {
         guard let file = PcapFile(bytes) else { return nil }
         var out: [IPAddress] = []
         for record in file.records {
-            let (network, end) = (record.network, record.end)
-            switch record.ethertype {
-            case 0x0800 where network + 20 <= end && bytes[network] >> 4 == 4:
-                let v = (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(bytes[network + 12 + $1]) }
-                out.append(.v4(v))
-            case 0x86dd where network + 40 <= end && bytes[network] >> 4 == 6:
-                let v = (0..<16).reduce(UInt128(0)) { $0 << 8 | UInt128(bytes[network + 8 + $1]) }
-                out.append(.v6(v))
-            default: break
+            if let ip = IPHeader(bytes, at: record.network, end: record.end, ethertype: record.ethertype) {
+                out.append(ip.source)
             }
         }
         return out

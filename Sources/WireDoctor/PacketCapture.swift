@@ -186,28 +186,12 @@ public enum PacketCapture {
     /// The UDP datagram of the IP packet at `at`, or nil when it is not UDP.
     static func udp(_ b: [UInt8], _ at: Int, _ end: Int, ethertype: Int) -> Datagram? {
         func be16(_ i: Int) -> Int { Int(b[i]) << 8 | Int(b[i + 1]) }
-        switch ethertype {
-        case 0x0800:
-            guard at + 20 <= end, b[at] >> 4 == 4, b[at + 9] == 17 else { return nil }
-            let header = Int(b[at] & 0x0f) * 4
-            guard at + header + 8 <= end else { return nil }
-            let src = (0..<4).map { String(b[at + 12 + $0]) }.joined(separator: ".")
-            let dst = (0..<4).map { String(b[at + 16 + $0]) }.joined(separator: ".")
-            let u = at + header
-            return Datagram(
-                src: src, dst: dst, sport: be16(u), dport: be16(u + 2), payload: u + 8, length: be16(u + 4) - 8)
-        case 0x86dd:
-            guard at + 48 <= end, b[at] >> 4 == 6, b[at + 6] == 17 else { return nil }
-            func v6(_ o: Int) -> String {
-                var value: UInt128 = 0
-                for i in 0..<16 { value = value << 8 | UInt128(b[o + i]) }
-                return IPAddress.v6(value).description
-            }
-            let u = at + 40
-            return Datagram(
-                src: v6(at + 8), dst: v6(at + 24), sport: be16(u), dport: be16(u + 2), payload: u + 8,
-                length: be16(u + 4) - 8)
-        default: return nil
-        }
+        guard let ip = IPHeader(b, at: at, end: end, ethertype: ethertype), ip.protocolNumber == 17,
+            ip.payload + 8 <= end
+        else { return nil }
+        let u = ip.payload
+        return Datagram(
+            src: ip.source.description, dst: ip.destination.description, sport: be16(u), dport: be16(u + 2),
+            payload: u + 8, length: be16(u + 4) - 8)
     }
 }
