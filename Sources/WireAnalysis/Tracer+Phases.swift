@@ -77,7 +77,7 @@ extension Tracer {
         }
         if let p = peerByKey[from.host][from.iface][toKey] {
             let peer = f.config.peers[p]
-            if let cover = peer.allowedIPs.first(where: { $0.contains(Tracer.allRouters) }) {
+            if let cover = Tracer.routerSolicitationEntry(peer.allowedIPs) {
                 return (
                     "the kernel's IPv6 router solicitations to ff02::2, which AllowedIPs \(cover) covers; they back "
                         + "off to one an hour, too rarely to keep a NAT mapping",
@@ -90,5 +90,11 @@ extension Tracer {
     }
 
     /// The all-routers group the kernel's router solicitations go to (RFC 4291 section 2.7.1).
-    static let allRouters = IPAddress("ff02::2")!
+    public static let allRouters = IPAddress("ff02::2")!
+
+    /// The entry of a peer's AllowedIPs that takes the router solicitations the kernel sends into the interface by
+    /// itself from `up` on (those to `allRouters`, e.g. `::/0`); nil when none does.
+    public static func routerSolicitationEntry(_ allowedIPs: [IPPrefix]) -> IPPrefix? {
+        allowedIPs.first { $0.contains(allRouters) }
+    }
 }

@@ -1,3 +1,4 @@
+import WireAnalysis
 import WireConfig
 import WireNet
 
@@ -18,11 +19,9 @@ import WireNet
 /// at `up`: one solicitation at once and the backoff restarted. Nothing else of the interface changes (its other
 /// addresses, routes and WireGuard state stay).
 enum LabRouterSolicitations {
-    /// The all-routers group router solicitations go to (RFC 4291 section 2.7.1).
-    static let allRouters = IPAddress("ff02::2")!
-
-    /// True when a peer with these AllowedIPs receives the interface's router solicitations.
-    static func reaches(_ allowedIPs: [IPPrefix]) -> Bool { allowedIPs.contains { $0.contains(allRouters) } }
+    /// True when a peer with these AllowedIPs receives the interface's router solicitations (the analysis's
+    /// `Tracer.routerSolicitationEntry`, so the lab replays what trace models).
+    static func reaches(_ allowedIPs: [IPPrefix]) -> Bool { Tracer.routerSolicitationEntry(allowedIPs) != nil }
 
     /// The same, for AllowedIPs as `wg show dump` prints them.
     static func reaches(dumped allowedIPs: [String]) -> Bool { reaches(allowedIPs.compactMap { IPPrefix($0) }) }

@@ -22,7 +22,7 @@ struct KeepaliveMissingRule: LintRule {
             let ping = context.facts(link.local.host).sentAtUp.first { $0.interface == link.local.interface }
             let atUp =
                 ping.map { "its PostUp `\($0.command)` (\($0.location.fileLine)) sends at up" }
-                ?? (link.peer.allowedIPs.contains { $0.contains(Tracer.allRouters) }
+                ?? (Tracer.routerSolicitationEntry(link.peer.allowedIPs) != nil
                     ? "its kernel's IPv6 router solicitations at up reach \(remote) (AllowedIPs cover ff02::2)"
                     : nil)
             let when =
