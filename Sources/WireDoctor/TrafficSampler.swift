@@ -199,10 +199,7 @@ public struct TrafficSampler: Sendable {
             // message that arrived just before the read may not be in the counters yet, so those count only up to
             // `responseGrace` before it.
             Thread.sleep(forTimeInterval: Self.responseGrace)
-            running.send(SIGINT)
-            _ = try? running.finish()
-            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
-            unlink(path)
+            let bytes = Self.stopCapture(running, path)
             var keys: [Int: [UInt8]] = [:]
             for wg in snapshot.wireguard where wg.listenPort > 0 {
                 if let key = (wg.derivedPublicKey ?? wg.publicKey).flatMap({ WireKey(base64: $0) }) {
@@ -216,10 +213,7 @@ public struct TrafficSampler: Sendable {
         }
         var arrived: [String: [IPAddress]] = [:]
         for (name, running, path) in tunnels {
-            running.send(SIGINT)
-            _ = try? running.finish()
-            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
-            unlink(path)
+            let bytes = Self.stopCapture(running, path)
             if counts != nil { arrived[name] = PacketCapture.sources(bytes) }
         }
         let seconds = Date().timeIntervalSince(started)
@@ -227,6 +221,15 @@ public struct TrafficSampler: Sendable {
         for wg in snapshot.wireguard {
             let old = before.first { $0.name == wg.name }
             let new = after.first { $0.name == wg.name }
+            // The packets seen on the interface, by the peer whose AllowedIPs accept their source.
+            let reached: [String: Int]? = arrived[wg.name].map { sources in
+                let owners = (new ?? whole.wireguard.first { $0.name == wg.name } ?? wg).peers
+                var n: [String: Int] = [:]
+                for source in sources {
+                    if let owner = Self.owner(of: source, among: owners) { n[owner, default: 0] += 1 }
+                }
+                return n
+            }
             for p in wg.peers {
                 let a = old?.peers.first { $0.publicKey == p.publicKey } ?? p
                 let b = new?.peers.first { $0.publicKey == p.publicKey } ?? a
@@ -242,10 +245,7 @@ public struct TrafficSampler: Sendable {
                     t.dataOut = counts[host]?.outboundData ?? 0
                     t.handshakes(counts[host] ?? PacketCapture.Counts())
                 }
-                if let sources = arrived[wg.name] {
-                    let peers = (new ?? whole.wireguard.first { $0.name == wg.name } ?? wg).peers
-                    t.tunnelIn = sources.filter { Self.owner(of: $0, among: peers) == p.publicKey }.count
-                }
+                if let reached { t.tunnelIn = reached[p.publicKey] ?? 0 }
                 peers.append(t)
             }
         }
@@ -334,6 +334,15 @@ public struct TrafficSampler: Sendable {
             }
         }
         return best?.0
+    }
+
+    /// Stops a capture `startCapture` started and returns what it wrote, the file removed (empty when unreadable).
+    private static func stopCapture(_ running: RunningCommand, _ path: String) -> [UInt8] {
+        running.send(SIGINT)
+        _ = try? running.finish()
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? []
+        unlink(path)
+        return bytes
     }
 
     /// Starts `tcpdump -n -U -w FILE` with `arguments` (interface, snap length, filter) writing to a fresh file and
